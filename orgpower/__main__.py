@@ -1,0 +1,5 @@
+import sys
+
+from orgpower.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Streamlit dashboard: a thin shell over orgpower.api."""

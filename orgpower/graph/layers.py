@@ -1,0 +1,213 @@
+"""The in-process graph store (the embedded default): one sparse weighted digraph per layer.
+
+A :class:`Layer` is one relation type analysed as a directed graph, stored as a
+``scipy.sparse.csr_array`` over a fixed node order. Arcs run superior -> subordinate.
+Self-loops are dropped (and counted), parallel records are summed into one weight,
+as metrics-spec.md §0 prescribes. Measures in :mod:`orgpower.metrics` are pure
+functions over a ``Layer`` (or its adjacency).
+
+Layers built from an :class:`~orgpower.model.OrgModel`:
+
+``reporting``
+    solid line manager -> report, weight 1. Nodes: every person/post.
+``reporting_dotted``
+    dotted-line manager -> report (only when the input has dotted lines).
+``flows``
+    funder -> recipient, weight = summed ``amount``. Nodes: every person plus each unit
+    that a flow names.
+``decisions``
+    the person-to-person projection of decision rights (metrics-spec.md §9), weight =
+    number of decisions: each decider (accountable / approve / veto / agree) -> each id
+    the decision binds (``affects``; when a decision names none, its responsible and
+    informed actors); consulted / recommend actors are tied both ways with the
+    deciders, because consultation is a voice that is returned. Nodes: every person
+    plus each unit that a decision names.
+``<relation>``
+    one layer per distinct ``relations.relation`` (``dotted`` feeds
+    ``reporting_dotted`` instead), weight = summed ``weight``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from orgpower.model import DECIDING_ROLES, OrgModel
+
+PEOPLE_LAYERS = ("reporting", "reporting_dotted")
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One relation type as a weighted digraph over ``node_ids`` (superior -> subordinate)."""
+
+    name: str
+    node_ids: np.ndarray  # object array of str, position = matrix index
+    adjacency: sp.csr_array  # float64 weights, shape (n, n), no self-loops
+    weighted: bool = False  # True when weights carry information beyond 0/1
+    self_loops_dropped: int = 0
+    people_count: int = 0  # how many of node_ids are people (they come first)
+
+    @property
+    def n(self) -> int:
+        return int(self.adjacency.shape[0])
+
+    @property
+    def m(self) -> int:
+        """Number of distinct arcs (self-loops excluded)."""
+        return int(self.adjacency.nnz)
+
+    def binary(self) -> sp.csr_array:
+        """0/1 adjacency A (a_ij = 1 iff w_ij > 0)."""
+        a = self.adjacency.copy()
+        a.data = np.ones_like(a.data)
+        return a
+
+    def index_of(self) -> dict[str, int]:
+        return {node: i for i, node in enumerate(self.node_ids)}
+
+
+def layer_from_arcs(
+    name: str,
+    node_ids: np.ndarray | list[str],
+    sources: np.ndarray | pd.Series,
+    targets: np.ndarray | pd.Series,
+    weights: np.ndarray | pd.Series | None = None,
+    *,
+    weighted: bool | None = None,
+    people_count: int | None = None,
+) -> Layer:
+    """Build a :class:`Layer` from parallel arrays of arc ends (ids) and weights.
+
+    Arcs whose ends are not in ``node_ids`` must have been set aside by validation;
+    here they raise ``KeyError`` rather than vanish. Self-loops are dropped and counted,
+    parallel arcs summed.
+
+    >>> layer = layer_from_arcs("x", ["a", "b", "c"], ["a", "a", "b", "b"], ["b", "b", "c", "b"])
+    >>> layer.m, layer.self_loops_dropped, float(layer.adjacency[0, 1])
+    (2, 1, 2.0)
+    """
+    node_ids = np.asarray(node_ids, dtype=object)
+    n = len(node_ids)
+    index = pd.Index(node_ids)
+    src = index.get_indexer(pd.Index(np.asarray(sources, dtype=object)))
+    dst = index.get_indexer(pd.Index(np.asarray(targets, dtype=object)))
+    if (src < 0).any() or (dst < 0).any():
+        missing = set(np.asarray(sources, dtype=object)[src < 0]) | set(np.asarray(targets, dtype=object)[dst < 0])
+        raise KeyError(f"layer {name!r}: {len(missing)} arc end(s) are not nodes of the layer")
+    w = np.ones(len(src)) if weights is None else np.asarray(weights, dtype=float)
+    loops = src == dst
+    keep = ~loops
+    adjacency = sp.csr_array((w[keep], (src[keep], dst[keep])), shape=(n, n))
+    adjacency.sum_duplicates()
+    adjacency.eliminate_zeros()
+    if weighted is None:
+        weighted = bool(adjacency.nnz) and not np.all(adjacency.data == 1.0)
+    return Layer(
+        name=name,
+        node_ids=node_ids,
+        adjacency=adjacency,
+        weighted=weighted,
+        self_loops_dropped=int(loops.sum()),
+        people_count=n if people_count is None else people_count,
+    )
+
+
+@dataclass
+class OrgGraph:
+    """The in-process graph of one org: people, units and one :class:`Layer` per relation type."""
+
+    people: pd.DataFrame
+    units: pd.DataFrame
+    layers: dict[str, Layer] = field(default_factory=dict)
+
+    @property
+    def person_ids(self) -> np.ndarray:
+        return self.people["person_id"].astype(str).to_numpy(dtype=object)
+
+
+def _node_set(person_ids: np.ndarray, *id_columns: pd.Series) -> np.ndarray:
+    """People first (in their order), then any other id the layer names (units), sorted."""
+    people = pd.Index(person_ids)
+    others: set[str] = set()
+    for column in id_columns:
+        values = pd.Index(column.dropna().astype(str).unique())
+        others.update(values.difference(people))
+    return np.concatenate([person_ids, np.array(sorted(others), dtype=object)])
+
+
+def decision_arcs(decisions: pd.DataFrame) -> pd.DataFrame:
+    """Project decision roles onto person-to-person arcs (see module docstring).
+
+    Returns columns ``source``, ``target``, ``weight`` (one row per decision and pair,
+    not yet summed).
+    """
+    if decisions.empty:
+        return pd.DataFrame({"source": [], "target": [], "weight": []})
+    d = decisions[["decision", "actor", "role", "affects"]].astype({"decision": str, "actor": str})
+    deciders = d[d["role"].isin(DECIDING_ROLES)][["decision", "actor"]].drop_duplicates()
+    bound = d[["decision", "affects"]].dropna().drop_duplicates().rename(columns={"affects": "target"})
+    without_affects = ~d["decision"].isin(bound["decision"])
+    implicit = d[without_affects & d["role"].isin(["responsible", "informed"])][["decision", "actor"]]
+    bound = pd.concat([bound, implicit.rename(columns={"actor": "target"})]).drop_duplicates()
+    down = deciders.merge(bound, on="decision").rename(columns={"actor": "source"})
+    voices = d[d["role"].isin(["consulted", "recommend"])][["decision", "actor"]].drop_duplicates()
+    consult = deciders.merge(voices, on="decision", suffixes=("_decider", "_voice"))
+    both_ways = pd.concat(
+        [
+            consult.rename(columns={"actor_decider": "source", "actor_voice": "target"}),
+            consult.rename(columns={"actor_voice": "source", "actor_decider": "target"}),
+        ]
+    )
+    arcs = pd.concat([down[["decision", "source", "target"]], both_ways[["decision", "source", "target"]]])
+    arcs = arcs.drop_duplicates()  # one count per decision and ordered pair
+    arcs["weight"] = 1.0
+    return arcs[["source", "target", "weight"]]
+
+
+def build_graph(model: OrgModel) -> OrgGraph:
+    """Build every layer of ``model`` in memory (the embedded default store)."""
+    people = model.people.reset_index(drop=True)
+    person_ids = people["person_id"].astype(str).to_numpy(dtype=object)
+    n_people = len(person_ids)
+    graph = OrgGraph(people=people, units=model.units)
+
+    reporting = model.reporting
+    for line, name in (("solid", "reporting"), ("dotted", "reporting_dotted")):
+        arcs = reporting[reporting["line"] == line]
+        if line == "dotted" and arcs.empty:
+            continue
+        graph.layers[name] = layer_from_arcs(
+            name, person_ids, arcs["source"].astype(str), arcs["target"].astype(str),
+            weighted=False, people_count=n_people,
+        )
+
+    flows = model.flows
+    if not flows.empty:
+        nodes = _node_set(person_ids, flows["source"], flows["target"])
+        graph.layers["flows"] = layer_from_arcs(
+            "flows", nodes, flows["source"].astype(str), flows["target"].astype(str),
+            flows["amount"].astype(float), people_count=n_people,
+        )
+
+    if not model.decisions.empty:
+        arcs = decision_arcs(model.decisions)
+        nodes = _node_set(person_ids, model.decisions["actor"], model.decisions["affects"])
+        graph.layers["decisions"] = layer_from_arcs(
+            "decisions", nodes, arcs["source"], arcs["target"], arcs["weight"], people_count=n_people,
+        )
+
+    relations = model.relations
+    for relation, arcs in relations.groupby("relation", sort=True):
+        if relation == "dotted":
+            continue  # ingest turns these into dotted reporting arcs
+        nodes = _node_set(person_ids, arcs["source"], arcs["target"])
+        weights = arcs["weight"].astype(float).fillna(1.0) if "weight" in arcs else None
+        graph.layers[str(relation)] = layer_from_arcs(
+            str(relation), nodes, arcs["source"].astype(str), arcs["target"].astype(str), weights,
+            people_count=n_people,
+        )
+    return graph

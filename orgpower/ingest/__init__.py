@@ -1,0 +1,1 @@
+"""HR exports -> validated org model."""

@@ -1,0 +1,1 @@
+"""The measures: small pure functions over a Layer or an OrgGraph."""

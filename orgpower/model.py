@@ -1,0 +1,149 @@
+"""The validated org model: what ingest produces and every later stage reads.
+
+Data flows one way: ``ingest`` builds an :class:`OrgModel`, ``graph`` turns it into
+layers, ``metrics`` measures the layers, ``report``/``dashboard`` show the result.
+
+All ids are strings (``"007"`` and ``"7"`` are two people). Every arc is stored
+superior -> subordinate (manager -> report, funder -> recipient, decider -> bound),
+per interfaces.md §1.
+
+Canonical columns (pandas DataFrames, string dtype for ids):
+
+``people``
+    ``person_id``, ``manager_id`` (solid line; ``<NA>`` at the top), ``name``,
+    ``title``, ``unit``, ``level``, ``location``, ``fte`` (float), ``cost`` (float),
+    ``kind`` (``"person"`` | ``"post"`` | ``"fte_group"``: UK organogram junior rows are
+    FTE counts at a grade under a senior post, not persons), ``source_file``,
+    ``source_row`` (1-based data row number in that file, header = row 1 so the first
+    data row is 2, as a spreadsheet shows it), plus any other columns as attributes.
+``reporting``
+    ``source`` (manager), ``target`` (report), ``line`` (``"solid"`` | ``"dotted"``).
+    Solid arcs come from ``people.manager_id`` after validation (cycles broken, unknown
+    managers set aside); dotted arcs from a second manager column or ``dotted`` relations.
+``flows``
+    ``source``, ``target``, ``amount`` (float, >= 0), ``kind``, ``period``, ``currency``,
+    ``source_file``, ``source_row``.
+``decisions``
+    ``decision``, ``actor``, ``role`` (normalised, see :data:`DECISION_ROLES`),
+    ``domain``, ``affects`` (one id per row; a decision that binds several ids has
+    several rows), ``source_file``, ``source_row``.
+``relations``
+    ``source``, ``target``, ``relation``, ``weight`` (float), ``source_file``, ``source_row``.
+``units``
+    ``unit_id``, ``name``, ``parent_unit`` (may be ``<NA>``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+Severity = Literal["error", "warning", "info"]
+
+# Normalised decision roles. RACI letters and RAPID words map onto these.
+DECISION_ROLES = (
+    "responsible",  # R, Perform
+    "accountable",  # A, Decide, final approver
+    "consulted",  # C, Input
+    "informed",  # I
+    "recommend",  # RAPID Recommend
+    "agree",  # RAPID Agree (a veto in practice)
+    "approve",
+    "veto",
+)
+# Roles that carry the say over a decision (who can make or stop it).
+DECIDING_ROLES = frozenset({"accountable", "approve", "veto", "agree"})
+# Roles that give a voice without the say.
+VOICE_ROLES = frozenset({"consulted", "recommend", "agree", "responsible"})
+
+PEOPLE_COLUMNS = (
+    "person_id", "manager_id", "name", "title", "unit", "level", "location",
+    "fte", "cost", "kind", "source_file", "source_row",
+)
+REPORTING_COLUMNS = ("source", "target", "line")
+FLOW_COLUMNS = ("source", "target", "amount", "kind", "period", "currency", "source_file", "source_row")
+DECISION_COLUMNS = ("decision", "actor", "role", "domain", "affects", "source_file", "source_row")
+RELATION_COLUMNS = ("source", "target", "relation", "weight", "source_file", "source_row")
+UNIT_COLUMNS = ("unit_id", "name", "parent_unit")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation finding, in the manner of a pandera failure case.
+
+    ``code`` is stable and machine-readable (e.g. ``"duplicate_id"``,
+    ``"reporting_cycle"``); ``message`` is one plain sentence naming file, row and
+    value; ``suggestion`` says what to do. ``ids`` lists the ids involved (for a cycle,
+    the whole cycle in order). ``row`` is the 1-based row as a spreadsheet shows it.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    suggestion: str | None = None
+    ids: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        record = dataclasses.asdict(self)
+        record["ids"] = list(self.ids)
+        return record
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One file that was read: what it was, its hash, and how many rows were used."""
+
+    file: str
+    sha256: str
+    format: str  # e.g. "csv", "xlsx", "parquet"
+    kind: str  # "people" | "flows" | "decisions" | "relations" | "junior_posts" | ...
+    vendor: str  # detected export flavour: "native", "workday", "bamboohr", "uk_organogram_senior", ...
+    rows: int
+    rows_used: int
+    mapping: dict[str, str] = field(default_factory=dict)  # canonical column -> header in the file
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
+
+
+@dataclass
+class OrgModel:
+    """The validated org: tables in canonical columns, the problems found, the inputs read."""
+
+    people: pd.DataFrame = field(default_factory=lambda: _empty(PEOPLE_COLUMNS))
+    reporting: pd.DataFrame = field(default_factory=lambda: _empty(REPORTING_COLUMNS))
+    flows: pd.DataFrame = field(default_factory=lambda: _empty(FLOW_COLUMNS))
+    decisions: pd.DataFrame = field(default_factory=lambda: _empty(DECISION_COLUMNS))
+    relations: pd.DataFrame = field(default_factory=lambda: _empty(RELATION_COLUMNS))
+    units: pd.DataFrame = field(default_factory=lambda: _empty(UNIT_COLUMNS))
+    problems: list[Problem] = field(default_factory=list)
+    inputs: list[InputFile] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def roots(self) -> list[str]:
+        """People at the top of the solid reporting line (no manager after validation)."""
+        solid = self.reporting[self.reporting["line"] == "solid"]
+        has_manager = set(solid["target"].astype(str))
+        return sorted(set(self.people["person_id"].astype(str)) - has_manager)

@@ -1,0 +1,1 @@
+"""Readings, findings and audit documents (JSON, HTML, PDF, XLSX, CSV)."""
