@@ -90,15 +90,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from orgpower import api
-    from orgpower.report.audit import AuditConfig
-
     formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
     unknown = sorted(set(formats) - set(REPORT_FORMATS))
     if unknown:
         raise UsageError(f"Unknown report format {', '.join(unknown)}: choose from {', '.join(REPORT_FORMATS)}.")
     if not args.inputs and not (args.neo4j or args.snapshot):
         raise UsageError("Give the input files or folder, or --neo4j URI --snapshot NAME.")
+    from orgpower import api
+    from orgpower.report.audit import AuditConfig
+
     config = AuditConfig.load(args.config) if args.config else AuditConfig()
     if args.group_attribute:
         config = config.with_group_attributes(args.group_attribute)
@@ -120,10 +120,10 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _cmd_load(args: argparse.Namespace) -> int:
+    uri = _neo4j_uri(args.neo4j)
     from orgpower import api
     from orgpower.ingest.summary import format_validation
 
-    uri = _neo4j_uri(args.neo4j)
     model = api.read_org(args.inputs, mapping=args.mapping)
     if model.errors and model.people.empty:
         print(format_validation(model), file=sys.stderr)
