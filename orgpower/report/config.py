@@ -1,0 +1,170 @@
+"""The audit's settings and thresholds, in ONE documented place (metrics-spec.md §12).
+
+No source defines a validated "power-over index" with published thresholds (spec §11),
+so every cut-off the readings and findings use lives here, named, explained and
+overridable from a TOML or JSON file::
+
+    # audit.toml
+    min_group_size = 5
+    group_attributes = ["gender"]
+    null_samples = 200
+    seed = 7
+
+    [thresholds]
+    reciprocity_low = 0.15
+    trophic_layered_max = 0.25
+
+Every key of :class:`Thresholds` may also be given at the top level of the file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from orgpower.errors import InputError
+
+# Never publish a group smaller than this, whatever a configuration says (Viva uses 5).
+MIN_GROUP_SIZE_FLOOR = 3
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Cut-offs of the three-axis reading (spec §12) and of the findings.
+
+    Asymmetry (is it returned?) uses weighted reciprocity r_w on weighted layers and
+    edgewise reciprocity r on binary ones.
+    """
+
+    reciprocity_low: float = 0.2
+    """r (or r_w) at or below this reads as one-way (power-over signature: r ≈ 0)."""
+    reciprocity_high: float = 0.5
+    """r (or r_w) at or above this reads as returned (mutual signature)."""
+    trophic_layered_max: float = 0.3
+    """Trophic incoherence F0 below this reads as layered (spec §12: F0 < ~0.3)."""
+    trophic_circulating_min: float = 0.7
+    """F0 above this reads as circulating (spec §12: F0 > ~0.7)."""
+    flow_hierarchy_layered_min: float = 0.8
+    """Flow hierarchy above this reads as layered (spec §12: > ~0.8)."""
+    flow_hierarchy_circulating_max: float = 0.2
+    """Flow hierarchy below this reads as circulating (spec §12: < ~0.2)."""
+    centralization_concentrated: float = 0.5
+    """max(in-, out-degree centralization) at or above this reads as concentrated."""
+    hhi_concentrated: float = 0.25
+    """Normalised HHI* of out-strength at or above this reads as concentrated."""
+    hub_total_centralization: float = 0.5
+    """Total-degree centralization at or above this, with returned ties, is a hub partnership."""
+    null_z: float = 2.0
+    """|z| against the degree-preserving null at or above this is called 'beyond chance'."""
+    span_narrow: int = 2
+    """A manager with this many direct reports or fewer has a narrow span (spec §8.1)."""
+    span_wide: int = 15
+    """A manager with more direct reports than this has a wide span."""
+    narrow_span_share: float = 0.3
+    """A finding is raised when at least this share of managers has a narrow span."""
+    bottleneck_share: float = 0.2
+    """A person holding the say on at least this share of all decisions is a bottleneck."""
+    bottleneck_min_decisions: int = 3
+    """...and on at least this many decisions (tiny matrices make no bottlenecks)."""
+    gini_concentrated: float = 0.6
+    """Gini of budgets or decision rights at or above this is reported as concentrated."""
+    representation_low: float = 0.8
+    """Power share / headcount share below this is under-representation."""
+    representation_high: float = 1.25
+    """Power share / headcount share above this is over-representation."""
+
+
+@dataclass(frozen=True)
+class AuditConfig:
+    """Everything that changes the audit's numbers, so a report can state its settings."""
+
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    group_attributes: tuple[str, ...] = ()
+    """People columns to audit representation by (e.g. ``gender``); never shown per person."""
+    min_group_size: int = 5
+    """k: groups (and cells) of fewer people are suppressed everywhere; never below 3."""
+    null_samples: int = 50
+    """Degree-preserving rewirings per layer for the null model (0 switches it off)."""
+    seed: int = 0
+    """Seed of every random step, so the same input gives the same audit.json."""
+    exact_limit: int = 20_000
+    """Above this many people, measures may be estimated (marked under ``estimated``)."""
+    max_team_readings: int = 2_000
+    """Teams read one by one, largest first; the count read is stated in the report."""
+
+    def __post_init__(self) -> None:
+        if self.min_group_size < MIN_GROUP_SIZE_FLOOR:
+            raise InputError(
+                f"min_group_size is {self.min_group_size}, but groups under {MIN_GROUP_SIZE_FLOOR} "
+                f"can identify people: set min_group_size to {MIN_GROUP_SIZE_FLOOR} or more."
+            )
+        if self.null_samples < 0:
+            raise InputError(f"null_samples is {self.null_samples}: give 0 (no null model) or more.")
+
+    def with_group_attributes(self, attributes: list[str] | tuple[str, ...]) -> "AuditConfig":
+        """A copy that also audits representation by ``attributes`` (order kept, no repeats)."""
+        merged = tuple(dict.fromkeys([*self.group_attributes, *attributes]))
+        return dataclasses.replace(self, group_attributes=merged)
+
+    def to_dict(self) -> dict[str, Any]:
+        record = dataclasses.asdict(self)
+        record["group_attributes"] = list(self.group_attributes)
+        return record
+
+    @classmethod
+    def load(cls, path: str | Path) -> "AuditConfig":
+        """Read settings from a ``.toml`` or ``.json`` file; unknown keys are an error."""
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise InputError(f"Cannot read the configuration file {path}: {error.strerror}.") from None
+        try:
+            raw = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+        except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
+            raise InputError(
+                f"The configuration file {path} is not valid {'JSON' if path.suffix.lower() == '.json' else 'TOML'} "
+                f"({error}); fix the syntax and run again."
+            ) from None
+        if not isinstance(raw, dict):
+            raise InputError(f"The configuration file {path} must hold a table of settings.")
+        return cls.from_dict(raw, source=str(path))
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any], *, source: str = "configuration") -> "AuditConfig":
+        threshold_names = {f.name: f for f in dataclasses.fields(Thresholds)}
+        setting_names = {f.name for f in dataclasses.fields(cls)} - {"thresholds"}
+        thresholds: dict[str, Any] = {}
+        settings: dict[str, Any] = {}
+        nested = raw.get("thresholds", {})
+        if not isinstance(nested, dict):
+            raise InputError(f"In {source}, 'thresholds' must be a table of named cut-offs.")
+        for key, value in [*((k, v) for k, v in raw.items() if k != "thresholds"), *nested.items()]:
+            if key in threshold_names:
+                thresholds[key] = _typed(source, key, value, threshold_names[key].type)
+            elif key in setting_names:
+                settings[key] = value
+            else:
+                known = ", ".join(sorted([*threshold_names, *setting_names]))
+                raise InputError(f"In {source}, the setting {key!r} is unknown; known settings: {known}.")
+        if "group_attributes" in settings:
+            value = settings["group_attributes"]
+            if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+                raise InputError(f"In {source}, group_attributes must be a list of column names.")
+            settings["group_attributes"] = tuple(value)
+        for key in ("min_group_size", "null_samples", "seed", "exact_limit", "max_team_readings"):
+            if key in settings:
+                settings[key] = _typed(source, key, settings[key], "int")
+        return cls(thresholds=Thresholds(**thresholds), **settings)
+
+
+def _typed(source: str, key: str, value: Any, kind: Any) -> Any:
+    want_int = kind in (int, "int")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (want_int and not float(value).is_integer()):
+        expected = "a whole number" if want_int else "a number"
+        raise InputError(f"In {source}, {key} is {value!r}; give {expected}.")
+    return int(value) if want_int else float(value)

@@ -1,0 +1,314 @@
+"""Three-axis readings: power-over, mutual or mixed (metrics-spec.md §1 and §12).
+
+"Power-over" and "mutual" are not two ends of one centralization scale: a mutual star is
+*more* centralized than an out-star on total degree, yet nothing in it runs one way. So a
+reading looks at three axes separately and only then names the structure:
+
+asymmetry  (is it returned?)       reciprocity r (weighted r_w on weighted layers),
+                                   dyadic M/(M+A), Garlaschelli–Loffredo ρ
+direction  (does it run down?)     trophic incoherence F0, flow hierarchy, GRC, agony
+concentration (who holds it?)      in/out-degree centralization, HHI* / Gini of out-strength
+
+Decision logic (spec §12, thresholds in :class:`~orgpower.report.config.Thresholds`):
+
+1. one-way **and** layered (F0 low, flow hierarchy high)   -> ``power-over`` / ``layered``
+   (+ ``concentrated`` when in/out centralization or HHI* is high);
+2. returned **and** circulating (F0 high, flow hierarchy low) -> ``mutual``, sub-label
+   ``hub partnership`` when total-degree centralization is high (central but returned),
+   else ``shared``;
+3. one-way but circulating (r ≈ 0, F0 ≈ 1)                   -> ``mixed`` / ``circulating``
+   (rotating flow: flag for review);
+4. anything else                                           -> ``mixed``, sub-labels saying
+   which axis leans which way.
+
+Each axis is also compared with the layer's degree-preserving null model when one was
+computed, and every reading carries its scores and the sentences that produced it.
+
+>>> r = read_measures({"arcs": 4, "nodes": 5, "reciprocity_edgewise": 1.0, "reciprocity_dyadic": 1.0,
+...     "trophic_incoherence": 1.0, "flow_hierarchy": 0.0, "degree_centralization_in": 0.75,
+...     "degree_centralization_out": 0.75, "degree_centralization_total": 1.0})
+>>> r.label, r.sublabels
+('mutual', ('hub partnership',))
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from orgpower.report.config import Thresholds
+
+POWER_OVER, MUTUAL, MIXED, UNDETERMINED = "power-over", "mutual", "mixed", "undetermined"
+LABELS = (POWER_OVER, MUTUAL, MIXED)
+
+
+@dataclass(frozen=True)
+class AxisReading:
+    """One axis of a reading: its score (0 = mutual signature, 1 = power-over signature),
+    which way it leans, the values it was read from and the null comparison."""
+
+    axis: str
+    score: float | None
+    leaning: str  # "power-over" | "mutual" | "neutral" | "undefined"
+    values: dict[str, float | None]
+    null: dict[str, Any] = field(default_factory=dict)
+    evidence: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "axis": self.axis, "score": self.score, "leaning": self.leaning,
+            "values": dict(self.values), "null": dict(self.null), "evidence": self.evidence,
+        }
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The label of one scope (a layer, team, unit or the org) with its scores and evidence."""
+
+    label: str
+    sublabels: tuple[str, ...]
+    axes: dict[str, AxisReading]
+    evidence: tuple[str, ...]
+
+    @property
+    def scores(self) -> dict[str, float | None]:
+        return {name: axis.score for name, axis in self.axes.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "sublabels": list(self.sublabels),
+            "scores": self.scores,
+            "axes": {name: axis.to_dict() for name, axis in self.axes.items()},
+            "evidence": list(self.evidence),
+        }
+
+
+def _num(measures: Mapping[str, Any], key: str) -> float | None:
+    value = measures.get(key)
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return value if value == value else None  # NaN -> None
+
+
+def null_comparison(measures: Mapping[str, Any], key: str) -> dict[str, Any]:
+    """The degree-preserving null model's view of ``key``: observed, null mean, sd, z.
+
+    ``measures["null_model"]`` is read in the shapes metrics/org.py produces: either
+    ``{"measures": {key: {...}}}`` or ``{key: {...}}`` with ``mean``/``std``/``z``.
+    Returns ``{}`` when no null model was computed for ``key``.
+    """
+    null = measures.get("null_model")
+    if not isinstance(null, Mapping):
+        return {}
+    entry = null.get("measures", null).get(key) if isinstance(null.get("measures", null), Mapping) else None
+    if not isinstance(entry, Mapping):
+        return {}
+    mean = _num(entry, "mean")
+    std = _num(entry, "std") if "std" in entry else _num(entry, "sd")
+    observed = _num(measures, key)
+    z = _num(entry, "z")
+    if z is None and observed is not None and mean is not None and std:
+        z = (observed - mean) / std
+    result = {"key": key, "observed": observed, "null_mean": mean, "null_std": std, "z": z}
+    for extra in ("p_lower", "p_upper", "samples", "method"):
+        if extra in entry:
+            result[extra] = entry[extra]
+    for extra in ("samples", "method", "seed"):
+        if extra in null and extra not in result:
+            result[extra] = null[extra]
+    return result
+
+
+def _fmt(value: float | None) -> str:
+    return "undefined" if value is None else f"{value:.2f}"
+
+
+def _vs_null(comparison: Mapping[str, Any], thresholds: Thresholds) -> str:
+    z, mean = comparison.get("z"), comparison.get("null_mean")
+    if mean is None:
+        return ""
+    if z is None:
+        return f" (degree-preserving null: {mean:.2f})"
+    side = "above" if z >= thresholds.null_z else "below" if z <= -thresholds.null_z else "close to"
+    return f" ({side} the degree-preserving null, {mean:.2f}; z = {z:.1f})"
+
+
+def read_asymmetry(measures: Mapping[str, Any], thresholds: Thresholds) -> AxisReading:
+    """Is it returned? Weighted r_w on weighted layers, else edgewise r; ρ < 0 or a value
+    clearly below the null also reads as one-way when r is not high."""
+    edgewise = _num(measures, "reciprocity_edgewise")
+    weighted_r = _num(measures, "weighted_reciprocity")
+    use_weighted = bool(measures.get("weighted")) and weighted_r is not None
+    key = "weighted_reciprocity" if use_weighted else "reciprocity_edgewise"
+    r = weighted_r if use_weighted else edgewise
+    rho = _num(measures, "reciprocity_rho")
+    values = {
+        "reciprocity_edgewise": edgewise,
+        "reciprocity_dyadic": _num(measures, "reciprocity_dyadic"),
+        "reciprocity_rho": rho,
+        "weighted_reciprocity": weighted_r,
+    }
+    comparison = null_comparison(measures, key)
+    if r is None:
+        return AxisReading("asymmetry", None, "undefined", values, comparison, "No ties to test for reciprocity.")
+    below_null = comparison.get("z") is not None and comparison["z"] <= -thresholds.null_z
+    if r <= thresholds.reciprocity_low:
+        leaning = POWER_OVER
+    elif r >= thresholds.reciprocity_high:
+        leaning = MUTUAL
+    elif (rho is not None and rho < 0) or below_null:
+        leaning = POWER_OVER
+    else:
+        leaning = "neutral"
+    what = "weight" if use_weighted else "ties"
+    share = f"{r:.0%} of the {what} {'is' if use_weighted else 'are'} returned"
+    evidence = f"{share} ({'r_w' if use_weighted else 'r'} = {r:.2f}{_vs_null(comparison, thresholds)}; ρ = {_fmt(rho)})."
+    return AxisReading("asymmetry", round(1.0 - r, 6), leaning, values, comparison, evidence)
+
+
+def read_direction(measures: Mapping[str, Any], thresholds: Thresholds) -> AxisReading:
+    """Does it always run down? Layered when F0 is low and flow hierarchy high;
+    circulating when F0 is high and flow hierarchy low."""
+    f0 = _num(measures, "trophic_incoherence")
+    fh = _num(measures, "flow_hierarchy")
+    values = {
+        "trophic_incoherence": f0,
+        "flow_hierarchy": fh,
+        "global_reaching_centrality": _num(measures, "global_reaching_centrality"),
+        "agony": _num(measures, "agony"),
+        "krackhardt_hierarchy": _num(measures, "krackhardt_hierarchy"),
+    }
+    comparison = null_comparison(measures, "trophic_incoherence") or null_comparison(measures, "flow_hierarchy")
+    parts = [p for p in ((None if f0 is None else 1.0 - f0), fh) if p is not None]
+    if not parts:
+        return AxisReading("direction", None, "undefined", values, comparison, "No ties to rank.")
+    score = round(sum(parts) / len(parts), 6)
+    layered = (f0 is None or f0 < thresholds.trophic_layered_max) and (
+        fh is None or fh > thresholds.flow_hierarchy_layered_min
+    )
+    circulating = (f0 is None or f0 > thresholds.trophic_circulating_min) and (
+        fh is None or fh < thresholds.flow_hierarchy_circulating_max
+    )
+    leaning = POWER_OVER if layered else MUTUAL if circulating else "neutral"
+    if leaning == POWER_OVER:
+        lead = "Ties run down a consistent ranking"
+    elif leaning == MUTUAL:
+        lead = "Ties circulate rather than run down"
+    else:
+        lead = "Ties partly run down a ranking"
+    evidence = (
+        f"{lead} (trophic incoherence F0 = {_fmt(f0)}, flow hierarchy = {_fmt(fh)}"
+        f"{_vs_null(comparison, thresholds)})."
+    )
+    return AxisReading("direction", score, leaning, values, comparison, evidence)
+
+
+def read_concentration(measures: Mapping[str, Any], thresholds: Thresholds) -> AxisReading:
+    """Who holds it? Concentrated when in- or out-degree centralization or HHI* of
+    out-strength is high. Total degree is kept as the mutual-hub detector (spec §2.2)."""
+    c_in = _num(measures, "degree_centralization_in")
+    c_out = _num(measures, "degree_centralization_out")
+    hhi = _num(measures, "hhi_out_strength")
+    nodes = _num(measures, "nodes")
+    hhi_star = None
+    if hhi is not None and nodes and nodes > 1:
+        # hhi_out_strength is the raw index in [1/n, 1]; normalise so equal shares read 0.
+        hhi_star = max((hhi - 1.0 / nodes) / (1.0 - 1.0 / nodes), 0.0)
+    values = {
+        "degree_centralization_in": c_in,
+        "degree_centralization_out": c_out,
+        "degree_centralization_total": _num(measures, "degree_centralization_total"),
+        "betweenness_centralization": _num(measures, "betweenness_centralization"),
+        "gini_out_strength": _num(measures, "gini_out_strength"),
+        "hhi_out_strength": hhi,
+        "hhi_out_strength_normalised": None if hhi_star is None else round(hhi_star, 6),
+    }
+    directional = [v for v in (c_in, c_out) if v is not None]
+    if not directional and hhi_star is None:
+        return AxisReading("concentration", None, "undefined", values, {}, "No ties to concentrate.")
+    score = round(max(directional + ([hhi_star] if hhi_star is not None else [])), 6)
+    concentrated = (directional and max(directional) >= thresholds.centralization_concentrated) or (
+        hhi_star is not None and hhi_star >= thresholds.hhi_concentrated
+    )
+    leaning = POWER_OVER if concentrated else "neutral"
+    evidence = (
+        f"{'Held by few' if concentrated else 'Spread over many'}: in-degree centralization {_fmt(c_in)}, "
+        f"out-degree centralization {_fmt(c_out)}, Gini of out-strength {_fmt(values['gini_out_strength'])}."
+    )
+    return AxisReading("concentration", score, leaning, values, {}, evidence)
+
+
+def read_measures(measures: Mapping[str, Any], thresholds: Thresholds | None = None) -> Reading:
+    """Read one layer's (or sub-layer's) measures dict into a :class:`Reading`.
+
+    ``measures`` has the keys of interfaces.md §4 (``layer_measures``), optionally a
+    ``null_model`` and ``weighted``. A layer without arcs is ``undetermined``.
+    """
+    thresholds = thresholds or Thresholds()
+    asymmetry = read_asymmetry(measures, thresholds)
+    direction = read_direction(measures, thresholds)
+    concentration = read_concentration(measures, thresholds)
+    axes = {"asymmetry": asymmetry, "direction": direction, "concentration": concentration}
+    evidence = tuple(a.evidence for a in axes.values())
+    arcs = _num(measures, "arcs")
+    if not arcs or asymmetry.leaning == "undefined":
+        return Reading(UNDETERMINED, ("no ties",), axes, ("No ties in this scope, so nothing to read.",))
+    one_way = asymmetry.leaning == POWER_OVER
+    returned = asymmetry.leaning == MUTUAL
+    layered = direction.leaning == POWER_OVER
+    circulating = direction.leaning == MUTUAL
+    concentrated = concentration.leaning == POWER_OVER
+    total = concentration.values.get("degree_centralization_total")
+    hub = total is not None and total >= thresholds.hub_total_centralization
+    if one_way and layered:
+        label, sublabels = POWER_OVER, ("layered",) + (("concentrated",) if concentrated else ())
+    elif returned and circulating:
+        label, sublabels = MUTUAL, ("hub partnership",) if hub else ("shared",)
+    elif one_way and circulating:
+        label, sublabels = MIXED, ("circulating",)
+    else:
+        label = MIXED
+        sublabels = tuple(
+            s for s, on in (
+                ("one-way", one_way), ("returned", returned), ("layered", layered),
+                ("circulating", circulating), ("concentrated", concentrated and not returned),
+                ("hub partnership", returned and hub),
+            ) if on
+        )
+    return Reading(label, sublabels, axes, evidence)
+
+
+def combine_readings(readings: Mapping[str, Reading]) -> Reading:
+    """Combine per-layer readings into one (the org's, or a team's across layers).
+
+    The label is the one held by more than half of the layers that could be read; with
+    no majority it is ``mixed``. Axis scores are the mean over those layers. The evidence
+    names each layer's label, so the vote can be checked.
+    """
+    read = {name: r for name, r in readings.items() if r.label != UNDETERMINED}
+    if not read:
+        return Reading(UNDETERMINED, ("no ties",), {}, ("No layer had ties to read.",))
+    votes = Counter(r.label for r in read.values())
+    label, count = votes.most_common(1)[0]
+    if count * 2 <= len(read):
+        label = MIXED
+    sublabels = Counter(s for r in read.values() if r.label == label for s in r.sublabels)
+    axes: dict[str, AxisReading] = {}
+    for axis in ("asymmetry", "direction", "concentration"):
+        scores = [r.axes[axis].score for r in read.values() if r.axes[axis].score is not None]
+        per_layer = {name: r.axes[axis].score for name, r in sorted(read.items())}
+        score = round(sum(scores) / len(scores), 6) if scores else None
+        axes[axis] = AxisReading(axis, score, "combined", per_layer, {}, f"Mean of {len(scores)} layer score(s).")
+    evidence = tuple(
+        f"{name}: {r.label}" + (f" ({', '.join(r.sublabels)})" if r.sublabels else "")
+        for name, r in sorted(read.items())
+    )
+    summary = f"{count} of {len(read)} layers read {votes.most_common(1)[0][0]}"
+    return Reading(label, tuple(s for s, _ in sublabels.most_common()), axes, (summary + ".",) + evidence)
