@@ -123,6 +123,8 @@ class OrgGraph:
     people: pd.DataFrame
     units: pd.DataFrame
     layers: dict[str, Layer] = field(default_factory=dict)
+    # the validated decision rows (roles per actor), for decision rights held by role
+    decisions: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def person_ids(self) -> np.ndarray:
@@ -173,7 +175,7 @@ def build_graph(model: OrgModel) -> OrgGraph:
     people = model.people.reset_index(drop=True)
     person_ids = people["person_id"].astype(str).to_numpy(dtype=object)
     n_people = len(person_ids)
-    graph = OrgGraph(people=people, units=model.units)
+    graph = OrgGraph(people=people, units=model.units, decisions=model.decisions)
 
     reporting = model.reporting
     for line, name in (("solid", "reporting"), ("dotted", "reporting_dotted")):
