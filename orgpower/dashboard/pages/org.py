@@ -1,0 +1,135 @@
+"""Org: a collapsible org chart, the spans-and-layers heatmap, and any person's or unit's measures."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from orgpower.dashboard import state
+from orgpower.dashboard.orgchart import direct_reports, org_chart_html
+from orgpower.dashboard.views import number, person_label, show_value
+
+MAX_TABLE_ROWS = 5_000  # rows sent to the browser at once; search narrows the rest
+
+result = state.require_result()
+org = state.current_org()
+model = result.model if getattr(result, "model", None) is not None else org.model
+people = result.people
+key = org.input_hash
+
+st.title("Org")
+
+labels = state.memo("person_labels", (key,), lambda: person_label(model.people))
+reports = state.memo("direct_reports", (key,), lambda: direct_reports(model.reporting))
+
+# --- find a person ---------------------------------------------------------------------
+search = st.text_input("Find a person (name, title or id)", key="org_search", placeholder="e.g. a name or an id")
+selected = st.session_state.get("org_person")
+if search:
+    matches = labels[labels.str.contains(search, case=False, regex=False, na=False)]
+    if matches.empty:
+        st.caption("Nobody matches.")
+    else:
+        options = list(matches.index[:200])
+        pick = st.selectbox(
+            f"{len(matches):,} match(es)" + (" (first 200 shown)" if len(matches) > 200 else ""),
+            options, format_func=lambda pid: labels.get(pid, pid), key="org_pick",
+        )
+        if pick:
+            selected = pick
+            st.session_state["org_person"] = pick
+
+# --- the chart -------------------------------------------------------------------------
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.subheader("Org chart")
+    top_choice = st.radio(
+        "Top of the chart", ["Top of the organisation", "The selected person"], horizontal=True,
+        key="org_top", disabled=selected is None,
+    )
+    roots = [selected] if (top_choice == "The selected person" and selected) else list(model.roots)
+    span_column = "span_of_control" if "span_of_control" in people.columns else None
+    if span_column:
+        spans = people.set_index(people["person_id"].astype(str))[span_column]
+        notes = {pid: f"{int(v)} direct" for pid, v in spans.items() if pd.notna(v) and v > 0}
+    else:
+        notes = {pid: f"{len(r)} direct" for pid, r in reports.items()}
+    chart = state.memo(
+        "org_chart", (key, tuple(roots[:50])),
+        lambda: org_chart_html(roots, reports, labels, notes, max_people=600, open_levels=2),
+    )
+    st.caption(f"{len(model.roots):,} top-level position(s). Click a name to open or close its branch.")
+    st.html(chart)
+
+with right:
+    st.subheader("Selected person")
+    if selected is None:
+        st.caption("Find a person above, or click a row in the table below, to see their measures.")
+    else:
+        row = people[people["person_id"].astype(str) == selected]
+        st.markdown(f"**{labels.get(selected, selected)}**")
+        if row.empty:
+            st.caption("No measures for this person.")
+        else:
+            record = row.iloc[0]
+            shown = {c: number(record[c].item() if hasattr(record[c], "item") else record[c]) for c in row.columns if c not in ("name",)}
+            st.dataframe(pd.DataFrame({"measure": list(shown), "value": list(shown.values())}), hide_index=True, width="stretch", height=420, key="org_person_measures")
+
+# --- spans and layers ------------------------------------------------------------------
+st.subheader("Spans and layers")
+spans_table = result.tables.get("spans_by_layer")
+if spans_table is None or spans_table.empty:
+    st.info("The audit has no spans-by-layer table for this org.")
+else:
+    frame = spans_table.copy()
+    layer_col = next((c for c in frame.columns if "layer" in c), frame.columns[0])
+    numeric = [c for c in frame.columns if c != layer_col and pd.api.types.is_numeric_dtype(frame[c])]
+    long = frame.melt(id_vars=[layer_col], value_vars=numeric, var_name="measure", value_name="value")
+    long["shade"] = long.groupby("measure")["value"].transform(lambda v: (v - v.min()) / (v.max() - v.min()) if v.max() > v.min() else 0.5)
+    long["text"] = long["value"].map(lambda v: number(v, 1))
+    base = alt.Chart(long).encode(
+        x=alt.X("measure:N", title=None, sort=numeric, axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y(f"{layer_col}:O", title="Reporting layer (1 = top)"),
+    )
+    heat = base.mark_rect().encode(
+        color=alt.Color("shade:Q", scale=alt.Scale(scheme="blues"), legend=None),
+        tooltip=[layer_col, "measure", alt.Tooltip("value:Q", format=",.2f")],
+    )
+    heat_text = base.mark_text(fontSize=11).encode(
+        text="text:N", color=alt.condition("datum.shade > 0.6", alt.value("white"), alt.value("#262730")),
+    )
+    st.altair_chart((heat + heat_text).properties(height=max(160, 28 * frame[layer_col].nunique())), width="stretch")
+    st.caption("Each column is shaded on its own scale (darker = higher).")
+    with st.expander("The table"):
+        state.show_table(frame, key="spans_by_layer", download_name="spans-by-layer.csv")
+
+# --- people table: click a row ---------------------------------------------------------
+st.subheader("People and their measures")
+table = people
+if search:
+    wanted = set(labels[labels.str.contains(search, case=False, regex=False, na=False)].index)
+    table = people[people["person_id"].astype(str).isin(wanted)]
+if len(table) > MAX_TABLE_ROWS:
+    st.caption(f"Showing the first {MAX_TABLE_ROWS:,} of {len(table):,} people; search to narrow down.")
+    table = table.head(MAX_TABLE_ROWS)
+event = st.dataframe(
+    table, hide_index=True, width="stretch", height=360, key="org_people",
+    on_select="rerun", selection_mode="single-row",
+)
+rows = event.selection.rows if event is not None else []
+if rows:
+    clicked = str(table.iloc[rows[0]]["person_id"])
+    if clicked != st.session_state.get("org_person"):
+        st.session_state["org_person"] = clicked
+        st.rerun()
+
+# --- units -----------------------------------------------------------------------------
+st.subheader("Units")
+units = result.document.get("units", [])
+if not units:
+    st.info("The audit has no unit readings for this org.")
+else:
+    names = [u.get("unit") or u.get("unit_id") or u.get("name") or str(i) for i, u in enumerate(units)]
+    pick = st.selectbox("Unit", range(len(units)), format_func=lambda i: str(names[i]), key="org_unit")
+    show_value(units[pick], key="org_unit_record")

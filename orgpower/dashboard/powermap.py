@@ -1,0 +1,96 @@
+"""The power map: one layer drawn as a network (Vega-Lite via Altair, bundled with
+Streamlit, so nothing is fetched from a CDN).
+
+Positions come from igraph's layouts (a tree layout for reporting lines, force-directed
+otherwise); they place the drawing and measure nothing. Above
+:data:`AGGREGATE_ABOVE` people the map shows units (ties between units summed) and the
+user drills into one unit at a time.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import altair as alt
+import igraph as ig
+import numpy as np
+import pandas as pd
+
+AGGREGATE_ABOVE = 2_000  # people; a browser draws ~2,000 marks fluently, not 100,000
+MAX_TIES_DRAWN = 15_000  # heaviest ties kept above this
+
+
+def layer_ties(layer: Any, keep: set[str] | None = None) -> pd.DataFrame:
+    """The layer's arcs as ``source``, ``target``, ``weight`` (ids), optionally among ``keep`` only."""
+    coo = layer.adjacency.tocoo()
+    ids = np.asarray(layer.node_ids, dtype=object)
+    ties = pd.DataFrame({"source": ids[coo.row], "target": ids[coo.col], "weight": coo.data.astype(float)})
+    if keep is not None:
+        ties = ties[ties["source"].isin(keep) & ties["target"].isin(keep)]
+    return ties.reset_index(drop=True)
+
+
+def ties_between_units(ties: pd.DataFrame, unit_of: Mapping[str, str]) -> pd.DataFrame:
+    """Ties summed per ordered pair of units: ``source``, ``target``, ``weight``, ``ties``.
+
+    A node that is not a person (a unit named in flows or decisions) stands for itself.
+    Ties inside a unit are dropped from the drawing (they show when drilling in).
+
+    >>> t = pd.DataFrame({"source": ["a", "a", "b"], "target": ["b", "c", "c"], "weight": [1.0, 2.0, 1.0]})
+    >>> ties_between_units(t, {"a": "U", "b": "U", "c": "V"}).to_dict("records")
+    [{'source': 'U', 'target': 'V', 'weight': 3.0, 'ties': 2}]
+    """
+    mapped = ties.assign(
+        source=ties["source"].map(lambda i: unit_of.get(i, i)),
+        target=ties["target"].map(lambda i: unit_of.get(i, i)),
+    )
+    mapped = mapped[mapped["source"] != mapped["target"]]
+    grouped = mapped.groupby(["source", "target"], sort=True).agg(weight=("weight", "sum"), ties=("weight", "size"))
+    return grouped.reset_index()
+
+
+def positions(nodes: Sequence[str], ties: pd.DataFrame, *, tree_roots: Sequence[str] = (), seed: int = 0) -> pd.DataFrame:
+    """x, y per node: Reingold–Tilford when ``tree_roots`` are given, else Fruchterman–Reingold."""
+    index = {node: i for i, node in enumerate(nodes)}
+    edges = [(index[s], index[t]) for s, t in zip(ties["source"], ties["target"]) if s in index and t in index]
+    graph = ig.Graph(n=len(nodes), edges=edges, directed=True)
+    if len(nodes) == 0:
+        return pd.DataFrame({"id": [], "x": [], "y": []})
+    if tree_roots:
+        roots = [index[r] for r in tree_roots if r in index] or [0]
+        layout = graph.layout_reingold_tilford(mode="out", root=roots)
+        coords = np.array(layout.coords, dtype=float)
+        coords[:, 1] = -coords[:, 1]  # the top of the org at the top of the drawing
+    else:
+        random.seed(seed)  # igraph draws from Python's `random`: same org, same drawing
+        layout = graph.as_undirected().layout_fruchterman_reingold(niter=300, seed=_circle(len(nodes)))
+        coords = np.array(layout.coords, dtype=float)
+    return pd.DataFrame({"id": list(nodes), "x": coords[:, 0], "y": coords[:, 1]})
+
+
+def _circle(n: int) -> list[list[float]]:
+    """Deterministic start positions (so the same org is drawn the same way each time)."""
+    angles = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    return np.column_stack([np.cos(angles), np.sin(angles)]).tolist()
+
+
+def network_chart(
+    nodes: pd.DataFrame, ties: pd.DataFrame, *, size_title: str, colour_title: str, tooltip: Sequence[str],
+) -> alt.LayerChart:
+    """Nodes (``id``, ``x``, ``y``, ``size``, ``colour`` + tooltip columns) over ties, pan/zoom enabled."""
+    at = nodes.set_index("id")[["x", "y"]]
+    drawn = ties.join(at, on="source").join(at.rename(columns={"x": "x2", "y": "y2"}), on="target").dropna(subset=["x", "x2"])
+    axis = alt.Axis(title=None, labels=False, ticks=False, grid=False, domain=False)
+    lines = alt.Chart(drawn).mark_rule(opacity=0.25, color="#8a8a96").encode(
+        x=alt.X("x:Q", axis=axis), y=alt.Y("y:Q", axis=axis), x2="x2:Q", y2="y2:Q",
+    )
+    select = alt.selection_point(name="node", fields=["id"], on="click")
+    points = alt.Chart(nodes).mark_circle(opacity=0.9, stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("x:Q", axis=axis), y=alt.Y("y:Q", axis=axis),
+        size=alt.Size("size:Q", title=size_title, scale=alt.Scale(range=[30, 900])),
+        color=alt.Color("colour:N", title=colour_title, scale=alt.Scale(scheme="tableau10")),
+        tooltip=list(tooltip),
+    ).add_params(select)
+    return alt.layer(lines, points).properties(height=620).interactive()

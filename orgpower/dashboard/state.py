@@ -1,0 +1,253 @@
+"""What one browser session holds: the org it loaded, its audit, its files.
+
+Everything lives in ``st.session_state``, so one user's uploads are never visible in
+another session: uploaded bytes go to a temporary folder owned by the session, and the
+expensive results (the audit, graph layouts) are memoised per session, keyed by the
+sha256 of the inputs. No module-level or ``st.cache_*`` store holds user data.
+
+The dashboard computes nothing of its own: every number comes from
+:mod:`orgpower.api` (``read_org``, ``audit``, ``write_reports``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from orgpower import api
+from orgpower.errors import OrgpowerError
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+SAMPLE_ORGS = ROOT / "sample_orgs"
+PAGES = Path(__file__).resolve().parent / "pages"
+INPUT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet")
+MEMO_ENTRIES = 24  # per session; layouts of a few layers and filters
+
+_ORG = "orgpower_org"
+_COMPARE = "orgpower_compare"
+_WORKDIR = "orgpower_workdir"
+_MEMO = "orgpower_memo"
+
+
+@dataclass
+class LoadedOrg:
+    """One org as the session sees it: where it came from, the model, its audit."""
+
+    label: str  # what the user picked: a file list, a sample org, a snapshot
+    origin: str  # "upload" | "sample" | "neo4j"
+    input_hash: str  # sha256 over the input bytes and the mapping: the memo key
+    model: Any = None  # orgpower.model.OrgModel
+    result: Any = None  # orgpower.report.audit.AuditResult, or None when the audit failed
+    error: str | None = None  # one sentence when the org could not be used
+    seconds: float = 0.0
+    paths: list[Path] = field(default_factory=list)
+    mapping: dict[str, Any] | None = None
+    label_hash: str = ""  # sha256 of the files as given, before any mapping correction
+
+
+# --- session-owned storage -------------------------------------------------------------
+
+
+def session_workdir() -> Path:
+    """A temporary folder owned by this session (removed when the session ends)."""
+    holder = st.session_state.get(_WORKDIR)
+    if holder is None or not Path(holder.name).is_dir():
+        holder = tempfile.TemporaryDirectory(prefix="orgpower-session-")
+        st.session_state[_WORKDIR] = holder  # cleaned up when the session state is dropped
+    return Path(holder.name)
+
+
+def memo(name: str, key: Sequence[Any], compute: Callable[[], Any]) -> Any:
+    """Session-local memo (LRU) for expensive views, keyed by the org's input hash.
+
+    ``st.cache_data`` would share entries across sessions; this never does.
+    """
+    store: OrderedDict = st.session_state.setdefault(_MEMO, OrderedDict())
+    full_key = (name, *key)
+    if full_key in store:
+        store.move_to_end(full_key)
+        return store[full_key]
+    value = compute()
+    store[full_key] = value
+    while len(store) > MEMO_ENTRIES:
+        store.popitem(last=False)
+    return value
+
+
+def current_org() -> LoadedOrg | None:
+    return st.session_state.get(_ORG)
+
+
+def compare_org() -> LoadedOrg | None:
+    return st.session_state.get(_COMPARE)
+
+
+def set_compare_org(org: LoadedOrg | None) -> None:
+    st.session_state[_COMPARE] = org
+
+
+def require_result() -> Any:
+    """The current audit result, or an explanation and stop when there is none yet."""
+    org = current_org()
+    if org is None:
+        st.info("No org loaded yet. Go to **Upload** and drop your files or pick a sample org.")
+        st.page_link(upload_page_path(), label="Go to Upload", icon=":material/upload:")
+        st.stop()
+    if org.result is None:
+        st.info(org.error or "The audit of this org is not available.")
+        st.stop()
+    return org.result
+
+
+def upload_page_path() -> str:
+    return page_path("upload")
+
+
+def page_path(name: str) -> str:
+    """A page as ``st.page_link`` / ``st.switch_page`` take it (relative to app.py)."""
+    return f"pages/{name}.py"
+
+
+# --- inputs ----------------------------------------------------------------------------
+
+
+def inputs_hash(files: Sequence[tuple[str, bytes]], mapping: dict[str, Any] | None = None) -> str:
+    """sha256 over the (name, content) pairs in name order and the mapping."""
+    digest = hashlib.sha256()
+    for name, content in sorted(files, key=lambda f: f[0]):
+        digest.update(name.encode("utf-8") + b"\0" + hashlib.sha256(content).digest())
+    digest.update(json.dumps(mapping or {}, sort_keys=True).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def save_uploads(files: Sequence[tuple[str, bytes]], input_hash: str) -> list[Path]:
+    """Write uploaded files into this session's folder, one sub-folder per input hash."""
+    folder = session_workdir() / "uploads" / input_hash[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, content in files:
+        target = folder / Path(name).name  # a browser may send a path; keep the file name only
+        target.write_bytes(content)
+        paths.append(target)
+    return paths
+
+
+def sample_orgs() -> dict[str, Path]:
+    """The sample orgs shipped with the project: name -> folder."""
+    if not SAMPLE_ORGS.is_dir():
+        return {}
+    return {p.name: p for p in sorted(SAMPLE_ORGS.iterdir()) if p.is_dir() and not p.name.startswith((".", "_"))}
+
+
+def folder_files(folder: Path) -> list[tuple[str, bytes]]:
+    return [(p.name, p.read_bytes()) for p in sorted(folder.iterdir()) if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES]
+
+
+# --- the pipeline ----------------------------------------------------------------------
+
+
+def run_pipeline(
+    label: str,
+    origin: str,
+    input_hash: str,
+    *,
+    paths: Sequence[Path] = (),
+    mapping: dict[str, Any] | None = None,
+    neo4j_uri: str | None = None,
+    snapshot: str | None = None,
+) -> LoadedOrg:
+    """Read, validate and audit through :mod:`orgpower.api`, showing progress."""
+    org = LoadedOrg(label=label, origin=origin, input_hash=input_hash, paths=list(paths), mapping=mapping)
+    started = time.perf_counter()
+    with st.status(f"Loading {label}…", expanded=True) as status:
+        try:
+            if neo4j_uri:
+                st.write(f"Reading snapshot {snapshot!r} from Neo4j and auditing it…")
+                org.result = api.audit(None, neo4j_uri=neo4j_uri, snapshot=snapshot)
+                org.model = getattr(org.result, "model", None)
+            else:
+                st.write("Reading and validating the files…")
+                org.model = api.read_org(list(paths), mapping=mapping or None)
+                st.write(f"Read {len(org.model.people):,} people; {len(org.model.problems):,} problem(s) found. Auditing…")
+                org.result = api.audit(org.model)
+        except OrgpowerError as error:
+            org.error = error.message
+        except ImportError as error:  # a part of the pipeline that is not installed
+            org.error = f"This part of orgpower is not available in this installation ({error.name})."
+        org.seconds = time.perf_counter() - started
+        if org.error:
+            status.update(label=f"Could not use {label}", state="error", expanded=True)
+            st.error(org.error)
+        else:
+            status.update(label=f"Loaded {label} in {org.seconds:.1f} s", state="complete", expanded=False)
+    return org
+
+
+def load_into_session(org: LoadedOrg, *, as_compare: bool = False) -> None:
+    st.session_state[_COMPARE if as_compare else _ORG] = org
+
+
+# --- backend ---------------------------------------------------------------------------
+
+
+def neo4j_uri() -> str | None:
+    """The Neo4j URI from ``NEO4J_URI`` or ``st.secrets["neo4j"]["uri"]``; None = in-process."""
+    uri = os.environ.get("NEO4J_URI")
+    if uri:
+        return uri
+    try:
+        section = st.secrets.get("neo4j")
+    except (FileNotFoundError, OSError, KeyError, AttributeError):
+        return None
+    except Exception:  # noqa: BLE001 - a malformed secrets.toml must not break the app
+        return None
+    return section.get("uri") if section else None
+
+
+def list_snapshots(uri: str) -> list[str]:
+    from orgpower.graph.neo4j_store import Neo4jStore
+
+    with Neo4jStore.connect(uri) as store:
+        return list(store.list_snapshots())
+
+
+# --- showing tables --------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula get a leading apostrophe."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            values = safe[column].astype("string")
+            risky = values.str.startswith(_FORMULA_START).fillna(False)
+            if risky.any():
+                safe[column] = values.mask(risky, "'" + values)
+    return safe
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    return formula_safe(frame).to_csv(index=False).encode("utf-8")
+
+
+def show_table(frame: pd.DataFrame, *, key: str, download_name: str | None = None, height: int | None = None) -> None:
+    """A sortable table plus a formula-safe CSV download."""
+    st.dataframe(frame, hide_index=True, width="stretch", height=height or "auto", key=f"table_{key}")
+    if download_name:
+        st.download_button(
+            f"Download {download_name}", csv_bytes(frame), file_name=download_name, mime="text/csv",
+            key=f"download_{key}", icon=":material/download:",
+        )

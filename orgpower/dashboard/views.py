@@ -1,0 +1,169 @@
+"""Turning the library's records into what a page shows (no measure is computed here).
+
+Pure functions from model / audit objects to DataFrames and text, so that they can be
+unit-tested without Streamlit, plus :func:`show_value` that renders whatever shape the
+audit document gives (dict, list of records, table).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pandas as pd
+
+PROBLEM_COLUMNS = ("severity", "code", "file", "row", "column", "value", "message", "suggestion", "ids")
+INPUT_COLUMNS = ("file", "kind", "format", "vendor", "rows", "rows_used", "encoding", "delimiter", "sheet", "mapping")
+MAPPING_COLUMNS = ("file", "kind", "orgpower column", "header in your file")
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def display_uri(uri: str | None) -> str:
+    """The URI without any user or password in it (safe to show and log).
+
+    >>> display_uri("bolt://neo:secret@db.example:7687")
+    'bolt://db.example:7687'
+    """
+    if not uri:
+        return ""
+    parts = urlsplit(uri)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def problems_frame(model: Any) -> pd.DataFrame:
+    """One row per validation problem, errors first, then by file and row."""
+    records = [p.to_dict() for p in getattr(model, "problems", [])]
+    frame = pd.DataFrame.from_records(records, columns=list(PROBLEM_COLUMNS)) if records else pd.DataFrame(columns=list(PROBLEM_COLUMNS))
+    if frame.empty:
+        return frame
+    frame["ids"] = frame["ids"].map(lambda ids: ", ".join(map(str, ids)) if isinstance(ids, (list, tuple)) else ids)
+    frame["row"] = pd.array(frame["row"], dtype="Int64")
+    frame["_order"] = frame["severity"].map(_SEVERITY_ORDER).fillna(3)
+    frame = frame.sort_values(["_order", "file", "row"], kind="stable", na_position="first")
+    return frame.drop(columns="_order").reset_index(drop=True)
+
+
+def input_files_frame(model: Any) -> pd.DataFrame:
+    """One row per file read: detected kind, format, vendor, rows read and used."""
+    records = [f.to_dict() for f in getattr(model, "inputs", [])]
+    if not records:
+        return pd.DataFrame(columns=list(INPUT_COLUMNS))
+    frame = pd.DataFrame.from_records(records)
+    return frame[[c for c in INPUT_COLUMNS if c in frame.columns]]
+
+
+def mapping_frame(model: Any) -> pd.DataFrame:
+    """The detected mapping, one row per (file, orgpower column): the editable view."""
+    rows = [
+        {"file": f.file, "kind": f.kind, "orgpower column": canonical, "header in your file": header}
+        for f in getattr(model, "inputs", [])
+        for canonical, header in (f.mapping or {}).items()
+    ]
+    return pd.DataFrame(rows, columns=list(MAPPING_COLUMNS))
+
+
+def mapping_from_frame(frame: pd.DataFrame) -> dict[str, Any]:
+    """The edited mapping as ``read_org`` takes it: ``{file name: {"kind": k, "columns": {canonical: header}}}``.
+
+    Rows whose header was blanked are left out (the column is then not mapped).
+    """
+    mapping: dict[str, Any] = {}
+    for row in frame.to_dict("records"):
+        file, canonical, header = row.get("file"), row.get("orgpower column"), row.get("header in your file")
+        if not _present(file) or not _present(canonical) or not _present(header):
+            continue
+        name = str(file).replace("\\", "/").rsplit("/", 1)[-1]
+        entry = mapping.setdefault(name, {"kind": row.get("kind") if _present(row.get("kind")) else None, "columns": {}})
+        entry["columns"][str(canonical).strip()] = str(header).strip()
+    return mapping
+
+
+def _present(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, float) and math.isnan(value):
+        return False
+    return bool(str(value).strip()) and str(value) != "<NA>"
+
+
+def layer_table(layers: Mapping[str, Mapping[str, Any]], keys: tuple[str, ...]) -> pd.DataFrame:
+    """Layers as rows, the chosen measure keys as columns (``None`` stays empty)."""
+    rows = []
+    for name, measures in layers.items():
+        row = {"layer": name}
+        row.update({key: measures.get(key) for key in keys if key in measures})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def records_frame(records: Any) -> pd.DataFrame | None:
+    """A list of flat-ish dicts as a table (nested values shown as text), else None."""
+    if isinstance(records, pd.DataFrame):
+        return records
+    if not isinstance(records, list) or not records or not all(isinstance(r, Mapping) for r in records):
+        return None
+    flat = []
+    for record in records:
+        flat.append({k: (_short(v) if isinstance(v, (dict, list, tuple)) else v) for k, v in record.items()})
+    return pd.DataFrame(flat)
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {_fmt(v)}" for k, v in value.items())
+    return ", ".join(_fmt(v) for v in value)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    if isinstance(value, (dict, list, tuple)):
+        return _short(value)
+    return str(value)
+
+
+def number(value: Any, digits: int = 3) -> str:
+    """A measure for display: ``—`` when undefined (None/NaN).
+
+    >>> number(0.123456), number(None), number(12)
+    ('0.123', '—', '12')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}" if abs(value) < 1e6 else f"{value:,.0f}"
+    return str(value)
+
+
+def person_label(people: pd.DataFrame) -> pd.Series:
+    """``name (title) · id`` per person, indexed by person_id, for pickers and tooltips."""
+    ids = people["person_id"].astype(str)
+    name = people["name"].astype("string").fillna("") if "name" in people else pd.Series("", index=people.index)
+    title = people["title"].astype("string").fillna("") if "title" in people else pd.Series("", index=people.index)
+    label = name.where(name != "", ids)
+    label = label + title.map(lambda t: f" ({t})" if t else "")
+    label = label + " · " + ids
+    return pd.Series(label.to_numpy(), index=ids.to_numpy())
+
+
+def show_value(value: Any, *, key: str) -> None:
+    """Render any part of the audit document: a table when it is tabular, JSON otherwise."""
+    import streamlit as st
+
+    frame = records_frame(value)
+    if frame is not None:
+        st.dataframe(frame, hide_index=True, width="stretch", key=f"value_{key}")
+    elif isinstance(value, Mapping) and value and all(not isinstance(v, (dict, list)) for v in value.values()):
+        st.dataframe(pd.DataFrame({"key": list(value), "value": [_fmt(v) for v in value.values()]}), hide_index=True, width="stretch", key=f"value_{key}")
+    elif value in (None, [], {}):
+        st.caption("Nothing to show.")
+    else:
+        st.json(value, expanded=1)
