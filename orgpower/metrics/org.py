@@ -1,0 +1,155 @@
+"""measure_org: every measure of one org, assembled (layers, people, structure).
+
+``layers``: per layer the keys of interfaces.md §4 (:func:`orgpower.metrics.layer.layer_measures`)
+plus ``null_model`` (degree-preserving rewiring, :func:`orgpower.metrics.nulls.null_comparison`).
+``people``: the node-measures table (:mod:`orgpower.metrics.nodes`).
+``structure``: spans and layers (spec §8.1), concentration of budgets and decision rights
+(spec §7, §9) and agony per layer (spec §5.4).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from orgpower.graph.layers import OrgGraph
+from orgpower.metrics.concentration import gini, hhi, hhi_normalised
+from orgpower.metrics.nodes import node_measures
+from orgpower.metrics.tree import spans_and_layers
+
+__all__ = ["OrgMeasures", "measure_org", "concentration_profile", "layer_seed", "AGONY_ARC_LIMIT"]
+
+# The agony LP is exact but its cost grows quickly with the arcs on cycles (spec §5.4:
+# "fine up to ~10^5 arcs"); above this many cyclic arcs agony is left undefined.
+AGONY_ARC_LIMIT = 100_000
+
+
+@dataclass
+class OrgMeasures:
+    """The measured org: ``layers`` (name -> dict), ``people`` (one row per person),
+    ``structure`` (spans and layers, concentration, agony), and ``estimated``/``notes``
+    for the people columns that were sampled rather than computed exactly."""
+
+    layers: dict[str, dict]
+    people: pd.DataFrame
+    structure: dict
+    estimated: dict[str, dict] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def layer_seed(seed: int, position: int) -> int:
+    """An independent, reproducible seed for the layer at ``position`` (numpy SeedSequence)."""
+    return int(np.random.SeedSequence([seed, position]).generate_state(1)[0])
+
+
+def concentration_profile(holdings, top_layer: np.ndarray | None = None) -> dict:
+    """How concentrated a non-negative holding is over people (spec §7).
+
+    Keys: ``holders`` (people), ``total``, ``gini`` (population form), ``hhi``,
+    ``hhi_normalised`` (HHI*), ``effective_number`` (1/HHI), ``top_1pct_share`` (share of
+    the total held by the top ⌈1%⌉ of people), ``top_layer_share`` (share held by
+    ``top_layer``, the people in reporting layer 1). ``None`` where undefined (zero total).
+
+    >>> concentration_profile([50, 30, 20, 0])["hhi"]
+    0.38
+    """
+    x = np.asarray(holdings, dtype=np.float64)
+    total = float(x.sum())
+    h = hhi(x) if x.size else None
+    top_count = max(1, math.ceil(0.01 * x.size)) if x.size else 0
+    defined = total > 0
+    return {
+        "holders": int(x.size),
+        "with_any": int((x > 0).sum()),
+        "total": total,
+        "gini": gini(x) if x.size else None,
+        "hhi": h,
+        "hhi_normalised": hhi_normalised(x) if x.size else None,
+        "effective_number": (1.0 / h) if h else None,
+        "top_1pct_people": top_count,
+        "top_1pct_share": float(np.sort(x)[::-1][:top_count].sum() / total) if defined else None,
+        "top_layer_share": (
+            float(x[top_layer].sum() / total) if defined and top_layer is not None else None
+        ),
+    }
+
+
+def _agony(layer) -> dict:
+    from orgpower.metrics.hierarchy import agony
+
+    weighted = bool(layer.weighted)
+    a = layer.adjacency
+    total = float(a.sum()) if weighted else float(a.nnz)
+    if a.nnz == 0:
+        return {"agony": None, "hierarchy": None, "weighted": weighted, "reason": "the layer has no arcs"}
+    _, scc = connected_components(a, directed=True, connection="strong")
+    coo = a.tocoo()
+    cyclic = int((scc[coo.row] == scc[coo.col]).sum())
+    if cyclic > AGONY_ARC_LIMIT:
+        return {
+            "agony": None, "hierarchy": None, "weighted": weighted, "cyclic_arcs": cyclic,
+            "reason": f"{cyclic} arcs lie on cycles, above the exact LP limit of {AGONY_ARC_LIMIT}",
+        }
+    value = agony(a, weighted=weighted)
+    return {
+        "agony": value,
+        "hierarchy": None if value is None else float(1.0 - value / total),
+        "weighted": weighted,
+        "cyclic_arcs": cyclic,
+    }
+
+
+def _structure(graph: OrgGraph, people: pd.DataFrame, tree) -> dict:
+    top_layer = (tree.depth == 0)
+    structure: dict = {"spans_and_layers": spans_and_layers(tree)}
+    concentration: dict = {}
+    if "flows" in graph.layers:
+        budget = people["resources_given"].to_numpy(dtype=np.float64)
+        profile = concentration_profile(budget, top_layer)
+        flows_total = float(graph.layers["flows"].adjacency.sum())
+        profile["units_share"] = float(1.0 - budget.sum() / flows_total) if flows_total > 0 else None
+        concentration["budgets"] = profile
+    else:
+        concentration["budgets"] = None
+    if graph.decisions is not None and not graph.decisions.empty:
+        concentration["decision_rights"] = {
+            "accountable": concentration_profile(
+                people["decision_rights_accountable"].to_numpy(dtype=np.float64, na_value=0.0), top_layer
+            ),
+            "deciding": concentration_profile(
+                people["decision_rights_deciding"].to_numpy(dtype=np.float64, na_value=0.0), top_layer
+            ),
+        }
+    else:
+        concentration["decision_rights"] = None
+    structure["concentration"] = concentration
+    structure["agony"] = {name: _agony(layer) for name, layer in graph.layers.items()}
+    return structure
+
+
+def measure_org(graph: OrgGraph, *, null_samples: int = 20, seed: int = 0, exact_limit: int = 20000) -> OrgMeasures:
+    """Measure one org: every layer, every person, the formal structure.
+
+    Deterministic for a ``seed``: each layer gets its own seed derived from ``seed`` and
+    its position (:func:`layer_seed`). ``exact_limit`` is the node count above which
+    all-pairs measures are estimated (and say so under ``estimated``).
+    """
+    from orgpower.metrics.layer import layer_measures
+    from orgpower.metrics.nulls import null_comparison
+
+    layers: dict[str, dict] = {}
+    for position, (name, layer) in enumerate(graph.layers.items()):
+        own_seed = layer_seed(seed, position)
+        measures = dict(layer_measures(layer, exact_limit=exact_limit, seed=own_seed))
+        measures["null_model"] = null_comparison(layer, samples=null_samples, seed=own_seed)
+        layers[name] = measures
+    nodes = node_measures(graph, exact_limit=exact_limit, seed=seed)
+    structure = _structure(graph, nodes.people, nodes.tree)
+    return OrgMeasures(
+        layers=layers, people=nodes.people, structure=structure, estimated=nodes.estimated, notes=nodes.notes,
+    )
