@@ -55,7 +55,7 @@ def concentration_profile(holdings, top_layer: np.ndarray | None = None) -> dict
     the total held by the top ⌈1%⌉ of people), ``top_layer_share`` (share held by
     ``top_layer``, the people in reporting layer 1). ``None`` where undefined (zero total).
 
-    >>> concentration_profile([50, 30, 20, 0])["hhi"]
+    >>> round(concentration_profile([50, 30, 20, 0])["hhi"], 6)
     0.38
     """
     x = np.asarray(holdings, dtype=np.float64)
