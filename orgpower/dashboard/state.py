@@ -251,3 +251,42 @@ def show_table(frame: pd.DataFrame, *, key: str, download_name: str | None = Non
             f"Download {download_name}", csv_bytes(frame), file_name=download_name, mime="text/csv",
             key=f"download_{key}", icon=":material/download:",
         )
+
+
+def audit_with_groups(org: LoadedOrg, attributes: tuple[str, ...]) -> Any:
+    """The org's audit with representation by ``attributes`` (memoised per session)."""
+    from orgpower.report.audit import AuditConfig
+
+    def run() -> Any:
+        with st.spinner("Re-running the audit with these groups…"):
+            return api.audit(org.model, config=AuditConfig().with_group_attributes(list(attributes)))
+
+    try:
+        return memo("audit_groups", (org.input_hash, attributes), run)
+    except OrgpowerError as error:
+        st.error(error.message)
+        return None
+
+
+def audit_compared(org: LoadedOrg, older: LoadedOrg) -> Any:
+    """The org's audit with the change since ``older`` (memoised per session)."""
+
+    def run() -> Any:
+        with st.spinner("Comparing the two snapshots…"):
+            return api.audit(org.model, compare=older.model)
+
+    try:
+        return memo("audit_compare", (org.input_hash, older.input_hash), run)
+    except OrgpowerError as error:
+        st.error(error.message)
+        return None
+
+
+def write_reports(result: Any, folder: Path, formats: Sequence[str]) -> dict[str, Path]:
+    """``orgpower.api.write_reports`` into this session's folder; a failure becomes one sentence."""
+    try:
+        return api.write_reports(result, folder, formats)
+    except ImportError as error:
+        raise OrgpowerError(f"A report format needs a part that is not installed ({error.name}); choose another format.") from None
+    except OSError as error:
+        raise OrgpowerError(f"Could not write the report files ({error.strerror or error}).") from None

@@ -78,7 +78,7 @@ with right:
 
 # --- spans and layers ------------------------------------------------------------------
 st.subheader("Spans and layers")
-spans_table = result.tables.get("spans_by_layer")
+spans_table = result.tables.get("spans_layers", result.tables.get("spans_by_layer"))
 if spans_table is None or spans_table.empty:
     st.info("The audit has no spans-by-layer table for this org.")
 else:

@@ -1,0 +1,82 @@
+"""Compare: the current org against an older snapshot or bundle: who gained and who lost power."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from orgpower.dashboard import state
+from orgpower.dashboard.views import show_value
+
+result = state.require_result()
+org = state.current_org()
+st.title("Compare")
+st.caption(f"Compare **{org.label}** (the current org) with an older snapshot of it: files, a sample org, or a Neo4j snapshot.")
+
+sources = ["Upload files", "Sample org"] + (["Neo4j snapshot"] if state.neo4j_uri() else [])
+source = st.segmented_control("Older snapshot from", sources, default=sources[0], key="compare_source")
+older = state.compare_org()
+if source == "Upload files":
+    uploaded = st.file_uploader("The older files", accept_multiple_files=True, type=[s.lstrip(".") for s in state.INPUT_SUFFIXES], key="compare_files")
+    if uploaded:
+        files = [(f.name, f.getvalue()) for f in uploaded]
+        digest = state.inputs_hash(files)
+        if older is None or older.label_hash != digest:
+            paths = state.save_uploads(files, "older-" + digest)
+            older = state.run_pipeline(", ".join(n for n, _ in files[:3]), "upload", digest, paths=paths)
+            older.label_hash = digest
+            state.set_compare_org(older)
+elif source == "Sample org":
+    samples = state.sample_orgs()
+    pick = st.selectbox("Sample org", list(samples), index=None, placeholder="Pick a sample org", key="compare_pick")
+    if st.button("Use as the older snapshot", key="compare_load", disabled=pick is None):
+        digest = state.inputs_hash(state.folder_files(samples[pick]))
+        older = state.run_pipeline(pick, "sample", digest, paths=[samples[pick]])
+        older.label_hash = digest
+        state.set_compare_org(older)
+elif source == "Neo4j snapshot":
+    uri = state.neo4j_uri()
+    try:
+        snapshots = state.memo("snapshots", (uri,), lambda: state.list_snapshots(uri))
+    except Exception:  # noqa: BLE001 - any driver failure becomes one sentence
+        st.error("Could not list the snapshots in Neo4j.")
+        snapshots = []
+    snapshot = st.selectbox("Snapshot", snapshots, index=None, key="compare_snapshot")
+    if snapshot and st.button("Use as the older snapshot", key="compare_neo4j_load"):
+        digest = state.inputs_hash([("neo4j", f"{uri}\0{snapshot}".encode())])
+        older = state.run_pipeline(f"snapshot {snapshot}", "neo4j", digest, neo4j_uri=uri, snapshot=snapshot)
+        older.label_hash = digest
+        state.set_compare_org(older)
+
+if older is None:
+    st.info("Choose the older snapshot above.")
+    st.stop()
+if older.model is None:
+    st.error(older.error or "The older snapshot could not be read.")
+    st.stop()
+
+compared = state.audit_compared(org, older)
+if compared is None:
+    st.stop()
+comparison = getattr(compared, "comparison", None)
+st.subheader(f"{older.label} → {org.label}")
+if comparison is None:
+    st.info("The audit returned no comparison for these two snapshots.")
+    st.stop()
+if hasattr(comparison, "to_dict") and not isinstance(comparison, pd.DataFrame):
+    comparison = comparison.to_dict()
+if isinstance(comparison, dict):
+    for name, part in comparison.items():
+        if str(name).startswith("_"):
+            continue
+        st.markdown(f"#### {str(name).replace('_', ' ').capitalize()}")
+        if isinstance(part, pd.DataFrame):
+            state.show_table(part, key=f"compare_{name}", download_name=f"compare-{name}.csv")
+        else:
+            show_value(part, key=f"compare_{name}")
+else:
+    show_value(comparison, key="compare_all")
+compare_tables = {n: t for n, t in compared.tables.items() if n not in result.tables}  # the comparison's own tables
+for name, table in compare_tables.items():
+    st.markdown(f"#### {name.replace('_', ' ').capitalize()}")
+    state.show_table(table, key=f"compare_table_{name}", download_name=f"{name.replace('_', '-')}.csv")

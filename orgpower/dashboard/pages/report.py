@@ -1,0 +1,40 @@
+"""Report: the audit as HTML, PDF, XLSX and JSON (plus people.csv), written by orgpower.api.write_reports."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from orgpower.dashboard import state
+from orgpower.errors import OrgpowerError
+
+FORMATS = {"html": ("HTML report", "text/html"), "pdf": ("PDF report", "application/pdf"), "xlsx": ("Excel appendix", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), "json": ("audit.json", "application/json"), "people.csv": ("people.csv", "text/csv")}
+
+result = state.require_result()
+org = state.current_org()
+st.title("Report")
+st.caption("The same files `orgpower audit --format json,html,xlsx,pdf` writes: audit.json and people.csv always, the others as chosen.")
+chosen = st.pills("Formats", ["html", "pdf", "xlsx"], default=["html", "xlsx"], selection_mode="multi", key="report_formats")
+formats = tuple(["json", *sorted(chosen or [])])
+
+written = st.session_state.get("report_written")
+if written and written["key"] != (org.input_hash, formats):
+    written = None
+if st.button("Prepare the report", type="primary", key="report_prepare"):
+    folder = state.session_workdir() / "reports" / org.input_hash[:16] / "-".join(formats)
+    with st.status("Writing the report…", expanded=False) as status:
+        try:
+            paths = state.write_reports(result, folder, formats)
+        except OrgpowerError as error:
+            status.update(label="Could not write the report", state="error")
+            st.error(error.message)
+            paths = None
+        else:
+            status.update(label="Report ready", state="complete")
+    if paths is not None:
+        written = {"key": (org.input_hash, formats), "paths": paths}
+        st.session_state["report_written"] = written
+
+if written:
+    for fmt, path in written["paths"].items():
+        title, mime = FORMATS.get(fmt, (fmt, "application/octet-stream"))
+        st.download_button(f"Download {title} ({path.name})", path.read_bytes(), file_name=path.name, mime=mime, key=f"report_download_{fmt}", icon=":material/download:")

@@ -1,0 +1,202 @@
+"""Unit tests of the dashboard's pure parts: the launcher's command, login hashes,
+formula-safe exports, the problem and mapping views, the org chart and the power map's
+unit aggregation. (The pages themselves are tested with AppTest in test_dashboard_pages.py.)"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from orgpower.dashboard import auth, launch
+from orgpower.dashboard.orgchart import direct_reports, org_chart_html
+from orgpower.dashboard.powermap import layer_ties, positions, ties_between_units
+from orgpower.dashboard.state import csv_bytes, formula_safe, inputs_hash
+from orgpower.dashboard.views import display_uri, mapping_from_frame, problems_frame
+from orgpower.errors import UsageError
+from orgpower.graph.layers import layer_from_arcs
+from orgpower.model import OrgModel, Problem
+
+
+# --- launch ----------------------------------------------------------------------------
+
+
+def test_dashboard_binds_to_localhost_by_default():
+    command = launch.streamlit_command()
+    assert command[command.index("--server.address") + 1] == "127.0.0.1"
+
+
+def test_dashboard_command_sets_the_upload_limit_from_the_environment(monkeypatch):
+    monkeypatch.setenv("ORGPOWER_MAX_UPLOAD_MB", "50")
+    command = launch.streamlit_command(port=9999)
+    assert command[command.index("--server.maxUploadSize") + 1] == "50"
+    assert command[command.index("--server.port") + 1] == "9999"
+
+
+def test_bad_upload_limit_is_a_usage_error_with_a_sentence(monkeypatch):
+    monkeypatch.setenv("ORGPOWER_MAX_UPLOAD_MB", "lots")
+    with pytest.raises(UsageError, match="ORGPOWER_MAX_UPLOAD_MB must be a whole number"):
+        launch.streamlit_command()
+
+
+def test_port_out_of_range_is_a_usage_error():
+    with pytest.raises(UsageError, match="--port"):
+        launch.streamlit_command(port=70000)
+
+
+# --- auth ------------------------------------------------------------------------------
+
+
+def test_password_hash_is_scrypt_of_the_password_with_its_salt():
+    salt = bytes(range(16))
+    stored = auth.hash_password("s3cret", salt=salt)
+    # independent reference: hashlib.scrypt called directly with the documented parameters
+    expected = hashlib.scrypt(b"s3cret", salt=salt, n=2**14, r=8, p=1, dklen=32)
+    assert stored.split("$")[5] == base64.b64encode(expected).decode()
+
+
+def test_verify_password_accepts_the_right_and_refuses_a_wrong_password():
+    stored = auth.hash_password("correct horse")
+    assert auth.verify_password("correct horse", stored)
+    assert not auth.verify_password("correct hors", stored)
+
+
+def test_two_hashes_of_one_password_differ_by_their_salt():
+    assert auth.hash_password("same") != auth.hash_password("same")
+
+
+def test_malformed_stored_hash_refuses_login_instead_of_failing():
+    assert not auth.verify_password("x", "md5$abc")
+    assert not auth.verify_password("x", "scrypt$notanumber$8$1$AAAA$AAAA")
+
+
+def test_unknown_user_cannot_log_in():
+    users = {"alice": auth.hash_password("pw")}
+    assert not auth.check_login(users, "mallory", "pw")
+    assert auth.check_login(users, "alice", "pw")
+
+
+def test_password_file_without_users_is_one_sentence(tmp_path):
+    path = tmp_path / "users.toml"
+    path.write_text("title = 'nobody'\n")
+    with pytest.raises(ValueError, match=r"has no \[users.NAME\] entries"):
+        auth.load_users(path)
+
+
+def test_password_file_entry_without_password_is_named(tmp_path):
+    path = tmp_path / "users.toml"
+    path.write_text("[users.bob]\nrole = 'x'\n")
+    with pytest.raises(ValueError, match=r"\[users.bob\] has no password"):
+        auth.load_users(path)
+
+
+# --- exports and views -----------------------------------------------------------------
+
+
+def test_formula_cells_are_neutralised_in_csv_downloads():
+    frame = pd.DataFrame({"value": ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "\tx", "plain"], "row": range(6)})
+    back = pd.read_csv(io.BytesIO(csv_bytes(frame)), keep_default_na=False)
+    assert back["value"].tolist() == ["'=HYPERLINK(\"x\")", "'+1", "'-2", "'@SUM(A1)", "'\tx", "plain"]
+
+
+def test_formula_safe_leaves_numbers_and_the_original_frame_alone():
+    frame = pd.DataFrame({"amount": [-5.0, 3.0], "text": ["=1", "a"]})
+    safe = formula_safe(frame)
+    assert safe["amount"].tolist() == [-5.0, 3.0]
+    assert frame["text"].tolist() == ["=1", "a"]  # nothing the user gave is overwritten
+
+
+def test_problems_table_lists_errors_first_then_by_file_and_row():
+    model = OrgModel(problems=[
+        Problem("orphan", "warning", "w", file="people.csv", row=9),
+        Problem("duplicate_id", "error", "e2", file="people.csv", row=7, ids=("7", "7")),
+        Problem("duplicate_id", "error", "e1", file="people.csv", row=3),
+    ])
+    table = problems_frame(model)
+    assert table[["severity", "row"]].values.tolist() == [["error", 3], ["error", 7], ["warning", 9]]
+    assert table.loc[1, "ids"] == "7, 7"
+
+
+def test_edited_mapping_becomes_a_per_file_mapping_and_blank_headers_are_dropped():
+    edited = pd.DataFrame({
+        "file": ["/tmp/x/people.csv", "/tmp/x/people.csv", "flows.csv"],
+        "kind": ["people", "people", "flows"],
+        "orgpower column": ["person_id", "unit", "amount"],
+        "header in your file": ["Staff No", None, "Budget"],
+    })
+    assert mapping_from_frame(edited) == {
+        "people.csv": {"kind": "people", "columns": {"person_id": "Staff No"}},
+        "flows.csv": {"kind": "flows", "columns": {"amount": "Budget"}},
+    }
+
+
+def test_neo4j_uri_is_shown_without_credentials():
+    assert display_uri("neo4j://user:pw@db:7687") == "neo4j://db:7687"
+
+
+def test_inputs_hash_changes_with_content_and_mapping_not_with_order():
+    a, b = ("people.csv", b"person_id\n1\n"), ("flows.csv", b"source,target,amount\n")
+    assert inputs_hash([a, b]) == inputs_hash([b, a])
+    assert inputs_hash([a]) != inputs_hash([("people.csv", b"person_id\n2\n")])
+    assert inputs_hash([a]) != inputs_hash([a], {"people.csv": {"columns": {"person_id": "Id"}}})
+
+
+# --- org chart -------------------------------------------------------------------------
+
+
+def test_org_chart_escapes_names_and_nests_reports_under_their_manager():
+    reporting = pd.DataFrame({"source": ["1", "1", "2"], "target": ["2", "3", "4"], "line": ["solid"] * 3})
+    chart = org_chart_html(["1"], direct_reports(reporting), {"1": "<b>Boss</b>", "2": "Mid", "3": "Leaf", "4": "Deep"})
+    assert "&lt;b&gt;Boss&lt;/b&gt;" in chart and "<b>Boss" not in chart
+    assert chart.index("Mid") < chart.index("Deep") < chart.index("Leaf")  # depth first, in order
+
+
+def test_org_chart_cut_to_its_budget_says_how_many_reports_it_hides():
+    reports = {"0": [str(i) for i in range(1, 11)]}
+    chart = org_chart_html(["0"], reports, {}, max_people=4)
+    assert chart.count('class="leaf"') == 3
+    assert "7 more direct report(s)" in chart
+
+
+def test_org_chart_of_a_deep_chain_does_not_recurse():
+    reports = {str(i): [str(i + 1)] for i in range(5000)}
+    chart = org_chart_html(["0"], reports, {}, max_people=6000)
+    assert chart.count("<details") == 5000
+
+
+def test_dotted_lines_are_not_drawn_in_the_org_chart():
+    reporting = pd.DataFrame({"source": ["1", "5"], "target": ["2", "2"], "line": ["solid", "dotted"]})
+    assert direct_reports(reporting) == {"1": ["2"]}
+
+
+# --- power map -------------------------------------------------------------------------
+
+
+def test_unit_aggregation_sums_ties_between_units_and_keeps_unit_nodes():
+    # a, b in U; c in V; "W" is a unit node named by a flow (not a person)
+    layer = layer_from_arcs("flows", ["a", "b", "c", "W"], ["a", "b", "c", "W"], ["c", "c", "a", "a"], [1.0, 2.0, 4.0, 8.0])
+    ties = layer_ties(layer)
+    units = ties_between_units(ties, {"a": "U", "b": "U", "c": "V"})
+    # reference worked by hand: U->V = 1+2 (2 ties), V->U = 4, W->U = 8
+    assert units.to_dict("records") == [
+        {"source": "U", "target": "V", "weight": 3.0, "ties": 2},
+        {"source": "V", "target": "U", "weight": 4.0, "ties": 1},
+        {"source": "W", "target": "U", "weight": 8.0, "ties": 1},
+    ]
+
+
+def test_layer_ties_keep_only_ties_among_the_chosen_people():
+    layer = layer_from_arcs("x", ["a", "b", "c"], ["a", "b"], ["b", "c"])
+    assert layer_ties(layer, {"a", "b"})[["source", "target"]].values.tolist() == [["a", "b"]]
+
+
+def test_tree_layout_puts_the_manager_above_the_reports_and_is_repeatable():
+    ties = pd.DataFrame({"source": ["m", "m"], "target": ["r1", "r2"], "weight": [1.0, 1.0]})
+    at = positions(["m", "r1", "r2"], ties, tree_roots=["m"]).set_index("id")
+    assert at.loc["m", "y"] > at.loc["r1", "y"] == at.loc["r2", "y"]
+    force = positions(["m", "r1", "r2"], ties)
+    assert np.allclose(force[["x", "y"]], positions(["m", "r1", "r2"], ties)[["x", "y"]])
