@@ -1,0 +1,274 @@
+"""Every layer-level measure of one :class:`~orgpower.graph.layers.Layer` in one JSON-safe dict.
+
+:func:`layer_measures` returns each key of interfaces.md §4 plus extras (weighted variants,
+agony, harmonic closeness centralization, triad census on small layers). Values are
+``float``/``int`` or ``None``; every ``None`` has a one-line reason under ``undefined``.
+
+Scale. The O(n + m) measures (dyad census, reciprocity, degree centralization,
+connectedness, efficiency, flow hierarchy, trophic levels, concentration) are always exact.
+The all-pairs measures (betweenness centralization, Krackhardt hierarchy and LUB, global
+reaching centrality, harmonic closeness) are exact when the layer is small enough or its
+condensation DAG is an out- or in-forest (reach counts are then O(n + m)); otherwise they
+are estimated from random sources or pairs, and the layer says so under ``estimated``
+with the method, a Hoeffding error bound and its confidence.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from orgpower.metrics import centralization as cz
+from orgpower.metrics import concentration as conc
+from orgpower.metrics import hierarchy as hi
+from orgpower.metrics import krackhardt as kr
+from orgpower.metrics import reciprocity as rc
+from orgpower.metrics.digraph import (
+    as_adjacency,
+    binary,
+    condensation,
+    descendant_counts_forest,
+    hoeffding_bound,
+    reach_counts,
+    to_igraph,
+)
+
+__all__ = ["layer_measures", "REQUIRED_KEYS", "TRIAD_TYPES"]
+
+#: keys every layer object carries (interfaces.md §4)
+REQUIRED_KEYS = (
+    "nodes", "arcs", "density",
+    "mutual_dyads", "asymmetric_dyads", "null_dyads",
+    "reciprocity_edgewise", "reciprocity_dyadic", "reciprocity_rho", "weighted_reciprocity",
+    "degree_centralization_in", "degree_centralization_out", "degree_centralization_total",
+    "betweenness_centralization",
+    "krackhardt_connectedness", "krackhardt_hierarchy", "krackhardt_efficiency", "krackhardt_lub",
+    "flow_hierarchy", "global_reaching_centrality", "trophic_incoherence",
+    "gini_out_strength", "hhi_out_strength",
+)  # fmt: skip
+
+TRIAD_TYPES = ("003", "012", "102", "021D", "021U", "021C", "111D", "111U",
+               "030T", "030C", "201", "120D", "120U", "120C", "210", "300")  # fmt: skip
+
+CONFIDENCE = 0.95
+TRIAD_CENSUS_LIMIT = 2_000  # igraph's triad census is O(n^2) in the null triads' bookkeeping
+AGONY_ARC_LIMIT = 60_000  # arcs on cycles; HiGHS stays within seconds below this
+LUB_PAIR_WORDS = 3e8  # word operations of the exact LUB on component pairs
+BFS_BUDGET = 5e7  # Σ reach: total work of one BFS per vertex (exact betweenness/closeness)
+
+
+def layer_measures(layer, *, exact_limit: int = 20_000, seed: int = 0, samples: int = 500) -> dict:
+    """All layer-level measures of ``layer`` (a Layer or a square sparse adjacency).
+
+    ``exact_limit``: above this many vertices (or strong components, for reachability)
+    the all-pairs measures are estimated unless the layer is a forest; ``samples`` sources
+    or pairs are drawn with ``seed``. Weighted variants are added when the layer is
+    weighted. Returns a JSON-safe dict (no NaN or infinity).
+
+    >>> import scipy.sparse as sp
+    >>> out_star = sp.csr_array(([1.0] * 4, ([0, 0, 0, 0], [1, 2, 3, 4])), shape=(5, 5))
+    >>> m = layer_measures(out_star)
+    >>> m["reciprocity_rho"], m["flow_hierarchy"], m["global_reaching_centrality"]
+    (-0.25, 1.0, 1.0)
+    """
+    weighted_layer = bool(getattr(layer, "weighted", False))
+    w = as_adjacency(layer)
+    a = binary(w)
+    n, m = a.shape[0], a.nnz
+    out: dict = {}
+    undefined: dict[str, str] = {}
+    estimated: dict[str, dict] = {}
+
+    def put(key, value, reason):
+        if value is None or (isinstance(value, float) and not math.isfinite(value)):
+            out[key] = None
+            undefined[key] = reason
+        else:
+            out[key] = value
+
+    no_arcs = "the layer has no arcs"
+    out["nodes"] = n
+    out["people"] = int(getattr(layer, "people_count", n))
+    out["arcs"] = m
+    put("density", m / (n * (n - 1)) if n >= 2 else None, "fewer than two nodes")
+
+    census = rc.dyad_census(a)
+    out["mutual_dyads"], out["asymmetric_dyads"], out["null_dyads"] = (int(x) for x in census)
+    put("reciprocity_edgewise", rc.reciprocity_edgewise(a), no_arcs)
+    put("reciprocity_dyadic", rc.reciprocity_dyadic_nonnull(a), no_arcs)
+    put("reciprocity_dyadic_with_nulls", rc.reciprocity_dyadic(a), "fewer than two nodes")
+    rho_reason = no_arcs if m == 0 else "density is 1 (every possible arc present)" if n >= 2 else "fewer than two nodes"
+    put("reciprocity_rho", rc.reciprocity_rho(a), rho_reason)
+    put("reciprocity_edgewise_lrr", rc.reciprocity_edgewise_lrr(a),
+        no_arcs if m == 0 else "no mutual dyad (the log ratio is minus infinity)")
+    put("weighted_reciprocity", rc.weighted_reciprocity(w), no_arcs)
+    put("reciprocity_dci", rc.directional_consistency(w), no_arcs)
+
+    few = "fewer than two nodes"
+    put("degree_centralization_in", cz.degree_centralization(a, "in"), few)
+    put("degree_centralization_out", cz.degree_centralization(a, "out"), few)
+    put("degree_centralization_total", cz.degree_centralization(a, "total"), "fewer than three nodes")
+
+    put("krackhardt_connectedness", kr.krackhardt_connectedness(a), few)
+    put("krackhardt_efficiency", kr.krackhardt_efficiency(a), "every weak component is a single node")
+    put("flow_hierarchy", hi.flow_hierarchy(a), no_arcs)
+    put("trophic_incoherence", hi.trophic_incoherence(a, weighted=False), no_arcs)
+    if weighted_layer:
+        put("flow_hierarchy_weighted", hi.flow_hierarchy(w, weighted=True), no_arcs)
+        put("trophic_incoherence_weighted", hi.trophic_incoherence(w, weighted=True), no_arcs)
+
+    strength = conc.out_strength(w)
+    zero = "no outgoing weight"
+    put("gini_out_strength", conc.gini(strength), zero)
+    put("gini_out_strength_corrected", conc.gini_corrected(strength), zero)
+    put("hhi_out_strength", conc.hhi(strength), zero)
+    put("hhi_out_strength_normalised", conc.hhi_normalised(strength), "fewer than two nodes or no outgoing weight")
+
+    _reachability_measures(a, put, estimated, exact_limit=exact_limit, seed=seed, samples=samples)
+    _agony(a, put)
+    if n <= TRIAD_CENSUS_LIMIT and n >= 3:
+        census3 = to_igraph(a).triad_census()
+        out["triad_census"] = {name: int(census3[i]) for i, name in enumerate(TRIAD_TYPES)}
+
+    out["undefined"] = undefined
+    out["estimated"] = estimated
+    return out
+
+
+def _reachability_measures(a, put, estimated, *, exact_limit, seed, samples):
+    n, m = a.shape[0], a.nnz
+    no_arcs = "the layer has no arcs"
+    cond = condensation(a)
+    forest = cond.is_out_forest or cond.is_in_forest
+    rng_seed = seed
+
+    # reach counts: exact on forests or a small condensation, else sampled
+    reach = None
+    if m and (forest or cond.count <= exact_limit):
+        reach = reach_counts(a, cond)
+    if m == 0:
+        put("global_reaching_centrality", None, no_arcs)
+        put("krackhardt_hierarchy", None, no_arcs)
+    elif reach is not None:
+        put("global_reaching_centrality", hi.global_reaching_centrality_from_reach(reach), "fewer than two nodes")
+        put("krackhardt_hierarchy", kr.krackhardt_hierarchy_from_reach(cond, reach), no_arcs)
+    else:
+        grc, grc_bound, hier, hier_bound, k = _sampled_reach(a, cond, samples, rng_seed)
+        put("global_reaching_centrality", grc, "fewer than two nodes")
+        put("krackhardt_hierarchy", hier, no_arcs)
+        method = f"reach counts from {k} uniformly sampled sources (BFS), Hoeffding bound"
+        estimated["global_reaching_centrality"] = _estimate(method, grc_bound)
+        estimated["krackhardt_hierarchy"] = _estimate(method, hier_bound)
+
+    # LUB
+    if m == 0 and n < 3:
+        put("krackhardt_lub", None, "no weak component has three or more nodes")
+    else:
+        try:
+            put("krackhardt_lub", kr.krackhardt_lub(a, max_pair_words=LUB_PAIR_WORDS if n <= exact_limit else 0),
+                "no weak component has three or more nodes")
+        except ValueError:
+            value, bound = kr.krackhardt_lub_sampled(a, samples=samples, seed=rng_seed)
+            put("krackhardt_lub", value, "no weak component has three or more nodes")
+            estimated["krackhardt_lub"] = _estimate(f"{samples} uniformly sampled pairs in weak components, exact LUB test per pair, Hoeffding bound", bound)
+
+    # betweenness and harmonic closeness: one BFS per vertex costs Σ reach
+    bfs_work = float(reach.sum()) + n if reach is not None else math.inf
+    exact_paths = n <= exact_limit or bfs_work <= BFS_BUDGET
+    if n < 3:
+        put("betweenness_centralization", None, "fewer than three nodes")
+    elif exact_paths:
+        put("betweenness_centralization", cz.betweenness_centralization(a), "fewer than three nodes")
+    else:
+        value, bound = cz.betweenness_centralization_sampled(a, samples=samples, seed=rng_seed, confidence=CONFIDENCE)
+        put("betweenness_centralization", value, "fewer than three nodes")
+        estimated["betweenness_centralization"] = _estimate(
+            f"Brandes dependencies from {min(samples, n)} uniformly sampled sources, Hoeffding bound with a union bound over nodes",
+            bound,
+        )
+    if n < 2:
+        put("closeness_centralization_harmonic", None, "fewer than two nodes")
+    elif exact_paths:
+        put("closeness_centralization_harmonic", cz.closeness_centralization_harmonic(a), "fewer than two nodes")
+    else:
+        put("closeness_centralization_harmonic", None,
+            f"not computed above {exact_limit} nodes on a layer that is not a forest (all-pairs distances)")
+
+
+def _estimate(method: str, bound: float) -> dict:
+    return {"method": method, "error_bound": float(bound), "confidence": CONFIDENCE}
+
+
+def _sampled_reach(a, cond, samples, seed):
+    """GRC and Krackhardt hierarchy from the reach of sampled sources.
+
+    The mean local reaching centrality is estimated from k uniformly drawn sources (values
+    in [0, 1], Hoeffding ε). The maximum is found by branch and bound: components are
+    visited in decreasing order of an upper bound on their reach (descendant count with
+    multiplicity) until no unvisited one can beat the best exact BFS count; if the budget
+    runs out first, the remaining gap is added to the error bound.
+    """
+    n = a.shape[0]
+    rng = np.random.default_rng(seed)
+    k = min(samples, n)
+    sources = rng.choice(n, size=k, replace=False)
+    g = to_igraph(a)
+    sizes = np.asarray(g.neighborhood_size(vertices=sources.tolist(), order=n, mode="out"), dtype=float) - 1
+    mean_local = float(sizes.mean() / (n - 1))
+    eps = hoeffding_bound(k, CONFIDENCE)
+
+    upper = np.minimum(descendant_counts_forest(cond), n) - 1  # over-counts shared descendants
+    first_vertex = np.zeros(cond.count, dtype=np.int64)
+    first_vertex[cond.component[::-1]] = np.arange(n)[::-1]
+    order = np.argsort(-upper, kind="stable")
+    best = float(sizes.max())
+    gap = 0.0
+    budget = 64
+    for position, comp in enumerate(order):
+        if upper[comp] <= best:
+            break
+        if position >= budget:
+            gap = float(upper[comp] - best)
+            break
+        reached = g.neighborhood_size(vertices=[int(first_vertex[comp])], order=n, mode="out")[0] - 1
+        best = max(best, float(reached))
+    max_local = best / (n - 1)
+    scale = n / (n - 1)
+    grc = min(max(scale * (max_local - mean_local), 0.0), 1.0)
+    grc_bound = scale * (eps + gap / (n - 1))
+
+    size = cond.size.astype(float)
+    mutual = float(np.sum(size * (size - 1) / 2))
+    within = float(np.sum(size * (size - 1)))
+    total_reach = mean_local * n * (n - 1)
+    delta = eps * n * (n - 1)
+
+    def hierarchy(total):
+        asym = max(total - within, 0.0)
+        return asym / (mutual + asym) if mutual + asym > 0 else None
+
+    hier = hierarchy(total_reach)
+    low, high = hierarchy(max(total_reach - delta, 0.0)), hierarchy(total_reach + delta)
+    candidates = [abs(x - hier) for x in (low, high) if x is not None and hier is not None]
+    return grc, grc_bound, hier, max(candidates, default=1.0), k
+
+
+def _agony(a, put):
+    from scipy.sparse.csgraph import connected_components
+
+    if a.nnz == 0:
+        put("agony", None, "the layer has no arcs")
+        put("agony_hierarchy", None, "the layer has no arcs")
+        return
+    _, scc = connected_components(a, directed=True, connection="strong")
+    coo = a.tocoo()
+    cyclic = int(np.sum(scc[coo.row] == scc[coo.col]))
+    if cyclic > AGONY_ARC_LIMIT:
+        reason = f"{cyclic} arcs lie on cycles, above the exact LP limit of {AGONY_ARC_LIMIT}"
+        put("agony", None, reason)
+        put("agony_hierarchy", None, reason)
+        return
+    value = hi.agony(a)
+    put("agony", value, "the LP solver did not reach an optimum")
+    put("agony_hierarchy", None if value is None else 1.0 - value / a.nnz, "the LP solver did not reach an optimum")
