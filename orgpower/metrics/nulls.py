@@ -1,0 +1,151 @@
+"""Degree-preserving null model: is a layer more reciprocal or more layered than its degrees imply?
+
+:func:`rewire` performs directed double-edge swaps (a→b, c→d) → (a→d, c→b), which keep every
+in- and out-degree, never create self-loops or parallel arcs, and are applied in vectorised
+batches over the arc arrays. :func:`null_comparison` compares the observed reciprocity and
+hierarchy measures with their distribution over rewired samples (metrics-spec.md §12:
+"compare each statistic with ... degree-preserving rewiring before calling it high or low").
+
+Reference: Maslov & Sneppen (2002), *Science* 296:910–913 (directed edge swaps); Milo et
+al. (2003), arXiv cond-mat/0312028 (on the number of swaps). Weighted reciprocity is
+compared with the same rewired topologies carrying a random permutation of the observed
+weights (Squartini et al. 2013 discuss richer weighted nulls).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import scipy.sparse as sp
+
+from orgpower.metrics import hierarchy as hi
+from orgpower.metrics import reciprocity as rc
+from orgpower.metrics.digraph import arcs, as_adjacency, binary
+
+__all__ = ["rewire", "null_comparison", "NULL_MEASURES"]
+
+#: measure name -> function of (binary adjacency, weighted adjacency)
+NULL_MEASURES = {
+    "reciprocity_edgewise": lambda a, w: rc.reciprocity_edgewise(a),
+    "reciprocity_rho": lambda a, w: rc.reciprocity_rho(a),
+    "weighted_reciprocity": lambda a, w: rc.weighted_reciprocity(w),
+    "flow_hierarchy": lambda a, w: hi.flow_hierarchy(a),
+    "trophic_incoherence": lambda a, w: hi.trophic_incoherence(a, weighted=False),
+}
+
+
+def rewire(
+    sources: np.ndarray, targets: np.ndarray, n: int, *, swaps_per_arc: float = 10.0, rng=None
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Randomise arcs by directed double-edge swaps that keep in- and out-degrees.
+
+    Each round pairs the arcs at random and proposes, for every pair (a→b, c→d), the swap
+    to (a→d, c→b). A proposal is rejected when it would make a self-loop (a = d or c = b),
+    an arc that already exists, or an arc another proposal of the same round makes; the
+    rest are applied together. Rounds repeat until ``swaps_per_arc * m`` swaps have been
+    proposed. Returns the new ``(sources, targets)`` and the share of proposals accepted.
+
+    Batched rejection is slightly more conservative than one-at-a-time swapping (an arc
+    freed in the same round is still treated as taken); the chain still keeps the degree
+    sequences exactly.
+
+    >>> src, dst, rate = rewire(np.array([0, 1, 2, 3]), np.array([1, 2, 3, 0]), 4, rng=np.random.default_rng(1))
+    >>> np.bincount(src, minlength=4).tolist(), np.bincount(dst, minlength=4).tolist()
+    ([1, 1, 1, 1], [1, 1, 1, 1])
+    """
+    rng = np.random.default_rng(rng)
+    src = np.asarray(sources, dtype=np.int64).copy()
+    dst = np.asarray(targets, dtype=np.int64).copy()
+    m = src.size
+    if m < 2:
+        return src, dst, 0.0
+    proposals_left = int(math.ceil(swaps_per_arc * m))
+    proposed = accepted = 0
+    keys = np.sort(src * n + dst)
+    while proposals_left > 0:
+        order = rng.permutation(m)
+        half = min(m // 2, proposals_left)
+        first, second = order[:half], order[half:2 * half]
+        a, b, c, d = src[first], dst[first], src[second], dst[second]
+        new1, new2 = a * n + d, c * n + b
+        ok = (a != d) & (c != b)
+        ok &= ~_contains(keys, new1) & ~_contains(keys, new2)
+        # two proposals of one round must not create the same arc
+        created = np.concatenate([new1[ok], new2[ok]])
+        values, counts = np.unique(created, return_counts=True)
+        clash = values[counts > 1]
+        if clash.size:
+            ok &= ~np.isin(new1, clash) & ~np.isin(new2, clash)
+        dst[first[ok]] = d[ok]
+        dst[second[ok]] = b[ok]
+        keys = np.sort(src * n + dst)
+        proposed += half
+        accepted += int(ok.sum())
+        proposals_left -= half
+    return src, dst, accepted / proposed if proposed else 0.0
+
+
+def _contains(sorted_keys: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    pos = np.searchsorted(sorted_keys, queries)
+    pos = np.minimum(pos, sorted_keys.size - 1)
+    return sorted_keys[pos] == queries
+
+
+def null_comparison(layer, *, samples: int = 20, seed: int = 0, swaps_per_arc: float = 10.0) -> dict:
+    """Observed reciprocity and hierarchy measures against degree-preserving rewired samples.
+
+    For each measure of :data:`NULL_MEASURES` (edgewise reciprocity, ρ, weighted
+    reciprocity with permuted weights, flow hierarchy, trophic incoherence F0) returns
+    ``{observed, null_mean, null_sd, z, share_null_ge_observed}``; ``z`` is ``None`` when
+    the null spread is 0, and every value is ``None`` when the measure is undefined.
+    Samples are independent chains from the observed graph, seeded by ``seed``.
+
+    >>> import scipy.sparse as sp
+    >>> cycle = sp.csr_array(([1.0] * 6, ([0, 1, 2, 3, 4, 5], [1, 2, 3, 4, 5, 0])), shape=(6, 6))
+    >>> result = null_comparison(cycle, samples=3)
+    >>> result["measures"]["reciprocity_edgewise"]["observed"]
+    0.0
+    """
+    w = as_adjacency(layer)
+    a = binary(w)
+    n = a.shape[0]
+    src, dst, weights = arcs(w)
+    observed = {name: fn(a, w) for name, fn in NULL_MEASURES.items()}
+    draws: dict[str, list[float]] = {name: [] for name in NULL_MEASURES}
+    rates = []
+    rng = np.random.default_rng(seed)
+    for _ in range(samples if src.size >= 2 else 0):
+        new_src, new_dst, rate = rewire(src, dst, n, swaps_per_arc=swaps_per_arc, rng=rng)
+        rates.append(rate)
+        sample_w = sp.csr_array((rng.permutation(weights), (new_src, new_dst)), shape=(n, n))
+        sample_a = binary(sample_w)
+        for name, fn in NULL_MEASURES.items():
+            value = fn(sample_a, sample_w)
+            if value is not None:
+                draws[name].append(float(value))
+    measures = {name: _summary(observed[name], draws[name]) for name in NULL_MEASURES}
+    return {
+        "method": "directed double-edge swaps keeping every in- and out-degree; weights permuted over arcs",
+        "samples": samples if src.size >= 2 else 0,
+        "seed": seed,
+        "swaps_per_arc": swaps_per_arc,
+        "accepted_swap_share": float(np.mean(rates)) if rates else None,
+        "measures": measures,
+    }
+
+
+def _summary(observed: float | None, values: list[float]) -> dict:
+    if observed is None or not values:
+        return {"observed": observed, "null_mean": None, "null_sd": None, "z": None, "share_null_ge_observed": None}
+    x = np.asarray(values)
+    mean = float(x.mean())
+    sd = float(x.std(ddof=1)) if x.size > 1 else 0.0
+    z = (observed - mean) / sd if sd > 1e-12 else None
+    return {
+        "observed": float(observed),
+        "null_mean": mean,
+        "null_sd": sd,
+        "z": None if z is None else float(z),
+        "share_null_ge_observed": float(np.mean(x >= observed - 1e-12)),
+    }
