@@ -1,0 +1,153 @@
+"""PageRank and Bonacich power (metrics-spec.md §6.1, §6.2).
+
+Provenance: Bonacich values are the spec's §6.1 table ([X]: R sna ``bonpow``, igraph
+dense and sparse, numpy) and tests/golden/sna_nodes_reference.json, written by
+tests/golden/make_golden_nodes.R with R sna 2.7-1 ``bonpow``; PageRank is compared with
+networkx 3.6 ``pagerank`` (tol 1e-14) and R igraph ``page_rank`` (same JSON), and the
+spec's top-3 lists ([X] networkx, igraph).
+"""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from golden.graphs import GOLDEN, krackhardt
+from orgpower.metrics.power import bonacich_power, default_bonacich_beta, pagerank, spectral_radius
+
+
+@pytest.fixture(scope="module")
+def golden():
+    return json.loads((GOLDEN / "sna_nodes_reference.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def advice(shared_datasets):
+    return krackhardt(shared_datasets, "Advice")
+
+
+def _kite() -> sp.csr_array:
+    return sp.csr_array(nx.to_scipy_sparse_array(nx.krackhardt_kite_graph(), nodelist=range(10)))
+
+
+def _path5() -> sp.csr_array:
+    return sp.csr_array(nx.to_scipy_sparse_array(nx.path_graph(5), nodelist=range(5)))
+
+
+def test_bonacich_negative_beta_on_a_path_puts_all_power_on_b_and_d():
+    np.testing.assert_allclose(bonacich_power(_path5(), -0.5), [0, 1.581139, 0, 1.581139, 0], atol=1e-5)
+
+
+def test_bonacich_positive_beta_on_a_path_matches_spec():
+    np.testing.assert_allclose(
+        bonacich_power(_path5(), 0.5), [0.642161, 1.123782, 1.284323, 1.123782, 0.642161], atol=1e-5
+    )
+
+
+@pytest.mark.parametrize(
+    "beta, expected",
+    [
+        (-0.2, [0.97184, 0.97184, 0.62609, 1.66957, 0.62609, 1.29272, 1.29272, 0.75048, 0.72672, 0.32563]),
+        (0.2, [1.09949, 1.09949, 0.88602, 1.51889, 0.88602, 1.26776, 1.26776, 0.66002, 0.22061, 0.08039]),
+    ],
+)
+def test_bonacich_on_the_kite_matches_spec(beta, expected):
+    np.testing.assert_allclose(bonacich_power(_kite(), beta), expected, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "beta, expected",
+    [(-0.1, [0.52689, 0.30725, 1.44122, 1.29386, 1.56880]), (0.1, [0.62385, 0.21244, 1.33041, 1.02545, 1.34530])],
+)
+def test_bonacich_on_advice_managers_1_to_5_matches_spec(advice, beta, expected):
+    np.testing.assert_allclose(bonacich_power(advice.adjacency, beta)[:5], expected, atol=1e-5)
+
+
+@pytest.mark.parametrize("beta, key", [(-0.1, "advice_bonpow_minus_0_1"), (0.1, "advice_bonpow_plus_0_1")])
+def test_bonacich_on_advice_equals_r_sna_bonpow_for_every_manager(advice, golden, beta, key):
+    np.testing.assert_allclose(bonacich_power(advice.adjacency, beta), golden[key], atol=1e-9)
+
+
+def test_bonacich_default_beta_is_minus_half_over_lambda_max_as_r_computes_it(golden):
+    arcs = np.array(golden["random_arcs"], dtype=int)
+    a = sp.csr_array((np.ones(len(arcs)), (arcs[:, 0], arcs[:, 1])), shape=(60, 60))
+    assert spectral_radius(a) == pytest.approx(golden["random_lambda_max"], rel=1e-9)
+    assert default_bonacich_beta(a) == pytest.approx(-0.5 / golden["random_lambda_max"], rel=1e-9)
+    np.testing.assert_allclose(bonacich_power(a), golden["random_bonpow_default_beta"], atol=1e-9)
+
+
+def test_bonacich_iterative_solve_agrees_with_the_direct_solve():
+    # above 5,000 nodes the series is iterated; a disjoint copy of a graph keeps its scores
+    rng = np.random.default_rng(4)
+    small = sp.random_array((300, 300), density=0.02, rng=rng, format="csr")
+    small.data[:] = 1.0
+    small.setdiag(0)
+    small.eliminate_zeros()
+    copies = 20  # 6,000 nodes: the iterative path
+    big = sp.csr_array(sp.block_diag([small] * copies))
+    beta = -0.5 / spectral_radius(small)
+    direct = bonacich_power(small, beta)
+    iterated = bonacich_power(big, beta)
+    # scaling Σc² = n is the same for identical copies
+    np.testing.assert_allclose(iterated[:300], direct, atol=1e-9)
+
+
+def test_bonacich_on_a_layer_without_arcs_is_undefined():
+    assert np.isnan(bonacich_power(sp.csr_array((3, 3)))).all()
+
+
+def test_spectral_radius_of_an_acyclic_layer_is_zero_and_beta_falls_back_to_the_ties():
+    out_star = sp.csr_array((np.ones(4), ([0, 0, 0, 0], [1, 2, 3, 4])), shape=(5, 5))
+    assert spectral_radius(out_star) == 0.0
+    # the undirected star on 5 nodes has lambda_max = 2
+    assert default_bonacich_beta(out_star) == pytest.approx(-0.25)
+
+
+def test_spectral_radius_of_a_large_cyclic_part_matches_numpy():
+    rng = np.random.default_rng(9)
+    a = sp.random_array((600, 600), density=0.015, rng=rng, format="csr")  # cyclic part > 500: ARPACK
+    a.data[:] = 1.0
+    expected = np.max(np.abs(np.linalg.eigvals(a.toarray())))
+    assert spectral_radius(a) == pytest.approx(expected, rel=1e-7)
+
+
+def test_pagerank_on_advice_equals_networkx(advice):
+    reference = nx.pagerank(nx.from_scipy_sparse_array(advice.adjacency, create_using=nx.DiGraph), tol=1e-14)
+    np.testing.assert_allclose(pagerank(advice.adjacency), [reference[i] for i in range(21)], atol=1e-9)
+
+
+def test_pagerank_on_advice_equals_r_igraph(advice, golden):
+    np.testing.assert_allclose(pagerank(advice.adjacency), golden["advice_pagerank_igraph"], atol=1e-7)
+
+
+def test_pagerank_advice_top_three_match_spec(advice):
+    scores = pagerank(advice.adjacency)
+    top = np.argsort(-scores)[:3]
+    assert (top + 1).tolist() == [21, 7, 2]
+    # the spec printed networkx at its default tolerance (stop when the L1 change < n·1e-6),
+    # so its six decimals carry an iteration error of a few 1e-6
+    np.testing.assert_allclose(scores[top], [0.163789, 0.104047, 0.093918], atol=5e-6)
+
+
+def test_pagerank_reports_to_sub_to_boss_top_three_match_spec(shared_datasets):
+    reports = krackhardt(shared_datasets, "ReportsTo")  # the file's sub -> boss direction
+    scores = pagerank(reports.adjacency)
+    top = np.argsort(-scores)[:3]
+    assert (top + 1).tolist() == [7, 14, 21]
+    # spec values from networkx at its default tolerance: a few 1e-6 of iteration error
+    np.testing.assert_allclose(scores[top], [0.322032, 0.140236, 0.088782], atol=5e-6)
+
+
+def test_weighted_pagerank_with_dangling_nodes_equals_networkx():
+    rng = np.random.default_rng(2)
+    graph = nx.gnp_random_graph(80, 0.05, seed=3, directed=True)
+    for u, v in graph.edges:
+        graph[u][v]["weight"] = float(rng.integers(1, 10))
+    a = sp.csr_array(nx.to_scipy_sparse_array(graph, nodelist=range(80), weight="weight"))
+    reference = nx.pagerank(graph, weight="weight", tol=1e-14)
+    assert (np.diff(a.indptr) == 0).any()  # some dangling nodes
+    np.testing.assert_allclose(pagerank(a), [reference[i] for i in range(80)], atol=1e-9)
