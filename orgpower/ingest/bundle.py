@@ -1,0 +1,560 @@
+"""An input bundle (a folder, or any list of files) -> a validated :class:`OrgModel`.
+
+Steps: read every file into string tables (``readers``), recognise each table's kind
+and export flavour (``vendors``, or an explicit ``mapping``), rename its columns onto
+the canonical ones (``schemas``), then check and repair what can be repaired
+(``validate``). Every row that is not used is counted in ``InputFile.rows_used`` and
+explained by a :class:`~orgpower.model.Problem`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from orgpower.errors import InputError, UsageError
+from orgpower.ingest import validate as v
+from orgpower.ingest.mapping import MappingSpec, load_mapping
+from orgpower.ingest.readers import TABLE_SUFFIXES, RawTable, read_tables
+from orgpower.ingest.schemas import SCHEMAS, SYNONYMS, header_key
+from orgpower.ingest.vendors import Detection, detect, fuzzy_mapping
+from orgpower.model import (
+    DECISION_COLUMNS, FLOW_COLUMNS, PEOPLE_COLUMNS, RELATION_COLUMNS, REPORTING_COLUMNS, UNIT_COLUMNS,
+    InputFile, OrgModel, Problem,
+)
+
+# File-name words that hint at a kind; headers decide, the name only breaks ties.
+KIND_HINTS = (
+    (re.compile(r"junior"), "junior_posts"),
+    (re.compile(r"flow|budget|fund|alloc|spend|transfer|payment"), "flows"),
+    (re.compile(r"decision|raci|rapid|rights"), "decisions"),
+    (re.compile(r"relation|ties|edge|network|advice|friend|collab"), "relations"),
+    (re.compile(r"people|person|employee|staff|worker|senior|roster|directory|org|hr"), "people"),
+)
+DOTTED_RELATIONS = frozenset({"dotted", "dotted line", "dotted line manager", "dotted reporting", "matrix", "matrix manager"})
+_STRING = "str"
+
+
+def kind_hint(name: str) -> str | None:
+    lowered = name.lower()
+    for pattern, kind in KIND_HINTS:
+        if pattern.search(lowered):
+            return kind
+    return None
+
+
+# --- paths ---------------------------------------------------------------------------------
+
+
+def expand_paths(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    """Folders -> their table files (sorted); other files in a folder are reported, not read."""
+    if not paths:
+        raise UsageError("Give at least one input file or folder.")
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"No such file or folder: {path}.")
+        if path.is_dir():
+            for child in sorted(path.iterdir()):
+                if child.name.startswith(".") or child.is_dir():
+                    continue
+                if child.suffix.lower() in TABLE_SUFFIXES:
+                    files.append(child)
+                else:
+                    problems.append(Problem(
+                        code="skipped_file", severity="info", file=child.name,
+                        message=f"{child.name} in {path.name} is not a table file (csv, tsv, txt, xlsx, parquet) and was not read.",
+                        suggestion="Nothing to do unless it holds data; then export it as CSV.",
+                    ))
+        else:
+            files.append(path)
+    return files, problems
+
+
+# --- column helpers -------------------------------------------------------------------------
+
+
+def _text(frame: pd.DataFrame, header: str | None) -> pd.Series:
+    """A mapped column as stripped text (blank -> NA), or all-NA when not mapped."""
+    if header is None or header not in frame:
+        return pd.Series(np.nan, index=frame.index, dtype=_STRING)
+    values = frame[header].astype(_STRING).str.strip()
+    return values.where(values != "")
+
+
+def _numbers(frame: pd.DataFrame, header: str | None, base: pd.DataFrame, column: str,
+             label: str, problems: list[Problem]) -> pd.Series:
+    """An optional numeric attribute: bad cells become blank, with a warning."""
+    if header is None or header not in frame:
+        return pd.Series(np.nan, index=frame.index, dtype=float)
+    numbers, bad = v.parse_numbers(frame[header])
+    problems += v.row_problems(
+        base, bad, code="non_numeric_value", column=header, values=frame[header],
+        message=f"{{file}} row {{row}}: {column} '{{value}}' is not a number; it was read as blank.",
+        suggestion=f"Write {column} as a plain number (e.g. 0.5), or leave it blank.",
+    )
+    return numbers
+
+
+def _base(frame: pd.DataFrame, label: str, first_row: int) -> pd.DataFrame:
+    return pd.DataFrame({
+        "source_file": pd.Series(label, index=frame.index, dtype=_STRING),
+        "source_row": np.arange(first_row, first_row + len(frame), dtype=np.int64),
+    }, index=frame.index)
+
+
+def _is_row_index(values: pd.Series) -> bool:
+    """A nameless first column 0, 1, 2, ... is a row index a script wrote (pandas to_csv)."""
+    return bool((values.astype(str).to_numpy() == np.arange(len(values)).astype(str)).all())
+
+
+def _attributes(frame: pd.DataFrame, mapping: Mapping[str, str], taken: set[str]) -> dict[str, pd.Series]:
+    """Unmapped columns, kept as attributes under their own header."""
+    used = set(mapping.values())
+    out = {}
+    for header in frame.columns:
+        if header in used or re.fullmatch(r"Unnamed: \d+", str(header)):
+            if re.fullmatch(r"Unnamed: \d+", str(header)) and header not in used and not _is_row_index(frame[header]):
+                if frame[header].notna().any():
+                    out[str(header)] = frame[header]  # a nameless column with values is still data
+            continue
+        name = str(header) if str(header) not in taken else f"{header} (attribute)"
+        out[name] = frame[header]
+    return out
+
+
+# --- people ---------------------------------------------------------------------------------
+
+
+def people_rows(table: RawTable, label: str, detection: Detection, problems: list[Problem]) -> pd.DataFrame:
+    """A people table -> canonical people rows with the manager reference still unresolved."""
+    frame, m = table.frame, detection.mapping
+    base = _base(frame, label, table.first_row)
+    out = base.copy()
+    out["person_id"] = _text(frame, m.get("person_id"))
+    manager_id = _text(frame, m.get("manager_id"))
+    manager_name = _text(frame, m.get("manager_name"))
+    out["manager_ref"] = manager_id.where(manager_id.notna(), manager_name)
+    out["manager_by_name"] = v.as_mask(manager_id.isna() & manager_name.notna())
+    tops = {t.upper() for t in detection.top_markers}
+    out["manager_top"] = v.as_mask(out["manager_ref"].str.upper().isin(tops)) if tops else False
+    dotted_id = _text(frame, m.get("dotted_manager_id"))
+    dotted_name = _text(frame, m.get("dotted_manager_name"))
+    out["dotted_ref"] = dotted_id.where(dotted_id.notna(), dotted_name)
+    out["dotted_by_name"] = v.as_mask(dotted_id.isna() & dotted_name.notna())
+    name = _text(frame, m.get("name"))
+    if "name" not in m and ("first_name" in m or "last_name" in m):
+        first, last = _text(frame, m.get("first_name")), _text(frame, m.get("last_name"))
+        joined = (first.fillna("") + " " + last.fillna("")).str.strip()
+        name = joined.where(joined != "")
+    out["name"] = name
+    for column in ("title", "unit", "level", "location"):
+        out[column] = _text(frame, m.get(column))
+    for column in ("fte", "cost"):
+        out[column] = _numbers(frame, m.get(column), base, column, label, problems)
+    out["kind"] = "post" if detection.vendor == "uk_organogram_senior" else "person"
+    taken = set(out.columns) | set(PEOPLE_COLUMNS)
+    for key, values in _attributes(frame, m, taken).items():
+        out[key] = values
+    return out
+
+
+def junior_rows(table: RawTable, label: str, detection: Detection, problems: list[Problem]) -> pd.DataFrame:
+    """UK organogram junior rows -> people rows of kind ``fte_group`` (FTE counts, not persons)."""
+    frame, m = table.frame, detection.mapping
+    base = _base(frame, label, table.first_row)
+    out = base.copy()
+    senior = _text(frame, m.get("manager_id"))
+    out["person_id"] = senior.fillna("(none)") + "/junior/" + out["source_row"].astype(str)
+    out["manager_ref"] = senior
+    out["manager_by_name"] = False
+    out["manager_top"] = False
+    out["dotted_ref"] = pd.Series(np.nan, index=frame.index, dtype=_STRING)
+    out["dotted_by_name"] = False
+    out["name"] = pd.Series(np.nan, index=frame.index, dtype=_STRING)
+    for column in ("title", "unit", "level"):
+        out[column] = _text(frame, m.get(column))
+    out["location"] = pd.Series(np.nan, index=frame.index, dtype=_STRING)
+    out["fte"] = _numbers(frame, m.get("fte"), base, "fte", label, problems)
+    out["cost"] = _numbers(frame, m.get("cost"), base, "cost", label, problems)
+    out["kind"] = "fte_group"
+    problems += v.row_problems(
+        out, senior.isna(), code="missing_value", column=m.get("manager_id"), severity="warning",
+        message="{file} row {row}: this junior group names no senior post; it is kept as a top.",
+        suggestion="Fill 'Reporting Senior Post' with the id of the senior post the staff report to.",
+    )
+    problems.append(Problem(
+        code="fte_groups", severity="info", file=label,
+        message=(f"{label}: {len(out)} rows are groups of junior staff ({out['fte'].sum():.1f} FTE in all) under "
+                 f"senior posts, not persons; each is one node of kind 'fte_group' with id "
+                 f"'<senior post>/junior/<row>' and its FTE count."),
+        suggestion="Nothing to do; filter on kind = 'person' or 'post' to count individuals only.",
+    ))
+    taken = set(out.columns) | set(PEOPLE_COLUMNS)
+    for key, values in _attributes(frame, m, taken).items():
+        out[key] = values
+    return out
+
+
+def validate_people(people: pd.DataFrame, problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Canonical people rows -> (validated people, reporting arcs solid and dotted)."""
+    people = people.reset_index(drop=True)
+    people, found = v.check_blank_ids(people)
+    problems += found
+    people, found = v.check_duplicates(people)
+    problems += found
+    people = people.reset_index(drop=True)
+    manager, found = v.resolve_managers(people)
+    problems += found
+    manager, found = v.break_cycles(people, manager)
+    problems += found
+    problems += v.several_roots(people, manager)
+    people["manager_id"] = manager.astype(_STRING)
+    solid = pd.DataFrame({"source": people["manager_id"], "target": people["person_id"], "line": "solid"})
+    solid = solid[v.as_mask(solid["source"].notna())]
+    dotted = pd.DataFrame(columns=list(REPORTING_COLUMNS))
+    if v.as_mask(people["dotted_ref"].notna()).any():
+        dotted_manager, found = v.resolve_managers(
+            people, ref_column="dotted_ref", by_name_column="dotted_by_name", top_column="_none", dotted=True,
+        )
+        problems += found
+        dotted = pd.DataFrame({"source": dotted_manager, "target": people["person_id"], "line": "dotted"})
+        dotted = dotted[v.as_mask(dotted["source"].notna())]
+    reporting = pd.concat([solid, dotted], ignore_index=True).astype({"source": _STRING, "target": _STRING, "line": _STRING})
+    helper = ["manager_ref", "manager_by_name", "manager_top", "dotted_ref", "dotted_by_name"]
+    people = people.drop(columns=helper)
+    ordered = list(PEOPLE_COLUMNS) + [c for c in people.columns if c not in PEOPLE_COLUMNS]
+    return people[ordered], reporting
+
+
+# --- flows, decisions, relations -------------------------------------------------------------
+
+
+def _set_aside_blank(frame: pd.DataFrame, columns: tuple[str, ...], mapping: Mapping[str, str],
+                     problems: list[Problem], code: str = "blank_id") -> pd.DataFrame:
+    bad = np.zeros(len(frame), bool)
+    for column in columns:
+        blank = v.as_mask(frame[column].isna()) & ~bad
+        problems += v.row_problems(
+            frame, blank, code=code, column=mapping.get(column, column),
+            message=f"{{file}} row {{row}} has no {column}; the row was set aside.",
+            suggestion=f"Fill in the {column} (an id of a person or unit).",
+        )
+        bad |= blank
+    return frame.loc[~bad]
+
+
+def _amounts(frame: pd.DataFrame, raw: pd.Series, column: str, header: str, problems: list[Problem],
+             *, blank_value: float | None) -> tuple[pd.DataFrame, pd.Series]:
+    numbers, bad = v.parse_numbers(raw)
+    blank = v.as_mask(raw.isna())
+    if blank_value is not None:
+        numbers = numbers.where(~blank, blank_value)
+    else:
+        bad = bad | blank
+    problems += v.row_problems(
+        frame, bad, code="non_numeric_amount", column=header, values=raw,
+        message=f"{{file}} row {{row}}: {column} '{{value}}' is not a number; the row was set aside.",
+        suggestion=f"Write the {column} as a plain number such as 1200.50 (no text).",
+    )
+    negative = v.as_mask(numbers < 0)
+    problems += v.row_problems(
+        frame, negative, code="negative_amount", column=header, values=raw,
+        message=f"{{file}} row {{row}}: {column} {{value}} is negative; the row was set aside.",
+        suggestion="Give the flow in its real direction (swap source and target) with a positive amount.",
+    )
+    keep = ~(bad | negative)
+    return frame.loc[keep], numbers[keep]
+
+
+def flow_rows(table: RawTable, label: str, detection: Detection, problems: list[Problem]) -> pd.DataFrame:
+    frame, m = table.frame, detection.mapping
+    out = _base(frame, label, table.first_row)
+    for column in ("source", "target", "kind", "period", "currency"):
+        out[column] = _text(frame, m.get(column))
+    raw_amount = frame[m["amount"]] if m.get("amount") in frame else pd.Series(np.nan, index=frame.index, dtype=_STRING)
+    out = _set_aside_blank(out, ("source", "target"), m, problems)
+    out, amount = _amounts(out, raw_amount.loc[out.index], "amount", m.get("amount", "amount"), problems, blank_value=None)
+    out["amount"] = amount.astype(float)
+    return out[list(FLOW_COLUMNS)]
+
+
+def decision_rows(frame: pd.DataFrame, label: str, first_row: int, mapping: Mapping[str, str],
+                  problems: list[Problem], source_rows: np.ndarray | None = None) -> pd.DataFrame:
+    """Long decision rows -> one row per (decision, actor, role, affected id)."""
+    out = _base(frame, label, first_row)
+    if source_rows is not None:
+        out["source_row"] = source_rows
+    for column in ("decision", "actor", "domain"):
+        out[column] = _text(frame, mapping.get(column))
+    raw_role = _text(frame, mapping.get("role"))
+    affects = _text(frame, mapping.get("affects"))
+    out = _set_aside_blank(out, ("decision",), mapping, problems, code="missing_value")
+    out = _set_aside_blank(out, ("actor",), mapping, problems)
+    raw_role = raw_role.loc[out.index]
+    scheme = v.role_scheme(raw_role)
+    roles = v.normalise_roles(raw_role, scheme)
+    unknown = v.as_mask(roles.map(lambda parts: None in parts))
+    problems += v.row_problems(
+        out, unknown, code="unknown_role", column=mapping.get("role", "role"), values=raw_role,
+        message=("{file} row {row}: role '{value}' is not a RACI/RAPID role; "
+                 + ("the known part was kept." if True else "")),
+        suggestion="Use R, A, C, I (or combinations like A/R), Recommend, Agree, Perform, Input, Decide, approve or veto.",
+    )
+    out["role"] = roles.map(lambda parts: [p for p in parts if p is not None])
+    out["affects"] = v.split_ids(affects.loc[out.index]).map(lambda ids: ids or [None])
+    out = out.explode("role").explode("affects")
+    out = out[v.as_mask(out["role"].notna())]
+    out["role"] = out["role"].astype(_STRING)
+    out["affects"] = out["affects"].astype(_STRING)
+    return out[list(DECISION_COLUMNS)].reset_index(drop=True)
+
+
+def matrix_decisions(table: RawTable, label: str, problems: list[Problem]) -> pd.DataFrame | None:
+    """A wide RACI matrix (decisions as rows, actors as columns, roles in the cells) ->
+    long decision rows, or ``None`` when the table is not such a matrix."""
+    frame = table.frame
+    headers = list(frame.columns)
+    if len(headers) < 2:
+        return None
+    keys = [header_key(h) for h in headers]
+    decision_keys = set(SYNONYMS["decisions"]["decision"])
+    side = {"domain": set(SYNONYMS["decisions"]["domain"]), "affects": set(SYNONYMS["decisions"]["affects"])}
+    decision_col = next((h for h, k in zip(headers, keys) if k in decision_keys), None)
+    if decision_col is None:
+        return None
+    extra = {name: next((h for h, k in zip(headers, keys) if k in ks and h != decision_col), None) for name, ks in side.items()}
+    actors = [h for h in headers if h != decision_col and h not in extra.values() and not re.fullmatch(r"Unnamed: \d+", h)]
+    if not actors:
+        return None
+    cells = frame[actors].stack(future_stack=True).dropna() if hasattr(frame, "stack") else None
+    if cells is None or cells.empty:
+        return None
+    scheme = v.role_scheme(cells)
+    parsed = v.normalise_roles(cells.astype(_STRING), scheme)
+    if v.as_mask(parsed.map(lambda parts: None not in parts)).mean() < 0.8:
+        return None  # mostly not role codes: not a matrix
+    long = frame[[decision_col] + [h for h in extra.values() if h]].copy()
+    long["_row"] = np.arange(table.first_row, table.first_row + len(frame))
+    melted = long.join(frame[actors]).melt(
+        id_vars=[decision_col, "_row"] + [h for h in extra.values() if h], value_vars=actors,
+        var_name="_actor", value_name="_role",
+    )
+    melted = melted[v.as_mask(melted["_role"].notna())].sort_values(["_row", "_actor"], kind="stable").reset_index(drop=True)
+    mapping = {"decision": decision_col, "actor": "_actor", "role": "_role"}
+    mapping.update({k: h for k, h in extra.items() if h})
+    return decision_rows(melted, label, table.first_row, mapping, problems, source_rows=melted["_row"].to_numpy())
+
+
+def relation_rows(table: RawTable, label: str, detection: Detection, problems: list[Problem]) -> pd.DataFrame:
+    frame, m = table.frame, detection.mapping
+    out = _base(frame, label, table.first_row)
+    for column in ("source", "target", "relation"):
+        out[column] = _text(frame, m.get(column))
+    raw_weight = frame[m["weight"]] if m.get("weight") in frame else pd.Series(np.nan, index=frame.index, dtype=_STRING)
+    out = _set_aside_blank(out, ("source", "target"), m, problems)
+    out = _set_aside_blank(out, ("relation",), m, problems, code="missing_value")
+    out, weight = _amounts(out, raw_weight.loc[out.index], "weight", m.get("weight", "weight"), problems, blank_value=1.0)
+    out["weight"] = weight.astype(float)
+    return out[list(RELATION_COLUMNS)]
+
+
+# --- classification --------------------------------------------------------------------------
+
+
+def classify(table: RawTable, label: str, spec: MappingSpec | None, problems: list[Problem]) -> Detection:
+    headers = [str(h) for h in table.frame.columns]
+    hint = kind_hint(table.file)
+    detection = detect(headers, hint=hint)
+    explicit = spec.for_table(label, table.file, headers) if spec else None
+    if explicit is None:
+        return detection
+    kind = explicit.kind or detection.kind
+    if kind is None:
+        return detection
+    base = dict(detection.mapping) if detection.kind == kind else fuzzy_mapping(headers, kind)
+    for canonical, header in explicit.columns.items():
+        if header not in headers:
+            problems.append(Problem(
+                code="mapping_header_missing", severity="error", file=label, column=header,
+                value=header, message=f"{label}: the mapping names column '{header}' for {canonical}, but the file has no such column.",
+                suggestion="Correct the header in the mapping file (it must match the file's header exactly).",
+            ))
+            continue
+        # A header mapped explicitly is taken away from whatever detection gave it to.
+        base = {c: h for c, h in base.items() if h != header}
+        base[canonical] = header
+    top = detection.top_markers if detection.kind == kind else ()
+    return Detection(kind, "mapping", base, top)
+
+
+def _no_id_problem(label: str, headers: list[str], hint: str | None) -> Problem:
+    shown = ", ".join(headers[:12]) + (" ..." if len(headers) > 12 else "")
+    return Problem(
+        code="no_id_column", severity="error", file=label,
+        message=(f"{label}: no column is recognisable as a person id, a flow (source, target, amount), a decision "
+                 f"(decision, actor, role) or a relation (source, target, relation); headers found: {shown}. The file was not used."),
+        suggestion="Rename the id column to person_id (or give a mapping file with --mapping) and run again.",
+    )
+
+
+# --- the bundle ------------------------------------------------------------------------------
+
+
+def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | None = None) -> OrgModel:
+    """Read and validate a bundle. Raises :class:`InputError` only when no people were given."""
+    paths = [Path(p) for p in paths]
+    files, problems = expand_paths(paths)
+    spec = load_mapping(mapping)
+    tables: list[tuple[RawTable, str]] = []
+    for path in files:
+        read = read_tables(path)
+        for table in read:
+            label = f"{table.file}#{table.sheet}" if len(read) > 1 and table.sheet else table.file
+            tables.append((table, label))
+
+    people_parts: list[pd.DataFrame] = []
+    flow_parts: list[pd.DataFrame] = []
+    decision_parts: list[pd.DataFrame] = []
+    relation_parts: list[pd.DataFrame] = []
+    described: list[dict[str, Any]] = []
+    notes: set[str] = set()
+    for table, label in tables:
+        problems += table.problems
+        record = {"file": label, "sha256": table.sha256, "format": table.format, "kind": "unknown",
+                  "vendor": "unknown", "rows": 0, "mapping": {}, "encoding": table.encoding,
+                  "delimiter": table.delimiter, "sheet": table.sheet}
+        described.append(record)
+        if table.frame is None:
+            continue
+        record["rows"] = len(table.frame)
+        if table.frame.empty:
+            continue
+        detection = classify(table, label, spec, problems)
+        kind = detection.kind
+        if kind != "decisions" and (kind is None or kind_hint(table.file) == "decisions"):
+            matrix = matrix_decisions(table, label, problems)
+            if matrix is not None:
+                record.update(kind="decisions", vendor="decision_matrix", mapping={"decision": "(first column)", "actor": "(column headers)", "role": "(cells)"})
+                decision_parts.append(matrix)
+                continue
+        if kind is None:
+            problems.append(_no_id_problem(label, [str(h) for h in table.frame.columns], kind_hint(table.file)))
+            continue
+        record.update(kind=kind, vendor=detection.vendor, mapping=dict(detection.mapping))
+        if detection.note and detection.vendor not in notes:
+            notes.add(detection.vendor)
+            problems.append(Problem(code="export_format", severity="info", file=label, message=detection.note,
+                                    suggestion="Nothing to do."))
+        if kind == "people":
+            people_parts.append(people_rows(table, label, detection, problems))
+        elif kind == "junior_posts":
+            people_parts.append(junior_rows(table, label, detection, problems))
+        elif kind == "flows":
+            flow_parts.append(flow_rows(table, label, detection, problems))
+        elif kind == "decisions":
+            decision_parts.append(decision_rows(table.frame, label, table.first_row, detection.mapping, problems))
+        elif kind == "relations":
+            relation_parts.append(relation_rows(table, label, detection, problems))
+
+    if not people_parts:
+        reasons = sorted({p.code for p in problems if p.severity == "error"})
+        raise InputError(
+            "No people table was found in the input"
+            + (f" (problems: {', '.join(reasons)})" if reasons else "")
+            + "; give a file with a person id column (e.g. person_id, Employee ID), or a mapping with --mapping."
+        )
+    people, reporting = validate_people(pd.concat(people_parts, ignore_index=True), problems)
+    person_ids = pd.Index(people["person_id"].astype(str).unique())
+    unit_names = pd.Index(people["unit"].dropna().astype(str).unique())
+    known = person_ids.append(unit_names.difference(person_ids))
+    unknown_severity = "warning" if len(unit_names) else "info"
+
+    flows = _concat(flow_parts, FLOW_COLUMNS)
+    decisions = _concat(decision_parts, DECISION_COLUMNS)
+    relations = _concat(relation_parts, RELATION_COLUMNS)
+    for column in ("source", "target"):
+        _, found = v.endpoint_problems(flows, column, known, code="unknown_endpoint", severity=unknown_severity, what=f"flow {column}")
+        problems += found
+    _, found = v.endpoint_problems(decisions, "actor", known, code="unknown_actor", severity=unknown_severity, what="actor")
+    problems += found
+    _, found = v.endpoint_problems(decisions, "affects", known, code="unknown_endpoint", severity=unknown_severity, what="affected id")
+    problems += found
+
+    dotted_used = pd.DataFrame({"source_file": pd.Series(dtype=_STRING), "source_row": pd.Series(dtype="int64")})
+    if not relations.empty:
+        is_dotted = v.as_mask(relations["relation"].map(header_key).isin(DOTTED_RELATIONS))
+        dotted_rel = relations[is_dotted]
+        relations = relations[~is_dotted].reset_index(drop=True)
+        if len(dotted_rel):
+            people_side = v.as_mask(dotted_rel["source"].isin(person_ids)) & v.as_mask(dotted_rel["target"].isin(person_ids))
+            problems += v.row_problems(
+                dotted_rel, ~people_side, code="unknown_endpoint", severity="error",
+                message="{file} row {row}: a dotted line must join two people of the people file; the row was set aside.",
+                suggestion="Give the ids of the dotted-line manager (source) and the report (target).",
+            )
+            kept = dotted_rel[people_side]
+            dotted_used = kept[["source_file", "source_row"]]
+            reporting = pd.concat([reporting, pd.DataFrame({
+                "source": kept["source"], "target": kept["target"], "line": "dotted"})], ignore_index=True)
+        for column in ("source", "target"):
+            _, found = v.endpoint_problems(relations, column, known, code="unknown_endpoint",
+                                           severity=unknown_severity, what=f"relation {column}")
+            problems += found
+        relations["relation"] = relations["relation"].astype(_STRING)
+    reporting = reporting.drop_duplicates().reset_index(drop=True).astype(_STRING)
+
+    units = _units(people, flows, decisions, relations, person_ids)
+    inputs = _inputs(described, people, flows, decisions, relations, dotted_used)
+    model = OrgModel(
+        people=people.reset_index(drop=True), reporting=reporting[list(REPORTING_COLUMNS)],
+        flows=flows.reset_index(drop=True), decisions=decisions.reset_index(drop=True),
+        relations=relations.reset_index(drop=True), units=units, problems=problems, inputs=inputs,
+    )
+    return model
+
+
+def _concat(parts: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFrame:
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("amount", "weight") else ("int64" if c == "source_row" else _STRING)) for c in columns})
+    return pd.concat(parts, ignore_index=True)[list(columns)]
+
+
+def _units(people: pd.DataFrame, flows: pd.DataFrame, decisions: pd.DataFrame, relations: pd.DataFrame,
+           person_ids: pd.Index) -> pd.DataFrame:
+    """Units: every unit of the people file, plus every non-person id a flow, decision or
+    relation names (units as nodes)."""
+    named = [people["unit"].dropna()]
+    for frame, columns in ((flows, ("source", "target")), (decisions, ("actor", "affects")), (relations, ("source", "target"))):
+        for column in columns:
+            if len(frame):
+                values = frame[column].dropna()
+                named.append(values[~v.as_mask(values.isin(person_ids))])
+    unit_ids = pd.Index(pd.concat(named, ignore_index=True).astype(str).unique()).sort_values()
+    return pd.DataFrame({
+        "unit_id": pd.Series(unit_ids, dtype=_STRING),
+        "name": pd.Series(unit_ids, dtype=_STRING),
+        "parent_unit": pd.Series(np.nan, index=range(len(unit_ids)), dtype=_STRING),
+    })[list(UNIT_COLUMNS)]
+
+
+def _inputs(described: list[dict[str, Any]], people: pd.DataFrame, flows: pd.DataFrame, decisions: pd.DataFrame,
+            relations: pd.DataFrame, dotted_used: pd.DataFrame) -> list[InputFile]:
+    """InputFile records; ``rows_used`` = distinct source rows that reached a table."""
+    pairs = [frame[["source_file", "source_row"]] for frame in (people, flows, decisions, relations, dotted_used) if len(frame)]
+    if pairs:
+        used = pd.concat(pairs, ignore_index=True).drop_duplicates()
+        per_file = used["source_file"].astype(str).value_counts()
+    else:
+        per_file = pd.Series(dtype="int64")
+    inputs = []
+    for record in described:
+        rows_used = int(per_file.get(record["file"], 0))
+        inputs.append(InputFile(rows_used=min(rows_used, record["rows"]), **record))
+    return inputs

@@ -1,0 +1,414 @@
+"""Files -> raw tables of strings: CSV (delimiter and encoding detected), XLSX (the
+sheet chosen by its headers) and Parquet.
+
+Every cell is read as text, so ids stay ids (``"007"`` and ``"7"`` are two people) and
+a blank cell is missing (``<NA>``). Nothing here raises on bad input: a file that cannot
+be read comes back as a :class:`RawTable` without a frame and with a
+:class:`~orgpower.model.Problem` (``unreadable_file``, ``empty_file``) that says why.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as _dt
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from orgpower.model import Problem
+
+DELIMITERS = (",", ";", "\t", "|")
+SAMPLE_BYTES = 1 << 16  # enough lines to judge delimiter and encoding
+TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".psv", ".xlsx", ".xlsm", ".parquet", ".pq"}
+
+_PARQUET_MAGIC = b"PAR1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls
+
+
+@dataclass
+class RawTable:
+    """One table as read: string cells (blank -> <NA>), and how it was read.
+
+    ``first_row`` is the spreadsheet row number of the first data row (header = the row
+    before it), so frame position ``i`` is row ``first_row + i``.
+    """
+
+    file: str
+    sha256: str
+    format: str
+    frame: pd.DataFrame | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    first_row: int = 2
+    problems: list[Problem] = field(default_factory=list)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_tables(path: Path) -> list[RawTable]:
+    """Read one file into raw tables (one per usable sheet for XLSX, else one).
+
+    Never raises for bad content: problems are recorded on the returned tables.
+    """
+    name = path.name
+    try:
+        sha256 = file_sha256(path)
+        with open(path, "rb") as handle:
+            head = handle.read(SAMPLE_BYTES)
+    except OSError as error:
+        return [_failed(name, "", "unknown", "unreadable_file",
+                        f"{name} could not be opened ({error.strerror or 'read error'}).",
+                        "Check that the file exists and that you may read it.")]
+    if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        return [_failed(name, sha256, _format_of(path, head), "empty_file",
+                        f"{name} is empty.", "Export the table again with its header row and data.")]
+    fmt = _format_of(path, head)
+    if fmt == "parquet":
+        return [_read_parquet(path, sha256)]
+    if fmt == "xlsx":
+        return _read_xlsx(path, sha256)
+    if fmt == "xls":
+        return [_failed(name, sha256, "xls", "unreadable_file",
+                        f"{name} is a legacy Excel .xls workbook, which orgpower does not read.",
+                        "Save it as .xlsx or CSV and give that file instead.")]
+    return [_read_csv(path, sha256, head)]
+
+
+def _failed(name: str, sha256: str, fmt: str, code: str, message: str, suggestion: str) -> RawTable:
+    table = RawTable(file=name, sha256=sha256, format=fmt)
+    table.problems.append(Problem(code=code, severity="error", message=message, file=name, suggestion=suggestion))
+    return table
+
+
+def _format_of(path: Path, head: bytes) -> str:
+    # Content first: exports are often misnamed (an .xls that is really CSV, ...).
+    if head.startswith(_PARQUET_MAGIC):
+        return "parquet"
+    if head.startswith(_ZIP_MAGIC):
+        return "xlsx"
+    if head.startswith(_OLE2_MAGIC):
+        return "xls"
+    return "csv"
+
+
+# --- CSV -------------------------------------------------------------------------------
+
+
+def detect_encoding(head: bytes) -> str | None:
+    """The encoding of a text sample, or ``None`` when it is not text.
+
+    BOMs decide (UTF-8-sig, UTF-16 LE/BE); then strict UTF-8; then charset-normalizer
+    (cp1252 / latin-1 exports).
+
+    >>> detect_encoding("id;name\\n1;Zoë\\n".encode("cp1252")), detect_encoding(b"\\xef\\xbb\\xbfid\\n1\\n")
+    ('cp1252', 'utf-8-sig')
+    """
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16"
+    even, odd = head[0::2], head[1::2]
+    if len(head) >= 4 and odd.count(0) > 0.4 * len(odd) and even.count(0) == 0:
+        return "utf-16-le"  # UTF-16 without BOM: ASCII letters followed by NUL
+    if len(head) >= 4 and even.count(0) > 0.4 * len(even) and odd.count(0) == 0:
+        return "utf-16-be"
+    if b"\x00" in head:
+        return None  # binary
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as error:
+        if error.start >= len(head) - 3 and len(head) == SAMPLE_BYTES:
+            return "utf-8"  # the sample cut a multi-byte character in half
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(head).best()
+    # charset-normalizer guesses from letter statistics, which short samples of names
+    # do not have; a multi-byte guess (Shift-JIS, GB18030, Big5, EUC) is trusted, else
+    # the file is read as the Western export it most likely is: cp1252, or latin-1
+    # where cp1252 leaves a byte undefined.
+    if best is not None and _is_multibyte(best.encoding):
+        return best.encoding
+    try:
+        head.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def _is_multibyte(encoding: str) -> bool:
+    return any(tag in encoding.lower() for tag in ("shift", "sjis", "gb", "big5", "euc", "cp932", "cp949", "cp950", "hz", "iso2022"))
+
+
+def detect_delimiter(text: str) -> str:
+    """The delimiter among , ; tab | that splits the sample's lines most consistently.
+
+    >>> detect_delimiter("a;b;c\\n1;2,5;3\\n"), detect_delimiter("a|b\\n1|2\\n"), detect_delimiter("id\\n7\\n")
+    (';', '|', ',')
+    """
+    lines = text.splitlines()[:50]
+    if len(text) >= SAMPLE_BYTES - 16 and len(lines) > 1:
+        lines = lines[:-1]  # the last line of a cut sample is partial
+    best, best_score = ",", (0.0, 0)
+    for delimiter in DELIMITERS:
+        try:
+            rows = [r for r in csv.reader(lines, delimiter=delimiter) if r]
+        except csv.Error:
+            continue
+        if not rows:
+            continue
+        widths = [len(r) for r in rows]
+        header_width = widths[0]
+        if header_width < 2:
+            continue
+        consistency = sum(w == header_width for w in widths) / len(widths)
+        score = (consistency, header_width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _read_csv(path: Path, sha256: str, head: bytes) -> RawTable:
+    name = path.name
+    encoding = detect_encoding(head)
+    if encoding is None:
+        return _failed(name, sha256, "binary", "unreadable_file",
+                       f"{name} is not a text table (binary content).",
+                       "Give a CSV, XLSX or Parquet export of the table.")
+    try:
+        text_head = head.decode(encoding, errors="replace")
+    except LookupError:
+        encoding = "cp1252"
+        text_head = head.decode(encoding, errors="replace")
+    delimiter = detect_delimiter(text_head.lstrip("\ufeff"))
+    table = RawTable(file=name, sha256=sha256, format="csv", encoding=encoding, delimiter=delimiter)
+    for attempt in (encoding, "cp1252", "latin-1"):
+        try:
+            frame = pd.read_csv(
+                path, sep=delimiter, dtype=str, keep_default_na=False, na_filter=False,
+                encoding=attempt, skip_blank_lines=True, engine="c",
+            )
+            table.encoding = attempt
+            break
+        except UnicodeDecodeError:
+            continue  # a byte past the sample is not in that encoding: try the next one
+        except pd.errors.EmptyDataError:
+            table.problems.append(Problem(
+                code="empty_file", severity="error", file=name, message=f"{name} is empty.",
+                suggestion="Export the table again with its header row and data."))
+            return table
+        except (pd.errors.ParserError, csv.Error, ValueError):
+            frame = _read_ragged_csv(path, attempt, delimiter, table)
+            if frame is None:
+                return table
+            table.encoding = attempt
+            break
+    else:  # pragma: no cover - latin-1 decodes every byte
+        return _failed(name, sha256, "csv", "unreadable_file", f"{name} could not be decoded.",
+                       "Save it as UTF-8 CSV.")
+    table.frame = _tidy(frame)
+    if table.frame.empty:
+        table.problems.append(Problem(
+            code="empty_file", severity="error", file=name,
+            message=f"{name} has a header row but no data rows.",
+            suggestion="Export the table again with its data."))
+    return table
+
+
+def _read_ragged_csv(path: Path, encoding: str, delimiter: str, table: RawTable) -> pd.DataFrame | None:
+    """Slow path for files pandas refuses (rows wider than the header, broken quotes):
+    read line by line, keep every row, and report the rows that had extra cells."""
+    try:
+        with open(path, encoding=encoding, errors="replace", newline="") as handle:
+            rows = list(csv.reader(handle, delimiter=delimiter, strict=False))
+    except (csv.Error, OSError) as error:
+        table.problems.append(Problem(
+            code="unreadable_file", severity="error", file=table.file,
+            message=f"{table.file} could not be parsed as a table ({error}).",
+            suggestion="Open it in a spreadsheet and save it again as CSV."))
+        return None
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        table.problems.append(Problem(code="empty_file", severity="error", file=table.file,
+                                      message=f"{table.file} is empty.",
+                                      suggestion="Export the table again with its header row and data."))
+        return None
+    header, body = rows[0], rows[1:]
+    width = len(header)
+    wide = [i for i, r in enumerate(body) if len(r) > width]
+    for i in wide[:20]:
+        table.problems.append(Problem(
+            code="malformed_row", severity="warning", file=table.file, row=i + 2,
+            value=str(len(body[i])),
+            message=f"{table.file} row {i + 2} has {len(body[i])} cells but the header has {width}; the extra cells were ignored.",
+            suggestion="Check for an unquoted delimiter inside a cell and quote that cell."))
+    if len(wide) > 20:
+        table.problems.append(Problem(
+            code="malformed_row", severity="warning", file=table.file,
+            message=f"{table.file}: {len(wide) - 20} more rows have more cells than the header.",
+            suggestion="Check for unquoted delimiters inside cells."))
+    body = [(r + [""] * width)[:width] for r in body]
+    return pd.DataFrame(body, columns=_unique_headers(header), dtype=object)
+
+
+def _unique_headers(headers: list[object]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, header in enumerate(headers):
+        text = "" if header is None else str(header).strip()
+        if not text:
+            text = f"Unnamed: {i}"
+        if text in seen:
+            seen[text] += 1
+            text = f"{text}.{seen[text]}"
+        else:
+            seen[text] = 0
+        out.append(text)
+    return out
+
+
+def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    """String dtype everywhere, headers stripped, blank (or whitespace-only) cells -> <NA>."""
+    frame.columns = _unique_headers([str(c).lstrip("\ufeff") for c in frame.columns])
+    out = {}
+    for column in frame.columns:
+        values = frame[column].astype("string")
+        blank = values.str.strip() == ""
+        out[column] = values.mask(blank.fillna(True))
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+
+
+# --- Parquet -----------------------------------------------------------------------------
+
+
+def _read_parquet(path: Path, sha256: str) -> RawTable:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = RawTable(file=path.name, sha256=sha256, format="parquet")
+    try:
+        arrow = pq.read_table(path)
+    except (pa.ArrowException, OSError, ValueError) as error:
+        table.problems.append(Problem(
+            code="unreadable_file", severity="error", file=path.name,
+            message=f"{path.name} is not a readable Parquet file ({type(error).__name__}).",
+            suggestion="Write the table again with a current Parquet writer, or give a CSV."))
+        return table
+    columns = {}
+    for name, column in zip(arrow.column_names, arrow.columns):
+        try:
+            as_text = column.cast(pa.string())
+        except (pa.ArrowException, ValueError):  # nested or binary columns: text via Python
+            as_text = pa.array([None if v is None else str(v) for v in column.to_pylist()], type=pa.string())
+        columns[str(name)] = as_text.to_pandas(types_mapper=lambda _: pd.StringDtype())
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(arrow.num_rows)) if columns else pd.DataFrame()
+    table.frame = _tidy(frame)
+    if table.frame.empty:
+        table.problems.append(Problem(code="empty_file", severity="error", file=path.name,
+                                      message=f"{path.name} has no data rows.",
+                                      suggestion="Write the table again with its data."))
+    return table
+
+
+# --- XLSX --------------------------------------------------------------------------------
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # Excel stores 7 as 7.0; an id typed as a number stays "7"
+    if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _header_row(rows: list[tuple]) -> int:
+    """Index of the header row: the first row with at least two filled cells (or one)."""
+    for i, row in enumerate(rows):
+        if sum(1 for v in row if v not in (None, "")) >= 2:
+            return i
+    for i, row in enumerate(rows):
+        if any(v not in (None, "") for v in row):
+            return i
+    return 0
+
+
+def _read_xlsx(path: Path, sha256: str) -> list[RawTable]:
+    import openpyxl
+
+    from orgpower.ingest.vendors import detect
+
+    name = path.name
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+        return [_failed(name, sha256, "xlsx", "unreadable_file",
+                        f"{name} is not a readable XLSX workbook ({type(error).__name__}).",
+                        "Open it in a spreadsheet program and save it again as .xlsx or CSV.")]
+    except Exception as error:  # openpyxl raises many private types on corrupt files
+        return [_failed(name, sha256, "xlsx", "unreadable_file",
+                        f"{name} is not a readable XLSX workbook ({type(error).__name__}).",
+                        "Open it in a spreadsheet program and save it again as .xlsx or CSV.")]
+    try:
+        sheets = []
+        for sheet in workbook.worksheets:
+            rows = [tuple(_cell_text(v) for v in row) for row in sheet.iter_rows(values_only=True)]
+            while rows and not any(rows[-1]):
+                rows.pop()
+            if not rows:
+                continue
+            start = _header_row(rows[:30])
+            detection = detect([h for h in rows[start] if h])
+            sheets.append((sheet.title, rows, start, detection))
+    except Exception as error:  # corrupt sheet XML
+        return [_failed(name, sha256, "xlsx", "unreadable_file",
+                        f"{name} could not be read ({type(error).__name__}).",
+                        "Open it in a spreadsheet program and save it again as .xlsx or CSV.")]
+    finally:
+        workbook.close()
+    if not sheets:
+        return [_failed(name, sha256, "xlsx", "empty_file", f"{name} has no filled sheet.",
+                        "Export the table again with its header row and data.")]
+    # Every sheet that looks like a bundle table is used; else the first filled sheet.
+    chosen = [s for s in sheets if s[3].kind is not None] or sheets[:1]
+    tables = []
+    for title, rows, start, _ in chosen:
+        header = _unique_headers(list(rows[start]))
+        width = len(header)
+        body = [(list(r) + [""] * width)[:width] for r in rows[start + 1:]]
+        frame = pd.DataFrame(body, columns=header, dtype=object) if body else pd.DataFrame(columns=header)
+        # Drop columns with neither header nor any value (formatting residue).
+        keep = [c for c, h in zip(frame.columns, rows[start]) if h or (frame[c] != "").any()]
+        table = RawTable(file=name, sha256=sha256, format="xlsx", sheet=title, first_row=start + 2)
+        table.frame = _tidy(frame[keep])
+        if table.frame.empty:
+            table.problems.append(Problem(code="empty_file", severity="error", file=name,
+                                          message=f"{name} sheet {title!r} has a header row but no data rows.",
+                                          suggestion="Fill the sheet or remove it."))
+        tables.append(table)
+    return tables
+
+
+def read_text_rows(text: str) -> pd.DataFrame:
+    """A CSV given as text (tests, mapping files) -> string frame, as :func:`read_tables` would."""
+    delimiter = detect_delimiter(text)
+    frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, na_filter=False)
+    return _tidy(frame)
+
+

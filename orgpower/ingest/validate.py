@@ -1,0 +1,487 @@
+"""Checks on canonical tables -> typed :class:`~orgpower.model.Problem` records.
+
+Each check is a vectorised function over a frame that carries ``source_file`` and
+``source_row`` columns; it returns what can be used plus the problems found, so the
+policy "what can be analysed is analysed; every set-aside row is counted and explained"
+is kept in one place. No check loops over rows in Python: cycles are found as strongly
+connected components of the manager graph (scipy), depths by pointer doubling (numpy).
+
+Problem codes (see docs/input-formats.md for the meaning and fix of each) are listed in
+:data:`CODES` with their default severity.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from orgpower.ingest.schemas import NOT_A_PERSON, header_key
+from orgpower.model import DECISION_ROLES, Problem
+
+# code -> default severity. Listed once so the docs, the tests and the summary agree.
+CODES: dict[str, str] = {
+    "unreadable_file": "error",
+    "empty_file": "error",
+    "no_id_column": "error",
+    "malformed_row": "warning",
+    "skipped_file": "info",
+    "export_format": "info",
+    "blank_id": "error",
+    "duplicate_id": "error",  # warning for a job share
+    "manager_not_found": "error",
+    "ambiguous_manager_name": "error",
+    "manager_resolved_by_name": "info",
+    "manager_not_a_person": "warning",
+    "self_manager": "error",
+    "reporting_cycle": "error",
+    "several_roots": "warning",
+    "fte_groups": "info",
+    "non_numeric_value": "warning",
+    "non_numeric_amount": "error",
+    "negative_amount": "error",
+    "missing_value": "error",
+    "unknown_role": "error",
+    "unknown_actor": "warning",
+    "unknown_endpoint": "warning",
+    "mapping_header_missing": "error",
+}
+
+ROW_LIMIT = 200  # row-level problems listed per code and file; the rest are counted in one more
+NOT_DISCLOSED = frozenset({"n d", "nd", "n a", "na", "not disclosed", "redacted", "withheld", "null", "none", "nan"})
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Where rows came from: parallel arrays of file names and spreadsheet row numbers."""
+
+    files: np.ndarray
+    rows: np.ndarray
+
+
+def as_mask(values: pd.Series | np.ndarray) -> np.ndarray:
+    """A plain numpy bool array from a (possibly nullable) boolean Series; NA -> False."""
+    if isinstance(values, pd.Series):
+        return values.fillna(False).to_numpy(dtype=bool)
+    return np.asarray(values, dtype=bool)
+
+
+def row_problems(
+    frame: pd.DataFrame,
+    mask: pd.Series | np.ndarray,
+    *,
+    code: str,
+    message: str,
+    suggestion: str,
+    column: str | None = None,
+    values: pd.Series | None = None,
+    severity: str | None = None,
+    ids: pd.Series | None = None,
+    limit: int = ROW_LIMIT,
+) -> list[Problem]:
+    """One problem per flagged row (``message`` may use ``{file}``, ``{row}``, ``{value}``),
+    at most ``limit`` per file, then one problem that counts the rest.
+
+    ``frame`` must carry ``source_file`` and ``source_row``.
+    """
+    mask = as_mask(mask)
+    if not mask.any():
+        return []
+    severity = severity or CODES[code]
+    flagged = frame.loc[mask, ["source_file", "source_row"]]
+    shown_values = None if values is None else values[mask]
+    shown_ids = None if ids is None else ids[mask]
+    problems: list[Problem] = []
+    for file, group in flagged.groupby("source_file", sort=False):
+        positions = group.index[:limit]
+        for position in positions:
+            value = None if shown_values is None else shown_values.loc[position]
+            value = None if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) else str(value)
+            row = int(group.at[position, "source_row"])
+            problems.append(Problem(
+                code=code, severity=severity, file=str(file), row=row, column=column, value=value,
+                message=message.format(file=file, row=row, value=value if value is not None else "(blank)"),
+                suggestion=suggestion,
+                ids=() if shown_ids is None or pd.isna(shown_ids.loc[position]) else (str(shown_ids.loc[position]),),
+            ))
+        rest = len(group) - len(positions)
+        if rest > 0:
+            problems.append(Problem(
+                code=code, severity=severity, file=str(file), column=column,
+                message=f"{file}: {rest} more rows with the same problem ({code}) are not listed one by one.",
+                suggestion=suggestion,
+            ))
+    return problems
+
+
+# --- values -----------------------------------------------------------------------------
+
+
+def parse_numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Text -> float. Returns the numbers (NaN where blank or not a number) and a mask of
+    cells that were filled but not a number. Thousands separators, currency signs and
+    "not disclosed" markers (N/D, n/a, redacted) are understood; the latter read as blank.
+
+    >>> numbers, bad = parse_numbers(pd.Series(["1,200", "£3.5", "N/D", "abc", None]))
+    >>> numbers.tolist()[:3], bad.tolist()
+    ([1200.0, 3.5, nan], [False, False, False, True, False])
+    """
+    text = values.astype("str")
+    filled = as_mask(text.notna())
+    cleaned = text.str.strip().str.replace(r"[£$€¥\s]", "", regex=True)
+    # "1,200" / "1,200.50" are thousands; a lone comma "3,5" is a decimal comma.
+    thousands = as_mask(cleaned.str.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?"))
+    cleaned = cleaned.mask(thousands, cleaned.str.replace(",", "", regex=False))
+    decimal_comma = as_mask(cleaned.str.fullmatch(r"-?\d+,\d+"))
+    cleaned = cleaned.mask(decimal_comma, cleaned.str.replace(",", ".", regex=False))
+    numbers = pd.to_numeric(cleaned, errors="coerce").astype(float)
+    undisclosed = as_mask(text.str.lower().str.replace(r"[^a-z]+", " ", regex=True).str.strip().isin(NOT_DISCLOSED))
+    bad = filled & ~undisclosed & np.isnan(numbers.to_numpy())
+    numbers = numbers.where(~undisclosed)
+    return numbers, bad
+
+
+def name_key(names: pd.Series) -> pd.Series:
+    """Names -> a matching key: "Last, First M." and "First M. Last" give the same key.
+
+    >>> name_key(pd.Series(["King, Janet ", "Janet King", "LeBlanc, Brandon R."])).tolist()
+    ['janet king', 'janet king', 'brandon r leblanc']
+    """
+    text = names.astype("str").str.strip()
+    parts = text.str.split(",", n=1, expand=True)
+    if parts.shape[1] == 2:
+        swapped = (parts[1].str.strip() + " " + parts[0].str.strip()).where(parts[1].notna(), text)
+    else:
+        swapped = text
+    key = swapped.str.lower().str.replace(r"[^\w]+", " ", regex=True).str.split().str.join(" ")
+    return key
+
+
+def short_name_key(keys: pd.Series) -> pd.Series:
+    """First and last word of a name key (drops middle names and initials)."""
+    words = keys.str.split()
+    return (words.str[0] + " " + words.str[-1]).where(words.str.len() >= 2, keys)
+
+
+# --- people -----------------------------------------------------------------------------
+
+
+def check_blank_ids(people: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    blank = as_mask(people["person_id"].isna())
+    problems = row_problems(
+        people, blank, code="blank_id", column="person_id",
+        message="{file} row {row} has no id; the row was set aside.",
+        suggestion="Give every person or post an id (any text, unique in the bundle).",
+    )
+    return people.loc[~blank], problems
+
+
+def check_duplicates(people: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """Keep the first row of each id and set the others aside.
+
+    A *job share* (one post held by part-timers: every row of the id has the same
+    manager and title, at least one holder works part time, and the FTEs sum to less
+    than 2) is a warning; any other repeated id is an error.
+    """
+    ids = people["person_id"]
+    repeated = as_mask(ids.duplicated(keep=False))
+    if not repeated.any():
+        return people, []
+    dup = people.loc[repeated]
+    fte = dup["fte"] if "fte" in dup else pd.Series(np.nan, index=dup.index)
+    group = dup.groupby("person_id", sort=False)
+    same_line = (group["manager_ref"].nunique(dropna=False) == 1) & (group["title"].nunique(dropna=False) == 1)
+    part_time = group[fte.name].min() < 1 if "fte" in dup else pd.Series(False, index=same_line.index)
+    fte_total = group[fte.name].sum(min_count=1) if "fte" in dup else pd.Series(np.nan, index=same_line.index)
+    job_share = same_line & part_time.fillna(False) & (fte_total < 2).fillna(False)
+    problems: list[Problem] = []
+    first_rows = group["source_row"].apply(list)
+    files = group["source_file"].apply(list)
+    for person_id, rows in first_rows.items():
+        share = bool(job_share.get(person_id, False))
+        where = ", ".join(f"{f} row {r}" for f, r in zip(files[person_id][:10], rows[:10]))
+        more = f" and {len(rows) - 10} more" if len(rows) > 10 else ""
+        if share:
+            message = (f"Id {person_id!r} appears on {len(rows)} rows ({where}{more}) with the same manager and title "
+                       f"and part-time FTE: read as a job share; the first row was kept and the others set aside.")
+            suggestion = "Nothing to do if this is a job share; otherwise give each post its own id."
+        else:
+            message = (f"Id {person_id!r} appears on {len(rows)} rows ({where}{more}); the first row was kept and "
+                       f"{len(rows) - 1} set aside.")
+            suggestion = "Give each person or post a unique id, or remove the repeated rows."
+        problems.append(Problem(
+            code="duplicate_id", severity="warning" if share else "error", file=str(files[person_id][0]),
+            row=int(rows[1]), column="person_id", value=str(person_id), message=message,
+            suggestion=suggestion, ids=(str(person_id),),
+        ))
+    keep = ~as_mask(ids.duplicated(keep="first"))
+    return people.loc[keep], problems
+
+
+def resolve_managers(
+    people: pd.DataFrame, *, ref_column: str = "manager_ref", by_name_column: str = "manager_by_name",
+    top_column: str = "manager_top", dotted: bool = False,
+) -> tuple[pd.Series, list[Problem]]:
+    """The manager id of each person after resolution, and the problems.
+
+    ``ref_column`` holds what the file says (an id, or a name where ``by_name_column`` is
+    true); ``top_column`` marks cells that mean "top" (organogram ``XX``). Names are
+    matched whole ("Last, First" = "First Last"), then by first and last word; a name
+    that fits several people is ambiguous. A reference that matches nobody is
+    ``manager_not_a_person`` when it reads like a body ("Board of Directors"), else
+    ``manager_not_found``. Unresolved references leave the person at the top.
+    """
+    what = "dotted-line manager" if dotted else "manager"
+    ref = people[ref_column]
+    by_name = as_mask(people[by_name_column]) if by_name_column in people else np.zeros(len(people), bool)
+    top = as_mask(people[top_column]) if top_column in people else np.zeros(len(people), bool)
+    person_ids = pd.Index(people["person_id"].astype("str"))
+    given = as_mask(ref.notna()) & ~top
+    resolved = ref.where(given & as_mask(ref.isin(person_ids)))
+    problems: list[Problem] = []
+
+    unresolved_names = given & by_name & as_mask(resolved.isna())
+    ambiguous = np.zeros(len(people), bool)
+    if unresolved_names.any() and "name" in people:
+        names = people["name"]
+        full = name_key(names)
+        short = short_name_key(full)
+        wanted = name_key(ref.loc[unresolved_names])
+        found = pd.Series(pd.NA, index=wanted.index, dtype="object")
+        for keys in (full, short):
+            lookup = pd.DataFrame({"key": keys, "id": people["person_id"]}).dropna()
+            counts = lookup["key"].value_counts()
+            unique = lookup[lookup["key"].map(counts) == 1].set_index("key")["id"]
+            probe = wanted if keys is full else short_name_key(wanted)
+            hit = probe.map(unique)
+            found = found.where(found.notna(), hit)
+            clash = probe.map(counts).fillna(0).to_numpy() > 1
+            ambiguous[np.flatnonzero(unresolved_names)[clash & as_mask(found.isna())]] = True
+        resolved.loc[found.index] = found.where(found.notna(), resolved.loc[found.index])
+        n_by_name = int(found.notna().sum())
+        if n_by_name:
+            problems.append(Problem(
+                code="manager_resolved_by_name", severity="info",
+                message=f"{n_by_name} {what}s were given by name and matched to a unique person.",
+                suggestion="Prefer a manager id column if the export has one.",
+            ))
+    ambiguous &= as_mask(resolved.isna())
+    problems += row_problems(
+        people, ambiguous, code="ambiguous_manager_name", column=ref_column, values=ref,
+        severity="warning" if dotted else None, ids=people["person_id"],
+        message=f"{{file}} row {{row}}: the {what} name '{{value}}' fits several people; that line was set aside.",
+        suggestion="Use the manager's id, or make the names unique (e.g. add a middle initial).",
+    )
+    missing = given & as_mask(resolved.isna()) & ~ambiguous
+    body = as_mask(ref.astype("str").map(header_key, na_action="ignore").isin(NOT_A_PERSON)) & missing
+    problems += row_problems(
+        people, body, code="manager_not_a_person", column=ref_column, values=ref, ids=people["person_id"],
+        message=f"{{file}} row {{row}}: the {what} '{{value}}' is not a person; the row is treated as a top of the hierarchy.",
+        suggestion="Leave the manager blank for the top of the organisation, or give the id of the person it reports to.",
+    )
+    problems += row_problems(
+        people, missing & ~body, code="manager_not_found", column=ref_column, values=ref, ids=people["person_id"],
+        severity="warning" if dotted else None,
+        message=f"{{file}} row {{row}}: {what} '{{value}}' is not an id{' or unique name' if by_name.any() else ''} of anyone in the bundle; the row is kept {'without that dotted line' if dotted else 'as a top of the hierarchy'}.",
+        suggestion="Check the manager id for typos, or add the manager's own row.",
+    )
+    self_line = as_mask(resolved == people["person_id"])
+    problems += row_problems(
+        people, self_line, code="self_manager", column=ref_column, values=ref, ids=people["person_id"],
+        severity="warning" if dotted else None,
+        message=f"{{file}} row {{row}}: '{{value}}' is given as their own {what}; the line was set aside.",
+        suggestion="Leave the manager blank at the top of the organisation, or give the real manager's id.",
+    )
+    resolved = resolved.where(~self_line)
+    return resolved.astype("object").where(resolved.notna(), None), problems
+
+
+def parent_index(person_ids: pd.Series, manager_ids: pd.Series) -> np.ndarray:
+    """Position of each person's manager in ``person_ids`` (-1 at the top)."""
+    return pd.Index(person_ids.astype("str")).get_indexer(manager_ids.astype("object").where(manager_ids.notna(), None))
+
+
+def break_cycles(people: pd.DataFrame, manager_ids: pd.Series) -> tuple[pd.Series, list[Problem]]:
+    """Find every reporting cycle and break it visibly.
+
+    In a graph where each person has at most one manager, every strongly connected
+    component of more than one person is exactly one cycle. For each, the line of its
+    member that comes first in the file is set aside (that member becomes a top), and
+    one ``reporting_cycle`` problem lists the whole cycle in order (person, their
+    manager, ...).
+    """
+    parent = parent_index(people["person_id"], manager_ids)
+    n = len(parent)
+    has = parent >= 0
+    if not has.any():
+        return manager_ids, []
+    graph = sp.csr_array((np.ones(int(has.sum())), (np.flatnonzero(has), parent[has])), shape=(n, n))
+    count, labels = connected_components(graph, directed=True, connection="strong")
+    sizes = np.bincount(labels, minlength=count)
+    on_cycle = sizes[labels] > 1
+    if not on_cycle.any():
+        return manager_ids, []
+    members = np.flatnonzero(on_cycle)
+    # First member (lowest position = first in the file) of each cycle.
+    order = np.lexsort((members, labels[members]))
+    members = members[order]
+    starts = members[np.r_[True, labels[members][1:] != labels[members][:-1]]]
+    ids = people["person_id"].to_numpy(dtype=object)
+    files = people["source_file"].to_numpy(dtype=object)
+    rows = people["source_row"].to_numpy()
+    problems: list[Problem] = []
+    cut = manager_ids.copy()
+    for start in starts:
+        # Walking a cycle costs its length; only people on cycles are visited.
+        cycle = [start]
+        node = parent[start]
+        while node != start:
+            cycle.append(node)
+            node = parent[node]
+        path = " -> ".join(str(ids[i]) for i in cycle[:12]) + (" -> ..." if len(cycle) > 12 else "") + f" -> {ids[start]}"
+        problems.append(Problem(
+            code="reporting_cycle", severity="error", file=str(files[start]), row=int(rows[start]),
+            column="manager_id", value=str(ids[parent[start]]),
+            message=(f"Reporting cycle of {len(cycle)} ({path}, each reporting to the next); the line "
+                     f"'{ids[start]} reports to {ids[parent[start]]}' ({files[start]} row {rows[start]}) was set "
+                     f"aside to break it, so {ids[start]} is treated as a top."),
+            suggestion="Correct the manager of one person in the cycle so that the chain ends at the top of the organisation.",
+            ids=tuple(str(ids[i]) for i in cycle),
+        ))
+        cut.iloc[start] = None
+    return cut, problems
+
+
+def reporting_depth(parent: np.ndarray) -> np.ndarray:
+    """Layer of each node in an acyclic parent array (top = 1), by pointer doubling.
+
+    O(n log depth) numpy work, no Python loop per node.
+
+    >>> reporting_depth(np.array([-1, 0, 1, 1, -1])).tolist()
+    [1, 2, 3, 3, 1]
+    """
+    # Invariant: depth[i] counts the nodes from i up to (not including) jump[i].
+    depth = np.ones(len(parent), dtype=np.int64)
+    jump = parent.astype(np.int64).copy()
+    while True:
+        live = jump >= 0
+        if not live.any():
+            return depth
+        idx = np.flatnonzero(live)
+        depth[idx] += depth[jump[idx]]
+        jump[idx] = jump[jump[idx]]
+
+
+def several_roots(people: pd.DataFrame, manager_ids: pd.Series) -> list[Problem]:
+    tops = people.loc[as_mask(manager_ids.isna()), "person_id"]
+    if len(tops) <= 1:
+        return []
+    shown = tops.astype(str).tolist()
+    return [Problem(
+        code="several_roots", severity="warning",
+        message=(f"The reporting lines have {len(tops)} tops (people with no manager): "
+                 f"{', '.join(shown[:10])}{' ...' if len(shown) > 10 else ''}; the org is analysed as a forest."),
+        suggestion="If one person heads the organisation, give the others that person as manager.",
+        ids=tuple(shown[:1000]),
+    )]
+
+
+# --- decisions ----------------------------------------------------------------------------
+
+_RACI_LETTERS = {"r": "responsible", "a": "accountable", "c": "consulted", "i": "informed"}
+_RAPID_LETTERS = {"r": "recommend", "a": "agree", "p": "responsible", "i": "consulted", "d": "accountable"}
+_ROLE_WORDS = {
+    "responsible": "responsible", "perform": "responsible", "performer": "responsible", "performs": "responsible",
+    "accountable": "accountable", "decide": "accountable", "decides": "accountable", "decider": "accountable",
+    "decision maker": "accountable", "owner": "accountable",
+    "consulted": "consulted", "consult": "consulted", "input": "consulted",
+    "informed": "informed", "inform": "informed",
+    "recommend": "recommend", "recommends": "recommend", "recommender": "recommend",
+    "agree": "agree", "agrees": "agree",
+    "approve": "approve", "approves": "approve", "approver": "approve", "approval": "approve", "approved": "approve",
+    "veto": "veto", "vetoes": "veto", "veto right": "veto",
+}
+_ROLE_SPLIT = re.compile(r"\s*(?:/|,|;|\+|&|\band\b)\s*")
+
+
+def role_scheme(roles: pd.Series) -> str:
+    """``"rapid"`` when the codes are RAPID letters (a D or P appears and no C), else ``"raci"``."""
+    letters = set(roles.dropna().astype(str).str.lower().str.split(r"[^a-z]+", regex=True).explode().dropna())
+    return "rapid" if (letters & {"d", "p"}) and "c" not in letters else "raci"
+
+
+def normalise_roles(codes: pd.Series, scheme: str = "raci") -> pd.Series:
+    """Role cells -> lists of roles of :data:`~orgpower.model.DECISION_ROLES` (``None`` for a
+    part that is no known role). Combinations ("A/R", "R, C") split into several roles.
+
+    >>> normalise_roles(pd.Series(["A/R", "Input", "veto", "X"])).tolist()
+    [['accountable', 'responsible'], ['consulted'], ['veto'], [None]]
+    """
+    letters = _RAPID_LETTERS if scheme == "rapid" else _RACI_LETTERS
+    unique = pd.Series(codes.dropna().astype(str).unique())
+
+    def parse(cell: str) -> list[str | None]:
+        parts = [p for p in _ROLE_SPLIT.split(cell.strip().lower()) if p]
+        out: list[str | None] = []
+        for part in parts:
+            word = " ".join(re.sub(r"[^a-z]+", " ", part).split())
+            if word in _ROLE_WORDS:
+                out.append(_ROLE_WORDS[word])
+            elif word in letters:
+                out.append(letters[word])
+            elif word and len(word) <= 4 and all(ch in letters for ch in word.replace(" ", "")):
+                out.extend(letters[ch] for ch in word.replace(" ", ""))  # "AR" = A and R
+            else:
+                out.append(None)
+        return list(dict.fromkeys(out)) or [None]
+
+    # Parse each distinct code once (a million rows have a handful of codes).
+    table = {code: parse(code) for code in unique}
+    return codes.map(lambda c: table.get(c, [None]) if isinstance(c, str) else [None])
+
+
+assert set(_ROLE_WORDS.values()) <= set(DECISION_ROLES)
+
+
+def split_ids(values: pd.Series) -> pd.Series:
+    """"a; b, c" -> ["a", "b", "c"] (blank -> [])."""
+    return values.astype("str").str.split(r"\s*[;,]\s*", regex=True).map(
+        lambda parts: [p.strip() for p in parts if p and p.strip()] if isinstance(parts, list) else []
+    )
+
+
+def endpoint_problems(
+    frame: pd.DataFrame, column: str, known: Iterable[str], *, code: str, severity: str, what: str,
+) -> tuple[np.ndarray, list[Problem]]:
+    """Endpoints that are neither a person id nor a known unit: one problem per distinct
+    value (with its first row), returned mask of the rows affected."""
+    values = frame[column]
+    unknown = as_mask(values.notna()) & ~as_mask(values.isin(pd.Index(list(known)) if not isinstance(known, pd.Index) else known))
+    if not unknown.any():
+        return unknown, []
+    rows = frame.loc[unknown, ["source_file", "source_row", column]]
+    first = rows.drop_duplicates(column)
+    problems = []
+    for _, record in first.head(ROW_LIMIT).iterrows():
+        value = str(record[column])
+        count = int((rows[column] == record[column]).sum())
+        problems.append(Problem(
+            code=code, severity=severity, file=str(record["source_file"]), row=int(record["source_row"]),
+            column=column, value=value,
+            message=(f"{record['source_file']} row {record['source_row']}: {what} '{value}' is not a person id "
+                     f"or a unit of the people file ({count} row{'s' if count > 1 else ''}); it is kept as a unit."),
+            suggestion="If it is a person, correct the id; if it is a unit, nothing to do.",
+            ids=(value,),
+        ))
+    if len(first) > ROW_LIMIT:
+        problems.append(Problem(
+            code=code, severity=severity,
+            message=f"{len(first) - ROW_LIMIT} more distinct {what}s are neither people nor known units; they are kept as units.",
+            suggestion="If they are people, correct the ids.",
+        ))
+    return unknown, problems
