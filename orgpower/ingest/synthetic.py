@@ -9,7 +9,7 @@ archetypes that differ in structure on the three axes of metrics-spec.md §1 and
     over the team it binds, some approved by the manager's own manager; advice points down
     only.
 ``mutual``
-    flat (few layers, wide spans above small self-managing teams of about seven); money
+    flat (few layers, wide spans above small self-managing teams of about ten); money
     is exchanged both ways between peers and units and circulates around rings of sibling
     units; every decision has one accountable member who rotates, two who must agree, and
     the rest consulted; collaboration ties are reciprocated.
@@ -52,8 +52,8 @@ BUNDLE_FORMATS = ("csv", "parquet")
 # and the pay step per layer of seniority (how steep pay is).
 _SHAPE = {
     "power-over": dict(first_span=4, growth=2.2, mean_span=3.8, evenness=4.0, unit_depth=4, pay_step=1.38),
-    "mixed": dict(first_span=6, growth=4.0, mean_span=8.0, evenness=3.0, unit_depth=3, pay_step=1.22),
-    "mutual": dict(team_size=7, circle_span=16, evenness=12.0, unit_depth=99, pay_step=1.04),
+    "mixed": dict(first_span=6, growth=3.5, mean_span=6.0, evenness=3.0, unit_depth=3, pay_step=1.22),
+    "mutual": dict(team_size=10, circle_span=16, evenness=12.0, unit_depth=99, pay_step=1.04),
 }
 _MUTUAL_TEAM_SHARE = {"power-over": 0.0, "mixed": 0.25, "mutual": 1.0}
 _DOTTED_SHARE = 0.10  # mixed only: people with a dotted-line manager elsewhere
