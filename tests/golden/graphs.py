@@ -70,3 +70,34 @@ def sampson_t4_like(datasets: Path) -> Layer:
 def golden_reference() -> dict:
     """R sna/igraph values written by tests/golden/make_golden.R."""
     return json.loads((GOLDEN / "sna_reference.json").read_text())
+
+
+def golden_graph(name: str, datasets: Path | None) -> Layer:
+    """The graph R measured under ``name`` in sna_reference.json (same arcs, same order)."""
+    import csv
+
+    if name == "diamond":
+        return layer_from_pairs([(0, 1), (0, 2), (1, 3), (1, 4), (2, 3), (2, 4)], 5, name=name)
+    if name == "two_roots":
+        return layer_from_pairs([(0, 2), (0, 3), (1, 2), (1, 3)], 4, name=name)
+    if name.startswith("random_"):
+        n = golden_reference()["graphs"][name]["nodes"]
+        with open(GOLDEN / f"{name}.csv") as handle:
+            rows = [(int(r["source"]) - 1, int(r["target"]) - 1) for r in csv.DictReader(handle)]
+        return layer_from_pairs(rows, n, name=name)
+    if datasets is None:
+        raise LookupError(name)
+    loaders = {
+        "krackhardt_advice": lambda: krackhardt(datasets, "Advice"),
+        "krackhardt_friendship": lambda: krackhardt(datasets, "Friendship"),
+        "krackhardt_reports_sub_to_boss": lambda: krackhardt(datasets, "ReportsTo"),
+        "krackhardt_reports_boss_to_sub": lambda: krackhardt(datasets, "ReportsTo", boss_to_sub=True),
+        "lazega_advice": lambda: lazega(datasets, "adv"),
+        "lazega_friendship": lambda: lazega(datasets, "friend"),
+        "sampson_t4_like": lambda: sampson_t4_like(datasets),
+    }
+    return loaders[name]()
+
+
+def needs_datasets(name: str) -> bool:
+    return name not in ("diamond", "two_roots") and not name.startswith("random_")
