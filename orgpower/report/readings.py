@@ -100,26 +100,27 @@ def _num(measures: Mapping[str, Any], key: str) -> float | None:
 def null_comparison(measures: Mapping[str, Any], key: str) -> dict[str, Any]:
     """The degree-preserving null model's view of ``key``: observed, null mean, sd, z.
 
-    ``measures["null_model"]`` is read in the shapes metrics/org.py produces: either
-    ``{"measures": {key: {...}}}`` or ``{key: {...}}`` with ``mean``/``std``/``z``.
+    ``measures["null_model"]`` is read as metrics/org.py produces it:
+    ``{"measures": {key: {observed, null_mean, null_sd, z, share_null_ge_observed}}}``
+    (:func:`orgpower.metrics.nulls.null_comparison`).
     Returns ``{}`` when no null model was computed for ``key``.
     """
     null = measures.get("null_model")
     if not isinstance(null, Mapping):
         return {}
-    entry = null.get("measures", null).get(key) if isinstance(null.get("measures", null), Mapping) else None
+    table = null.get("measures")
+    entry = table.get(key) if isinstance(table, Mapping) else None
     if not isinstance(entry, Mapping):
         return {}
-    mean = _num(entry, "mean")
-    std = _num(entry, "std") if "std" in entry else _num(entry, "sd")
-    observed = _num(measures, key)
+    mean = _num(entry, "null_mean")
+    std = _num(entry, "null_sd")
+    observed = _num(entry, "observed")
+    if observed is None:
+        observed = _num(measures, key)
     z = _num(entry, "z")
-    if z is None and observed is not None and mean is not None and std:
-        z = (observed - mean) / std
     result = {"key": key, "observed": observed, "null_mean": mean, "null_std": std, "z": z}
-    for extra in ("p_lower", "p_upper", "samples", "method"):
-        if extra in entry:
-            result[extra] = entry[extra]
+    if "share_null_ge_observed" in entry:
+        result["share_null_ge_observed"] = entry["share_null_ge_observed"]
     for extra in ("samples", "method", "seed"):
         if extra in null and extra not in result:
             result[extra] = null[extra]
@@ -216,10 +217,10 @@ def read_concentration(measures: Mapping[str, Any], thresholds: Thresholds) -> A
     c_in = _num(measures, "degree_centralization_in")
     c_out = _num(measures, "degree_centralization_out")
     hhi = _num(measures, "hhi_out_strength")
+    hhi_star = _num(measures, "hhi_out_strength_normalised")
     nodes = _num(measures, "nodes")
-    hhi_star = None
-    if hhi is not None and nodes and nodes > 1:
-        # hhi_out_strength is the raw index in [1/n, 1]; normalise so equal shares read 0.
+    if hhi_star is None and hhi is not None and nodes and nodes > 1:
+        # the raw index lies in [1/n, 1]; normalise so that equal shares read 0
         hhi_star = max((hhi - 1.0 / nodes) / (1.0 - 1.0 / nodes), 0.0)
     values = {
         "degree_centralization_in": c_in,

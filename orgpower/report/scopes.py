@@ -40,6 +40,35 @@ def induced_layer(layer: Layer, node_ids: list[str] | np.ndarray) -> Layer:
     )
 
 
+def reading_measures(layer: Layer) -> dict[str, Any]:
+    """Only the layer measures a reading needs (the same functions as ``layer_measures``,
+    without the all-pairs ones), so that thousands of teams stay cheap to read."""
+    from orgpower.metrics import centralization as cz
+    from orgpower.metrics import concentration as conc
+    from orgpower.metrics import hierarchy as hi
+    from orgpower.metrics import reciprocity as rc
+
+    w = layer.adjacency
+    a = layer.binary()
+    strength = conc.out_strength(w)
+    return {
+        "nodes": layer.n,
+        "arcs": layer.m,
+        "weighted": layer.weighted,
+        "reciprocity_edgewise": rc.reciprocity_edgewise(a),
+        "reciprocity_dyadic": rc.reciprocity_dyadic_nonnull(a),
+        "reciprocity_rho": rc.reciprocity_rho(a),
+        "weighted_reciprocity": rc.weighted_reciprocity(w),
+        "degree_centralization_in": cz.degree_centralization(a, "in"),
+        "degree_centralization_out": cz.degree_centralization(a, "out"),
+        "degree_centralization_total": cz.degree_centralization(a, "total"),
+        "flow_hierarchy": hi.flow_hierarchy(a),
+        "trophic_incoherence": hi.trophic_incoherence(a, weighted=False),
+        "gini_out_strength": conc.gini(strength),
+        "hhi_out_strength_normalised": conc.hhi_normalised(strength),
+    }
+
+
 def _compact(reading: Reading) -> dict[str, Any]:
     return {"label": reading.label, "sublabels": list(reading.sublabels), "scores": reading.scores}
 

@@ -1,0 +1,245 @@
+"""The audit: one org in, measures, readings, findings and every table out.
+
+:func:`run_audit` is what ``orgpower audit`` and the dashboard call (through
+:func:`orgpower.api.audit`); nothing the dashboard shows is computed anywhere else.
+
+>>> from orgpower.api import generate_org                     # doctest: +SKIP
+>>> result = run_audit(generate_org(60, "power-over"))        # doctest: +SKIP
+>>> result.document["classification"]["org"]["label"]        # doctest: +SKIP
+'power-over'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from orgpower.errors import InputError
+from orgpower.graph.layers import OrgGraph, build_graph
+from orgpower.model import OrgModel
+from orgpower.report.config import AuditConfig, Thresholds
+from orgpower.report.decisions import DecisionAudit, audit_decisions
+from orgpower.report.readings import Reading, combine_readings, read_measures
+from orgpower.report.representation import represent, representation_table
+from orgpower.report.resources import ResourceAudit, audit_resources
+from orgpower.report.scopes import pair_readings, team_readings, unit_readings
+
+__all__ = ["AuditConfig", "AuditResult", "Thresholds", "run_audit", "person_power"]
+
+# people.csv keeps these model columns beside the measures; every other attribute
+# (gender, pay, location, ...) stays out of per-person outputs.
+PERSON_COLUMNS = ("person_id", "manager_id", "name", "title", "unit", "level")
+
+
+@dataclass
+class AuditResult:
+    """Everything one audit produced. ``document`` is audit.json, ``people`` people.csv,
+    ``tables`` every table the xlsx workbook and the dashboard show."""
+
+    document: dict[str, Any]
+    people: pd.DataFrame
+    tables: dict[str, pd.DataFrame]
+    model: OrgModel
+    graph: OrgGraph
+    measures: Any  # orgpower.metrics.org.OrgMeasures
+    comparison: dict[str, Any] | None = None
+    config: AuditConfig = field(default_factory=AuditConfig)
+    readings: dict[str, Reading] = field(default_factory=dict)
+    power: pd.DataFrame | None = None  # span, layer, budget given, decision rights per person
+
+
+def _load_model(source: Any, neo4j_uri: str | None, snapshot: str | None, what: str) -> OrgModel:
+    if neo4j_uri and snapshot and (source is None or what == "compare"):
+        from orgpower.graph.neo4j_store import Neo4jStore
+
+        with Neo4jStore.connect(neo4j_uri) as store:
+            return store.read_model(snapshot)
+    if isinstance(source, OrgModel):
+        return source
+    if source is None:
+        raise InputError(f"No {what} org was given: pass input files or a folder, or --neo4j URI --snapshot NAME.")
+    if isinstance(source, (str, Path)):
+        source = [source]
+    from orgpower.api import read_org
+
+    return read_org(list(source))
+
+
+def _check_usable(model: OrgModel, what: str) -> None:
+    if model.people is None or model.people.empty:
+        problems = "; ".join(p.message for p in model.errors[:3])
+        raise InputError(
+            f"The {what} org has no usable people rows, so there is nothing to audit"
+            + (f" ({problems})" if problems else "")
+            + ". Run `orgpower validate` on the files and fix the problems it lists."
+        )
+
+
+def _measure(graph: OrgGraph, config: AuditConfig) -> Any:
+    from orgpower.metrics.org import measure_org
+
+    return measure_org(graph, null_samples=config.null_samples, seed=config.seed, exact_limit=config.exact_limit)
+
+
+def _layer_measure_function():
+    from orgpower.report.scopes import reading_measures
+
+    return reading_measures
+
+
+def _reporting_depths(graph: OrgGraph) -> dict[str, int]:
+    """1 + depth on the solid line (used only if the measures table lacks it)."""
+    layer = graph.layers.get("reporting")
+    if layer is None:
+        return {}
+    children: dict[int, list[int]] = {}
+    coo = layer.adjacency.tocoo()
+    has_parent = np.zeros(layer.n, dtype=bool)
+    for s, t in zip(coo.row.tolist(), coo.col.tolist()):
+        children.setdefault(s, []).append(t)
+        has_parent[t] = True
+    depth: dict[str, int] = {}
+    frontier = [int(i) for i in np.flatnonzero(~has_parent)]
+    level = 1
+    while frontier:
+        nxt = []
+        for i in frontier:
+            depth[layer.node_ids[i]] = level
+            nxt.extend(children.get(i, []))
+        frontier, level = nxt, level + 1
+    return depth
+
+
+def person_power(graph: OrgGraph, people_measures: pd.DataFrame | None, decisions: DecisionAudit, resources: ResourceAudit) -> pd.DataFrame:
+    """Per person: span of control, reporting layer, budget given, decisions with the say."""
+    ids = pd.Series(graph.person_ids, dtype=object)
+    reporting = graph.layers.get("reporting")
+    span = np.zeros(len(ids), dtype=int)
+    if reporting is not None:
+        span = np.asarray((reporting.binary().sum(axis=1))).ravel()[: len(ids)].astype(int)
+    table = pd.DataFrame({"person_id": ids.astype(str), "span_of_control": span})
+    layer_col = None
+    if people_measures is not None and "reporting_layer" in people_measures:
+        layer_col = people_measures.set_index(people_measures["person_id"].astype(str))["reporting_layer"]
+    if layer_col is not None:
+        table["reporting_layer"] = table["person_id"].map(layer_col).astype(float)
+    else:
+        table["reporting_layer"] = table["person_id"].map(_reporting_depths(graph)).astype(float)
+    table["is_manager"] = table["span_of_control"] > 0
+    given = resources.balance.set_index("node")["given"] if not resources.balance.empty else pd.Series(dtype=float)
+    table["budget_given"] = table["person_id"].map(given).fillna(0.0).astype(float)
+    say = decisions.rights.set_index("actor")["deciding"] if not decisions.rights.empty else pd.Series(dtype=float)
+    table["decision_rights"] = table["person_id"].map(say).fillna(0).astype(int)
+    if "unit" in graph.people:
+        table["unit"] = graph.people["unit"].astype("string").to_numpy()
+    return table
+
+
+def people_table(model: OrgModel, people_measures: pd.DataFrame | None, power: pd.DataFrame, config: AuditConfig) -> pd.DataFrame:
+    """people.csv: one row per person, the measures, and no group attribute."""
+    keep = [c for c in PERSON_COLUMNS if c in model.people and c not in config.group_attributes]
+    table = model.people[keep].astype({"person_id": str}).reset_index(drop=True)
+    if people_measures is not None and not people_measures.empty:
+        attributes = (set(model.people.columns) | set(config.group_attributes)) - {"person_id"}
+        metric_cols = [c for c in people_measures.columns if c not in attributes and c != "person_id"]
+        table = table.merge(
+            people_measures[["person_id", *metric_cols]].astype({"person_id": str}), on="person_id", how="left"
+        )
+    extra = [c for c in ("span_of_control", "reporting_layer", "budget_given", "decision_rights") if c not in table]
+    if extra:
+        table = table.merge(power[["person_id", *extra]], on="person_id", how="left")
+    return table
+
+
+def run_audit(
+    source: OrgModel | Iterable[str | Path] | None,
+    *,
+    config: AuditConfig | None = None,
+    compare: OrgModel | Iterable[str | Path] | None = None,
+    neo4j_uri: str | None = None,
+    snapshot: str | None = None,
+    compare_snapshot: str | None = None,
+) -> AuditResult:
+    """Audit one org (an :class:`OrgModel`, input paths, or a Neo4j snapshot).
+
+    Raises :class:`~orgpower.errors.InputError` when the input cannot be used at all;
+    problems in single rows are reported in ``document["validation"]`` and as findings.
+    """
+    config = config or AuditConfig()
+    model = _load_model(source, neo4j_uri, snapshot, "audited")
+    _check_usable(model, "audited")
+    result = _audit_model(model, config)
+    if compare is not None or compare_snapshot:
+        from orgpower.report.compare import compare_audits
+
+        old_model = _load_model(compare, neo4j_uri, compare_snapshot, "compare") if compare_snapshot else _load_model(compare, None, None, "compare")
+        _check_usable(old_model, "compare")
+        old = _audit_model(old_model, config)
+        result.comparison = compare_audits(result, old)
+        result.tables.update(result.comparison.pop("_tables"))
+        result.document["comparison"] = result.comparison
+    return result
+
+
+def _audit_model(model: OrgModel, config: AuditConfig) -> AuditResult:
+    from orgpower.report.document import build_document
+    from orgpower.report.findings import build_findings
+
+    graph = build_graph(model)
+    measures = _measure(graph, config)
+    layer_readings = {}
+    for name, values in measures.layers.items():
+        layer = graph.layers.get(name)
+        layer_readings[name] = read_measures({"weighted": bool(layer.weighted) if layer is not None else False, **values}, config.thresholds)
+    org_reading = combine_readings(layer_readings)
+    measure_layer = _layer_measure_function()
+    teams, team_count = team_readings(graph, config, measure_layer)
+    people_measures = getattr(measures, "people", None)
+    units = unit_readings(graph, people_measures, config, measure_layer)
+    pairs = pair_readings(graph)
+    decisions = audit_decisions(model.decisions, model.people, config.thresholds)
+    resources = audit_resources(graph.layers.get("flows"), model.people)
+    power = person_power(graph, people_measures, decisions, resources)
+    groups = represent(model.people, power, config.group_attributes, k=config.min_group_size)
+    people = people_table(model, people_measures, power, config)
+    findings = build_findings(
+        model=model, config=config, layer_readings=layer_readings, org_reading=org_reading,
+        layer_measures=measures.layers, units=units, teams=teams, pairs=pairs,
+        decisions=decisions, resources=resources, power=power, groups=groups,
+    )
+    result = AuditResult(
+        document={}, people=people, tables={}, model=model, graph=graph, measures=measures,
+        config=config, power=power, readings={"org": org_reading, **{f"layer:{k}": v for k, v in layer_readings.items()}},
+    )
+    result.document = build_document(
+        model=model, graph=graph, config=config, measures=measures, layer_readings=layer_readings,
+        org_reading=org_reading, units=units, teams=teams, team_count=team_count, pairs=pairs,
+        decisions=decisions, resources=resources, power=power, groups=groups, findings=findings,
+    )
+    result.tables = _tables(result, layer_readings, units, teams, pairs, decisions, resources, power, groups, findings)
+    return result
+
+
+def _tables(result, layer_readings, units, teams, pairs, decisions, resources, power, groups, findings) -> dict[str, pd.DataFrame]:
+    from orgpower.report.document import findings_table, layers_table, scopes_table, spans_layers_table, validation_table, inputs_table
+
+    tables = {
+        "findings": findings_table(findings),
+        "layers": layers_table(result.measures.layers, layer_readings),
+        "units": scopes_table(units),
+        "teams": scopes_table(teams),
+        "reporting_pairs": pairs,
+        "people": result.people,
+        "spans_layers": spans_layers_table(power),
+        **decisions.tables(),
+        **resources.tables(),
+        "representation": representation_table(groups),
+        "validation": validation_table(result.model),
+        "inputs": inputs_table(result.model),
+    }
+    return tables

@@ -1,0 +1,128 @@
+"""Change over time: the audit of a new snapshot against an older one.
+
+- **metric deltas**: every numeric layer measure, old and new, and the change of label;
+- **people** who gained or lost span of control, budget controlled or decision rights
+  (matched by ``person_id``; people who joined or left are counted, not listed);
+- **units** with the same sums per unit;
+- **arcs that turned**: pairs whose tie in a layer went from returned (mutual) to one-way,
+  or from one-way (or absent) to returned.
+
+Everything is keyed by ids; names never appear.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from orgpower.graph.layers import Layer
+
+POWER_COLUMNS = ("span_of_control", "budget_given", "decision_rights")
+
+
+def metric_deltas(new_layers: dict[str, dict], old_layers: dict[str, dict]) -> pd.DataFrame:
+    rows = []
+    for layer in sorted(set(new_layers) | set(old_layers)):
+        new, old = new_layers.get(layer, {}), old_layers.get(layer, {})
+        for key in sorted(set(new) | set(old)):
+            a, b = old.get(key), new.get(key)
+            numeric = all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in (a, b))
+            if not numeric or (a is None and b is None):
+                continue
+            rows.append({"layer": layer, "measure": key, "old": a, "new": b,
+                         "delta": (b - a) if a is not None and b is not None else None})
+    return pd.DataFrame(rows, columns=["layer", "measure", "old", "new", "delta"])
+
+
+def power_changes(new_power: pd.DataFrame, old_power: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Rows (person or unit) whose span, budget or decision rights changed."""
+    cols = [key, *POWER_COLUMNS]
+    new = new_power[cols].groupby(key).sum() if key == "unit" else new_power[cols].set_index(key)
+    old = old_power[cols].groupby(key).sum() if key == "unit" else old_power[cols].set_index(key)
+    both = new.join(old, how="inner", lsuffix="_new", rsuffix="_old")
+    out = pd.DataFrame(index=both.index)
+    changed = np.zeros(len(both), dtype=bool)
+    for c in POWER_COLUMNS:
+        out[f"{c}_old"] = both[f"{c}_old"]
+        out[f"{c}_new"] = both[f"{c}_new"]
+        out[f"{c}_change"] = both[f"{c}_new"] - both[f"{c}_old"]
+        changed |= out[f"{c}_change"].to_numpy() != 0
+    out = out[changed].reset_index()
+    def direction(row) -> str:
+        changes = [row[f"{c}_change"] for c in POWER_COLUMNS]
+        if all(x >= 0 for x in changes):
+            return "gained"
+        if all(x <= 0 for x in changes):
+            return "lost"
+        return "shifted"
+    out["change"] = [direction(r) for _, r in out.iterrows()] if len(out) else []
+    return out.sort_values(key, kind="stable").reset_index(drop=True)
+
+
+def _dyad_status(layer: Layer) -> dict[tuple[str, str], str]:
+    """(a, b) with a < b -> 'mutual' | 'a->b' | 'b->a'."""
+    coo = layer.adjacency.tocoo()
+    ids = layer.node_ids.astype(str)
+    arcs = set(zip(ids[coo.row].tolist(), ids[coo.col].tolist()))
+    status: dict[tuple[str, str], str] = {}
+    for s, t in arcs:
+        a, b = (s, t) if s < t else (t, s)
+        if (t, s) in arcs:
+            status[(a, b)] = "mutual"
+        else:
+            status[(a, b)] = "one-way"
+    return status
+
+
+def turned_arcs(new_layers: dict[str, Layer], old_layers: dict[str, Layer]) -> pd.DataFrame:
+    rows = []
+    for name in sorted(set(new_layers) & set(old_layers)):
+        new, old = _dyad_status(new_layers[name]), _dyad_status(old_layers[name])
+        for pair in sorted(set(new) | set(old)):
+            before, after = old.get(pair, "none"), new.get(pair, "none")
+            if before == "mutual" and after == "one-way":
+                rows.append({"layer": name, "a": pair[0], "b": pair[1], "old": before, "new": after, "turned": "one-way"})
+            elif after == "mutual" and before != "mutual":
+                rows.append({"layer": name, "a": pair[0], "b": pair[1], "old": before, "new": after, "turned": "mutual"})
+    return pd.DataFrame(rows, columns=["layer", "a", "b", "old", "new", "turned"])
+
+
+def compare_audits(new: Any, old: Any) -> dict[str, Any]:
+    """The comparison block of audit.json; ``_tables`` holds the tables (popped by the caller)."""
+    new_doc, old_doc = new.document, old.document
+    new_power = _power_of(new)
+    old_power = _power_of(old)
+    deltas = metric_deltas(new.measures.layers, old.measures.layers)
+    people = power_changes(new_power, old_power, "person_id")
+    units = power_changes(new_power.dropna(subset=["unit"]), old_power.dropna(subset=["unit"]), "unit") if "unit" in new_power and "unit" in old_power else pd.DataFrame()
+    arcs = turned_arcs(new.graph.layers, old.graph.layers)
+    new_ids, old_ids = set(new_power["person_id"]), set(old_power["person_id"])
+    label_changes = {}
+    for name, reading in new_doc["classification"]["layers"].items():
+        before = old_doc["classification"]["layers"].get(name, {}).get("label")
+        label_changes[name] = {"old": before, "new": reading["label"]}
+    return {
+        "org_label": {"old": old_doc["classification"]["org"]["label"], "new": new_doc["classification"]["org"]["label"]},
+        "layer_labels": label_changes,
+        "people_joined": len(new_ids - old_ids),
+        "people_left": len(old_ids - new_ids),
+        "people_gained": int((people["change"] == "gained").sum()) if len(people) else 0,
+        "people_lost": int((people["change"] == "lost").sum()) if len(people) else 0,
+        "units_changed": int(len(units)),
+        "arcs_turned_one_way": int((arcs["turned"] == "one-way").sum()),
+        "arcs_turned_mutual": int((arcs["turned"] == "mutual").sum()),
+        "old_inputs": old_doc["inputs"],
+        "_tables": {
+            "change_metrics": deltas,
+            "change_people": people,
+            "change_units": units,
+            "change_arcs": arcs,
+        },
+    }
+
+
+def _power_of(result: Any) -> pd.DataFrame:
+    """Span, budget given and decision rights per person (AuditResult.power)."""
+    return result.power

@@ -1,0 +1,436 @@
+"""Ranked findings: what the structure is, where, how strongly, compared with what, and
+what could change it.
+
+Every finding is a dict with the same keys (audit.json ``findings``):
+
+``id``            stable kind id (``layer-power-over:flows``), unique in one audit
+``rank``          1 = read first (severity, then strength)
+``severity``      ``high`` | ``medium`` | ``low`` | ``info``
+``title``         plain words, never a person's name or id
+``summary``       one or two plain sentences
+``evidence``      the sentences that produced it
+``metrics``       the numbers, by key
+``where``         ``layer``, ``units``, ``decisions``, ``people`` (ids), ``rows`` (input rows)
+``compared_with`` the degree-preserving null model and/or the org's own median
+``definition``    the measure keys, with a link into docs/measures.md and docs/readings.md
+``recommendation`` a change to the structure that would move the reading
+
+Findings describe structures. People are named only by id under ``where``.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from orgpower.model import OrgModel
+from orgpower.report.config import AuditConfig
+from orgpower.report.decisions import DecisionAudit
+from orgpower.report.readings import MIXED, MUTUAL, POWER_OVER, Reading
+from orgpower.report.representation import MERGED, NOT_GIVEN
+from orgpower.report.resources import ResourceAudit
+
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
+MEASURES_DOC = "docs/measures.md"
+READINGS_DOC = "docs/readings.md"
+MAX_LISTED = 10  # ids listed under `where` per finding; the xlsx tables hold the rest
+
+
+def _definition(*keys: str, reading: bool = False) -> dict[str, Any]:
+    links = [f"{MEASURES_DOC}#{k}" for k in keys]
+    if reading:
+        links.append(f"{READINGS_DOC}#three-axes")
+    return {"keys": list(keys), "links": links}
+
+
+def _finding(kind: str, severity: str, strength: float, title: str, summary: str, *, evidence=(), metrics=None,
+             where=None, compared_with=None, definition=None, recommendation: str) -> dict[str, Any]:
+    return {
+        "id": kind,
+        "severity": severity,
+        "strength": round(float(strength), 6),
+        "title": title,
+        "summary": summary,
+        "evidence": list(evidence),
+        "metrics": dict(metrics or {}),
+        "where": dict(where or {}),
+        "compared_with": dict(compared_with or {}),
+        "definition": definition or {"keys": [], "links": []},
+        "recommendation": recommendation,
+    }
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.0%}"
+
+
+def _null_of(reading: Reading, axis: str) -> dict[str, Any]:
+    null = reading.axes[axis].null if axis in reading.axes else {}
+    return {"null_model": null} if null else {}
+
+
+LAYER_WORDS = {
+    "reporting": ("the formal reporting line", "reporting lines"),  # (singular phrase, plural subject)
+    "reporting_dotted": ("dotted-line reporting", "dotted lines"),
+    "flows": ("resources (budget flows)", "budget flows"),
+    "decisions": ("decision rights", "decisions"),
+}
+
+
+def _layer_words(name: str) -> tuple[str, str]:
+    return LAYER_WORDS.get(name, (f"'{name}' ties", f"'{name}' ties"))
+
+
+def _org_findings(org: Reading, layers: Mapping[str, Reading]) -> list[dict[str, Any]]:
+    if org.label == POWER_OVER:
+        severity, title = "high", "Power runs one way and down the line in most of the organisation"
+        rec = ("Return part of what flows down: let teams allocate part of their budget themselves, "
+               "move decisions that bind a team to people inside it, and add upward review of managers.")
+    elif org.label == MUTUAL:
+        severity, title = "info", "Power is mostly returned and shared"
+        rec = "Keep the returned ties visible when the organisation grows; re-run the audit after each reorganisation."
+    elif org.label == MIXED:
+        severity, title = "medium", "Power is one-way in some layers and returned in others"
+        rec = "Look at the layers that read power-over below; they are where a change moves the reading."
+    else:
+        return []
+    summary = f"Across the layers read, the organisation reads {org.label}" + (
+        f" ({', '.join(org.sublabels)})." if org.sublabels else "."
+    )
+    return [_finding(
+        "org-reading", severity, 100.0, title, summary,  # the overall reading leads its severity
+        evidence=org.evidence, metrics={f"{a}_score": s for a, s in org.scores.items()},
+        where={"layers": sorted(layers)}, definition=_definition("reciprocity_edgewise", "trophic_incoherence",
+                                                                 "flow_hierarchy", "degree_centralization_out", reading=True),
+        recommendation=rec,
+    )]
+
+
+def _layer_findings(name: str, reading: Reading, values: Mapping[str, Any]) -> list[dict[str, Any]]:
+    what, plural = _layer_words(name)
+    cap = plural[0].upper() + plural[1:]
+    a, d, c = (reading.axes[k] for k in ("asymmetry", "direction", "concentration"))
+    metrics = {k: v for axis in (a, d, c) for k, v in axis.values.items() if v is not None}
+    defs = _definition("reciprocity_edgewise", "weighted_reciprocity", "trophic_incoherence", "flow_hierarchy",
+                       "degree_centralization_in", "degree_centralization_out", reading=True)
+    evidence = list(reading.evidence)
+    returned = 1.0 - (a.score or 0.0)
+    if reading.label == POWER_OVER:
+        concentrated = "concentrated" in reading.sublabels
+        if name == "reporting":
+            return [_finding(
+                f"layer-power-over:{name}", "low", 0.5, "The formal reporting line is a strict one-way chain of command",
+                "Every reporting line runs one way and down, as in any tree; the other layers show whether "
+                "the say and the money follow it.", evidence=evidence, metrics=metrics, where={"layer": name},
+                compared_with=_null_of(reading, "asymmetry"), definition=defs,
+                recommendation="Read this layer together with the flows and decisions: a tree is power-over "
+                               "only where budgets and decisions also run one way down it.",
+            )]
+        title = f"{cap} run one way, down a steep ranking" + (", held by few" if concentrated else "")
+        summary = (f"Only {_pct(returned)} of {plural} {'is' if name == 'flows' else 'are'} returned, and they follow a "
+                   f"consistent top-down ranking" + (" concentrated on few holders." if concentrated else "."))
+        rec = {
+            "flows": "Return part of the budget: let recipient units allocate back (chargebacks, pooled budgets) "
+                     "or decide their own share.",
+            "decisions": "Give the people a decision binds a voice in it (consulted or agree), and rotate or "
+                         "share the accountable role.",
+        }.get(name, f"Make {plural} two-way where the work allows it (pairing, peer review, rotation).")
+        return [_finding(f"layer-power-over:{name}", "high", 1.0 + (a.score or 0) + (d.score or 0), title, summary,
+                         evidence=evidence, metrics=metrics, where={"layer": name},
+                         compared_with=_null_of(reading, "asymmetry"), definition=defs, recommendation=rec)]
+    if reading.label == MUTUAL:
+        hub = "hub partnership" in reading.sublabels
+        title = (f"{cap}: a central hub works with everyone both ways (a hub partnership, not power-over)"
+                 if hub else f"{cap} are returned and shared")
+        return [_finding(f"layer-mutual:{name}", "info", returned, title,
+                         f"{_pct(returned)} of {plural} {'is' if name == 'flows' else 'are'} returned and they circulate "
+                         "rather than run down a ranking.", evidence=evidence, metrics=metrics,
+                         where={"layer": name}, compared_with=_null_of(reading, "asymmetry"), definition=defs,
+                         recommendation="Nothing to change here; keep the hub's ties two-way if its role grows."
+                         if hub else "Nothing to change here.")]
+    if reading.label == MIXED and "circulating" in reading.sublabels:
+        return [_finding(f"layer-circulating:{name}", "medium", 1.0, f"{cap} go round in a circle without being returned",
+                         "Ties are one-way, yet they do not run down a ranking: they rotate (A to B to C to A). "
+                         "That can be a deliberate rotation or a loop in the data.", evidence=evidence,
+                         metrics=metrics, where={"layer": name}, compared_with=_null_of(reading, "direction"),
+                         definition=defs, recommendation="Check whether the rotation is intended (rotating roles) "
+                         "or an error in the export (a reporting or approval loop).")]
+    if reading.label == MIXED:
+        return [_finding(f"layer-mixed:{name}", "low", (a.score or 0) + (d.score or 0), f"{cap} are partly one-way",
+                         f"{_pct(returned)} of {plural} {'is' if name == 'flows' else 'are'} returned; the reading is mixed ("
+                         + (", ".join(reading.sublabels) or "no axis clearly one way") + ").", evidence=evidence,
+                         metrics=metrics, where={"layer": name}, compared_with=_null_of(reading, "asymmetry"),
+                         definition=defs, recommendation="See the units and teams tables for where it runs one way.")]
+    return []
+
+
+def _scope_findings(kind: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    read = [r for r in records if r["label"] in (POWER_OVER, MUTUAL, MIXED)]
+    if not read:
+        return []
+    power = [r for r in read if r["label"] == POWER_OVER]
+    if not power:
+        return []
+    strength = lambda r: (r["scores"].get("asymmetry") or 0) + (r["scores"].get("direction") or 0)  # noqa: E731
+    median = statistics.median(strength(r) for r in read)
+    top = sorted(power, key=lambda r: (-strength(r), r["id"]))[:MAX_LISTED]
+    share = len(power) / len(read)
+    noun = "units" if kind == "unit" else "teams (a manager and direct reports)"
+    where = {"units": [r["id"] for r in top]} if kind == "unit" else {"teams": [r["id"] for r in top]}
+    severity = "high" if share >= 0.5 else "medium" if share >= 0.2 else "low"
+    return [_finding(
+        f"{kind}s-power-over", severity, share, f"{len(power)} of {len(read)} {noun} read power-over",
+        f"In {_pct(share)} of {noun} the ties among members run one way and down across layers. "
+        "Listed first are those furthest from the organisation's median.",
+        evidence=[f"{r['id']}: asymmetry {r['scores'].get('asymmetry')}, direction {r['scores'].get('direction')}" for r in top],
+        metrics={"share_power_over": share, "median_asymmetry_plus_direction": median},
+        where=where, compared_with={"org_median": median, "text": "asymmetry + direction score against the median over all read " + noun},
+        definition=_definition("reciprocity_edgewise", "trophic_incoherence", "flow_hierarchy", reading=True),
+        recommendation="Start with the listed ones: return budget or decisions to the members, or add peer ties.",
+    )]
+
+
+def _pair_findings(pairs: pd.DataFrame) -> list[dict[str, Any]]:
+    if pairs.empty or not any(c.endswith("_down") for c in pairs.columns):
+        return []
+    one_way = pairs["sublabel"].eq("one-way")
+    returned = pairs["label"].eq(MUTUAL)
+    share = float(one_way.mean())
+    if share < 0.2:
+        return []
+    return [_finding(
+        "pairs-one-way", "medium" if share < 0.5 else "high", share,
+        f"{_pct(share)} of reporting lines carry budget or decisions one way only",
+        f"Between a manager and a direct report, ties in the other layers run only downward in {int(one_way.sum())} "
+        f"of {len(pairs)} reporting lines; {int(returned.sum())} are returned in every layer.",
+        metrics={"one_way_pairs": int(one_way.sum()), "returned_pairs": int(returned.sum()), "pairs": int(len(pairs))},
+        where={"table": "reporting_pairs"},
+        definition=_definition("reciprocity_dyadic", reading=True),
+        recommendation="Add an upward tie on those lines: a budget the report manages, a decision the report takes or agrees to.",
+    )]
+
+
+def _decision_findings(decisions: DecisionAudit, config: AuditConfig, model: OrgModel) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    s = decisions.summary
+    if not s.get("decisions"):
+        return out
+    rows = _rows_of(model.decisions)
+    deciders = decisions.rights[decisions.rights["deciding"] > 0]["deciding"]
+    median = float(deciders.median()) if len(deciders) else None
+    for i, b in enumerate(decisions.bottlenecks.head(3).itertuples(index=False), 1):
+        out.append(_finding(
+            f"decision-bottleneck:{i}", "high" if b.share >= 0.4 else "medium", float(b.share),
+            f"One approver holds the say on {_pct(b.share)} of all decisions",
+            f"A single actor is accountable for, approves, agrees to or can veto {b.deciding} of {s['decisions']} "
+            "decisions: every one of them waits on the same desk.",
+            metrics={"decisions_with_say": int(b.deciding), "share": float(b.share), "decisions": s["decisions"]},
+            where={"people": [b.actor], "rows": rows(model.decisions["actor"].astype(str) == b.actor)},
+            compared_with={"org_median": median, "text": "median number of decisions per person holding any say"},
+            definition=_definition("decision_rights_deciding"),
+            recommendation="Delegate the approval of routine decisions, or share it between two or three people.",
+        ))
+    if s["single_points_of_veto"]:
+        sp = decisions.single_points
+        share = s["single_points_of_veto"] / s["decisions"]
+        out.append(_finding(
+            "decision-single-point", "medium" if share < 0.5 else "high", share,
+            f"{s['single_points_of_veto']} of {s['decisions']} decisions can be made or stopped by one person alone",
+            "These decisions have exactly one holder of the say (accountable, approve, agree or veto): a single point of veto.",
+            metrics={"single_point_decisions": s["single_points_of_veto"], "share": share},
+            where={"decisions": sorted(sp["decision"].unique().tolist())[:MAX_LISTED], "table": "decision_single_points"},
+            definition=_definition("decision_rights_deciding"),
+            recommendation="Add a second holder of the say (an agree role for those bound), or an appeal route.",
+        ))
+    if s["voiceless_unit_decisions"]:
+        vu = decisions.voiceless_units
+        out.append(_finding(
+            "decision-voiceless-units", "high", float(len(vu)),
+            f"{len(vu)} decisions bind a unit none of whose members has a voice in them",
+            f"{vu['unit'].nunique()} units are bound by decisions in which nobody from the unit is consulted, "
+            "recommends, agrees or decides.",
+            metrics={"decisions": int(vu['decision'].nunique()), "units": int(vu['unit'].nunique())},
+            where={"units": sorted(vu["unit"].unique().tolist())[:MAX_LISTED],
+                   "decisions": sorted(vu["decision"].unique().tolist())[:MAX_LISTED], "table": "decision_voiceless_units"},
+            definition=_definition("decision_rights_voice"),
+            recommendation="Consult at least one member of each bound unit (C or Agree) before these decisions are taken.",
+        ))
+    if s["consulted_not_deciding_units"]:
+        cn = decisions.consulted_not_deciding
+        out.append(_finding(
+            "decision-consulted-never-deciding", "medium", float(len(cn)),
+            f"{len(cn)} units are consulted but never decide",
+            "Members of these units give input to decisions, yet no member holds the say on any decision.",
+            metrics={"units": int(len(cn)), "times_consulted": int(cn["times_consulted"].sum())},
+            where={"units": cn["unit"].head(MAX_LISTED).tolist(), "table": "decision_consulted_not_deciding"},
+            definition=_definition("decision_rights_voice"),
+            recommendation="Give these units the say over the decisions that bind mainly them.",
+        ))
+    gini = s.get("gini_deciding")
+    if gini is not None and gini >= config.thresholds.gini_concentrated:
+        out.append(_finding(
+            "decision-concentration", "medium", gini,
+            f"The say over decisions sits with {_pct(s['share_of_people_with_say'])} of people",
+            f"Gini of decisions with the say over all people is {gini:.2f}; {s['people_with_say']} people hold any say.",
+            metrics={"gini_deciding": gini, "hhi_deciding": s.get("hhi_deciding"), "people_with_say": s["people_with_say"]},
+            where={"table": "decision_rights"},
+            compared_with={"threshold": config.thresholds.gini_concentrated},
+            definition=_definition("gini", "hhi"),
+            recommendation="Spread accountable and agree roles more widely, starting with decisions that bind one team.",
+        ))
+    return out
+
+
+def _rows_of(frame: pd.DataFrame):
+    def rows(mask) -> list[str]:
+        picked = frame[mask]
+        if "source_row" not in picked or picked.empty:
+            return []
+        files = picked["source_file"].astype(str) if "source_file" in picked else pd.Series("", index=picked.index)
+        return [f"{f}:{int(r)}" for f, r in zip(files, picked["source_row"]) if pd.notna(r)][:MAX_LISTED]
+    return rows
+
+
+def _resource_findings(resources: ResourceAudit, config: AuditConfig) -> list[dict[str, Any]]:
+    s = resources.summary
+    if not s.get("flows"):
+        return []
+    out = []
+    gini = s.get("gini_given")
+    if gini is not None and gini >= config.thresholds.gini_concentrated:
+        out.append(_finding(
+            "resources-concentration", "medium", gini,
+            f"Budget control is concentrated: {s['people_giving']} people allocate all of it",
+            f"Gini of budget given over all people is {gini:.2f} (HHI {s['hhi_given']:.3f}); "
+            f"{_pct(s['returned_share'])} of the money that flows is returned.",
+            metrics={k: s[k] for k in ("gini_given", "hhi_given", "hhi_given_normalised", "returned_share", "people_giving")},
+            where={"table": "resource_balance"}, compared_with={"threshold": config.thresholds.gini_concentrated},
+            definition=_definition("gini_out_strength", "hhi_out_strength", "weighted_reciprocity"),
+            recommendation="Devolve part of the budget to the units that spend it.",
+        ))
+    takers = resources.balance[resources.balance["role"] == "net taker"] if not resources.balance.empty else resources.balance
+    if len(takers) and resources.units is not None and not resources.units.empty:
+        units = resources.units
+        one_way_units = units[units["returned_share"] < 0.05]
+        if len(one_way_units):
+            out.append(_finding(
+                "resources-one-way-units", "low", float(len(one_way_units) / len(units)),
+                f"{len(one_way_units)} of {len(units)} giving units get almost nothing back",
+                "Less than 5% of what these units allocate returns to them from the recipients.",
+                metrics={"units": int(len(one_way_units))},
+                where={"units": one_way_units["unit"].head(MAX_LISTED).astype(str).tolist(), "table": "resource_units"},
+                definition=_definition("weighted_reciprocity"),
+                recommendation="Where work is exchanged both ways, record the return flow (chargebacks, shared pools).",
+            ))
+    return out
+
+
+def _span_findings(power: pd.DataFrame, config: AuditConfig) -> list[dict[str, Any]]:
+    managers = power[power["is_manager"]]
+    if managers.empty:
+        return []
+    out = []
+    t = config.thresholds
+    narrow = managers["span_of_control"] <= t.span_narrow
+    share = float(narrow.mean())
+    median = float(managers["span_of_control"].median())
+    layers = int(power["reporting_layer"].max()) if power["reporting_layer"].notna().any() else None
+    if share >= t.narrow_span_share and len(managers) >= 3:
+        out.append(_finding(
+            "spans-narrow", "medium", share,
+            f"{_pct(share)} of managers have {t.span_narrow} direct reports or fewer",
+            f"Narrow spans stack layers of control: {int(narrow.sum())} of {len(managers)} managers; "
+            f"median span {median:g}; {layers} reporting layers.",
+            metrics={"narrow_share": share, "median_span": median, "layers": layers, "managers": int(len(managers))},
+            where={"table": "spans_layers"}, compared_with={"org_median": median},
+            definition=_definition("span_of_control", "reporting_layer"),
+            recommendation="Merge narrow teams or remove a layer where a manager has one or two reports.",
+        ))
+    wide = managers["span_of_control"] > t.span_wide
+    if wide.any():
+        out.append(_finding(
+            "spans-wide", "low", float(wide.mean()),
+            f"{int(wide.sum())} manager{'s have' if wide.sum() != 1 else ' has'} more than {t.span_wide} direct reports",
+            "Very wide spans can mean a hub everybody depends on, or self-managing teams: the asymmetry reading of "
+            "their teams tells which.",
+            metrics={"wide_managers": int(wide.sum()), "max_span": int(managers['span_of_control'].max())},
+            where={"table": "teams"}, compared_with={"org_median": median},
+            definition=_definition("span_of_control"),
+            recommendation="Check the team readings of these managers: a returned hub is fine, a one-way hub is a bottleneck.",
+        ))
+    return out
+
+
+# Representation gaps worth a finding: the posts and rights that carry power.
+POWER_MEASURES = ("manager posts", "span of control", "budget controlled", "decision rights", "layer 1", "layer 2", "layer 3")
+
+
+def _representation_findings(groups: list[dict[str, Any]], config: AuditConfig) -> list[dict[str, Any]]:
+    out = []
+    t = config.thresholds
+    for record in groups:
+        for measure in record.get("measures", []):
+            if measure["measure"] == "headcount" or measure.get("suppressed"):
+                continue
+            for group, cell in sorted(measure["cells"].items()):
+                if cell == "suppressed" or cell.get("ratio") is None or group in (MERGED, NOT_GIVEN):
+                    continue
+                ratio = cell["ratio"]
+                if ratio >= t.representation_low or measure["measure"] not in POWER_MEASURES:
+                    continue
+                out.append(_finding(
+                        f"representation:{record['attribute']}:{group}:{measure['measure']}", "medium", 1.0 - ratio,
+                        f"{record['attribute']} '{group}': {_pct(cell['headcount_share'])} of people, {_pct(cell['share'])} of {measure['measure']}",
+                        f"The group holds {ratio:.2f} times its headcount share of {measure['description']}.",
+                        metrics={"ratio": ratio, "share": cell["share"], "headcount_share": cell["headcount_share"]},
+                        where={"attribute": record["attribute"], "group": group, "table": "representation"},
+                        compared_with={"proportionate": 1.0, "threshold": t.representation_low},
+                        definition=_definition("representation_ratio"),
+                        recommendation="Review how manager posts, budgets and decision rights are assigned; re-run after the next cycle.",
+                    ))
+    return out
+
+
+def _validation_findings(model: OrgModel) -> list[dict[str, Any]]:
+    out = []
+    for severity, problems, level in (("error", model.errors, "high"), ("warning", model.warnings, "low")):
+        if not problems:
+            continue
+        codes: dict[str, int] = {}
+        for p in problems:
+            codes[p.code] = codes.get(p.code, 0) + 1
+        out.append(_finding(
+            f"data-{severity}s", level, float(len(problems)),
+            f"{len(problems)} data {severity}{'s' if len(problems) != 1 else ''} in the input",
+            "Rows with problems were set aside or repaired as described; every one is listed in the validation table.",
+            metrics={"count": len(problems), **{f"code:{c}": n for c, n in sorted(codes.items())}},
+            where={"rows": [f"{p.file}:{p.row}" for p in problems if p.row is not None][:MAX_LISTED], "table": "validation"},
+            definition={"keys": sorted(codes), "links": [READINGS_DOC + "#data-problems"]},
+            recommendation="Fix these rows in the source system and run the audit again.",
+        ))
+    return out
+
+
+def build_findings(*, model: OrgModel, config: AuditConfig, layer_readings: Mapping[str, Reading], org_reading: Reading,
+                   layer_measures: Mapping[str, Mapping[str, Any]], units: list[dict], teams: list[dict], pairs: pd.DataFrame,
+                   decisions: DecisionAudit, resources: ResourceAudit, power: pd.DataFrame,
+                   groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """All findings, ranked (severity first, then strength, then id for a stable order)."""
+    findings = _org_findings(org_reading, layer_readings)
+    for name in sorted(layer_readings):
+        findings += _layer_findings(name, layer_readings[name], layer_measures.get(name, {}))
+    findings += _scope_findings("unit", units)
+    findings += _scope_findings("team", teams)
+    findings += _pair_findings(pairs)
+    findings += _decision_findings(decisions, config, model)
+    findings += _resource_findings(resources, config)
+    findings += _span_findings(power, config)
+    findings += _representation_findings(groups, config)
+    findings += _validation_findings(model)
+    findings.sort(key=lambda f: (SEVERITY_ORDER[f["severity"]], -f["strength"], f["id"]))
+    for rank, finding in enumerate(findings, 1):
+        finding["rank"] = rank
+    return findings
