@@ -1,0 +1,100 @@
+"""Burt's constraint (metrics-spec.md §6.3).
+
+Provenance: Borgatti's example and the directed 3-node examples are published in
+networkx's test suite (``networkx/algorithms/tests/test_structuralholes.py``, values from
+UCINET and igraph, checked by hand) [P]; the kite and advice values are the spec's [X]
+(networkx and igraph); random weighted digraphs are compared with networkx 3.6
+``constraint`` at 1e-9.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from golden.graphs import krackhardt
+from orgpower.metrics import structural_holes
+from orgpower.metrics.structural_holes import constraint
+
+BORGATTI_EDGES = {
+    ("A", "B"): 2, ("A", "F"): 3, ("A", "G"): 5, ("A", "E"): 2, ("E", "G"): 8,
+    ("F", "G"): 3, ("B", "G"): 4, ("B", "D"): 1, ("D", "G"): 3, ("G", "C"): 10,
+}
+BORGATTI_NODES = sorted({v for edge in BORGATTI_EDGES for v in edge})
+
+
+def _borgatti(weighted: bool) -> sp.csr_array:
+    index = {v: i for i, v in enumerate(BORGATTI_NODES)}
+    rows, cols, vals = [], [], []
+    for (u, v), w in BORGATTI_EDGES.items():
+        rows += [index[u], index[v]]
+        cols += [index[v], index[u]]
+        vals += [float(w) if weighted else 1.0] * 2
+    return sp.csr_array((vals, (rows, cols)), shape=(len(index), len(index)))
+
+
+def _directed_example(weights=(1.0, 1.0, 1.0, 1.0)) -> sp.csr_array:
+    return sp.csr_array((list(weights), ([0, 0, 1, 2], [1, 2, 0, 1])), shape=(3, 3))
+
+
+def test_borgatti_example_unweighted():
+    values = dict(zip(BORGATTI_NODES, constraint(_borgatti(False), weighted=False)))
+    assert values["G"] == pytest.approx(0.400, abs=1e-3)
+    assert values["A"] == pytest.approx(0.595, abs=1e-3)
+    assert values["C"] == pytest.approx(1.0, abs=1e-3)
+
+
+def test_borgatti_example_weighted():
+    values = dict(zip(BORGATTI_NODES, constraint(_borgatti(True), weighted=True)))
+    assert values["G"] == pytest.approx(0.299, abs=1e-3)
+    assert values["A"] == pytest.approx(0.795, abs=1e-3)
+    assert values["C"] == pytest.approx(1.0, abs=1e-3)
+
+
+def test_directed_example_counts_ties_either_way():
+    np.testing.assert_allclose(constraint(_directed_example(), weighted=False), [1.003, 1.003, 1.389], atol=1e-3)
+
+
+def test_directed_weighted_example():
+    values = constraint(_directed_example((2.0, 2.0, 1.0, 1.0)), weighted=True)
+    np.testing.assert_allclose(values, [0.840, 1.143, 1.378], atol=1e-3)
+
+
+def test_kite_constraint_matches_spec():
+    kite = sp.csr_array(nx.to_scipy_sparse_array(nx.krackhardt_kite_graph(), nodelist=range(10)))
+    expected = [0.541198, 0.541198, 0.664136, 0.470170, 0.664136, 0.445089, 0.445089, 0.431111, 0.5, 1.0]
+    np.testing.assert_allclose(constraint(kite), expected, atol=1e-6)
+
+
+def test_advice_constraint_of_managers_1_to_6_matches_spec(shared_datasets):
+    advice = krackhardt(shared_datasets, "Advice")
+    expected = [0.216332, 0.202127, 0.209973, 0.212623, 0.205316, 0.226598]
+    np.testing.assert_allclose(constraint(advice.adjacency)[:6], expected, atol=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_weighted_constraint_equals_networkx_on_random_digraphs(seed):
+    rng = np.random.default_rng(seed)
+    graph = nx.gnp_random_graph(60, 0.08, seed=seed, directed=True)
+    for u, v in graph.edges:
+        graph[u][v]["weight"] = float(rng.integers(1, 6))
+    a = sp.csr_array(nx.to_scipy_sparse_array(graph, nodelist=range(60), weight="weight"))
+    reference = nx.constraint(graph, weight="weight")
+    expected = [reference[v] for v in range(60)]
+    np.testing.assert_allclose(constraint(a, weighted=True), expected, atol=1e-9)
+
+
+def test_an_isolated_person_has_undefined_constraint():
+    values = constraint(sp.csr_array(([1.0], ([0], [1])), shape=(3, 3)))
+    assert values[:2].tolist() == [1.0, 1.0]
+    assert np.isnan(values[2])
+
+
+def test_row_blocks_give_the_same_result_as_one_block(monkeypatch):
+    graph = nx.gnp_random_graph(80, 0.1, seed=7, directed=True)
+    a = sp.csr_array(nx.to_scipy_sparse_array(graph, nodelist=range(80)))
+    whole = constraint(a)
+    monkeypatch.setattr(structural_holes, "_BLOCK_PRODUCT_ENTRIES", 50)  # forces many blocks
+    np.testing.assert_allclose(constraint(a), whole, atol=1e-12)
