@@ -240,7 +240,6 @@ def test_generate_command_writes_a_bundle_and_refuses_to_overwrite_it(tmp_path):
 
 
 def test_generated_bundle_reads_back_without_errors(tmp_path):
-    pytest.importorskip("orgpower.ingest.bundle")
     from orgpower.api import read_org
 
     model = generate_org(300, "mixed", seed=9)
