@@ -128,10 +128,10 @@ def test_edited_mapping_becomes_a_per_file_mapping_and_blank_headers_are_dropped
         "orgpower column": ["person_id", "unit", "amount"],
         "header in your file": ["Staff No", None, "Budget"],
     })
-    assert mapping_from_frame(edited) == {
+    assert mapping_from_frame(edited) == {"files": {
         "people.csv": {"kind": "people", "columns": {"person_id": "Staff No"}},
         "flows.csv": {"kind": "flows", "columns": {"amount": "Budget"}},
-    }
+    }}
 
 
 def test_neo4j_uri_is_shown_without_credentials():

@@ -70,6 +70,17 @@ def positions(nodes: Sequence[str], ties: pd.DataFrame, *, tree_roots: Sequence[
     return pd.DataFrame({"id": list(nodes), "x": coords[:, 0], "y": coords[:, 1]})
 
 
+READING_COLOURS = {"power-over": "#d1495b", "mixed": "#edae49", "mutual": "#00798c", "undetermined": "#b8b8c0", "not read": "#b8b8c0"}
+
+
+def _colour_scale(colours: pd.Series) -> alt.Scale:
+    """Readings always in the same colours (power-over red, mixed amber, mutual teal)."""
+    present = sorted(set(colours.dropna().astype(str)))
+    if present and set(present) <= set(READING_COLOURS):
+        return alt.Scale(domain=present, range=[READING_COLOURS[c] for c in present])
+    return alt.Scale(scheme="tableau20")
+
+
 def _circle(n: int) -> list[list[float]]:
     """Deterministic start positions (so the same org is drawn the same way each time)."""
     angles = np.linspace(0, 2 * np.pi, n, endpoint=False)
@@ -83,14 +94,15 @@ def network_chart(
     at = nodes.set_index("id")[["x", "y"]]
     drawn = ties.join(at, on="source").join(at.rename(columns={"x": "x2", "y": "y2"}), on="target").dropna(subset=["x", "x2"])
     axis = alt.Axis(title=None, labels=False, ticks=False, grid=False, domain=False)
+    scale = alt.Scale(zero=False, nice=False, padding=28)  # room for the largest circles
     lines = alt.Chart(drawn).mark_rule(opacity=0.25, color="#8a8a96").encode(
-        x=alt.X("x:Q", axis=axis), y=alt.Y("y:Q", axis=axis), x2="x2:Q", y2="y2:Q",
+        x=alt.X("x:Q", axis=axis, scale=scale), y=alt.Y("y:Q", axis=axis, scale=scale), x2="x2:Q", y2="y2:Q",
     )
     select = alt.selection_point(name="node", fields=["id"], on="click")
     points = alt.Chart(nodes).mark_circle(opacity=0.9, stroke="white", strokeWidth=0.5).encode(
-        x=alt.X("x:Q", axis=axis), y=alt.Y("y:Q", axis=axis),
+        x=alt.X("x:Q", axis=axis, scale=scale), y=alt.Y("y:Q", axis=axis, scale=scale),
         size=alt.Size("size:Q", title=size_title, scale=alt.Scale(range=[30, 900])),
-        color=alt.Color("colour:N", title=colour_title, scale=alt.Scale(scheme="tableau10")),
+        color=alt.Color("colour:N", title=colour_title, scale=_colour_scale(nodes["colour"])),
         tooltip=list(tooltip),
     ).add_params(select)
     return alt.layer(lines, points).properties(height=620).interactive()

@@ -194,8 +194,12 @@ def run_pipeline(
     return org
 
 
-def load_into_session(org: LoadedOrg, *, as_compare: bool = False) -> None:
-    st.session_state[_COMPARE if as_compare else _ORG] = org
+def load_into_session(org: LoadedOrg) -> None:
+    """Make ``org`` the session's org and run the app again, so every part (the sidebar
+    too) shows it."""
+    st.session_state[_ORG] = org
+    st.session_state.pop(_COMPARE, None)  # a comparison belonged to the previous org
+    st.rerun()
 
 
 # --- backend ---------------------------------------------------------------------------

@@ -57,29 +57,39 @@ def input_files_frame(model: Any) -> pd.DataFrame:
 
 
 def mapping_frame(model: Any) -> pd.DataFrame:
-    """The detected mapping, one row per (file, orgpower column): the editable view."""
-    rows = [
-        {"file": f.file, "kind": f.kind, "orgpower column": canonical, "header in your file": header}
-        for f in getattr(model, "inputs", [])
-        for canonical, header in (f.mapping or {}).items()
-    ]
+    """The editable mapping: per file, every orgpower column of its kind and the header
+    that feeds it (blank when detection found none, so the user can fill it in)."""
+    try:
+        from orgpower.ingest.schemas import SCHEMAS
+    except ImportError:  # pragma: no cover - ingest is part of the package
+        SCHEMAS = {}
+    rows = []
+    for f in getattr(model, "inputs", []):
+        mapping = dict(f.mapping or {})
+        schema = SCHEMAS.get(f.kind)
+        canonical = list(schema.columns) if schema is not None else []
+        canonical += [c for c in mapping if c not in canonical]
+        for column in canonical:
+            rows.append({"file": f.file, "kind": f.kind, "orgpower column": column, "header in your file": mapping.get(column, "")})
     return pd.DataFrame(rows, columns=list(MAPPING_COLUMNS))
 
 
 def mapping_from_frame(frame: pd.DataFrame) -> dict[str, Any]:
-    """The edited mapping as ``read_org`` takes it: ``{file name: {"kind": k, "columns": {canonical: header}}}``.
+    """The edited mapping as ``read_org`` takes it (ingest/mapping.py, "by file")::
 
-    Rows whose header was blanked are left out (the column is then not mapped).
+        {"files": {file name: {"kind": k, "columns": {canonical: header}}}}
+
+    Rows whose header is blank are left out (that column is then not mapped).
     """
-    mapping: dict[str, Any] = {}
+    files: dict[str, Any] = {}
     for row in frame.to_dict("records"):
         file, canonical, header = row.get("file"), row.get("orgpower column"), row.get("header in your file")
         if not _present(file) or not _present(canonical) or not _present(header):
             continue
         name = str(file).replace("\\", "/").rsplit("/", 1)[-1]
-        entry = mapping.setdefault(name, {"kind": row.get("kind") if _present(row.get("kind")) else None, "columns": {}})
+        entry = files.setdefault(name, {"kind": row.get("kind") if _present(row.get("kind")) else None, "columns": {}})
         entry["columns"][str(canonical).strip()] = str(header).strip()
-    return mapping
+    return {"files": files}
 
 
 def _present(value: Any) -> bool:

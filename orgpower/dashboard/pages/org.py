@@ -83,26 +83,25 @@ if spans_table is None or spans_table.empty:
     st.info("The audit has no spans-by-layer table for this org.")
 else:
     frame = spans_table.copy()
-    layer_col = next((c for c in frame.columns if "layer" in c), frame.columns[0])
-    numeric = [c for c in frame.columns if c != layer_col and pd.api.types.is_numeric_dtype(frame[c])]
-    long = frame.melt(id_vars=[layer_col], value_vars=numeric, var_name="measure", value_name="value")
-    long["shade"] = long.groupby("measure")["value"].transform(lambda v: (v - v.min()) / (v.max() - v.min()) if v.max() > v.min() else 0.5)
-    long["text"] = long["value"].map(lambda v: number(v, 1))
+    buckets = [c for c in frame.columns if c.startswith("span ")]
+    long = frame.melt(id_vars=["reporting_layer"], value_vars=buckets, var_name="span", value_name="people in layer")
     base = alt.Chart(long).encode(
-        x=alt.X("measure:N", title=None, sort=numeric, axis=alt.Axis(labelAngle=-30)),
-        y=alt.Y(f"{layer_col}:O", title="Reporting layer (1 = top)"),
+        x=alt.X("span:N", title="Span of control (direct reports)", sort=buckets, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("reporting_layer:O", title="Reporting layer (1 = top)"),
     )
     heat = base.mark_rect().encode(
-        color=alt.Color("shade:Q", scale=alt.Scale(scheme="blues"), legend=None),
-        tooltip=[layer_col, "measure", alt.Tooltip("value:Q", format=",.2f")],
+        color=alt.Color("people in layer:Q", scale=alt.Scale(scheme="blues"), title="people"),
+        tooltip=["reporting_layer", "span", "people in layer"],
     )
+    top = float(long["people in layer"].max() or 1)
     heat_text = base.mark_text(fontSize=11).encode(
-        text="text:N", color=alt.condition("datum.shade > 0.6", alt.value("white"), alt.value("#262730")),
+        text="people in layer:Q",
+        color=alt.condition(f"datum['people in layer'] > {top * 0.55}", alt.value("white"), alt.value("#262730")),
     )
-    st.altair_chart((heat + heat_text).properties(height=max(160, 28 * frame[layer_col].nunique())), width="stretch")
-    st.caption("Each column is shaded on its own scale (darker = higher).")
-    with st.expander("The table"):
-        state.show_table(frame, key="spans_by_layer", download_name="spans-by-layer.csv")
+    st.altair_chart((heat + heat_text).properties(height=max(160, 34 * len(frame))), width="stretch")
+    st.caption("People per reporting layer and span of control (0 = no direct reports).")
+    with st.expander("The table (with mean span per layer)"):
+        state.show_table(frame, key="spans_layers", download_name="spans-and-layers.csv")
 
 # --- people table: click a row ---------------------------------------------------------
 st.subheader("People and their measures")
@@ -130,6 +129,22 @@ units = result.document.get("units", [])
 if not units:
     st.info("The audit has no unit readings for this org.")
 else:
-    names = [u.get("unit") or u.get("unit_id") or u.get("name") or str(i) for i, u in enumerate(units)]
-    pick = st.selectbox("Unit", range(len(units)), format_func=lambda i: str(names[i]), key="org_unit")
-    show_value(units[pick], key="org_unit_record")
+    names = [str(u.get("unit") or u.get("id") or i) for i, u in enumerate(units)]
+    pick = st.selectbox("Unit", range(len(units)), format_func=lambda i: names[i], key="org_unit")
+    unit = units[pick]
+    st.markdown(
+        f"**{names[pick]}** reads as **{unit.get('label', 'undetermined')}**"
+        + (f" ({', '.join(unit.get('sublabels', []))})" if unit.get("sublabels") else "")
+        + f" · {number(unit.get('size'))} people · head: {labels.get(str(unit.get('head')), unit.get('head') or '—')}"
+    )
+    cols = st.columns(3)
+    for col, axis in zip(cols, ("asymmetry", "direction", "concentration")):
+        col.metric(axis.capitalize(), number((unit.get("scores") or {}).get(axis), 2))
+    if unit.get("layers"):
+        per_layer = pd.DataFrame([
+            {"layer": name, "label": r.get("label"), "sublabels": ", ".join(r.get("sublabels", [])), **{k: v for k, v in (r.get("scores") or {}).items()}}
+            for name, r in unit["layers"].items()
+        ])
+        st.dataframe(per_layer, hide_index=True, width="stretch", key="org_unit_layers")
+    for line in unit.get("evidence", []):
+        st.caption(line)

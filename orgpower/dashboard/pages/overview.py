@@ -6,7 +6,7 @@ import streamlit as st
 
 from orgpower.dashboard import state
 from orgpower.dashboard.glossary import AXES, LABELS, MEASURES
-from orgpower.dashboard.views import layer_table, number, show_value
+from orgpower.dashboard.views import number, show_value
 
 result = state.require_result()
 document = result.document
@@ -59,28 +59,25 @@ st.markdown("#### Headline findings")
 findings = document.get("findings", [])
 if not findings:
     st.info("No findings were raised for this org.")
+ICONS = {"high": ":material/error:", "medium": ":material/warning:", "low": ":material/info:"}
 for i, finding in enumerate(findings[:6]):
-    severity = finding.get("severity", "info")
-    icon = {"high": ":material/error:", "medium": ":material/warning:", "warning": ":material/warning:"}.get(severity, ":material/info:")
-    with st.expander(f"{finding.get('title', finding.get('id', 'Finding'))}", expanded=i < 2, icon=icon):
-        if finding.get("evidence"):
-            evidence = finding["evidence"]
-            st.write(evidence if isinstance(evidence, str) else "")
-            if not isinstance(evidence, str):
-                show_value(evidence, key=f"finding_evidence_{i}")
+    with st.expander(finding.get("title", finding.get("id", "Finding")), expanded=i < 2, icon=ICONS.get(finding.get("severity"), ":material/info:")):
+        if finding.get("summary"):
+            st.write(finding["summary"])
+        for line in finding.get("evidence") or []:
+            st.markdown(f"- {line}" if isinstance(line, str) else f"- {line}")
+        if finding.get("metrics"):
+            st.caption(" · ".join(f"{k}: {number(v)}" for k, v in finding["metrics"].items()))
         if finding.get("recommendation"):
             st.markdown(f"**What could change it:** {finding['recommendation']}")
-        values = finding.get("metric_values") or finding.get("metrics") or finding.get("values")
-        if values:
-            show_value(values, key=f"finding_values_{i}")
 if len(findings) > 6:
     st.caption(f"{len(findings) - 6} more finding(s) in the report.")
 
 st.markdown("#### Layers")
-layers = document.get("layers", {})
-if layers:
-    keys = tuple(MEASURES)
-    st.dataframe(layer_table(layers, keys), hide_index=True, width="stretch", key="overview_layers")
+layers_table = result.tables.get("layers")
+if layers_table is not None and not layers_table.empty:
+    shown = ["layer", "label", "sublabels", "asymmetry_score", "direction_score", "concentration_score", *MEASURES]
+    st.dataframe(layers_table[[c for c in shown if c in layers_table.columns]], hide_index=True, width="stretch", key="overview_layers")
     with st.popover("What the columns mean", icon=":material/menu_book:"):
         for key, words in MEASURES.items():
             st.markdown(f"**{key}**: {words}")

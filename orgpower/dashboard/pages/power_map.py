@@ -29,8 +29,7 @@ unit_of = state.memo(
 unit_readings = {}
 for record in result.document.get("units", []):
     unit = record.get("unit") or record.get("unit_id") or record.get("name")
-    reading = record.get("classification") or record.get("reading") or {}
-    unit_readings[str(unit)] = reading.get("label") if isinstance(reading, dict) else str(reading)
+    unit_readings[str(unit)] = record.get("label")
 
 c1, c2, c3, c4 = st.columns(4)
 layer_name = c1.selectbox("Layer", list(graph.layers), key="map_layer")

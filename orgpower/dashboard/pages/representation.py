@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from orgpower.dashboard import state
-from orgpower.dashboard.views import show_value
+from orgpower.dashboard.views import number
 
 result = state.require_result()
 org = state.current_org()
@@ -37,11 +37,15 @@ if attributes and set(attributes) != set(chosen_now):
         st.stop()
 
 groups = result.document.get("groups", [])
-if not groups:
-    st.info("No representation audit: pick one or more attributes above (for example gender or location).")
-else:
-    show_value(groups, key="representation_groups")
-tables = {name: t for name, t in result.tables.items() if "represent" in name or name.startswith("group")}
-for name, table in tables.items():
-    st.subheader(name.replace("_", " ").capitalize())
-    state.show_table(table, key=name, download_name=f"{name.replace('_', '-')}.csv")
+table = result.tables.get("representation")
+if not groups or table is None or table.empty:
+    st.info("No representation audit yet: pick one or more attributes above (for example gender or location).")
+    st.stop()
+for group in groups:
+    hidden = group.get("hidden_groups", 0)
+    st.markdown(
+        f"**{group.get('attribute')}**: {number(group.get('people'))} people, groups under k = {group.get('k')} suppressed"
+        + (f" ({hidden} group(s) hidden)." if hidden else ".")
+    )
+st.caption("ratio = the group's share of the measure / its share of headcount (1 = in proportion). Suppressed cells are shown as suppressed.")
+state.show_table(table, key="representation", download_name="representation.csv")

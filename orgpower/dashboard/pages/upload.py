@@ -107,7 +107,7 @@ if org.origin != "neo4j" and not inputs.empty:
         )
         edited = st.data_editor(
             mapping_frame(model), hide_index=True, width="stretch", key="mapping_editor",
-            disabled=["file", "kind", "orgpower column"], num_rows="dynamic",
+            disabled=["file", "kind", "orgpower column"], num_rows="fixed",
         )
         if st.button("Apply mapping", key="mapping_apply"):
             mapping = mapping_from_frame(edited)
@@ -116,7 +116,6 @@ if org.origin != "neo4j" and not inputs.empty:
             corrected = state.run_pipeline(org.label, org.origin, digest, paths=org.paths, mapping=mapping)
             corrected.label_hash = org.label_hash
             state.load_into_session(corrected)
-            st.rerun()
 
 st.markdown("#### Validation problems")
 if problems.empty:

@@ -1,0 +1,300 @@
+"""Every dashboard page, run with Streamlit's AppTest on the real pipeline.
+
+The dashboard is a thin shell over orgpower.api, so the reference for what a page must
+show is the library's own result for the same sample org (api.read_org / api.audit
+called directly, outside the app)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import orgpower.dashboard
+from orgpower import api
+from orgpower.dashboard import powermap
+
+APP = Path(orgpower.dashboard.__file__).parent / "app.py"
+SAMPLE = "northwind_command"  # reporting lines, flows and decisions
+DIRTY = "harbor_dirty"  # an export with duplicate ids, loops and unknown managers
+PAGES = ("overview", "org", "power_map", "decisions", "resources", "representation", "compare", "report")
+TIMEOUT = 120  # the first audit of a sample org on a loaded 2-core machine
+
+
+def fresh_app() -> AppTest:
+    return AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+
+
+def assert_no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def load_sample(at: AppTest, name: str) -> AppTest:
+    at.run()
+    at.segmented_control(key="upload_source").set_value("Sample org").run()
+    at.selectbox(key="sample_pick").set_value(name).run()
+    at.button(key="sample_load").click().run()
+    assert_no_exception(at)
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [e.value for e in at.info] + [e.value for e in at.success] + [e.value for e in at.warning] + [e.value for e in at.error]
+    return "\n".join(str(p) for p in parts)
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+@pytest.fixture(scope="module")
+def sample_dir(sample_orgs: Path) -> Path:
+    folder = sample_orgs / SAMPLE
+    if not folder.is_dir():
+        pytest.fail(f"sample org {SAMPLE} is missing from sample_orgs/")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def reference(sample_dir: Path):
+    return api.audit(api.read_org([sample_dir]))
+
+
+@pytest.fixture(scope="module")
+def loaded(sample_dir: Path) -> AppTest:
+    return load_sample(fresh_app(), SAMPLE)
+
+
+# --- without an org --------------------------------------------------------------------
+
+
+def test_upload_page_opens_with_the_file_uploader_and_no_org():
+    at = fresh_app().run()
+    assert_no_exception(at)
+    assert at.title[0].value == "Upload"
+    assert len(at.file_uploader) == 1
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_audit_page_without_an_org_points_to_upload(page):
+    at = fresh_app().run()
+    at.switch_page(f"pages/{page}.py").run()
+    assert_no_exception(at)
+    assert any("No org loaded yet" in i.value for i in at.info)
+
+
+# --- Upload ----------------------------------------------------------------------------
+
+
+def test_loading_a_sample_org_shows_the_people_read_by_the_library(loaded, reference):
+    loaded.switch_page("pages/upload.py").run()
+    assert_no_exception(loaded)
+    assert metric(loaded, "People") == f"{len(reference.model.people):,}"
+    assert metric(loaded, "Errors") == f"{len(reference.model.errors):,}"
+
+
+def test_dropped_files_are_read_like_the_same_files_on_disk(sample_dir, reference):
+    at = fresh_app().run()
+    files = [(p.name, p.read_bytes(), "text/csv") for p in sorted(sample_dir.iterdir()) if p.is_file() and p.suffix in (".csv", ".xlsx", ".parquet")]
+    at.file_uploader(key="upload_files").set_value(files).run()
+    assert_no_exception(at)
+    assert metric(at, "People") == f"{len(reference.model.people):,}"
+    detected = at.dataframe(key="inputs_table").value
+    assert sorted(detected["file"].map(lambda f: Path(f).name)) == sorted(Path(f.file).name for f in reference.model.inputs)
+
+
+def test_validation_problems_of_a_dirty_export_are_listed_with_rows(sample_orgs):
+    folder = sample_orgs / DIRTY
+    model = api.read_org([folder])
+    at = load_sample(fresh_app(), DIRTY)
+    table = at.dataframe(key="table_problems").value
+    assert len(table) == len(model.problems)
+    assert set(table["row"].dropna().astype(int)) == {p.row for p in model.problems if p.row is not None}
+    assert any(b.label == "Download validation-problems.csv" for b in at.get("download_button"))
+
+
+def test_a_dirty_export_goes_on_with_its_usable_rows(sample_orgs):
+    at = load_sample(fresh_app(), DIRTY)
+    model = api.read_org([sample_orgs / DIRTY])
+    if model.errors:
+        assert any("the audit uses the" in w.value for w in at.warning)
+    assert any(link.label == "Go on to the Overview" for link in at.get("page_link"))
+
+
+def test_applying_the_detected_mapping_reads_the_same_org(loaded, reference):
+    loaded.switch_page("pages/upload.py").run()
+    loaded.button(key="mapping_apply").click().run()
+    assert_no_exception(loaded)
+    assert metric(loaded, "People") == f"{len(reference.model.people):,}"
+
+
+# --- Overview --------------------------------------------------------------------------
+
+
+def test_overview_states_the_org_reading_of_the_audit(loaded, reference):
+    loaded.switch_page("pages/overview.py").run()
+    assert_no_exception(loaded)
+    label = reference.document["classification"]["org"]["label"]
+    assert f"reads as **{label}**" in texts(loaded)
+    assert metric(loaded, "People") == f"{reference.document['org']['people']:,}"
+
+
+def test_overview_shows_the_three_axis_scores_of_the_audit(loaded, reference):
+    loaded.switch_page("pages/overview.py").run()
+    scores = reference.document["classification"]["org"]["scores"]
+    shown = {m.label: m.value for m in loaded.metric}
+    for axis in ("asymmetry", "direction", "concentration"):
+        expected = "—" if scores.get(axis) is None else f"{scores[axis]:,.2f}"
+        assert shown[axis.capitalize()] == expected
+
+
+def test_overview_lists_the_headline_findings(loaded, reference):
+    loaded.switch_page("pages/overview.py").run()
+    titles = [e.label for e in loaded.expander]
+    for finding in reference.document["findings"][:6]:
+        assert finding["title"] in titles
+
+
+# --- Org -------------------------------------------------------------------------------
+
+
+def test_org_chart_starts_at_the_roots_of_the_reporting_line(loaded, reference):
+    loaded.switch_page("pages/org.py").run()
+    assert_no_exception(loaded)
+    chart = loaded.get("html")[0].proto.body
+    people = reference.model.people.set_index(reference.model.people["person_id"].astype(str))
+    for root in reference.model.roots[:3]:
+        assert str(people.loc[root, "name"]) in chart
+
+
+def test_finding_a_person_shows_their_measures_from_people_csv(loaded, reference):
+    loaded.switch_page("pages/org.py").run()
+    person = reference.people.sort_values("span_of_control", ascending=False).iloc[0]
+    loaded.text_input(key="org_search").set_value(str(person["person_id"])).run()
+    assert_no_exception(loaded)
+    shown = loaded.dataframe(key="org_person_measures").value.set_index("measure")["value"]
+    assert shown["span_of_control"] == f"{int(person['span_of_control']):,}" or float(shown["span_of_control"]) == pytest.approx(float(person["span_of_control"]))
+
+
+def test_spans_and_layers_heatmap_is_drawn_from_the_audit_table(loaded, reference):
+    loaded.switch_page("pages/org.py").run()
+    assert reference.tables["spans_layers"] is not None and not reference.tables["spans_layers"].empty
+    assert loaded.get("arrow_vega_lite_chart"), "no heatmap drawn"
+    assert not any("no spans-by-layer table" in i.value for i in loaded.info)
+
+
+# --- Power map -------------------------------------------------------------------------
+
+
+def test_power_map_offers_every_layer_of_the_graph(loaded, reference):
+    loaded.switch_page("pages/power_map.py").run()
+    assert_no_exception(loaded)
+    assert list(loaded.selectbox(key="map_layer").options) == list(reference.graph.layers)
+
+
+def test_power_map_draws_each_layer_without_error(loaded, reference):
+    loaded.switch_page("pages/power_map.py").run()
+    for layer in reference.graph.layers:
+        loaded.selectbox(key="map_layer").set_value(layer).run()
+        assert_no_exception(loaded)
+        assert loaded.get("arrow_vega_lite_chart") or any("No ties" in i.value for i in loaded.info)
+
+
+def test_power_map_above_the_threshold_shows_units_and_drills_into_one(loaded, monkeypatch):
+    monkeypatch.setattr(powermap, "AGGREGATE_ABOVE", 3)
+    loaded.switch_page("pages/power_map.py").run()
+    loaded.selectbox(key="map_layer").set_value("reporting").run()
+    assert any("the map shows units" in i.value for i in loaded.info)
+    unit = loaded.selectbox(key="map_drill").options[0]
+    loaded.selectbox(key="map_drill").set_value(unit).run()
+    loaded.button(key="map_drill_go").click().run()
+    assert_no_exception(loaded)
+    assert loaded.multiselect(key="map_units").value == [unit]
+    loaded.multiselect(key="map_units").set_value([]).run()
+
+
+# --- Decisions, Resources, Representation ----------------------------------------------
+
+
+def test_decisions_page_shows_the_decision_rights_table_of_the_audit(loaded, reference):
+    loaded.switch_page("pages/decisions.py").run()
+    assert_no_exception(loaded)
+    expected = reference.tables["decision_rights"]
+    assert not expected.empty, f"{SAMPLE} should have decisions"
+    shown = loaded.dataframe(key="table_decision_rights").value
+    assert shown["actor"].astype(str).tolist() == expected["actor"].astype(str).tolist()
+
+
+def test_resources_page_shows_the_balance_and_lorenz_curve(loaded, reference):
+    loaded.switch_page("pages/resources.py").run()
+    assert_no_exception(loaded)
+    assert len(loaded.dataframe(key="table_resource_balance").value) == len(reference.tables["resource_balance"])
+    assert loaded.get("arrow_vega_lite_chart")
+
+
+def test_representation_shows_groups_as_the_library_returns_them(loaded, sample_dir):
+    from orgpower.report.audit import AuditConfig
+
+    loaded.switch_page("pages/representation.py").run()
+    assert_no_exception(loaded)
+    options = loaded.multiselect(key="representation_attributes").options
+    attribute = "location" if "location" in options else options[0]
+    loaded.multiselect(key="representation_attributes").set_value([attribute]).run()
+    assert_no_exception(loaded)
+    expected = api.audit(api.read_org([sample_dir]), config=AuditConfig().with_group_attributes([attribute]))
+    shown = loaded.dataframe(key="table_representation").value
+    assert len(shown) == len(expected.tables["representation"])
+    pd.testing.assert_frame_equal(
+        shown.reset_index(drop=True).astype(str), expected.tables["representation"].reset_index(drop=True).astype(str),
+    )
+
+
+# --- Compare and Report ----------------------------------------------------------------
+
+
+def test_compare_with_another_snapshot_shows_the_comparison(loaded):
+    loaded.switch_page("pages/compare.py").run()
+    loaded.segmented_control(key="compare_source").set_value("Sample org").run()
+    loaded.selectbox(key="compare_pick").set_value(SAMPLE).run()
+    loaded.button(key="compare_load").click().run()
+    assert_no_exception(loaded)
+    assert any(f"{SAMPLE} → {SAMPLE}" in s.value for s in loaded.subheader)
+
+
+def test_report_page_offers_every_written_file_for_download(loaded):
+    loaded.switch_page("pages/report.py").run()
+    loaded.button(key="report_prepare").click().run()
+    assert_no_exception(loaded)
+    labels = " ".join(b.label for b in loaded.get("download_button"))
+    for name in ("audit.json", "people.csv", "HTML report", "Excel appendix"):
+        assert name in labels
+
+
+# --- sessions and access ---------------------------------------------------------------
+
+
+def test_one_sessions_org_is_not_visible_in_another_session(loaded):
+    other = fresh_app().run()
+    other.switch_page("pages/overview.py").run()
+    assert any("No org loaded yet" in i.value for i in other.info)
+
+
+def test_login_is_required_when_a_password_file_is_configured(tmp_path, monkeypatch):
+    from orgpower.dashboard.auth import hash_password
+
+    users = tmp_path / "users.toml"
+    users.write_text(f'[users.ana]\npassword = "{hash_password("open sesame")}"\n')
+    monkeypatch.setenv("ORGPOWER_USERS_FILE", str(users))
+    at = fresh_app().run()
+    assert not at.file_uploader  # nothing of the app before logging in
+    at.text_input(key="auth_user").set_value("ana")
+    at.text_input(key="auth_password").set_value("wrong")
+    at.get("form_submit_button")[0].click().run()
+    assert any("wrong password" in e.value for e in at.error)
+    at.text_input(key="auth_password").set_value("open sesame")
+    at.get("form_submit_button")[0].click().run()
+    assert_no_exception(at)
+    assert len(at.file_uploader) == 1

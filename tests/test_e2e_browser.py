@@ -1,0 +1,156 @@
+"""End to end in a real headless browser: `orgpower dashboard` in a subprocess, Debian's
+Chromium driven by Playwright. Upload a sample org through the file uploader, walk every
+page, download the report, and fail on any Streamlit exception or traceback. Screenshots
+of every page are kept under docs/screenshots/ (dashboard-<page>.png)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+SAMPLE = "northwind_command"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+PAGES = (  # sidebar title, heading it shows, screenshot name
+    ("Overview", "Overview", "overview"),
+    ("Org", "Org", "org"),
+    ("Power map", "Power map", "power-map"),
+    ("Decisions", "Decisions", "decisions"),
+    ("Resources", "Resources", "resources"),
+    ("Representation", "Representation", "representation"),
+    ("Compare", "Compare", "compare"),
+    ("Report", "Report", "report"),
+)
+STARTUP_SECONDS = 40
+PAGE_SECONDS = 60
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def orgpower_command() -> list[str]:
+    script = Path(sys.executable).parent / "orgpower"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "orgpower"]
+
+
+def wait_healthy(url: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"orgpower dashboard exited with {server.returncode}: {server.stderr.read().decode(errors='replace')[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"the dashboard did not answer on {url} within {STARTUP_SECONDS} s")
+
+
+def settle(page) -> None:
+    """Wait until the script run that the last action started has finished."""
+    page.wait_for_timeout(400)  # let the rerun request reach the server
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=PAGE_SECONDS * 1000)
+    page.wait_for_timeout(300)  # the last deltas render
+
+
+def assert_no_streamlit_error(page, where: str) -> None:
+    exceptions = page.locator('[data-testid="stException"]')
+    assert exceptions.count() == 0, f"{where}: Streamlit exception: {exceptions.first.inner_text()[:1000]}"
+    body = page.locator("body").inner_text()
+    assert "Traceback" not in body, f"{where}: a traceback is shown"
+
+
+def screenshot(page, name: str) -> None:
+    """The whole page: Streamlit scrolls inside its main block, so grow the viewport to it."""
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || 1000")
+    page.set_viewport_size({"width": 1440, "height": min(max(int(height), 1000), 4000)})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SCREENSHOTS / f"dashboard-{name}.png"))
+    page.set_viewport_size({"width": 1440, "height": 1000})
+
+
+@pytest.fixture()
+def dashboard(tmp_path):
+    port = free_port()
+    env = dict(os.environ, HOME=str(tmp_path), ORGPOWER_MAX_UPLOAD_MB="20")
+    server = subprocess.Popen(
+        [*orgpower_command(), "dashboard", "--port", str(port)], cwd=tmp_path, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, server)
+        yield url
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)  # the launcher and its streamlit child
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+@pytest.mark.browser
+def test_upload_walk_every_page_and_download_the_report(dashboard, chromium_path, sample_orgs, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    folder = sample_orgs / SAMPLE
+    files = [str(p) for p in sorted(folder.iterdir()) if p.suffix in (".csv", ".xlsx", ".parquet")]
+    assert files, f"no input files in {folder}"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
+            page.set_default_timeout(PAGE_SECONDS * 1000)
+            page.goto(dashboard)
+            expect(page.get_by_role("heading", name="Upload")).to_be_visible()
+            settle(page)
+
+            page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(files)
+            expect(page.get_by_text("Validation problems")).to_be_visible()
+            settle(page)
+            expect(page.get_by_test_id("stMetric").filter(has_text="People")).to_be_visible()
+            assert_no_streamlit_error(page, "Upload")
+            screenshot(page, "upload")
+
+            for title, heading, shot in PAGES:
+                page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
+                expect(page.get_by_role("heading", name=heading, exact=True).first).to_be_visible()
+                settle(page)
+                if title == "Power map":
+                    expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
+                    page.wait_for_timeout(800)  # the chart draws after its data arrives
+                if title == "Report":
+                    page.get_by_role("button", name="Prepare the report").click()
+                    settle(page)
+                    download_button = page.get_by_role("button", name=re.compile(r"Download HTML report"))
+                    expect(download_button).to_be_visible()
+                    with page.expect_download() as download_info:
+                        download_button.click()
+                    target = tmp_path / download_info.value.suggested_filename
+                    download_info.value.save_as(target)
+                    text = target.read_text(encoding="utf-8")
+                    assert target.name.endswith(".html") and "<html" in text.lower()
+                assert_no_streamlit_error(page, title)
+                screenshot(page, shot)
+        finally:
+            browser.close()
