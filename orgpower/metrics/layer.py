@@ -58,12 +58,16 @@ LUB_PAIR_WORDS = 3e8  # word operations of the exact LUB on component pairs
 BFS_BUDGET = 5e7  # Σ reach: total work of one BFS per vertex (exact betweenness/closeness)
 
 
-def layer_measures(layer, *, exact_limit: int = 20_000, seed: int = 0, samples: int = 500) -> dict:
+def layer_measures(
+    layer, *, exact_limit: int = 20_000, seed: int = 0, samples: int = 500, path_budget: float = BFS_BUDGET
+) -> dict:
     """All layer-level measures of ``layer`` (a Layer or a square sparse adjacency).
 
     ``exact_limit``: above this many vertices (or strong components, for reachability)
     the all-pairs measures are estimated unless the layer is a forest; ``samples`` sources
-    or pairs are drawn with ``seed``. Weighted variants are added when the layer is
+    or pairs are drawn with ``seed``. Betweenness and closeness also stay exact above
+    ``exact_limit`` while one BFS per vertex costs at most ``path_budget`` steps (Σ reach,
+    known exactly on forests). Weighted variants are added when the layer is
     weighted. Returns a JSON-safe dict (no NaN or infinity).
 
     >>> import scipy.sparse as sp
@@ -125,7 +129,8 @@ def layer_measures(layer, *, exact_limit: int = 20_000, seed: int = 0, samples: 
     put("hhi_out_strength", conc.hhi(strength), zero)
     put("hhi_out_strength_normalised", conc.hhi_normalised(strength), "fewer than two nodes or no outgoing weight")
 
-    _reachability_measures(a, put, estimated, exact_limit=exact_limit, seed=seed, samples=samples)
+    _reachability_measures(a, put, estimated, exact_limit=exact_limit, seed=seed, samples=samples,
+                           path_budget=path_budget)
     _agony(a, put)
     if n <= TRIAD_CENSUS_LIMIT and n >= 3:
         census3 = to_igraph(a).triad_census()
@@ -136,7 +141,7 @@ def layer_measures(layer, *, exact_limit: int = 20_000, seed: int = 0, samples: 
     return out
 
 
-def _reachability_measures(a, put, estimated, *, exact_limit, seed, samples):
+def _reachability_measures(a, put, estimated, *, exact_limit, seed, samples, path_budget):
     n, m = a.shape[0], a.nnz
     no_arcs = "the layer has no arcs"
     cond = condensation(a)
@@ -175,7 +180,7 @@ def _reachability_measures(a, put, estimated, *, exact_limit, seed, samples):
 
     # betweenness and harmonic closeness: one BFS per vertex costs Σ reach
     bfs_work = float(reach.sum()) + n if reach is not None else math.inf
-    exact_paths = n <= exact_limit or bfs_work <= BFS_BUDGET
+    exact_paths = n <= exact_limit or bfs_work <= path_budget
     if n < 3:
         put("betweenness_centralization", None, "fewer than three nodes")
     elif exact_paths:
