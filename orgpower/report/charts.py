@@ -1,0 +1,210 @@
+"""Inline SVG charts for the report, drawn here (no JavaScript, no CDN, works offline).
+
+Every text that comes from the data is escaped; charts show ids, titles and units,
+never names.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+COLOURS = {"power-over": "#c0392b", "mutual": "#1e8449", "mixed": "#d68910", "undetermined": "#95a5a6"}
+FONT = "font-family='Helvetica, Arial, sans-serif'"
+
+
+def _svg(width: int, height: int, body: str, title: str) -> str:
+    return (
+        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' width='100%' role='img' "
+        f"aria-label='{escape(title, quote=True)}' {FONT}><title>{escape(title)}</title>{body}</svg>"
+    )
+
+
+def _text(x: float, y: float, s: str, size: int = 11, anchor: str = "start", fill: str = "#222", weight: str = "normal") -> str:
+    return (f"<text x='{x:.1f}' y='{y:.1f}' font-size='{size}' text-anchor='{anchor}' fill='{fill}' "
+            f"font-weight='{weight}'>{escape(s)}</text>")
+
+
+def _short(s: str, n: int) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+# --- org chart ---------------------------------------------------------------------------
+
+def org_chart(reporting_children: dict[str, list[str]], roots: list[str], box_label: dict[str, str],
+              span: dict[str, int], team_label: dict[str, str], *, depth: int = 3, max_children: int = 8) -> str:
+    """The top ``depth`` reporting layers as boxes; wider teams end in a "+N more" box.
+
+    Box colour = the reading of the team that person heads (grey when not a manager).
+    """
+    nodes: list[tuple[str, int, str | None]] = []  # (key, level, parent key)
+    leaves: dict[str, int] = {}
+
+    def visit(node: str, level: int, parent: str | None) -> int:
+        key = node
+        nodes.append((key, level, parent))
+        kids = reporting_children.get(node, [])
+        if level >= depth or not kids:
+            leaves[key] = 1
+            return 1
+        shown = sorted(kids, key=lambda k: (-span.get(k, 0), k))[:max_children]
+        width = sum(visit(k, level + 1, key) for k in shown)
+        if len(kids) > max_children:
+            more = f"+{len(kids) - max_children}@{node}"
+            nodes.append((more, level + 1, key))
+            leaves[more] = 1
+            width += 1
+        leaves[key] = width
+        return width
+
+    for root in roots[:4]:
+        visit(root, 1, None)
+    total = sum(leaves[k] for k, level, parent in nodes if parent is None) or 1
+    box_w, box_h, gap_y = 118, 38, 62
+    width = max(total * (box_w + 10), 400)
+    height = depth * (box_h + gap_y) + 10
+    positions: dict[str, tuple[float, float]] = {}
+    cursor: dict[int, float] = {}
+
+    def place(key: str, left: float, level: int) -> None:
+        w = leaves[key] * (box_w + 10)
+        positions[key] = (left + w / 2, 10 + (level - 1) * (box_h + gap_y))
+        x = left
+        for child, lv, parent in nodes:
+            if parent == key:
+                place(child, x, lv)
+                x += leaves[child] * (box_w + 10)
+
+    left = 0.0
+    for key, level, parent in nodes:
+        if parent is None:
+            place(key, left, level)
+            left += leaves[key] * (box_w + 10)
+    body = []
+    for key, level, parent in nodes:
+        if parent is not None:
+            (x1, y1), (x2, y2) = positions[parent], positions[key]
+            body.append(f"<path d='M{x1:.1f},{y1 + box_h:.1f} V{(y1 + box_h + y2) / 2:.1f} H{x2:.1f} V{y2:.1f}' "
+                        "fill='none' stroke='#999' stroke-width='1'/>")
+    for key, level, parent in nodes:
+        x, y = positions[key]
+        if "@" in key:
+            body.append(f"<rect x='{x - box_w / 2:.1f}' y='{y:.1f}' width='{box_w}' height='{box_h}' rx='5' "
+                        "fill='#f4f6f7' stroke='#bbb' stroke-dasharray='3 2'/>")
+            body.append(_text(x, y + 23, key.split("@")[0] + " more", 11, "middle", "#555"))
+            continue
+        colour = COLOURS.get(team_label.get(key, ""), "#bdc3c7")
+        body.append(f"<rect x='{x - box_w / 2:.1f}' y='{y:.1f}' width='{box_w}' height='{box_h}' rx='5' "
+                    f"fill='white' stroke='{colour}' stroke-width='2.5'/>")
+        body.append(_text(x, y + 16, _short(box_label.get(key, key), 20), 10.5, "middle", "#222", "bold"))
+        body.append(_text(x, y + 30, f"{key} · span {span.get(key, 0)}", 9.5, "middle", "#555"))
+    return _svg(int(width), int(height), "".join(body), "Org chart: the top reporting layers")
+
+
+# --- spans and layers heatmap ------------------------------------------------------------
+
+def spans_heatmap(table: pd.DataFrame) -> str:
+    """People per reporting layer (rows) and span-of-control bucket (columns)."""
+    if table.empty:
+        return ""
+    buckets = [c for c in table.columns if c.startswith("span ")]
+    cell_w, cell_h, left, top = 78, 26, 90, 40
+    width = left + cell_w * len(buckets) + 110
+    height = top + cell_h * len(table) + 16
+    peak = max(int(table[buckets].to_numpy().max()), 1)
+    body = [_text(left + cell_w * len(buckets) / 2, 16, "direct reports (span of control)", 11, "middle", "#444")]
+    for j, b in enumerate(buckets):
+        body.append(_text(left + cell_w * j + cell_w / 2, top - 8, b.replace("span ", ""), 11, "middle"))
+    body.append(_text(width - 100, top - 8, "people · mean span", 10, "start", "#444"))
+    for i, row in enumerate(table.itertuples(index=False)):
+        y = top + i * cell_h
+        body.append(_text(left - 10, y + 17, f"layer {row.reporting_layer}", 11, "end"))
+        for j, b in enumerate(buckets):
+            value = int(table.iloc[i][b])
+            shade = 0 if value == 0 else 0.15 + 0.85 * (np.log1p(value) / np.log1p(peak))
+            fill = f"rgba(41,128,185,{shade:.3f})" if value else "#f7f9f9"
+            body.append(f"<rect x='{left + cell_w * j:.1f}' y='{y:.1f}' width='{cell_w - 2}' height='{cell_h - 2}' fill='{fill}'/>")
+            body.append(_text(left + cell_w * j + cell_w / 2, y + 17, str(value) if value else "", 11, "middle",
+                              "white" if shade > 0.6 else "#222"))
+        mean = table.iloc[i]["mean_span"]
+        body.append(_text(width - 100, y + 17, f"{int(table.iloc[i]['people'])} · "
+                          + ("–" if pd.isna(mean) else f"{float(mean):.1f}"), 11))
+    return _svg(int(width), int(height), "".join(body), "Spans and layers heatmap")
+
+
+# --- power map ---------------------------------------------------------------------------
+
+def power_map(layers: dict[str, dict[str, Any]], units: list[dict[str, Any]]) -> str:
+    """Asymmetry (x: 0 returned … 1 one-way) against direction (y: 0 circulating … 1 layered).
+
+    Large labelled dots are layers; small dots are units, coloured by their reading.
+    """
+    size, pad = 420, 60
+    W, H = size + 2 * pad + 140, size + 2 * pad
+
+    def xy(a: float, d: float) -> tuple[float, float]:
+        return pad + a * size, pad + (1 - d) * size
+
+    body = [
+        f"<rect x='{pad}' y='{pad}' width='{size}' height='{size}' fill='#fbfcfc' stroke='#aaa'/>",
+        f"<rect x='{pad + size / 2}' y='{pad}' width='{size / 2}' height='{size / 2}' fill='#fdedec'/>",
+        f"<rect x='{pad}' y='{pad + size / 2}' width='{size / 2}' height='{size / 2}' fill='#e9f7ef'/>",
+        _text(pad + size - 6, pad + 16, "power-over (one-way, layered)", 11, "end", COLOURS["power-over"], "bold"),
+        _text(pad + 6, pad + size - 8, "mutual (returned, circulating)", 11, "start", COLOURS["mutual"], "bold"),
+        _text(pad + size - 6, pad + size - 8, "circulating (one-way, no ranking)", 11, "end", "#7d6608"),
+        _text(pad + size / 2, H - 18, "asymmetry: 0 = every tie returned … 1 = none returned", 11, "middle", "#444"),
+        f"<g transform='translate(18,{pad + size / 2}) rotate(-90)'>"
+        + _text(0, 0, "direction: 0 = circulates … 1 = runs down", 11, "middle", "#444") + "</g>",
+    ]
+    for tick in (0, 0.5, 1):
+        x, y = xy(tick, tick)
+        body.append(_text(x, pad + size + 16, f"{tick:g}", 10, "middle", "#666"))
+        body.append(_text(pad - 8, y + 4, f"{tick:g}", 10, "end", "#666"))
+    for u in units:
+        a, d = u["scores"].get("asymmetry"), u["scores"].get("direction")
+        if a is None or d is None:
+            continue
+        x, y = xy(a, d)
+        r = 3 + min(np.sqrt(u.get("size") or 1), 9)
+        body.append(f"<circle cx='{x:.1f}' cy='{y:.1f}' r='{r:.1f}' fill='{COLOURS.get(u['label'], '#999')}' "
+                    f"fill-opacity='0.35' stroke='none'><title>{escape(str(u['id']))}: {escape(u['label'])}</title></circle>")
+    for i, (name, reading) in enumerate(sorted(layers.items())):
+        a, d = reading["scores"].get("asymmetry"), reading["scores"].get("direction")
+        if a is None or d is None:
+            continue
+        x, y = xy(a, d)
+        colour = COLOURS.get(reading["label"], "#999")
+        body.append(f"<circle cx='{x:.1f}' cy='{y:.1f}' r='8' fill='{colour}' stroke='white' stroke-width='2'/>")
+        body.append(_text(pad + size + 16, pad + 14 + 18 * i, f"● {name}: {reading['label']}", 11, "start", colour))
+        body.append(_text(x + 10, y - 8 - 10 * (i % 3), name, 10.5, "start", "#222", "bold"))
+    body.append(_text(pad + size + 16, pad + 14 + 18 * (len(layers) + 1), "faint dots: units", 10, "start", "#666"))
+    return _svg(int(W), int(H), "".join(body), "Power map: asymmetry against direction")
+
+
+# --- Lorenz curves -----------------------------------------------------------------------
+
+def lorenz_chart(curves: dict[str, tuple[np.ndarray, np.ndarray, float | None]]) -> str:
+    """Lorenz curves (share of people, poorest first, against share held) with their Gini."""
+    curves = {k: v for k, v in curves.items() if v is not None and len(v[0]) > 1}
+    if not curves:
+        return ""
+    size, pad = 300, 50
+    W, H = size + 2 * pad + 200, size + 2 * pad
+    palette = ["#2471a3", "#c0392b", "#7d3c98", "#1e8449"]
+    body = [f"<rect x='{pad}' y='{pad}' width='{size}' height='{size}' fill='#fbfcfc' stroke='#aaa'/>",
+            f"<line x1='{pad}' y1='{pad + size}' x2='{pad + size}' y2='{pad}' stroke='#999' stroke-dasharray='4 3'/>",
+            _text(pad + size / 2, H - 12, "share of people (fewest holdings first)", 11, "middle", "#444"),
+            f"<g transform='translate(16,{pad + size / 2}) rotate(-90)'>" + _text(0, 0, "share held", 11, "middle", "#444") + "</g>"]
+    for i, (name, (px, py, g)) in enumerate(sorted(curves.items())):
+        # thin long curves to at most 400 points; the shape is kept
+        idx = np.unique(np.linspace(0, len(px) - 1, min(len(px), 400)).astype(int))
+        points = " ".join(f"{pad + x * size:.1f},{pad + (1 - y) * size:.1f}" for x, y in zip(px[idx], py[idx]))
+        colour = palette[i % len(palette)]
+        body.append(f"<polyline points='{points}' fill='none' stroke='{colour}' stroke-width='2'/>")
+        label = f"{name}" + ("" if g is None else f" (Gini {g:.2f})")
+        body.append(_text(pad + size + 14, pad + 16 + 18 * i, "— " + label, 11, "start", colour))
+    body.append(_text(pad + size + 14, pad + 16 + 18 * (len(curves) + 1), "- - equal shares", 10, "start", "#666"))
+    return _svg(int(W), int(H), "".join(body), "Lorenz curves")
