@@ -72,6 +72,13 @@ def _null_of(reading: Reading, axis: str) -> dict[str, Any]:
     return {"null_model": null} if null else {}
 
 
+# The formal lines are one-way by construction; what matters is whether money and say follow them.
+FORMAL_LAYERS = ("reporting", "reporting_dotted")
+# The numbers a layer finding shows (the rest are in the layers table).
+HEADLINE_KEYS = ("reciprocity_edgewise", "weighted_reciprocity", "reciprocity_rho", "trophic_incoherence",
+                 "flow_hierarchy", "degree_centralization_in", "degree_centralization_out",
+                 "degree_centralization_total", "gini_out_strength")
+
 LAYER_WORDS = {
     "reporting": ("the formal reporting line", "reporting lines"),  # (singular phrase, plural subject)
     "reporting_dotted": ("dotted-line reporting", "dotted lines"),
@@ -113,16 +120,17 @@ def _layer_findings(name: str, reading: Reading, values: Mapping[str, Any]) -> l
     what, plural = _layer_words(name)
     cap = plural[0].upper() + plural[1:]
     a, d, c = (reading.axes[k] for k in ("asymmetry", "direction", "concentration"))
-    metrics = {k: v for axis in (a, d, c) for k, v in axis.values.items() if v is not None}
+    metrics = {k: v for axis in (a, d, c) for k, v in axis.values.items() if v is not None and k in HEADLINE_KEYS}
     defs = _definition("reciprocity_edgewise", "weighted_reciprocity", "trophic_incoherence", "flow_hierarchy",
                        "degree_centralization_in", "degree_centralization_out", reading=True)
     evidence = list(reading.evidence)
     returned = 1.0 - (a.score or 0.0)
     if reading.label == POWER_OVER:
         concentrated = "concentrated" in reading.sublabels
-        if name == "reporting":
+        if name in FORMAL_LAYERS:
             return [_finding(
-                f"layer-power-over:{name}", "low", 0.5, "The formal reporting line is a strict one-way chain of command",
+                f"layer-power-over:{name}", "low", 0.5,
+                f"The formal {'reporting' if name == 'reporting' else 'dotted-line'} chain of command runs one way, as a chain of command does",
                 "Every reporting line runs one way and down, as in any tree; the other layers show whether "
                 "the say and the money follow it.", evidence=evidence, metrics=metrics, where={"layer": name},
                 compared_with=_null_of(reading, "asymmetry"), definition=defs,
@@ -185,7 +193,7 @@ def _scope_findings(kind: str, records: list[dict[str, Any]]) -> list[dict[str, 
         f"{kind}s-power-over", severity, share, f"{len(power)} of {len(read)} {noun} read power-over",
         f"In {_pct(share)} of {noun} the ties among members run one way and down across layers. "
         "Listed first are those furthest from the organisation's median.",
-        evidence=[f"{r['id']}: asymmetry {r['scores'].get('asymmetry')}, direction {r['scores'].get('direction')}" for r in top],
+        evidence=[f"{r['id']}: asymmetry {r['scores'].get('asymmetry') or 0:.2f}, direction {r['scores'].get('direction') or 0:.2f}" for r in top],
         metrics={"share_power_over": share, "median_asymmetry_plus_direction": median},
         where=where, compared_with={"org_median": median, "text": "asymmetry + direction score against the median over all read " + noun},
         definition=_definition("reciprocity_edgewise", "trophic_incoherence", "flow_hierarchy", reading=True),

@@ -75,7 +75,8 @@ def _fmt(value: Any, digits: int = 2) -> str:
     if isinstance(value, (int, np.integer)):
         return f"{int(value):,}"
     if isinstance(value, (float, np.floating)):
-        return f"{float(value):,.{digits}f}"
+        text = f"{float(value):,.{digits}f}"
+        return text[1:] if text.startswith("-") and float(text.replace(",", "")) == 0 else text  # no "-0.00"
     return str(value)
 
 
