@@ -1,0 +1,167 @@
+"""Three-axis readings (orgpower.report.readings) against the canonical graphs of
+metrics-spec.md §1 and the decision logic of §12.
+
+Pure-logic tests feed the measure values of the spec's §1 table (reference values [X]:
+R sna 2.7-1 and networkx 3.6.1 agree; HHI of out-strength worked by hand). Integration
+tests build the same graphs as layers and measure them with orgpower's own
+layer_measures, so the readings are checked on the real pipeline too.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from orgpower.graph.layers import layer_from_arcs
+from orgpower.report.config import Thresholds
+from orgpower.report.readings import combine_readings, null_comparison, read_measures
+
+
+def spec_row(r, rho, fh, f0, c_in, c_out, c_total, n, hhi):
+    """One row of the spec §1 table as a layer-measures dict."""
+    return {
+        "nodes": n, "arcs": 1, "weighted": False,
+        "reciprocity_edgewise": r, "reciprocity_dyadic": r, "reciprocity_rho": rho,
+        "weighted_reciprocity": r, "flow_hierarchy": fh, "trophic_incoherence": f0,
+        "degree_centralization_in": c_in, "degree_centralization_out": c_out,
+        "degree_centralization_total": c_total, "hhi_out_strength": hhi,
+    }
+
+
+# metrics-spec.md §1, n = 5 unless stated. hhi = Σ (out-strength share)², by hand.
+OUT_STAR = spec_row(0, -0.25, 1, 0, 0.0625, 1, 0.5, 5, 1.0)
+IN_STAR = spec_row(0, -0.25, 1, 0, 1, 0.0625, 0.5, 5, 0.25)
+MUTUAL_STAR = spec_row(1, 1, 0, 1, 0.75, 0.75, 1, 5, 0.25)  # hub 4 of 8 arcs, leaves 1 each
+CYCLE = spec_row(0, -1 / 3, 0, 1, 0, 0, 0, 5, 0.2)
+COMPLETE_MUTUAL = spec_row(1, None, 0, 1, 0, 0, 0, 5, 0.2)
+PATH = spec_row(0, -0.25, 1, 0, 0.0625, 0.0625, 0.0833, 5, 0.25)
+TREE_7 = spec_row(0, -1 / 6, 1, 0, 0.0278, 0.2222, 0.15, 7, 1 / 3)
+TOURNAMENT = spec_row(0, -1, 1, 0.2, 0.625, 0.625, 0, 5, 0.3)
+
+
+@pytest.mark.parametrize(
+    "measures, label, sublabels",
+    [
+        (OUT_STAR, "power-over", ("layered", "concentrated")),
+        (IN_STAR, "power-over", ("layered", "concentrated")),
+        (PATH, "power-over", ("layered",)),
+        (TREE_7, "power-over", ("layered",)),
+        (TOURNAMENT, "power-over", ("layered", "concentrated")),
+        (MUTUAL_STAR, "mutual", ("hub partnership",)),
+        (COMPLETE_MUTUAL, "mutual", ("shared",)),
+        (CYCLE, "mixed", ("circulating",)),
+    ],
+    ids=["out-star", "in-star", "path", "binary-tree-7", "transitive-tournament", "mutual-star", "complete-mutual", "cycle"],
+)
+def test_canonical_graph_of_spec_section_1_gets_expected_reading(measures, label, sublabels):
+    reading = read_measures(measures)
+    assert (reading.label, reading.sublabels) == (label, sublabels)
+
+
+def test_mutual_star_is_more_centralized_than_out_star_yet_not_power_over():
+    star, hub = read_measures(OUT_STAR), read_measures(MUTUAL_STAR)
+    assert MUTUAL_STAR["degree_centralization_total"] > OUT_STAR["degree_centralization_total"]
+    assert star.label == "power-over" and hub.label != "power-over"
+
+
+def test_every_reading_carries_scores_and_evidence_for_each_axis():
+    reading = read_measures(OUT_STAR)
+    assert set(reading.scores) == {"asymmetry", "direction", "concentration"}
+    assert reading.scores["asymmetry"] == 1.0 and reading.scores["direction"] == 1.0
+    assert len(reading.evidence) == 3 and all(reading.evidence)
+    assert reading.to_dict()["axes"]["direction"]["values"]["trophic_incoherence"] == 0
+
+
+def test_layer_without_arcs_is_undetermined():
+    reading = read_measures({"nodes": 4, "arcs": 0, "reciprocity_edgewise": None})
+    assert reading.label == "undetermined"
+
+
+def test_weighted_layer_reads_asymmetry_from_weighted_reciprocity():
+    # edgewise r = 1 (every arc returned) but only 10% of the weight comes back
+    measures = {**MUTUAL_STAR, "weighted": True, "weighted_reciprocity": 0.1}
+    reading = read_measures(measures)
+    assert reading.axes["asymmetry"].leaning == "power-over"
+    assert reading.scores["asymmetry"] == pytest.approx(0.9)
+
+
+def test_middling_reciprocity_below_its_null_model_reads_one_way():
+    null = {"measures": {"reciprocity_edgewise": {"observed": 0.3, "null_mean": 0.6, "null_sd": 0.05, "z": -6.0}}}
+    measures = {**PATH, "reciprocity_edgewise": 0.3, "reciprocity_rho": 0.1, "null_model": null}
+    reading = read_measures(measures)
+    assert reading.axes["asymmetry"].leaning == "power-over"
+    assert reading.axes["asymmetry"].null["null_mean"] == 0.6
+    assert "below the degree-preserving null" in reading.axes["asymmetry"].evidence
+
+
+def test_middling_reciprocity_near_its_null_model_is_neutral():
+    null = {"measures": {"reciprocity_edgewise": {"observed": 0.3, "null_mean": 0.31, "null_sd": 0.05, "z": -0.2}}}
+    measures = {**PATH, "reciprocity_edgewise": 0.3, "reciprocity_rho": 0.1, "null_model": null}
+    assert read_measures(measures).axes["asymmetry"].leaning == "neutral"
+
+
+def test_null_comparison_is_empty_without_a_null_model():
+    assert null_comparison(OUT_STAR, "reciprocity_edgewise") == {}
+
+
+def test_thresholds_are_overridable():
+    # with F0 allowed up to 0.25 the tournament (F0 = 0.2) is layered; at 0.1 it is not
+    strict = Thresholds(trophic_layered_max=0.1)
+    assert read_measures(TOURNAMENT).label == "power-over"
+    assert read_measures(TOURNAMENT, strict).label == "mixed"
+
+
+def test_combined_label_is_the_majority_of_layers():
+    layers = {"reporting": read_measures(TREE_7), "flows": read_measures(MUTUAL_STAR), "decisions": read_measures(COMPLETE_MUTUAL)}
+    combined = combine_readings(layers)
+    assert combined.label == "mutual"
+    assert combined.evidence[0] == "2 of 3 layers read mutual."
+
+
+def test_combined_label_without_majority_is_mixed():
+    layers = {"reporting": read_measures(TREE_7), "flows": read_measures(MUTUAL_STAR)}
+    assert combine_readings(layers).label == "mixed"
+
+
+def test_combined_scores_are_mean_of_layer_scores():
+    layers = {"a": read_measures(OUT_STAR), "b": read_measures(CYCLE)}
+    combined = combine_readings(layers)
+    assert combined.scores["direction"] == pytest.approx((1.0 + 0.0) / 2)
+
+
+# --- the same graphs measured by the real pipeline -------------------------------------
+
+def _layer(arcs, n):
+    ids = [str(i) for i in range(n)]
+    src = [str(s) for s, _ in arcs]
+    dst = [str(t) for _, t in arcs]
+    return layer_from_arcs("x", ids, src, dst)
+
+
+CANONICAL_ARCS = {
+    "out-star": ([(0, i) for i in range(1, 5)], 5, "power-over"),
+    "mutual-star": ([(0, i) for i in range(1, 5)] + [(i, 0) for i in range(1, 5)], 5, "mutual"),
+    "cycle": ([(i, (i + 1) % 5) for i in range(5)], 5, "mixed"),
+    "binary-tree-7": ([(0, 1), (0, 2), (1, 3), (1, 4), (2, 5), (2, 6)], 7, "power-over"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CANONICAL_ARCS))
+def test_canonical_graph_measured_by_layer_measures_reads_as_expected(name):
+    from orgpower.metrics.layer import layer_measures
+
+    arcs, n, label = CANONICAL_ARCS[name]
+    assert read_measures(layer_measures(_layer(arcs, n))).label == label
+
+
+def test_coordinator_tied_both_ways_to_everyone_is_not_power_over():
+    """A coordinator who allocates to and receives from each of 20 colleagues in equal
+    measure (a weighted mutual star)."""
+    from orgpower.metrics.layer import layer_measures
+
+    n = 21
+    arcs = [(0, i) for i in range(1, n)] + [(i, 0) for i in range(1, n)]
+    ids = [str(i) for i in range(n)]
+    layer = layer_from_arcs("flows", ids, [str(s) for s, _ in arcs], [str(t) for _, t in arcs], np.full(len(arcs), 5.0))
+    reading = read_measures({**layer_measures(layer), "weighted": True})
+    assert reading.label == "mutual" and "hub partnership" in reading.sublabels
