@@ -143,7 +143,7 @@ def people_rows(table: RawTable, label: str, detection: Detection, problems: lis
     out["manager_ref"] = manager_id.where(manager_id.notna(), manager_name)
     out["manager_by_name"] = v.as_mask(manager_id.isna() & manager_name.notna())
     tops = {t.upper() for t in detection.top_markers}
-    out["manager_top"] = v.as_mask(out["manager_ref"].str.upper().isin(tops)) if tops else False
+    out["manager_top"] = v.is_in(out["manager_ref"].str.upper(), tops) if tops else False
     dotted_id = _text(frame, m.get("dotted_manager_id"))
     dotted_name = _text(frame, m.get("dotted_manager_name"))
     out["dotted_ref"] = dotted_id.where(dotted_id.notna(), dotted_name)
@@ -253,11 +253,11 @@ def _set_aside_blank(frame: pd.DataFrame, columns: tuple[str, ...], mapping: Map
 def _amounts(frame: pd.DataFrame, raw: pd.Series, column: str, header: str, problems: list[Problem],
              *, blank_value: float | None) -> tuple[pd.DataFrame, pd.Series]:
     numbers, bad = v.parse_numbers(raw)
-    blank = v.as_mask(raw.isna())
+    missing = np.isnan(numbers.to_numpy())  # blank or "not disclosed"
     if blank_value is not None:
-        numbers = numbers.where(~blank, blank_value)
+        numbers = numbers.where(~missing, blank_value)
     else:
-        bad = bad | blank
+        bad = bad | missing
     problems += v.row_problems(
         frame, bad, code="non_numeric_amount", column=header, values=raw,
         message=f"{{file}} row {{row}}: {column} '{{value}}' is not a number; the row was set aside.",
@@ -299,18 +299,17 @@ def decision_rows(frame: pd.DataFrame, label: str, first_row: int, mapping: Mapp
     out = _set_aside_blank(out, ("actor",), mapping, problems)
     raw_role = raw_role.loc[out.index]
     scheme = v.role_scheme(raw_role)
-    roles = v.normalise_roles(raw_role, scheme)
-    unknown = v.as_mask(roles.map(lambda parts: None in parts))
+    table, unknown_codes = v.role_table(raw_role, scheme)
+    unknown = v.is_in(raw_role, unknown_codes) | v.as_mask(raw_role.isna())
     problems += v.row_problems(
         out, unknown, code="unknown_role", column=mapping.get("role", "role"), values=raw_role,
-        message=("{file} row {row}: role '{value}' is not a RACI/RAPID role; "
-                 + ("the known part was kept." if True else "")),
+        message="{file} row {row}: role '{value}' is not a RACI/RAPID role; only the parts that are were kept.",
         suggestion="Use R, A, C, I (or combinations like A/R), Recommend, Agree, Perform, Input, Decide, approve or veto.",
     )
-    out["role"] = roles.map(lambda parts: [p for p in parts if p is not None])
-    out["affects"] = v.split_ids(affects.loc[out.index]).map(lambda ids: ids or [None])
-    out = out.explode("role").explode("affects")
-    out = out[v.as_mask(out["role"].notna())]
+    out["_code"] = raw_role
+    out["affects"] = v.split_ids(affects.loc[out.index])
+    out = out.merge(table, on="_code", how="inner", sort=False)  # one row per role; keeps row order
+    out = out.explode("affects")
     out["role"] = out["role"].astype(_STRING)
     out["affects"] = out["affects"].astype(_STRING)
     return out[list(DECISION_COLUMNS)].reset_index(drop=True)
@@ -337,8 +336,8 @@ def matrix_decisions(table: RawTable, label: str, problems: list[Problem]) -> pd
     if cells is None or cells.empty:
         return None
     scheme = v.role_scheme(cells)
-    parsed = v.normalise_roles(cells.astype(_STRING), scheme)
-    if v.as_mask(parsed.map(lambda parts: None not in parts)).mean() < 0.8:
+    _, unknown_codes = v.role_table(cells.astype(_STRING), scheme)
+    if v.is_in(cells.astype(_STRING), unknown_codes).mean() > 0.2:
         return None  # mostly not role codes: not a matrix
     long = frame[[decision_col] + [h for h in extra.values() if h]].copy()
     long["_row"] = np.arange(table.first_row, table.first_row + len(frame))
@@ -489,11 +488,12 @@ def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | Non
 
     dotted_used = pd.DataFrame({"source_file": pd.Series(dtype=_STRING), "source_row": pd.Series(dtype="int64")})
     if not relations.empty:
-        is_dotted = v.as_mask(relations["relation"].map(header_key).isin(DOTTED_RELATIONS))
+        dotted_names = [r for r in relations["relation"].dropna().unique() if header_key(r) in DOTTED_RELATIONS]
+        is_dotted = v.is_in(relations["relation"], dotted_names)
         dotted_rel = relations[is_dotted]
         relations = relations[~is_dotted].reset_index(drop=True)
         if len(dotted_rel):
-            people_side = v.as_mask(dotted_rel["source"].isin(person_ids)) & v.as_mask(dotted_rel["target"].isin(person_ids))
+            people_side = v.is_in(dotted_rel["source"], person_ids) & v.is_in(dotted_rel["target"], person_ids)
             problems += v.row_problems(
                 dotted_rel, ~people_side, code="unknown_endpoint", severity="error",
                 message="{file} row {row}: a dotted line must join two people of the people file; the row was set aside.",
@@ -535,7 +535,7 @@ def _units(people: pd.DataFrame, flows: pd.DataFrame, decisions: pd.DataFrame, r
         for column in columns:
             if len(frame):
                 values = frame[column].dropna()
-                named.append(values[~v.as_mask(values.isin(person_ids))])
+                named.append(values[~v.is_in(values, person_ids)])
     unit_ids = pd.Index(pd.concat(named, ignore_index=True).astype(str).unique()).sort_values()
     return pd.DataFrame({
         "unit_id": pd.Series(unit_ids, dtype=_STRING),

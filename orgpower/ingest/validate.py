@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
@@ -69,6 +71,24 @@ def as_mask(values: pd.Series | np.ndarray) -> np.ndarray:
     if isinstance(values, pd.Series):
         return values.fillna(False).to_numpy(dtype=bool)
     return np.asarray(values, dtype=bool)
+
+
+def _arrow_text(values: pd.Series | pd.Index | Iterable[str]) -> pa.Array:
+    if not isinstance(values, (pd.Series, pd.Index)):
+        values = pd.Index(list(values), dtype="str")
+    array = pa.array(values.astype("str"))
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array if array.type == pa.large_string() else array.cast(pa.large_string())
+
+
+def is_in(values: pd.Series, known: pd.Series | pd.Index | Iterable[str]) -> np.ndarray:
+    """``values.isin(known)`` as a numpy bool array (NA -> False), by Arrow's hash kernel:
+    an order of magnitude faster than pandas' isin on millions of strings."""
+    if len(values) == 0:
+        return np.zeros(0, dtype=bool)
+    found = pc.is_in(_arrow_text(values), value_set=_arrow_text(known), skip_nulls=True)
+    return found.fill_null(False).to_numpy(zero_copy_only=False)
 
 
 def row_problems(
@@ -123,27 +143,39 @@ def row_problems(
 
 
 def parse_numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Text -> float. Returns the numbers (NaN where blank or not a number) and a mask of
-    cells that were filled but not a number. Thousands separators, currency signs and
-    "not disclosed" markers (N/D, n/a, redacted) are understood; the latter read as blank.
+    """Text -> float. Returns the numbers (NaN where blank, not a number, or not finite)
+    and a mask of cells that were filled but not a number. Thousands separators,
+    currency signs and "not disclosed" markers (N/D, n/a, redacted) are understood; the
+    latter read as blank.
 
-    >>> numbers, bad = parse_numbers(pd.Series(["1,200", "£3.5", "N/D", "abc", None]))
-    >>> numbers.tolist()[:3], bad.tolist()
-    ([1200.0, 3.5, nan], [False, False, False, True, False])
+    >>> numbers, bad = parse_numbers(pd.Series(["1,200", "£3.5", "N/D", "abc", None, "2,5"]))
+    >>> numbers.tolist()[:3], numbers.tolist()[5], bad.tolist()
+    ([1200.0, 3.5, nan], 2.5, [False, False, False, True, False, False])
     """
-    text = values.astype("str")
+    text = values.astype("str").str.strip()
+    text = text.where(text != "")
     filled = as_mask(text.notna())
-    cleaned = text.str.strip().str.replace(r"[£$€¥\s]", "", regex=True)
-    # "1,200" / "1,200.50" are thousands; a lone comma "3,5" is a decimal comma.
-    thousands = as_mask(cleaned.str.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?"))
-    cleaned = cleaned.mask(thousands, cleaned.str.replace(",", "", regex=False))
-    decimal_comma = as_mask(cleaned.str.fullmatch(r"-?\d+,\d+"))
-    cleaned = cleaned.mask(decimal_comma, cleaned.str.replace(",", ".", regex=False))
-    numbers = pd.to_numeric(cleaned, errors="coerce").astype(float)
-    undisclosed = as_mask(text.str.lower().str.replace(r"[^a-z]+", " ", regex=True).str.strip().isin(NOT_DISCLOSED))
-    bad = filled & ~undisclosed & np.isnan(numbers.to_numpy())
-    numbers = numbers.where(~undisclosed)
-    return numbers, bad
+    try:  # fast path: Arrow's cast parses millions of plain numbers at once
+        numbers = pc.cast(_arrow_text(text), pa.float64()).to_numpy(zero_copy_only=False).astype(float)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan, copy=True)
+    retry = filled & np.isnan(numbers)
+    undisclosed = np.zeros(len(text), bool)
+    if retry.any():
+        odd = text[retry]
+        cleaned = odd.str.replace(r"[£$€¥\s]", "", regex=True)
+        # "1,200" / "1,200.50" are thousands; a lone comma "3,5" is a decimal comma.
+        thousands = as_mask(cleaned.str.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?"))
+        cleaned = cleaned.mask(thousands, cleaned.str.replace(",", "", regex=False))
+        decimal_comma = as_mask(cleaned.str.fullmatch(r"-?\d+,\d+"))
+        cleaned = cleaned.mask(decimal_comma, cleaned.str.replace(",", ".", regex=False))
+        numbers[retry] = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        marker = odd.str.lower().str.replace(r"[^a-z]+", " ", regex=True).str.strip()
+        undisclosed[retry] = is_in(marker, NOT_DISCLOSED)
+    finite = np.isfinite(numbers)
+    numbers[~finite] = np.nan
+    bad = filled & ~undisclosed & ~finite
+    return pd.Series(numbers, index=values.index), bad
 
 
 def name_key(names: pd.Series) -> pd.Series:
@@ -242,7 +274,7 @@ def resolve_managers(
     top = as_mask(people[top_column]) if top_column in people else np.zeros(len(people), bool)
     person_ids = pd.Index(people["person_id"].astype("str"))
     given = as_mask(ref.notna()) & ~top
-    resolved = ref.where(given & as_mask(ref.isin(person_ids)))
+    resolved = ref.where(given & is_in(ref, person_ids))
     problems: list[Problem] = []
 
     unresolved_names = given & by_name & as_mask(resolved.isna())
@@ -278,7 +310,10 @@ def resolve_managers(
         suggestion="Use the manager's id, or make the names unique (e.g. add a middle initial).",
     )
     missing = given & as_mask(resolved.isna()) & ~ambiguous
-    body = as_mask(ref.astype("str").map(header_key, na_action="ignore").isin(NOT_A_PERSON)) & missing
+    missing_refs = ref[missing]
+    bodies = [value for value in missing_refs.dropna().unique() if header_key(value) in NOT_A_PERSON]
+    body = np.zeros(len(people), bool)
+    body[np.flatnonzero(missing)] = is_in(missing_refs, bodies) if bodies else False
     problems += row_problems(
         people, body, code="manager_not_a_person", column=ref_column, values=ref, ids=people["person_id"],
         message=f"{{file}} row {{row}}: the {what} '{{value}}' is not a person; the row is treated as a top of the hierarchy.",
@@ -415,44 +450,58 @@ def role_scheme(roles: pd.Series) -> str:
     return "rapid" if (letters & {"d", "p"}) and "c" not in letters else "raci"
 
 
-def normalise_roles(codes: pd.Series, scheme: str = "raci") -> pd.Series:
-    """Role cells -> lists of roles of :data:`~orgpower.model.DECISION_ROLES` (``None`` for a
-    part that is no known role). Combinations ("A/R", "R, C") split into several roles.
+def parse_role(cell: str, scheme: str = "raci") -> list[str | None]:
+    """One role cell -> roles of :data:`~orgpower.model.DECISION_ROLES` (``None`` for a
+    part that is no known role). Combinations ("A/R", "R, C", "AR") split.
 
-    >>> normalise_roles(pd.Series(["A/R", "Input", "veto", "X"])).tolist()
+    >>> [parse_role(c) for c in ("A/R", "Input", "veto", "X")]
     [['accountable', 'responsible'], ['consulted'], ['veto'], [None]]
+    >>> parse_role("D", "rapid"), parse_role("R", "rapid")
+    (['accountable'], ['recommend'])
     """
     letters = _RAPID_LETTERS if scheme == "rapid" else _RACI_LETTERS
-    unique = pd.Series(codes.dropna().astype(str).unique())
+    parts = [p for p in _ROLE_SPLIT.split(str(cell).strip().lower()) if p]
+    out: list[str | None] = []
+    for part in parts:
+        word = " ".join(re.sub(r"[^a-z]+", " ", part).split())
+        if word in _ROLE_WORDS:
+            out.append(_ROLE_WORDS[word])
+        elif word in letters:
+            out.append(letters[word])
+        elif word and len(word) <= 4 and all(ch in letters for ch in word.replace(" ", "")):
+            out.extend(letters[ch] for ch in word.replace(" ", ""))  # "AR" = A and R
+        else:
+            out.append(None)
+    return list(dict.fromkeys(out)) or [None]
 
-    def parse(cell: str) -> list[str | None]:
-        parts = [p for p in _ROLE_SPLIT.split(cell.strip().lower()) if p]
-        out: list[str | None] = []
-        for part in parts:
-            word = " ".join(re.sub(r"[^a-z]+", " ", part).split())
-            if word in _ROLE_WORDS:
-                out.append(_ROLE_WORDS[word])
-            elif word in letters:
-                out.append(letters[word])
-            elif word and len(word) <= 4 and all(ch in letters for ch in word.replace(" ", "")):
-                out.extend(letters[ch] for ch in word.replace(" ", ""))  # "AR" = A and R
-            else:
-                out.append(None)
-        return list(dict.fromkeys(out)) or [None]
 
-    # Parse each distinct code once (a million rows have a handful of codes).
-    table = {code: parse(code) for code in unique}
-    return codes.map(lambda c: table.get(c, [None]) if isinstance(c, str) else [None])
+def role_table(codes: pd.Series, scheme: str = "raci") -> tuple[pd.DataFrame, list[str]]:
+    """Each distinct role cell parsed once: a long table ``code -> role`` of the known
+    roles, and the cells that hold an unknown part (a million rows have few codes)."""
+    pairs: list[tuple[str, str]] = []
+    unknown: list[str] = []
+    for code in codes.dropna().astype(str).unique():
+        roles = parse_role(code, scheme)
+        if None in roles:
+            unknown.append(code)
+        pairs.extend((code, role) for role in roles if role is not None)
+    table = pd.DataFrame(pairs, columns=["_code", "role"]).astype("str")
+    return table, unknown
 
 
 assert set(_ROLE_WORDS.values()) <= set(DECISION_ROLES)
 
 
 def split_ids(values: pd.Series) -> pd.Series:
-    """"a; b, c" -> ["a", "b", "c"] (blank -> [])."""
-    return values.astype("str").str.split(r"\s*[;,]\s*", regex=True).map(
-        lambda parts: [p.strip() for p in parts if p and p.strip()] if isinstance(parts, list) else []
-    )
+    """"a; b, c" -> ["a", "b", "c"] (blank -> [NA]); vectorised string splitting.
+
+    >>> split_ids(pd.Series(["a; b,c", None, " ;x;; "])).tolist()
+    [['a', 'b', 'c'], [nan], ['x']]
+    """
+    text = values.astype("str")
+    text = text.str.replace(r"\s*[;,][\s;,]*", ";", regex=True).str.strip(" ;")
+    text = text.where(text != "")
+    return text.str.split(";").map(lambda parts: parts if isinstance(parts, list) else [np.nan])
 
 
 def endpoint_problems(
@@ -461,7 +510,7 @@ def endpoint_problems(
     """Endpoints that are neither a person id nor a known unit: one problem per distinct
     value (with its first row), returned mask of the rows affected."""
     values = frame[column]
-    unknown = as_mask(values.notna()) & ~as_mask(values.isin(pd.Index(list(known)) if not isinstance(known, pd.Index) else known))
+    unknown = as_mask(values.notna()) & ~is_in(values, known)
     if not unknown.any():
         return unknown, []
     rows = frame.loc[unknown, ["source_file", "source_row", column]]

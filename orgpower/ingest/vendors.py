@@ -34,6 +34,10 @@ class Vendor:
     columns: Mapping[str, tuple[str, ...]]  # canonical column -> header alternatives
     top_markers: tuple[str, ...] = ()  # manager cells that mean "top of the hierarchy"
     note: str = ""  # said once (as an info problem) whenever the flavour is detected
+    # Map headers the table does not name by the fuzzy synonyms too (native files may
+    # carry extra columns such as "Dotted Line Manager"); off for vendors whose other
+    # headers would be misread (the HR data set's ManagerID is not an employee id).
+    fill_by_synonyms: bool = False
 
 
 VENDORS: tuple[Vendor, ...] = (
@@ -202,24 +206,28 @@ VENDORS: tuple[Vendor, ...] = (
         kind="people",
         signature=(("person_id",),),
         columns={c: (c,) for c in SCHEMAS["people"].columns},
+        fill_by_synonyms=True,
     ),
     Vendor(
         name="native",
         kind="flows",
         signature=(("source",), ("target",), ("amount",)),
         columns={c: (c,) for c in SCHEMAS["flows"].columns},
+        fill_by_synonyms=True,
     ),
     Vendor(
         name="native",
         kind="decisions",
         signature=(("decision",), ("actor",), ("role",)),
         columns={c: (c,) for c in SCHEMAS["decisions"].columns},
+        fill_by_synonyms=True,
     ),
     Vendor(
         name="native",
         kind="relations",
         signature=(("source",), ("target",), ("relation",)),
         columns={c: (c,) for c in SCHEMAS["relations"].columns},
+        fill_by_synonyms=True,
     ),
 )
 
@@ -317,6 +325,10 @@ def detect(headers: Iterable[str], *, hint: str | None = None) -> Detection:
             best = (score, vendor, mapping)
     if best is not None:
         _, vendor, mapping = best
+        if vendor.fill_by_synonyms:
+            for canonical, header in fuzzy_mapping(headers, vendor.kind).items():
+                if canonical not in mapping and header not in mapping.values():
+                    mapping[canonical] = header
         return Detection(vendor.kind, vendor.name, mapping, vendor.top_markers, vendor.note)
     candidates = []
     for kind in ("people", "flows", "decisions", "relations"):
