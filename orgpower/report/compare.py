@@ -41,7 +41,7 @@ def power_changes(new_power: pd.DataFrame, old_power: pd.DataFrame, key: str) ->
     cols = [key, *POWER_COLUMNS]
     new = new_power[cols].groupby(key).sum() if key == "unit" else new_power[cols].set_index(key)
     old = old_power[cols].groupby(key).sum() if key == "unit" else old_power[cols].set_index(key)
-    both = new.join(old, how="inner", lsuffix="_new", rsuffix="_old")
+    both = new.merge(old, how="inner", left_index=True, right_index=True, suffixes=("_new", "_old"))
     out = pd.DataFrame(index=both.index)
     changed = np.zeros(len(both), dtype=bool)
     for c in POWER_COLUMNS:

@@ -7,6 +7,7 @@ audit refuses, with a sentence, to write over a file it read).
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +19,23 @@ FORMATS = ("json", "csv", "html", "pdf", "xlsx")
 FILE_NAMES = {"json": "audit.json", "csv": "people.csv", "html": "audit.html", "pdf": "audit.pdf", "xlsx": "audit.xlsx"}
 
 
-def _input_paths(result: Any) -> set[Path]:
-    paths = set()
-    for model in (result.model,):
-        for item in model.inputs:
-            try:
-                paths.add(Path(item.file).resolve())
-            except OSError:
-                continue
-    return paths
+def _input_hashes(result: Any) -> set[str]:
+    hashes = {i.sha256 for i in result.model.inputs if i.sha256}
+    if result.comparison:
+        hashes |= {i.get("sha256") for i in result.comparison.get("old_inputs", []) if i.get("sha256")}
+    return hashes
+
+
+def _is_an_input(path: Path, input_hashes: set[str]) -> bool:
+    """True when ``path`` holds the bytes of a file the audit read (inputs are recorded by
+    name and hash, not by location, so the hash is what identifies them)."""
+    if not path.is_file():
+        return False
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest() in input_hashes
 
 
 def _summary(result: Any) -> dict[str, Any]:
@@ -54,9 +63,9 @@ def write_reports(result: Any, out_dir: Path, formats: tuple[str, ...] = ("json"
         raise InputError(f"The output path {out_dir} is a file, not a folder: give a folder with --out.")
     wanted = ["json", "csv", *[f for f in ("html", "pdf", "xlsx") if f in formats]]
     targets = {fmt: out_dir / FILE_NAMES[fmt] for fmt in wanted}
-    inputs = _input_paths(result)
+    input_hashes = _input_hashes(result)
     for fmt, path in targets.items():
-        if path.resolve() in inputs:
+        if _is_an_input(path, input_hashes):
             raise InputError(
                 f"Writing {path.name} into {out_dir} would overwrite the input file {path}: choose another --out folder."
             )
