@@ -153,6 +153,15 @@ def _is_multibyte(encoding: str) -> bool:
     return any(tag in encoding.lower() for tag in ("shift", "sjis", "gb", "big5", "euc", "cp932", "cp949", "cp950", "hz", "iso2022"))
 
 
+def _looks_binary(text: str) -> bool:
+    """More than 2% control characters (other than tab and line ends), or decoding
+    replacement marks: not a text table."""
+    if not text:
+        return False
+    control = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\r\n") or ch == "\ufffd" or 0x7F <= ord(ch) < 0xA0)
+    return control > 0.02 * len(text)
+
+
 def detect_delimiter(text: str) -> str:
     """The delimiter among , ; tab | that splits the sample's lines most consistently.
 
@@ -193,6 +202,10 @@ def _read_csv(path: Path, sha256: str, head: bytes) -> RawTable:
     except LookupError:
         encoding = "cp1252"
         text_head = head.decode(encoding, errors="replace")
+    if _looks_binary(text_head):
+        return _failed(name, sha256, "binary", "unreadable_file",
+                       f"{name} is not a text table (binary content).",
+                       "Give a CSV, XLSX or Parquet export of the table.")
     delimiter = detect_delimiter(text_head.lstrip("\ufeff"))
     table = RawTable(file=name, sha256=sha256, format="csv", encoding=encoding, delimiter=delimiter)
     for attempt in (encoding, "cp1252", "latin-1"):
