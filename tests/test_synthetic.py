@@ -239,13 +239,16 @@ def test_generate_command_writes_a_bundle_and_refuses_to_overwrite_it(tmp_path):
     assert "already exists" in again.stderr and "Traceback" not in again.stderr
 
 
-def test_generated_bundle_reads_back_without_errors(tmp_path):
+@pytest.mark.parametrize("file_format", ["csv", "parquet"])
+def test_generated_bundle_reads_back_without_errors(tmp_path, file_format):
     from orgpower.api import read_org
 
     model = generate_org(300, "mixed", seed=9)
-    write_bundle(model, tmp_path)
+    write_bundle(model, tmp_path, file_format=file_format)
     read = read_org([tmp_path])
     assert not read.errors, [p.message for p in read.errors[:5]]
     assert len(read.people) == 300
     assert len(read.flows) == len(model.flows)
     assert (read.reporting["line"] == "dotted").sum() == (model.reporting["line"] == "dotted").sum()
+    assert set(read.decisions["role"]) == set(model.decisions["role"])
+    assert read.people["person_id"].tolist() == model.people["person_id"].tolist()
