@@ -91,3 +91,11 @@ def test_summary_counts_and_concentration_over_all_people():
 def test_empty_decisions_give_empty_tables():
     audit = audit_decisions(decisions([]), PEOPLE, Thresholds())
     assert audit.summary["decisions"] == 0 and audit.rights.empty and audit.single_points.empty
+
+
+def test_decision_about_one_member_of_a_larger_unit_does_not_bind_the_unit():
+    people = pd.DataFrame({"person_id": ["boss", "d1", "d2", "d3"], "unit": ["HQ", "D", "D", "D"]})
+    one = decisions([("x", "boss", "accountable", "pay", "d1")])
+    two = decisions([("x", "boss", "accountable", "pay", "d1"), ("x", "boss", "accountable", "pay", "d2")])
+    assert voiceless_units(one, people).empty
+    assert voiceless_units(two, people)["unit"].tolist() == ["D"]

@@ -18,7 +18,9 @@ FONT = "font-family='Helvetica, Arial, sans-serif'"
 
 def _svg(width: int, height: int, body: str, title: str) -> str:
     return (
-        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' width='100%' role='img' "
+        # natural size, shrunk to fit narrower pages (never blown up past it)
+        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' width='{width}' height='{height}' "
+        f"style='max-width:100%;height:auto' role='img' "
         f"aria-label='{escape(title, quote=True)}' {FONT}><title>{escape(title)}</title>{body}</svg>"
     )
 
@@ -63,7 +65,7 @@ def org_chart(reporting_children: dict[str, list[str]], roots: list[str], box_la
     for root in roots[:4]:
         visit(root, 1, None)
     total = sum(leaves[k] for k, level, parent in nodes if parent is None) or 1
-    box_w, box_h, gap_y = 118, 38, 62
+    box_w, box_h, gap_y = 132, 38, 62
     width = max(total * (box_w + 10), 400)
     height = depth * (box_h + gap_y) + 10
     positions: dict[str, tuple[float, float]] = {}
@@ -99,7 +101,7 @@ def org_chart(reporting_children: dict[str, list[str]], roots: list[str], box_la
         colour = COLOURS.get(team_label.get(key, ""), "#bdc3c7")
         body.append(f"<rect x='{x - box_w / 2:.1f}' y='{y:.1f}' width='{box_w}' height='{box_h}' rx='5' "
                     f"fill='white' stroke='{colour}' stroke-width='2.5'/>")
-        body.append(_text(x, y + 16, _short(box_label.get(key, key), 20), 10.5, "middle", "#222", "bold"))
+        body.append(_text(x, y + 16, _short(box_label.get(key, key), 22), 10.5, "middle", "#222", "bold"))
         body.append(_text(x, y + 30, f"{key} · span {span.get(key, 0)}", 9.5, "middle", "#555"))
     return _svg(int(width), int(height), "".join(body), "Org chart: the top reporting layers")
 
@@ -146,7 +148,8 @@ def power_map(layers: dict[str, dict[str, Any]], units: list[dict[str, Any]]) ->
     W, H = size + 2 * pad + 140, size + 2 * pad
 
     def xy(a: float, d: float) -> tuple[float, float]:
-        return pad + a * size, pad + (1 - d) * size
+        inset = 10  # keep dots at 0 or 1 inside the frame
+        return pad + inset + a * (size - 2 * inset), pad + inset + (1 - d) * (size - 2 * inset)
 
     body = [
         f"<rect x='{pad}' y='{pad}' width='{size}' height='{size}' fill='#fbfcfc' stroke='#aaa'/>",
@@ -171,16 +174,24 @@ def power_map(layers: dict[str, dict[str, Any]], units: list[dict[str, Any]]) ->
         r = 3 + min(np.sqrt(u.get("size") or 1), 9)
         body.append(f"<circle cx='{x:.1f}' cy='{y:.1f}' r='{r:.1f}' fill='{COLOURS.get(u['label'], '#999')}' "
                     f"fill-opacity='0.35' stroke='none'><title>{escape(str(u['id']))}: {escape(u['label'])}</title></circle>")
-    for i, (name, reading) in enumerate(sorted(layers.items())):
+    placed: list[tuple[float, float]] = []
+    for i, (name, reading) in enumerate(sorted(layers.items()), 1):
         a, d = reading["scores"].get("asymmetry"), reading["scores"].get("direction")
+        colour = COLOURS.get(reading["label"], "#999")
+        body.append(_text(pad + size + 16, pad + 14 + 20 * i, f"{i}  {name}: {reading['label']}", 11.5, "start", colour, "bold"))
         if a is None or d is None:
             continue
         x, y = xy(a, d)
-        colour = COLOURS.get(reading["label"], "#999")
-        body.append(f"<circle cx='{x:.1f}' cy='{y:.1f}' r='8' fill='{colour}' stroke='white' stroke-width='2'/>")
-        body.append(_text(pad + size + 16, pad + 14 + 18 * i, f"● {name}: {reading['label']}", 11, "start", colour))
-        body.append(_text(x + 10, y - 8 - 10 * (i % 3), name, 10.5, "start", "#222", "bold"))
-    body.append(_text(pad + size + 16, pad + 14 + 18 * (len(layers) + 1), "faint dots: units", 10, "start", "#666"))
+        # layers on the same spot are fanned out so that each number stays readable
+        clashes = sum(1 for px, py in placed if abs(px - x) < 16 and abs(py - y) < 16)
+        if clashes:
+            angle = np.pi * (0.75 + 0.5 * clashes)
+            x, y = x + 18 * clashes ** 0.5 * np.cos(angle), y - 18 * clashes ** 0.5 * np.sin(angle)
+        placed.append((x, y))
+        body.append(f"<circle cx='{x:.1f}' cy='{y:.1f}' r='9' fill='{colour}' stroke='white' stroke-width='2'/>")
+        body.append(_text(x, y + 4, str(i), 10.5, "middle", "white", "bold"))
+    body.append(_text(pad + size + 16, pad + 14, "layers", 11, "start", "#444", "bold"))
+    body.append(_text(pad + size + 16, pad + 14 + 20 * (len(layers) + 1.5), "faint dots: units", 10.5, "start", "#666"))
     return _svg(int(W), int(H), "".join(body), "Power map: asymmetry against direction")
 
 
@@ -196,8 +207,11 @@ def lorenz_chart(curves: dict[str, tuple[np.ndarray, np.ndarray, float | None]])
     palette = ["#2471a3", "#c0392b", "#7d3c98", "#1e8449"]
     body = [f"<rect x='{pad}' y='{pad}' width='{size}' height='{size}' fill='#fbfcfc' stroke='#aaa'/>",
             f"<line x1='{pad}' y1='{pad + size}' x2='{pad + size}' y2='{pad}' stroke='#999' stroke-dasharray='4 3'/>",
-            _text(pad + size / 2, H - 12, "share of people (fewest holdings first)", 11, "middle", "#444"),
+            _text(pad + size / 2, H - 8, "share of people (fewest holdings first)", 11, "middle", "#444"),
             f"<g transform='translate(16,{pad + size / 2}) rotate(-90)'>" + _text(0, 0, "share held", 11, "middle", "#444") + "</g>"]
+    for tick in (0, 0.25, 0.5, 0.75, 1):
+        body.append(_text(pad + tick * size, pad + size + 14, f"{tick:g}", 9.5, "middle", "#666"))
+        body.append(_text(pad - 6, pad + (1 - tick) * size + 3, f"{tick:g}", 9.5, "end", "#666"))
     for i, (name, (px, py, g)) in enumerate(sorted(curves.items())):
         # thin long curves to at most 400 points; the shape is kept
         idx = np.unique(np.linspace(0, len(px) - 1, min(len(px), 400)).astype(int))

@@ -117,9 +117,10 @@ def _unit_of(people: pd.DataFrame) -> dict[str, str]:
 def voiceless_units(decisions: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
     """Decisions binding a unit none of whose members has a voice or the say in them.
 
-    A decision binds unit U when ``affects`` names U, or names a person in U. A member has
-    a voice when they hold any role other than ``informed`` in that decision; an actor
-    that is the unit itself counts as the unit's voice.
+    A decision binds unit U when ``affects`` names U, or names at least half of U's
+    members (one person bound is a decision about that person, not about the unit). A
+    member has a voice when they hold any role other than ``informed`` in that decision;
+    an actor that is the unit itself counts as the unit's voice.
     """
     columns = ["decision", "domain", "unit", "bound_people"]
     if decisions.empty or "affects" not in decisions:
@@ -134,6 +135,13 @@ def voiceless_units(decisions: pd.DataFrame, people: pd.DataFrame) -> pd.DataFra
     bound_people = (
         bound[bound.person != bound.unit].groupby(["decision", "unit"]).person.nunique()
     )
+    unit_size = pd.Series(unit_of).value_counts()
+    named = set(zip(bound.loc[bound.person == bound.unit, "decision"], bound.loc[bound.person == bound.unit, "unit"]))
+    binds_unit = [
+        (dec, u) in named or 2 * int(bound_people.get((dec, u), 0)) >= int(unit_size.get(u, 0))
+        for dec, u in zip(bound.decision, bound.unit)
+    ]
+    bound = bound[binds_unit]
     d = _roles(decisions)
     voices = d[d.role.isin(SAY_OR_VOICE)]
     voice_units = voices["actor"].map(lambda a: a if a in unit_ids else unit_of.get(a))

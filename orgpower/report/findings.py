@@ -138,8 +138,9 @@ def _layer_findings(name: str, reading: Reading, values: Mapping[str, Any]) -> l
                                "only where budgets and decisions also run one way down it.",
             )]
         title = f"{cap} run one way, down a steep ranking" + (", held by few" if concentrated else "")
-        summary = (f"Only {_pct(returned)} of {plural} {'is' if name == 'flows' else 'are'} returned, and they follow a "
-                   f"consistent top-down ranking" + (" concentrated on few holders." if concentrated else "."))
+        summary = ((f"None of the {plural} are returned" if returned == 0 else f"Only {_pct(returned)} of the {plural} are returned")
+                   + ", and they follow a "
+                   "consistent top-down ranking" + (", concentrated on few holders." if concentrated else "."))
         rec = {
             "flows": "Return part of the budget: let recipient units allocate back (chargebacks, pooled budgets) "
                      "or decide their own share.",
@@ -154,7 +155,7 @@ def _layer_findings(name: str, reading: Reading, values: Mapping[str, Any]) -> l
         title = (f"{cap}: a central hub works with everyone both ways (a hub partnership, not power-over)"
                  if hub else f"{cap} are returned and shared")
         return [_finding(f"layer-mutual:{name}", "info", returned, title,
-                         f"{_pct(returned)} of {plural} {'is' if name == 'flows' else 'are'} returned and they circulate "
+                         f"{_pct(returned)} of {plural} are returned and they circulate "
                          "rather than run down a ranking.", evidence=evidence, metrics=metrics,
                          where={"layer": name}, compared_with=_null_of(reading, "asymmetry"), definition=defs,
                          recommendation="Nothing to change here; keep the hub's ties two-way if its role grows."
@@ -168,7 +169,7 @@ def _layer_findings(name: str, reading: Reading, values: Mapping[str, Any]) -> l
                          "or an error in the export (a reporting or approval loop).")]
     if reading.label == MIXED:
         return [_finding(f"layer-mixed:{name}", "low", (a.score or 0) + (d.score or 0), f"{cap} are partly one-way",
-                         f"{_pct(returned)} of {plural} {'is' if name == 'flows' else 'are'} returned; the reading is mixed ("
+                         f"{_pct(returned)} of {plural} are returned; the reading is mixed ("
                          + (", ".join(reading.sublabels) or "no axis clearly one way") + ").", evidence=evidence,
                          metrics=metrics, where={"layer": name}, compared_with=_null_of(reading, "asymmetry"),
                          definition=defs, recommendation="See the units and teams tables for where it runs one way.")]

@@ -128,7 +128,10 @@ def null_comparison(measures: Mapping[str, Any], key: str) -> dict[str, Any]:
 
 
 def _fmt(value: float | None) -> str:
-    return "undefined" if value is None else f"{value:.2f}"
+    if value is None:
+        return "undefined"
+    text = f"{value:.2f}"
+    return "0.00" if text == "-0.00" else text
 
 
 def _vs_null(comparison: Mapping[str, Any], thresholds: Thresholds) -> str:
@@ -169,7 +172,9 @@ def read_asymmetry(measures: Mapping[str, Any], thresholds: Thresholds) -> AxisR
     else:
         leaning = "neutral"
     what = "weight" if use_weighted else "ties"
-    share = f"{r:.0%} of the {what} {'is' if use_weighted else 'are'} returned"
+    verb = "is" if use_weighted else "are"
+    share = f"none of the {what} {verb} returned" if r == 0 else f"{r:.0%} of the {what} {verb} returned"
+    share = share[0].upper() + share[1:]
     evidence = f"{share} ({'r_w' if use_weighted else 'r'} = {r:.2f}{_vs_null(comparison, thresholds)}; ρ = {_fmt(rho)})."
     return AxisReading("asymmetry", round(1.0 - r, 6), leaning, values, comparison, evidence)
 
@@ -240,8 +245,9 @@ def read_concentration(measures: Mapping[str, Any], thresholds: Thresholds) -> A
     )
     leaning = POWER_OVER if concentrated else "neutral"
     evidence = (
-        f"{'Held by few' if concentrated else 'Spread over many'}: in-degree centralization {_fmt(c_in)}, "
-        f"out-degree centralization {_fmt(c_out)}, Gini of out-strength {_fmt(values['gini_out_strength'])}."
+        f"{'Held by one or a few' if concentrated else 'No single holder dominates'}: in-degree centralization "
+        f"{_fmt(c_in)}, out-degree centralization {_fmt(c_out)}, HHI* of out-strength {_fmt(hhi_star)} "
+        f"(Gini {_fmt(values['gini_out_strength'])}: the share of people who allocate nothing raises it)."
     )
     return AxisReading("concentration", score, leaning, values, {}, evidence)
 
