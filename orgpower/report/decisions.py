@@ -142,12 +142,16 @@ def voiceless_units(decisions: pd.DataFrame, people: pd.DataFrame) -> pd.DataFra
         for dec, u in zip(bound.decision, bound.unit)
     ]
     bound = bound[binds_unit]
+    if bound.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
     d = _roles(decisions)
     voices = d[d.role.isin(SAY_OR_VOICE)]
     voice_units = voices["actor"].map(lambda a: a if a in unit_ids else unit_of.get(a))
     heard = set(zip(voices["decision"], voice_units))
     pairs = bound[["decision", "unit"]].drop_duplicates()
     silent = pairs[[(dec, u) not in heard for dec, u in zip(pairs.decision, pairs.unit)]].copy()
+    if silent.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
     silent["domain"] = silent["decision"].map(_domains(decisions))
     silent["bound_people"] = [int(bound_people.get((dec, u), 0)) for dec, u in zip(silent.decision, silent.unit)]
     return silent.sort_values(["unit", "decision"], kind="stable").reset_index(drop=True)[columns]
