@@ -288,8 +288,8 @@ DESCRIPTIONS = {
     "northwind_command": (
         "Northwind Freight & Supply",
         "A steep command-and-control company: a deep tree (eight reporting layers, spans of about four), "
-        "budgets that only flow down from head office, every decision taken alone by the manager over "
-        "their team (half of them approved one level up), and advice that only points down. "
+        "budgets that only flow down, with head office funding every unit directly, every decision taken alone by the manager over "
+        "their team (one per team signed off by the chief executive), and advice that only points down. "
         "`make demo` audits this org.",
         "Workday worker export (`Employee ID`, `Worker`, `Manager ID`, `Supervisory Organization`, ...).",
     ),

@@ -5,9 +5,9 @@ archetypes that differ in structure on the three axes of metrics-spec.md §1 and
 
 ``power-over``
     a deep, steep tree (narrow spans, many layers); budgets flow only top-down, one way,
-    concentrated at the top; every decision is taken alone by the manager (accountable)
-    over the team it binds, some approved by the manager's own manager; advice points down
-    only.
+    concentrated at the top (head office funds every unit directly); every decision is
+    taken alone by the manager (accountable) over the team it binds, and the chief
+    executive signs off one decision of every team; advice points down only.
 ``mutual``
     flat (few layers, wide spans above small self-managing teams of about ten); money
     is exchanged both ways between peers and units and circulates around rings of sibling
@@ -425,11 +425,17 @@ def _flows(archetype, people, parent, depth, reports, subtree_people, cost, unit
     managers_below = np.flatnonzero((parent >= 0) & (reports > 0))
     member, team_of, position, size, start = team
 
-    if archetype in ("power-over", "mixed"):
-        # Top-down, one way: the parent unit funds each unit, managers pass budget to the
-        # managers below them and hand out the bonus pool to their managed reports.
+    if archetype == "power-over":
+        # Concentrated: head office alone funds every unit directly (its own cost).
+        ends.append((np.full(len(units_with_parent), unit_node[0]), unit_node[units_with_parent],
+                     unit_cost[units_with_parent], "budget"))
+    if archetype == "mixed":
+        # Cascaded: each parent unit funds its units (with the units below them).
         ends.append((unit_node[parent_unit[units_with_parent]], unit_node[units_with_parent],
                      unit_total[units_with_parent], "budget"))
+    if archetype in ("power-over", "mixed"):
+        # Top-down, one way: managers pass budget to the managers below them and hand
+        # out the bonus pool to their managed reports.
         ends.append((parent[managers_below], managers_below, person_budget[managers_below] * 0.1, "budget"))
         managed = np.flatnonzero((parent >= 0) & ~mutual_team[np.maximum(parent, 0)])
         ends.append((parent[managed], managed, cost[managed] * 0.08, "bonus"))
@@ -511,8 +517,8 @@ def _period_labels(passes: int) -> np.ndarray:
 
 def _decisions(archetype, parent, depth, reports, mutual_team, team, person_ids, rng) -> pd.DataFrame:
     """Long RACI rows. Managed teams: the manager alone is accountable over each report
-    (half of the decisions also approved by the manager's manager; in ``mixed`` one report
-    is consulted). Mutual teams: one accountable member who rotates, the next two agree,
+    (the first decision of each team is also approved above: by the chief executive in
+    ``power-over``, by the manager's manager in ``mixed``, where one report is consulted). Mutual teams: one accountable member who rotates, the next two agree,
     the rest consulted; each row names its actor as bound (``affects``)."""
     member, team_of, position, size, start = team
     per_team = 3 if archetype == "mutual" else 2
@@ -528,9 +534,11 @@ def _decisions(archetype, parent, depth, reports, mutual_team, team, person_ids,
         rows = managed_rows
         parts.append((decision[rows], team_of[rows], "accountable", member[rows]))
         if k == 0:
-            # escalation: the manager's own manager approves, binding the manager
+            # escalation, binding the manager: in power-over the chief executive signs off
+            # every team's first decision; in mixed the manager's own manager does
             up = np.flatnonzero((position == 1) & ~mutual_team[team_of] & (parent[team_of] >= 0))
-            parts.append((decision[up], parent[team_of[up]], "approve", team_of[up]))
+            approver = np.zeros(len(up), dtype=np.int64) if archetype == "power-over" else parent[team_of[up]]
+            parts.append((decision[up], approver, "approve", team_of[up]))
         if archetype == "mixed":
             consulted = np.flatnonzero(~mutual_team[team_of] & (position == 1 + k) & (size > 1 + k))
             parts.append((decision[consulted], member[consulted], "consulted", member[consulted]))
