@@ -121,17 +121,32 @@ def test_problems_table_lists_errors_first_then_by_file_and_row():
     assert table.loc[1, "ids"] == "7, 7"
 
 
-def test_edited_mapping_becomes_a_per_file_mapping_and_blank_headers_are_dropped():
-    edited = pd.DataFrame({
-        "file": ["/tmp/x/people.csv", "/tmp/x/people.csv", "flows.csv"],
-        "kind": ["people", "people", "flows"],
-        "orgpower column": ["person_id", "unit", "amount"],
-        "header in your file": ["Staff No", None, "Budget"],
+def test_only_corrected_mapping_rows_are_passed_per_file():
+    detected = pd.DataFrame({
+        "file": ["people.csv", "people.csv", "decisions.csv"],
+        "kind": ["people", "people", "decisions"],
+        "orgpower column": ["person_id", "unit", "role"],
+        "header in your file": ["Employee #", "", "(cells)"],
     })
-    assert mapping_from_frame(edited) == {"files": {
-        "people.csv": {"kind": "people", "columns": {"person_id": "Staff No"}},
-        "flows.csv": {"kind": "flows", "columns": {"amount": "Budget"}},
-    }}
+    edited = detected.copy()
+    edited.loc[1, "header in your file"] = "Department"
+    assert mapping_from_frame(detected, detected) == {}
+    assert mapping_from_frame(edited, detected) == {"files": {"people.csv": {"kind": "people", "columns": {"unit": "Department"}}}}
+
+
+def test_a_mapping_correction_is_honoured_by_read_org(tmp_path):
+    from orgpower import api
+    from orgpower.dashboard.views import mapping_frame
+
+    people = tmp_path / "people.csv"
+    people.write_text("person_id,manager_id,title,Office\n1,,Chair,North\n2,1,Clerk,South\n")
+    model = api.read_org([people])
+    detected = mapping_frame(model)
+    edited = detected.copy()
+    edited.loc[edited["orgpower column"] == "title", "header in your file"] = "Office"
+    corrected = api.read_org([people], mapping=mapping_from_frame(edited, detected))
+    assert model.people["title"].tolist() == ["Chair", "Clerk"]
+    assert corrected.people["title"].tolist() == ["North", "South"]
 
 
 def test_neo4j_uri_is_shown_without_credentials():

@@ -156,6 +156,18 @@ def folder_files(folder: Path) -> list[tuple[str, bytes]]:
 
 # --- the pipeline ----------------------------------------------------------------------
 
+AUDIT_CONFIG_ENV = "ORGPOWER_AUDIT_CONFIG"
+
+
+def audit_config() -> Any:
+    """The audit settings: the TOML/JSON file named by ``ORGPOWER_AUDIT_CONFIG`` (as
+    ``orgpower audit --config``), else the defaults. Raises InputError with one sentence."""
+    from orgpower.report.config import AuditConfig
+
+    path = os.environ.get(AUDIT_CONFIG_ENV)
+    return AuditConfig.load(path) if path else AuditConfig()
+
+
 
 def run_pipeline(
     label: str,
@@ -174,13 +186,13 @@ def run_pipeline(
         try:
             if neo4j_uri:
                 st.write(f"Reading snapshot {snapshot!r} from Neo4j and auditing it…")
-                org.result = api.audit(None, neo4j_uri=neo4j_uri, snapshot=snapshot)
+                org.result = api.audit(None, config=audit_config(), neo4j_uri=neo4j_uri, snapshot=snapshot)
                 org.model = getattr(org.result, "model", None)
             else:
                 st.write("Reading and validating the files…")
                 org.model = api.read_org(list(paths), mapping=mapping or None)
                 st.write(f"Read {len(org.model.people):,} people; {len(org.model.problems):,} problem(s) found. Auditing…")
-                org.result = api.audit(org.model)
+                org.result = api.audit(org.model, config=audit_config())
         except OrgpowerError as error:
             org.error = error.message
         except ImportError as error:  # a part of the pipeline that is not installed
@@ -192,6 +204,15 @@ def run_pipeline(
         else:
             status.update(label=f"Loaded {label} in {org.seconds:.1f} s", state="complete", expanded=False)
     return org
+
+
+def merged_mapping(earlier: dict[str, Any] | None, corrections: dict[str, Any]) -> dict[str, Any]:
+    """Corrections made on top of earlier ones (a second Apply keeps the first)."""
+    files = {name: {"kind": entry.get("kind"), "columns": dict(entry["columns"])} for name, entry in ((earlier or {}).get("files") or {}).items()}
+    for name, entry in (corrections.get("files") or {}).items():
+        target = files.setdefault(name, {"kind": entry.get("kind"), "columns": {}})
+        target["columns"].update(entry["columns"])
+    return {"files": files} if files else {}
 
 
 def load_into_session(org: LoadedOrg) -> None:
@@ -259,11 +280,9 @@ def show_table(frame: pd.DataFrame, *, key: str, download_name: str | None = Non
 
 def audit_with_groups(org: LoadedOrg, attributes: tuple[str, ...]) -> Any:
     """The org's audit with representation by ``attributes`` (memoised per session)."""
-    from orgpower.report.audit import AuditConfig
-
     def run() -> Any:
         with st.spinner("Re-running the audit with these groups…"):
-            return api.audit(org.model, config=AuditConfig().with_group_attributes(list(attributes)))
+            return api.audit(org.model, config=audit_config().with_group_attributes(list(attributes)))
 
     try:
         return memo("audit_groups", (org.input_hash, attributes), run)
@@ -277,7 +296,7 @@ def audit_compared(org: LoadedOrg, older: LoadedOrg) -> Any:
 
     def run() -> Any:
         with st.spinner("Comparing the two snapshots…"):
-            return api.audit(org.model, compare=older.model)
+            return api.audit(org.model, config=audit_config(), compare=older.model)
 
     try:
         return memo("audit_compare", (org.input_hash, older.input_hash), run)

@@ -74,22 +74,30 @@ def mapping_frame(model: Any) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(MAPPING_COLUMNS))
 
 
-def mapping_from_frame(frame: pd.DataFrame) -> dict[str, Any]:
-    """The edited mapping as ``read_org`` takes it (ingest/mapping.py, "by file")::
+def mapping_from_frame(edited: pd.DataFrame, detected: pd.DataFrame | None = None) -> dict[str, Any]:
+    """The user's corrections as ``read_org`` takes a mapping (ingest/mapping.py, "by file")::
 
         {"files": {file name: {"kind": k, "columns": {canonical: header}}}}
 
-    Rows whose header is blank are left out (that column is then not mapped).
+    Only rows whose header differs from ``detected`` are passed (detection keeps the rest,
+    including pseudo-headers such as a decision matrix's "(cells)"); blank headers are
+    skipped, since a mapping can name a column but not un-map one.
     """
+    before: dict[tuple[str, str], str] = {}
+    if detected is not None:
+        for row in detected.to_dict("records"):
+            before[(str(row["file"]), str(row["orgpower column"]))] = str(row.get("header in your file") or "")
     files: dict[str, Any] = {}
-    for row in frame.to_dict("records"):
+    for row in edited.to_dict("records"):
         file, canonical, header = row.get("file"), row.get("orgpower column"), row.get("header in your file")
         if not _present(file) or not _present(canonical) or not _present(header):
+            continue
+        if before.get((str(file), str(canonical))) == str(header):
             continue
         name = str(file).replace("\\", "/").rsplit("/", 1)[-1]
         entry = files.setdefault(name, {"kind": row.get("kind") if _present(row.get("kind")) else None, "columns": {}})
         entry["columns"][str(canonical).strip()] = str(header).strip()
-    return {"files": files}
+    return {"files": files} if files else {}
 
 
 def _present(value: Any) -> bool:

@@ -105,15 +105,15 @@ if org.origin != "neo4j" and not inputs.empty:
             "Each row says which column of your file feeds which orgpower column. "
             "Change the header in the right-hand column and press **Apply mapping** to read the files again."
         )
+        detected = mapping_frame(model)
         edited = st.data_editor(
-            mapping_frame(model), hide_index=True, width="stretch", key="mapping_editor",
+            detected, hide_index=True, width="stretch", key="mapping_editor",
             disabled=["file", "kind", "orgpower column"], num_rows="fixed",
         )
         if st.button("Apply mapping", key="mapping_apply"):
-            mapping = mapping_from_frame(edited)
-            files = [(p.name, p.read_bytes()) for p in org.paths if p.is_file()]
-            digest = state.inputs_hash(files or [(org.label, b"")], mapping)
-            corrected = state.run_pipeline(org.label, org.origin, digest, paths=org.paths, mapping=mapping)
+            mapping = state.merged_mapping(org.mapping, mapping_from_frame(edited, detected))
+            digest = state.inputs_hash([(org.label_hash, b"")], mapping)
+            corrected = state.run_pipeline(org.label, org.origin, digest, paths=org.paths, mapping=mapping or None)
             corrected.label_hash = org.label_hash
             state.load_into_session(corrected)
 
