@@ -371,7 +371,8 @@ def _readme(name: str, org: Org) -> str:
     return "\n".join(lines)
 
 
-def write_org(name: str, folder: Path) -> None:
+def write_org(name: str, folder: Path) -> int:
+    """Write one org's files and README; returns the number of rows in its people file."""
     make, _vendor = ORGS[name]
     org, _model = make()
     folder.mkdir(parents=True, exist_ok=True)
@@ -383,19 +384,19 @@ def write_org(name: str, folder: Path) -> None:
     _csv(org.decisions, folder / "decisions.csv")
     _csv(org.relations, folder / "relations.csv")
     (folder / "README.md").write_text(_readme(name, org), encoding="utf-8")
+    return len(org.people)
 
 
-def _index() -> str:
+def _index(sizes: dict[str, int]) -> str:
     lines = [
         "# Sample orgs",
         "",
         "Fictional organisations for trying orgpower, each exported in a different HR system's format. "
         "Written by `scripts/make_sample_orgs.py`; each folder's README says what it is.",
         "",
-        "| folder | organisation | people | people file format |",
+        "| folder | organisation | rows in people.csv | people file format |",
         "|---|---|---|---|",
     ]
-    sizes = {"northwind_command": 600, "riverbank_coop": 120, "meridian_matrix": 1500, "harbor_dirty": 301}
     for name, (_, vendor) in ORGS.items():
         lines.append(f"| `{name}/` | {DESCRIPTIONS[name][0]} | {sizes[name]} | {vendor} |")
     lines += ["", "Try: `orgpower validate sample_orgs/harbor_dirty` or `orgpower audit sample_orgs/northwind_command`.", ""]
@@ -403,9 +404,8 @@ def _index() -> str:
 
 
 def write_all(out: Path) -> None:
-    for name in ORGS:
-        write_org(name, out / name)
-    (out / "README.md").write_text(_index(), encoding="utf-8")
+    sizes = {name: write_org(name, out / name) for name in ORGS}
+    (out / "README.md").write_text(_index(sizes), encoding="utf-8")
 
 
 def _differences(a: Path, b: Path) -> list[str]:

@@ -15,9 +15,12 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from orgpower.cli import main
 from orgpower.errors import UsageError
-from orgpower.ingest.synthetic import ARCHETYPES, generate_org, write_bundle
+from orgpower.ingest.synthetic import ARCHETYPES, bundle_tables, generate_org, write_bundle
 from orgpower.model import DECISION_ROLES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -228,15 +231,16 @@ def _orgpower(*args: str) -> subprocess.CompletedProcess:
                           timeout=120)
 
 
-def test_generate_command_writes_a_bundle_and_refuses_to_overwrite_it(tmp_path):
+def test_generate_command_writes_a_bundle_and_refuses_to_overwrite_it(tmp_path, capsys):
     out = tmp_path / "coop"
     first = _orgpower("generate", "--people", "150", "--archetype", "mutual", "--seed", "4", "--out", str(out))
     assert first.returncode == 0, first.stderr
     assert sorted(p.name for p in out.iterdir()) == ["decisions.csv", "flows.csv", "people.csv", "relations.csv"]
     assert len(pd.read_csv(out / "people.csv")) == 150
-    again = _orgpower("generate", "--people", "150", "--archetype", "mutual", "--out", str(out))
-    assert again.returncode == 2
-    assert "already exists" in again.stderr and "Traceback" not in again.stderr
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert main(["generate", "--people", "150", "--archetype", "mutual", "--out", str(out)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
 @pytest.mark.parametrize("file_format", ["csv", "parquet"])
@@ -252,3 +256,37 @@ def test_generated_bundle_reads_back_without_errors(tmp_path, file_format):
     assert (read.reporting["line"] == "dotted").sum() == (model.reporting["line"] == "dotted").sum()
     assert set(read.decisions["role"]) == set(model.decisions["role"])
     assert read.people["person_id"].tolist() == model.people["person_id"].tolist()
+
+
+@settings(max_examples=25, deadline=None)
+@given(people=st.integers(1, 250), archetype=st.sampled_from(ARCHETYPES), seed=st.integers(0, 2**16))
+def test_any_generated_org_is_one_tree_with_known_ends_and_spreadsheet_safe_cells(people, archetype, seed):
+    model = generate_org(people, archetype, seed=seed)
+    ids = set(model.people["person_id"])
+    assert len(ids) == people == len(model.people)
+    solid = _solid(model)
+    assert set(solid["source"]) <= ids and set(solid["target"]) <= ids
+    assert len(model.roots) == 1
+    known = ids | set(model.units["unit_id"])
+    for table, columns in ((model.flows, ("source", "target")), (model.decisions, ("actor", "affects")),
+                           (model.relations, ("source", "target"))):
+        for column in columns:
+            assert set(table[column]) <= known
+    for table in bundle_tables(model).values():
+        for column in table.select_dtypes(include=["string", "object"]).columns:
+            assert not table[column].dropna().astype(str).str.match(r"[=+\-@\t\r]").any()
+
+
+def test_write_bundle_refuses_a_file_as_folder_and_an_unknown_format(tmp_path):
+    (tmp_path / "taken").write_text("x")
+    with pytest.raises(UsageError, match="is a file"):
+        write_bundle(generate_org(5, "mixed"), tmp_path / "taken")
+    with pytest.raises(UsageError, match="choose csv or parquet"):
+        write_bundle(generate_org(5, "mixed"), tmp_path / "new", file_format="xlsx")
+    assert not (tmp_path / "new").exists()
+
+
+def test_generate_command_rejects_zero_people_with_a_sentence(tmp_path, capsys):
+    assert main(["generate", "--people", "0", "--out", str(tmp_path / "none")]) == 2
+    assert "at least 1" in capsys.readouterr().err
+    assert not (tmp_path / "none").exists()
