@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from orgpower.errors import InputError, UsageError
 from orgpower.ingest import validate as v
@@ -530,11 +531,12 @@ def _units(people: pd.DataFrame, flows: pd.DataFrame, decisions: pd.DataFrame, r
            person_ids: pd.Index) -> pd.DataFrame:
     """Units: every unit of the people file, plus every non-person id a flow, decision or
     relation names (units as nodes)."""
-    named = [people["unit"].dropna()]
+    named = [pd.Series(people["unit"].dropna().unique(), dtype=_STRING)]
     for frame, columns in ((flows, ("source", "target")), (decisions, ("actor", "affects")), (relations, ("source", "target"))):
         for column in columns:
             if len(frame):
-                values = frame[column].dropna()
+                distinct = pc.unique(v._arrow_text(frame[column])).drop_null()  # distinct first: cheap
+                values = pd.Series(distinct.to_pylist(), dtype=_STRING)
                 named.append(values[~v.is_in(values, person_ids)])
     unit_ids = pd.Index(pd.concat(named, ignore_index=True).astype(str).unique()).sort_values()
     return pd.DataFrame({
@@ -547,12 +549,13 @@ def _units(people: pd.DataFrame, flows: pd.DataFrame, decisions: pd.DataFrame, r
 def _inputs(described: list[dict[str, Any]], people: pd.DataFrame, flows: pd.DataFrame, decisions: pd.DataFrame,
             relations: pd.DataFrame, dotted_used: pd.DataFrame) -> list[InputFile]:
     """InputFile records; ``rows_used`` = distinct source rows that reached a table."""
-    pairs = [frame[["source_file", "source_row"]] for frame in (people, flows, decisions, relations, dotted_used) if len(frame)]
-    if pairs:
-        used = pd.concat(pairs, ignore_index=True).drop_duplicates()
-        per_file = used["source_file"].astype(str).value_counts()
-    else:
-        per_file = pd.Series(dtype="int64")
+    # Each file feeds one table (dotted relation rows are not in relations), so the
+    # distinct rows per file of each table add up.
+    per_file = pd.Series(dtype="int64")
+    for frame in (people, flows, decisions, relations, dotted_used):
+        if len(frame):
+            counts = frame.groupby("source_file", sort=False)["source_row"].nunique()
+            per_file = per_file.add(counts, fill_value=0)
     inputs = []
     for record in described:
         rows_used = int(per_file.get(record["file"], 0))

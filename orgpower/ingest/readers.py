@@ -208,7 +208,8 @@ def _read_csv(path: Path, sha256: str, head: bytes) -> RawTable:
                        "Give a CSV, XLSX or Parquet export of the table.")
     delimiter = detect_delimiter(text_head.lstrip("\ufeff"))
     table = RawTable(file=name, sha256=sha256, format="csv", encoding=encoding, delimiter=delimiter)
-    for attempt in (encoding, "cp1252", "latin-1"):
+    frame = _read_csv_arrow(path, encoding, delimiter, text_head.lstrip("\ufeff"))
+    for attempt in () if frame is not None else (encoding, "cp1252", "latin-1"):
         try:
             frame = pd.read_csv(
                 path, sep=delimiter, dtype=str, keep_default_na=False, na_filter=False,
@@ -229,7 +230,7 @@ def _read_csv(path: Path, sha256: str, head: bytes) -> RawTable:
                 return table
             table.encoding = attempt
             break
-    else:  # pragma: no cover - latin-1 decodes every byte
+    if frame is None:  # pragma: no cover - latin-1 decodes every byte
         return _failed(name, sha256, "csv", "unreadable_file", f"{name} could not be decoded.",
                        "Save it as UTF-8 CSV.")
     table.frame = _tidy(frame)
@@ -239,6 +240,39 @@ def _read_csv(path: Path, sha256: str, head: bytes) -> RawTable:
             message=f"{name} has a header row but no data rows.",
             suggestion="Export the table again with its data."))
     return table
+
+
+def _read_csv_arrow(path: Path, encoding: str, delimiter: str, text_head: str) -> pd.DataFrame | None:
+    """Fast path: Arrow's multithreaded CSV reader, every column as text. Returns ``None``
+    when the file needs the careful path (ragged rows, odd header, undecodable bytes)."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    try:
+        header = next(csv.reader(io.StringIO(text_head), delimiter=delimiter))
+    except (StopIteration, csv.Error):
+        return None
+    names = _unique_headers(header)
+    if not header or names != [h.strip() for h in header]:
+        return None  # blank or repeated headers: let pandas name them
+    try:
+        arrow = pcsv.read_csv(
+            path,
+            read_options=pcsv.ReadOptions(
+                encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding,
+                column_names=header, skip_rows=1,
+            ),
+            parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            convert_options=pcsv.ConvertOptions(
+                column_types={h: pa.string() for h in header},
+                strings_can_be_null=False, quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowException, UnicodeDecodeError, LookupError, ValueError, OSError):
+        return None
+    frame = arrow.to_pandas(types_mapper={pa.string(): pd.StringDtype(na_value=float("nan"))}.get)
+    frame.columns = names
+    return frame
 
 
 def _read_ragged_csv(path: Path, encoding: str, delimiter: str, table: RawTable) -> pd.DataFrame | None:
