@@ -14,8 +14,8 @@ archetypes that differ in structure on the three axes of metrics-spec.md §1 and
     units; every decision has one accountable member who rotates, two who must agree, and
     the rest consulted; collaboration ties are reciprocated.
 ``mixed``
-    a normal corporate hierarchy (moderate spans) where about a third of the teams work
-    the mutual way, some units return part of their budget (chargebacks), and about one
+    a normal corporate hierarchy (moderate spans) where about a quarter of the bottom
+    teams work the mutual way, some units return part of their budget (chargebacks), and about one
     person in ten has a dotted-line manager in another unit.
 
 Everything is vectorised with numpy (one loop over reporting layers, never over
@@ -176,7 +176,8 @@ def _str(values: np.ndarray | list) -> pd.arrays.ArrowStringArray:
 
 def _units(parent: np.ndarray, depth: np.ndarray, reports: np.ndarray, archetype: str, subtree: np.ndarray):
     """Units headed by managers down to a depth; each person belongs to the unit of the
-    nearest unit head at or above them. Returns (unit index per person, units frame)."""
+    nearest unit head at or above them. Returns (unit index per person, units frame,
+    position of each unit's head)."""
     unit_depth = _SHAPE[archetype]["unit_depth"]
     head = (reports > 0) & (depth <= unit_depth) & (subtree >= 4)
     head[0] = True
@@ -232,7 +233,7 @@ def _units(parent: np.ndarray, depth: np.ndarray, reports: np.ndarray, archetype
 # --------------------------------------------------------------------------- people
 
 
-def _titles(archetype: str, depth: np.ndarray, reports: np.ndarray, subtree: np.ndarray, rng) -> np.ndarray:
+def _titles(archetype: str, depth: np.ndarray, reports: np.ndarray, subtree: np.ndarray, rng):
     manager = reports > 0
     if archetype == "power-over":
         ic = np.array(["Associate", "Clerk", "Specialist", "Operator", "Analyst"], dtype=object)
@@ -337,7 +338,7 @@ def generate_org(people: int, archetype: str = "mixed", *, seed: int = 0,
     unit_of, units, unit_heads = _units(parent, depth, reports, archetype, subtree)
     unit_ids = pa.array(units["unit_id"].to_numpy(dtype=object), type=pa.string())
 
-    # Mutual teams: every team in "mutual", about a third of the bottom teams in "mixed".
+    # Mutual teams: every team in "mutual", about a quarter of the bottom teams in "mixed".
     leaf_team = (reports > 0) & (np.bincount(parent[1:], weights=(reports[1:] > 0), minlength=people) == 0) \
         if people > 1 else np.zeros(1, dtype=bool)
     mutual_team = np.zeros(people, dtype=bool)
@@ -386,7 +387,7 @@ def generate_org(people: int, archetype: str = "mixed", *, seed: int = 0,
     reporting = pd.concat([solid, dotted], ignore_index=True)[list(REPORTING_COLUMNS)]
 
     team = _teams(parent, reports)
-    flows = _flows(archetype, people, parent, depth, reports, subtree, cost, unit_of, unit_heads, units,
+    flows = _flows(archetype, people, parent, depth, reports, cost, unit_of, unit_heads, units,
                    mutual_team, team, person_ids, unit_ids, flows_per_person, rng)
     decisions = _decisions(archetype, parent, depth, reports, mutual_team, team, person_ids, rng)
     relations = _relations(archetype, parent, reports, mutual_team, team, person_ids,
@@ -411,7 +412,7 @@ def _dotted_lines(archetype, parent, depth, reports, unit_of, rng):
     return chosen[keep], candidates[keep]
 
 
-def _flows(archetype, people, parent, depth, reports, subtree_people, cost, unit_of, unit_heads, units,
+def _flows(archetype, people, parent, depth, reports, cost, unit_of, unit_heads, units,
            mutual_team, team, person_ids, unit_ids, flows_per_person, rng) -> pd.DataFrame:
     parent_unit = pd.Index(units["unit_id"]).get_indexer(units["parent_unit"].fillna("").to_numpy(dtype=object))
     unit_cost = np.bincount(unit_of, weights=cost, minlength=len(unit_heads))
