@@ -94,8 +94,11 @@ def _readme_faults(path: Path) -> list[tuple[str, str]]:
 
 
 def test_dirty_export_gives_exactly_the_problems_its_readme_lists(models, sample_orgs):
+    from orgpower.ingest.validate import CODES
+
     faults = _readme_faults(sample_orgs / "harbor_dirty" / "README.md")
     assert len(faults) >= 12
+    assert {code for code, _ in faults} <= set(CODES)
     found = [p for p in models["harbor_dirty"].problems if p.severity in ("error", "warning")]
     assert Counter(p.code for p in found) == Counter(code for code, _ in faults)
     for code, where in faults:
