@@ -406,13 +406,14 @@ def reporting_depth(parent: np.ndarray) -> np.ndarray:
     # Invariant: depth[i] counts the nodes from i up to (not including) jump[i].
     depth = np.ones(len(parent), dtype=np.int64)
     jump = parent.astype(np.int64).copy()
-    while True:
+    for _ in range(len(parent).bit_length() + 1):  # chains halve each round
         live = jump >= 0
         if not live.any():
             return depth
         idx = np.flatnonzero(live)
         depth[idx] += depth[jump[idx]]
         jump[idx] = jump[jump[idx]]
+    raise ValueError("the parent array has a cycle; break cycles first (see break_cycles)")
 
 
 def several_roots(people: pd.DataFrame, manager_ids: pd.Series) -> list[Problem]:
