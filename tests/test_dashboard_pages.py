@@ -278,13 +278,29 @@ def test_representation_shows_groups_as_the_library_returns_them(loaded, sample_
 # --- Compare and Report ----------------------------------------------------------------
 
 
-def test_compare_with_another_snapshot_shows_the_comparison(loaded):
+def older_snapshot(sample_dir: Path, folder: Path, leavers: int = 5) -> Path:
+    """The sample org as it was before ``leavers`` people (who manage nobody) joined."""
+    folder.mkdir()
+    for path in sample_dir.iterdir():
+        if path.suffix == ".csv":
+            (folder / path.name).write_bytes(path.read_bytes())
+    people = pd.read_csv(sample_dir / "people.csv", dtype=str, keep_default_na=False)
+    full_name = people["First Name"] + " " + people["Last Name"]
+    not_managers = people[~full_name.isin(set(people["Reports To"]))]
+    people.drop(index=not_managers.index[-leavers:]).to_csv(folder / "people.csv", index=False)
+    return folder
+
+
+def test_compare_with_an_older_snapshot_shows_who_joined(loaded, sample_dir, tmp_path, quick_audit_settings):
+    older = older_snapshot(sample_dir, tmp_path / "older")
+    expected = api.audit(api.read_org([sample_dir]), config=quick_audit_settings, compare=api.read_org([older])).comparison
     loaded.switch_page("pages/compare.py").run()
-    loaded.segmented_control(key="compare_source").set_value("Sample org").run()
-    loaded.selectbox(key="compare_pick").set_value(SAMPLE).run()
-    loaded.button(key="compare_load").click().run()
+    files = [(p.name, p.read_bytes(), "text/csv") for p in sorted(older.iterdir())]
+    loaded.file_uploader(key="compare_files").set_value(files).run()
     assert_no_exception(loaded)
-    assert any(f"{SAMPLE} → {SAMPLE}" in s.value for s in loaded.subheader)
+    assert expected["people_joined"] == 5  # the reference itself sees the five
+    assert metric(loaded, "People joined") == "5"
+    assert metric(loaded, "People left") == f"{expected['people_left']:,}"
 
 
 def test_report_page_offers_every_written_file_for_download(loaded):

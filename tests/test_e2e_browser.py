@@ -17,10 +17,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-SAMPLE = "northwind_command"
+SAMPLE = "riverbank_coop"  # 120 people: every page has something to show within a minute
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run",
@@ -64,6 +65,10 @@ def wait_healthy(url: str, server: subprocess.Popen) -> None:
     pytest.fail(f"the dashboard did not answer on {url} within {STARTUP_SECONDS} s")
 
 
+def visible(locator) -> None:
+    expect(locator).to_be_visible(timeout=PAGE_SECONDS * 1000)
+
+
 def settle(page) -> None:
     """Wait until the script run that the last action started has finished."""
     page.wait_for_timeout(400)  # let the rerun request reach the server
@@ -90,7 +95,10 @@ def screenshot(page, name: str) -> None:
 @pytest.fixture()
 def dashboard(tmp_path):
     port = free_port()
-    env = dict(os.environ, HOME=str(tmp_path), ORGPOWER_MAX_UPLOAD_MB="20")
+    # The null model is the library's to test; off here to keep the walk under a minute.
+    settings = tmp_path / "audit.toml"
+    settings.write_text("null_samples = 0\n")
+    env = dict(os.environ, HOME=str(tmp_path), ORGPOWER_MAX_UPLOAD_MB="20", ORGPOWER_AUDIT_CONFIG=str(settings))
     server = subprocess.Popen(
         [*orgpower_command(), "dashboard", "--port", str(port)], cwd=tmp_path, env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
@@ -109,7 +117,6 @@ def dashboard(tmp_path):
 
 @pytest.mark.browser
 def test_upload_walk_every_page_and_download_the_report(dashboard, chromium_path, sample_orgs, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
 
     folder = sample_orgs / SAMPLE
     files = [str(p) for p in sorted(folder.iterdir()) if p.suffix in (".csv", ".xlsx", ".parquet")]
@@ -122,28 +129,43 @@ def test_upload_walk_every_page_and_download_the_report(dashboard, chromium_path
             page = browser.new_page(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
             page.set_default_timeout(PAGE_SECONDS * 1000)
             page.goto(dashboard)
-            expect(page.get_by_role("heading", name="Upload")).to_be_visible()
+            visible(page.get_by_role("heading", name="Upload"))
             settle(page)
 
             page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(files)
-            expect(page.get_by_text("Validation problems")).to_be_visible()
+            visible(page.get_by_text("Validation problems"))
             settle(page)
-            expect(page.get_by_test_id("stMetric").filter(has_text="People")).to_be_visible()
+            visible(page.get_by_test_id("stMetric").filter(has_text="People"))
             assert_no_streamlit_error(page, "Upload")
             screenshot(page, "upload")
 
             for title, heading, shot in PAGES:
                 page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
-                expect(page.get_by_role("heading", name=heading, exact=True).first).to_be_visible()
+                visible(page.get_by_role("heading", name=heading, exact=True).first)
                 settle(page)
                 if title == "Power map":
-                    expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
+                    visible(page.locator('[data-testid="stVegaLiteChart"]').first)
                     page.wait_for_timeout(800)  # the chart draws after its data arrives
+                if title == "Representation":
+                    page.get_by_test_id("stMultiSelect").filter(has_text="Group by").locator("input").click()
+                    page.get_by_role("option", name="location", exact=True).click()
+                    page.keyboard.press("Escape")
+                    settle(page)
+                    visible(page.get_by_role("button", name=re.compile("Download representation.csv")))
+                if title == "Compare":
+                    page.get_by_role("radio", name="Sample org").click()
+                    settle(page)
+                    page.get_by_test_id("stSelectbox").filter(has_text="Sample org").click()
+                    page.get_by_role("option", name=SAMPLE, exact=True).click()
+                    settle(page)
+                    page.get_by_role("button", name="Use as the older snapshot").click()
+                    settle(page)
+                    visible(page.get_by_role("heading", name=f"{SAMPLE} → 4 files"))
                 if title == "Report":
                     page.get_by_role("button", name="Prepare the report").click()
                     settle(page)
                     download_button = page.get_by_role("button", name=re.compile(r"Download HTML report"))
-                    expect(download_button).to_be_visible()
+                    visible(download_button)
                     with page.expect_download() as download_info:
                         download_button.click()
                     target = tmp_path / download_info.value.suggested_filename

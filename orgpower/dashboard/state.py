@@ -249,19 +249,12 @@ def list_snapshots(uri: str) -> list[str]:
 
 # --- showing tables --------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would run as a formula get a leading apostrophe."""
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            values = safe[column].astype("string")
-            risky = values.str.startswith(_FORMULA_START).fillna(False)
-            if risky.any():
-                safe[column] = values.mask(risky, "'" + values)
-    return safe
+    """Text cells a spreadsheet would run as a formula get a leading apostrophe: the same
+    rule as every report export (:func:`orgpower.report.safety.neutralise_frame`)."""
+    from orgpower.report.safety import neutralise_frame
+
+    return neutralise_frame(frame)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

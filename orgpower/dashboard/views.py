@@ -179,6 +179,13 @@ def show_value(value: Any, *, key: str) -> None:
     frame = records_frame(value)
     if frame is not None:
         st.dataframe(frame, hide_index=True, width="stretch", key=f"value_{key}")
+    elif isinstance(value, Mapping) and value and all(isinstance(v, Mapping) and all(not isinstance(x, (dict, list)) for x in v.values()) for v in value.values()):
+        table = pd.DataFrame.from_dict({k: dict(v) for k, v in value.items()}, orient="index").rename_axis("").reset_index()
+        st.dataframe(table, hide_index=True, width="stretch", key=f"value_{key}")
+    elif not isinstance(value, (Mapping, list, tuple)) and value is not None:
+        st.markdown(f"**{number(value)}**")
+    elif isinstance(value, (list, tuple)) and value and all(not isinstance(v, (dict, list)) for v in value):
+        st.write(", ".join(_fmt(v) for v in value))
     elif isinstance(value, Mapping) and value and all(not isinstance(v, (dict, list)) for v in value.values()):
         st.dataframe(pd.DataFrame({"key": list(value), "value": [_fmt(v) for v in value.values()]}), hide_index=True, width="stretch", key=f"value_{key}")
     elif value in (None, [], {}):

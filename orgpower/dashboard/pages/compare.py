@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from orgpower.dashboard import state
-from orgpower.dashboard.views import show_value
+from orgpower.dashboard.views import number, show_value
 
 result = state.require_result()
 org = state.current_org()
@@ -66,8 +66,14 @@ if comparison is None:
 if hasattr(comparison, "to_dict") and not isinstance(comparison, pd.DataFrame):
     comparison = comparison.to_dict()
 if isinstance(comparison, dict):
+    counts = {k: v for k, v in comparison.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    if counts:
+        for row_start in range(0, len(counts), 4):
+            columns = st.columns(4)
+            for column, (name, value) in zip(columns, list(counts.items())[row_start : row_start + 4]):
+                column.metric(str(name).replace("_", " ").capitalize(), number(value))
     for name, part in comparison.items():
-        if str(name).startswith("_"):
+        if str(name).startswith("_") or name in counts:
             continue
         st.markdown(f"#### {str(name).replace('_', ' ').capitalize()}")
         if isinstance(part, pd.DataFrame):

@@ -7,7 +7,7 @@ import streamlit as st
 from orgpower.dashboard import state
 from orgpower.errors import OrgpowerError
 
-FORMATS = {"html": ("HTML report", "text/html"), "pdf": ("PDF report", "application/pdf"), "xlsx": ("Excel appendix", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), "json": ("audit.json", "application/json"), "people.csv": ("people.csv", "text/csv")}
+FORMATS = {"html": ("HTML report", "text/html"), "pdf": ("PDF report", "application/pdf"), "xlsx": ("Excel appendix", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), "json": ("audit.json", "application/json"), "csv": ("people table", "text/csv"), "people.csv": ("people table", "text/csv")}
 
 result = state.require_result()
 org = state.current_org()
