@@ -1,0 +1,559 @@
+"""Neo4j as the system of record: load an :class:`~orgpower.model.OrgModel` as a named
+snapshot, read it back, list and delete snapshots.
+
+The graph model (docs/graph-model.md) follows interfaces.md §1, arcs superior ->
+subordinate::
+
+    (:Person)-[:MANAGES {line: 'solid'|'dotted'}]->(:Person)
+    (:Person|:Unit)-[:FLOW {amount, kind, period, currency}]->(:Person|:Unit)
+    (:Person|:Unit)-[:ROLE {role, domain, affects}]->(:Decision)   one per input row
+    (:Decision)-[:BINDS]->(:Person|:Unit)
+    (:Person|:Unit)-[:RELATION {relation, weight}]->(:Person|:Unit)
+    (:Snapshot {name, key, created, inputs, problems, tables, counts})
+
+Every data node and relationship carries ``snapshot``: the *key* of the load that wrote
+it (``Snapshot.key``), so one snapshot's graph is
+``MATCH (s:Snapshot {name: $name}) MATCH (p:Person {snapshot: s.key})``.
+
+Why a key and not the name: a load writes under a fresh key that no :Snapshot points
+to, in batches of ``UNWIND $rows`` (parameters only, never user data in query text),
+and publishes it in one small transaction that points the :Snapshot at the new key.
+Readers therefore see the old snapshot or the new one, never half of one; a failed
+load deletes what it wrote, and leftovers of a crashed process (a :Staging node names
+them) are deleted by the next load. The replaced key's data is deleted after the
+switch. Loading the same model twice gives the same graph.
+
+Errors (unreachable, wrong password, unsupported version, lost connection) become
+:class:`~orgpower.errors.DatabaseError`: one sentence naming the URI, never the
+password; the CLI exits 3.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import numpy as np
+import pandas as pd
+
+from orgpower.errors import DatabaseError, UsageError
+from orgpower.model import InputFile, OrgModel, Problem
+
+# Neo4j 5.9 brought the Cypher this module and cypher_measures.py use (quantified paths,
+# composite uniqueness constraints in Community); 5.26 is the LTS we test against.
+MIN_SERVER_VERSION = (5, 9)
+BATCH_ROWS = 20_000
+DELETE_BATCH = 20_000
+STALE_LOAD_HOURS = 6
+
+PERSON, UNIT, DECISION = "Person", "Unit", "Decision"
+NODE_LABELS = (PERSON, UNIT, DECISION)
+# Property keys the store itself uses on nodes; a column of that name is stored as "column:<name>".
+RESERVED_KEYS = frozenset({"snapshot", "id", "ord", "listed"})
+# table -> (node label or relationship type, the id column of a node table)
+NODE_TABLES = {"people": (PERSON, "person_id"), "units": (UNIT, "unit_id")}
+ARC_TABLES = {"reporting": "MANAGES", "flows": "FLOW", "relations": "RELATION"}
+ARC_ENDS = ("source", "target")
+# Columns each relationship type stores as named properties (the rest of a row's columns
+# go in as a map); names from model.py, so no user text ever reaches a query.
+ARC_PROPERTY_COLUMNS = {
+    "MANAGES": ("line",),
+    "FLOW": ("amount", "kind", "period", "currency", "source_file", "source_row"),
+    "RELATION": ("relation", "weight", "source_file", "source_row"),
+    "ROLE": ("role", "domain", "affects", "source_file", "source_row"),
+}
+
+SCHEMA = (
+    "CREATE CONSTRAINT orgpower_person_key IF NOT EXISTS FOR (n:Person) REQUIRE (n.snapshot, n.id) IS UNIQUE",
+    "CREATE CONSTRAINT orgpower_unit_key IF NOT EXISTS FOR (n:Unit) REQUIRE (n.snapshot, n.id) IS UNIQUE",
+    "CREATE CONSTRAINT orgpower_decision_key IF NOT EXISTS FOR (n:Decision) REQUIRE (n.snapshot, n.id) IS UNIQUE",
+    "CREATE CONSTRAINT orgpower_snapshot_name IF NOT EXISTS FOR (s:Snapshot) REQUIRE s.name IS UNIQUE",
+    "CREATE CONSTRAINT orgpower_staging_key IF NOT EXISTS FOR (s:Staging) REQUIRE s.key IS UNIQUE",
+    # reads and deletes select one snapshot's nodes by key alone
+    "CREATE INDEX orgpower_person_snapshot IF NOT EXISTS FOR (n:Person) ON (n.snapshot)",
+    "CREATE INDEX orgpower_unit_snapshot IF NOT EXISTS FOR (n:Unit) ON (n.snapshot)",
+    "CREATE INDEX orgpower_decision_snapshot IF NOT EXISTS FOR (n:Decision) ON (n.snapshot)",
+)
+
+
+def safe_uri(uri: str) -> str:
+    """The URI as it may be shown: any ``user:password@`` part removed."""
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return "<unparseable URI>"
+    if parts.username is None and parts.password is None:
+        return uri
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+# ---------------------------------------------------------------- table <-> records
+
+
+def _column_keys(columns: list[str], id_column: str | None) -> dict[str, str]:
+    """Column name -> property key (the id column becomes ``id``; reserved names are prefixed)."""
+    keys = {}
+    for column in columns:
+        if column == id_column:
+            keys[column] = "id"
+        elif column in RESERVED_KEYS or column.startswith("column:"):
+            keys[column] = f"column:{column}"
+        else:
+            keys[column] = column
+    return keys
+
+
+def _plain_values(series: pd.Series) -> list[Any]:
+    """Python values for the driver: missing (NA, NaN, NaT) -> None, numpy scalars -> Python."""
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        values = [None if pd.isna(v) else v.isoformat() for v in series]
+        return values
+    missing = series.isna().to_numpy()
+    values = series.astype(object).to_numpy().tolist() if series.dtype != object else list(series)
+    out = []
+    for value, gone in zip(values, missing):
+        if gone:
+            out.append(None)
+        elif isinstance(value, np.generic):
+            out.append(value.item())
+        elif isinstance(value, (str, int, float, bool)):
+            out.append(value)
+        else:  # a date, a decimal, ...: stored as its text, restored by the column's dtype
+            out.append(str(value))
+    return out
+
+
+def _table_schema(frame: pd.DataFrame, id_column: str | None = None) -> dict[str, Any]:
+    columns = [str(c) for c in frame.columns]
+    return {
+        "columns": columns,
+        "dtypes": {str(c): str(frame[c].dtype) for c in frame.columns},
+        "keys": _column_keys(columns, id_column),
+    }
+
+
+def _property_rows(frame: pd.DataFrame, keys: dict[str, str], skip: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """One property map per row (missing values left out), plus ``ord`` = the row's position."""
+    columns = [c for c in frame.columns if c not in skip]
+    values = [_plain_values(frame[c]) for c in columns]
+    names = [keys[str(c)] for c in columns]
+    rows = []
+    for position, row in enumerate(zip(*values)) if columns else enumerate([()] * len(frame)):
+        props = {name: value for name, value in zip(names, row) if value is not None}
+        props["ord"] = position
+        rows.append(props)
+    return rows
+
+
+def _restore_table(records: list[dict[str, Any]], schema: dict[str, Any]) -> pd.DataFrame:
+    """Rebuild a table from property maps: column order, dtypes and row order as loaded."""
+    columns: list[str] = schema["columns"]
+    keys: dict[str, str] = schema["keys"]
+    records = sorted(records, key=lambda r: r["ord"])
+    frame = pd.DataFrame(
+        {c: pd.Series([r.get(keys[c]) for r in records], dtype=object) for c in columns}, columns=columns
+    )
+    for column in columns:
+        try:
+            frame[column] = _as_dtype(frame[column], schema["dtypes"][column])
+        except (TypeError, ValueError):
+            pass  # keep the values as read rather than lose them
+    return frame
+
+
+def _as_dtype(series: pd.Series, dtype: str) -> pd.Series:
+    if dtype.startswith(("float", "Float")):
+        return pd.to_numeric(series.where(series.notna(), np.nan), errors="raise").astype(dtype)
+    return series.astype(dtype)
+
+
+# ---------------------------------------------------------------- the store
+
+
+class Neo4jStore:
+    """One connection to a Neo4j server (a context manager). Use :meth:`connect`."""
+
+    def __init__(self, driver: Any, uri: str, database: str | None = None):
+        self._driver = driver
+        self.uri = safe_uri(uri)
+        self.database = database
+
+    # ---- connecting
+
+    @classmethod
+    def connect(cls, uri: str, user: str | None = None, password: str | None = None, *, database: str | None = None) -> "Neo4jStore":
+        """Connect and check the server: reachable, credentials accepted, version >= 5.9.
+
+        ``user``/``password`` default to ``NEO4J_USER`` (else ``neo4j``) / ``NEO4J_PASSWORD``;
+        without a password no credentials are sent (a server with auth disabled).
+        """
+        try:
+            import neo4j
+            from neo4j import exceptions as neo
+        except ImportError as error:  # the [neo4j] extra is optional
+            raise DatabaseError("The Neo4j driver is not installed: pip install 'orgpower[neo4j]'.") from error
+
+        shown = safe_uri(uri)
+        user = user or os.environ.get("NEO4J_USER") or "neo4j"
+        password = password if password is not None else os.environ.get("NEO4J_PASSWORD")
+        auth = (user, password) if password else None
+        database = database or os.environ.get("NEO4J_DATABASE") or None
+        try:
+            driver = neo4j.GraphDatabase.driver(
+                uri, auth=auth, connection_timeout=10, max_transaction_retry_time=15,
+                notifications_min_severity="OFF",
+            )
+        except (ValueError, neo.ConfigurationError) as error:
+            raise UsageError(
+                f"{shown!r} is not a Neo4j URI: use bolt://HOST:PORT, neo4j://HOST:PORT or neo4j+s://HOST for Aura."
+            ) from error
+        try:
+            driver.verify_connectivity()
+            info = driver.get_server_info()
+        except neo.AuthError as error:
+            driver.close()
+            raise DatabaseError(
+                f"Neo4j at {shown} refused the credentials of user {user!r}: check NEO4J_USER and NEO4J_PASSWORD."
+            ) from error
+        except (neo.ServiceUnavailable, neo.SessionExpired, OSError) as error:
+            driver.close()
+            raise DatabaseError(
+                f"Cannot reach Neo4j at {shown}: check that the server is running and the address and port are right."
+            ) from error
+        except neo.Neo4jError as error:
+            driver.close()
+            raise DatabaseError(f"Neo4j at {shown} refused the connection ({error.code}).") from error
+        version = _server_version(info.agent)
+        if version is None or version < MIN_SERVER_VERSION:
+            driver.close()
+            raise DatabaseError(
+                f"Neo4j at {shown} is {info.agent}; orgpower needs Neo4j 5.9 or newer (5.26 LTS recommended)."
+            )
+        return cls(driver, uri, database)
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def __enter__(self) -> "Neo4jStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _session(self, doing: str) -> Iterator[Any]:
+        """A session whose driver errors become one-sentence DatabaseErrors."""
+        from neo4j import exceptions as neo
+
+        try:
+            with self._driver.session(database=self.database) as session:
+                yield session
+        except neo.ConstraintError as error:
+            raise DatabaseError(
+                f"Neo4j at {self.uri} refused the data while {doing}: two rows share an id "
+                f"(a uniqueness constraint failed); run `orgpower validate` and fix the duplicates."
+            ) from error
+        except (neo.ServiceUnavailable, neo.SessionExpired, OSError) as error:
+            raise DatabaseError(f"Lost the connection to Neo4j at {self.uri} while {doing}.") from error
+        except neo.Neo4jError as error:
+            raise DatabaseError(f"Neo4j at {self.uri} reported {error.code} while {doing}.") from error
+
+    def run(self, query: str, doing: str = "running a query", **parameters: Any) -> list[dict[str, Any]]:
+        """Run one read query (parameters only) and return its records as dicts."""
+        with self._session(doing) as session:
+            return session.execute_read(lambda tx: [r.data() for r in tx.run(query, parameters)])
+
+    def ensure_schema(self) -> None:
+        """Create the constraints and indexes (idempotent)."""
+        with self._session("creating constraints") as session:
+            for statement in SCHEMA:
+                session.run(statement).consume()
+
+    # ---- snapshots
+
+    def list_snapshots(self) -> list[str]:
+        """Names of the snapshots stored, oldest first."""
+        records = self.run("MATCH (s:Snapshot) RETURN s.name AS name ORDER BY s.created, s.name", "listing snapshots")
+        return [r["name"] for r in records]
+
+    def snapshot_info(self, name: str) -> dict[str, Any]:
+        """The :Snapshot node's properties (key, created, counts as a dict, ...)."""
+        records = self.run("MATCH (s:Snapshot {name: $name}) RETURN s {.*} AS s", "reading a snapshot", name=name)
+        if not records:
+            known = self.list_snapshots()
+            listed = ", ".join(repr(n) for n in known[:10]) if known else "none"
+            raise UsageError(f"Neo4j at {self.uri} has no snapshot named {name!r} (stored: {listed}).")
+        info = dict(records[0]["s"])
+        info["counts"] = json.loads(info.get("counts") or "{}")
+        return info
+
+    def delete_snapshot(self, name: str) -> None:
+        """Delete snapshot ``name``: invisible at once (one transaction), its data removed after."""
+        self.snapshot_info(name)  # a clear error for an unknown name
+        with self._session("deleting a snapshot") as session:
+            session.execute_write(lambda tx: tx.run(
+                "MATCH (s:Snapshot {name: $name}) "
+                "CREATE (:Staging {key: s.key, name: s.name, state: 'retired', since: datetime()}) "
+                "DELETE s", name=name).consume())
+        self._purge_retired()
+
+    # ---- loading
+
+    def load(self, model: OrgModel, snapshot: str = "default") -> dict[str, int]:
+        """Write ``model`` as snapshot ``snapshot`` (replacing one of that name); return counts.
+
+        All or nothing: the data is written under a fresh key and published in one
+        transaction at the end; on any failure what was written is deleted again.
+        """
+        if not isinstance(snapshot, str) or not snapshot.strip():
+            raise UsageError("The snapshot name must be a non-empty text, e.g. --snapshot 2025-q1.")
+        self.ensure_schema()
+        self._purge_retired()
+        key = f"{snapshot}#{uuid.uuid4().hex}"
+        with self._session("starting a load") as session:
+            session.execute_write(lambda tx: tx.run(
+                "CREATE (:Staging {key: $key, name: $name, state: 'loading', since: datetime()})",
+                key=key, name=snapshot).consume())
+        try:
+            counts, tables = self._write(model, key)
+            self._publish(model, snapshot, key, counts, tables)
+        except BaseException:
+            try:
+                self._purge_key(key)
+            except DatabaseError:
+                pass  # the :Staging node stays; the next load deletes the leftovers
+            raise
+        self._purge_retired()
+        return counts
+
+    def _write_batches(self, query: str, rows: list, key: str, doing: str, *, collect: bool = False) -> Any:
+        """Run ``query`` over ``rows`` in batches, one transaction each; check that every row was written.
+
+        The query returns one record per written row (``collect``: its values are
+        gathered and returned) or one ``count``.
+        """
+        written: list = []
+        count = 0
+        with self._session(doing) as session:
+            for start in range(0, len(rows), BATCH_ROWS):
+                batch = rows[start:start + BATCH_ROWS]
+                if collect:
+                    written += session.execute_write(lambda tx, b=batch: tx.run(query, rows=b, key=key).values())
+                else:
+                    count += session.execute_write(lambda tx, b=batch: tx.run(query, rows=b, key=key).single()[0])
+        done = len(written) if collect else count
+        if done != len(rows):
+            # an arc whose end was not found: never drop a row silently
+            raise DatabaseError(f"Neo4j at {self.uri} wrote {done} of {len(rows)} rows while {doing}; nothing was kept.")
+        return written if collect else count
+
+    def _write_nodes(self, label: str, rows: list[dict[str, Any]], key: str, doing: str, listed: bool) -> dict[str, int]:
+        """CREATE one node per property map; return id -> internal node id (for the arcs)."""
+        assert label in NODE_LABELS
+        pairs = self._write_batches(
+            f"UNWIND $rows AS row CREATE (n:{label} {{snapshot: $key, listed: {'true' if listed else 'false'}}}) "
+            "SET n += row RETURN row.id, id(n)", rows, key, doing, collect=True)
+        return {node_id: internal for node_id, internal in pairs if node_id is not None}
+
+    def _write(self, model: OrgModel, key: str) -> tuple[dict[str, int], dict[str, Any]]:
+        counts: dict[str, int] = {}
+        tables: dict[str, Any] = {}
+        people = model.people.reset_index(drop=True)
+        units = model.units.reset_index(drop=True)
+
+        # nodes: people, listed units, then every other id an arc names (as :Unit, unlisted).
+        # An id that is both a person and a unit is the person, as in layers.build_graph.
+        ends: dict[str, int] = {}  # id -> internal id of the node that arcs attach to
+        for table, frame in (("people", people), ("units", units)):
+            label, id_column = NODE_TABLES[table]
+            schema = _table_schema(frame, id_column)
+            tables[table] = schema
+            rows = _property_rows(frame, schema["keys"])
+            created = self._write_nodes(label, rows, key, f"writing {table}", listed=True)
+            counts[table] = len(rows)
+            ends = ends | {i: n for i, n in created.items() if i not in ends}
+        named: set[str] = set()
+        for table in ("flows", "relations"):
+            frame = getattr(model, table)
+            for end in ARC_ENDS:
+                named.update(frame[end].dropna().astype(str))
+        named.update(model.decisions["actor"].dropna().astype(str))
+        named.update(model.decisions["affects"].dropna().astype(str))
+        unlisted = sorted(named - set(ends))
+        ends |= self._write_nodes(UNIT, [{"id": i} for i in unlisted], key, "writing units named by arcs", listed=False)
+        counts["units_named"] = len(unlisted)
+
+        # decisions: (:Decision) nodes; ROLE (one per row) and distinct BINDS are arcs below
+        decisions = model.decisions.reset_index(drop=True)
+        decision_ids = decisions["decision"].astype(str)
+        first = decisions.assign(decision=decision_ids).drop_duplicates("decision")
+        domains = _plain_values(first["domain"]) if "domain" in first else [None] * len(first)
+        decision_nodes = self._write_nodes(
+            DECISION, [{"id": i, "domain": d} for i, d in zip(first["decision"].tolist(), domains)], key,
+            "writing decisions", listed=True)
+        counts["decisions"] = len(decision_nodes)
+
+        # arcs: one relationship per input row
+        for table, rel_type in ARC_TABLES.items():
+            frame = getattr(model, table).reset_index(drop=True)
+            tables[table] = _table_schema(frame)
+            counts[table] = self._write_arcs(rel_type, frame, frame["source"], frame["target"], ends, ends, key)
+        tables["decisions"] = _table_schema(decisions)
+        counts["decision_roles"] = self._write_arcs(
+            "ROLE", decisions.drop(columns=["decision"]).rename(columns={"actor": "source"}),
+            decisions["actor"], decision_ids, ends, decision_nodes, key, ends_in=("source",))
+        binds = decisions.assign(decision=decision_ids)[["decision", "affects"]].dropna().astype(str).drop_duplicates()
+        counts["decision_binds"] = self._write_arcs(
+            "BINDS", binds.iloc[:, :0], binds["decision"], binds["affects"], decision_nodes, ends, key,
+            keep_order=False)
+        return counts, tables
+
+    def _write_arcs(
+        self, rel_type: str, frame: pd.DataFrame, sources: pd.Series, targets: pd.Series,
+        source_nodes: dict[str, int], target_nodes: dict[str, int], key: str, *,
+        ends_in: tuple[str, ...] = ARC_ENDS, keep_order: bool = True,
+    ) -> int:
+        """CREATE one ``rel_type`` relationship per row of ``frame`` between the nodes its ends name.
+
+        Rows travel as lists (ends by internal node id, then the canonical columns in a
+        fixed order), which Neo4j reads several times faster than maps; any other column
+        goes in one map. Property keys in the query text are this module's constants.
+        """
+        if frame.empty and not len(sources):
+            return 0
+        columns = [c for c in frame.columns if c not in ends_in]
+        canonical = [c for c in ARC_PROPERTY_COLUMNS.get(rel_type, ()) if c in columns]
+        extras = [c for c in columns if c not in canonical]
+        keys = _column_keys([str(c) for c in extras], None)
+        try:
+            s_nodes = [source_nodes[s] for s in sources.astype(str)]
+            t_nodes = [target_nodes[t] for t in targets.astype(str)]
+        except KeyError as error:  # ingest sets such rows aside; here it would be a bug
+            raise DatabaseError(f"A {rel_type} row names an id with no node; nothing was written to {self.uri}.") from error
+        values = [_plain_values(frame[c]) for c in canonical]
+        extra_maps = _property_rows(frame[extras], keys) if extras else None
+        rows = []
+        for position in range(len(s_nodes)):
+            row = [s_nodes[position], t_nodes[position], position if keep_order else None,
+                   extra_maps[position] if extras else None]
+            row += [v[position] for v in values]
+            rows.append(row)
+        rows.sort(key=lambda r: r[0])  # arcs of one node together: fewer pages touched per batch
+        props = ", ".join(f"{c}: row[{4 + i}]" for i, c in enumerate(canonical))
+        query = (
+            "UNWIND $rows AS row MATCH (a) WHERE id(a) = row[0] MATCH (b) WHERE id(b) = row[1] "
+            f"CREATE (a)-[r:{rel_type} {{snapshot: $key, ord: row[2]{', ' + props if props else ''}}}]->(b) "
+            + ("SET r += row[3] " if extras else "")
+            + "RETURN count(r)"
+        )
+        return self._write_batches(query, rows, key, f"writing {rel_type} relationships")
+
+    def _publish(self, model: OrgModel, name: str, key: str, counts: dict[str, int], tables: dict[str, Any]) -> None:
+        """Point :Snapshot ``name`` at ``key`` in one transaction; the old key is retired."""
+        properties = {
+            "key": key,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "inputs": json.dumps([i.to_dict() for i in model.inputs], default=str),
+            "problems": json.dumps([p.to_dict() for p in model.problems], default=str),
+            "tables": json.dumps(tables),
+            "counts": json.dumps(counts),
+            "format": 1,
+        }
+        with self._session("publishing the snapshot") as session:
+            published = session.execute_write(lambda tx: tx.run(
+                "MATCH (staging:Staging {key: $key}) "
+                "MERGE (s:Snapshot {name: $name}) "
+                "WITH s, staging, s.key AS old "
+                "FOREACH (_ IN CASE WHEN old IS NULL OR old = $key THEN [] ELSE [1] END | "
+                "  CREATE (:Staging {key: old, name: $name, state: 'retired', since: datetime()})) "
+                "SET s += $properties "
+                "DELETE staging RETURN count(s)", key=key, name=name, properties=properties).single()[0])
+        if published != 1:
+            raise DatabaseError(f"Neo4j at {self.uri} lost the staged data of snapshot {name!r}; load it again.")
+
+    # ---- deleting data
+
+    def _purge_key(self, key: str) -> None:
+        """Delete every node (with its relationships) written under ``key``, in batches."""
+        with self._session("deleting old snapshot data") as session:
+            for label in NODE_LABELS:
+                # relationships first, so that no single transaction holds a hub's million arcs
+                while session.execute_write(lambda tx, lb=label: tx.run(
+                        f"MATCH (n:{lb} {{snapshot: $key}})-[r]-() WITH DISTINCT r LIMIT $batch "
+                        "DELETE r RETURN count(r)", key=key, batch=DELETE_BATCH).single()[0]):
+                    pass
+                while session.execute_write(lambda tx, lb=label: tx.run(
+                        f"MATCH (n:{lb} {{snapshot: $key}}) WITH n LIMIT $batch "
+                        "DETACH DELETE n RETURN count(n)", key=key, batch=DELETE_BATCH).single()[0]):
+                    pass
+            session.execute_write(lambda tx: tx.run("MATCH (s:Staging {key: $key}) DELETE s", key=key).consume())
+
+    def _purge_retired(self) -> None:
+        """Delete the data of replaced or deleted snapshots, and of loads that died long ago."""
+        records = self.run(
+            "MATCH (s:Staging) WHERE s.state = 'retired' "
+            "OR s.since < datetime() - duration({hours: $hours}) RETURN s.key AS key",
+            "finding old snapshot data", hours=STALE_LOAD_HOURS)
+        for record in records:
+            self._purge_key(record["key"])
+
+    # ---- reading
+
+    def read_model(self, snapshot: str) -> OrgModel:
+        """Read snapshot ``snapshot`` back into an :class:`OrgModel` (a few bulk queries).
+
+        Tables come back with the columns, dtypes and row order they were loaded with,
+        so an audit of the result equals the in-process audit of the original.
+        """
+        info = self.snapshot_info(snapshot)
+        key = info["key"]
+        tables = json.loads(info["tables"])
+        doing = f"reading snapshot {snapshot!r}"
+
+        people = self.run("MATCH (n:Person {snapshot: $key}) RETURN n {.*} AS p", doing, key=key)
+        units = self.run("MATCH (n:Unit {snapshot: $key}) WHERE n.listed RETURN n {.*} AS p", doing, key=key)
+        model = OrgModel(
+            people=_restore_table([r["p"] for r in people], tables["people"]),
+            units=_restore_table([r["p"] for r in units], tables["units"]),
+        )
+        for table, rel_type in ARC_TABLES.items():
+            records = []
+            for label in (PERSON, UNIT):
+                records += self.run(
+                    f"MATCH (a:{label} {{snapshot: $key}})-[r:{rel_type}]->(b) "
+                    "RETURN r {.*, source: a.id, target: b.id} AS p", doing, key=key)
+            setattr(model, table, _restore_table([r["p"] for r in records], _with_ends(tables[table], ARC_ENDS)))
+        records = self.run(
+            "MATCH (d:Decision {snapshot: $key})<-[r:ROLE]-(a) RETURN r {.*, decision: d.id, actor: a.id} AS p",
+            doing, key=key)
+        model.decisions = _restore_table([r["p"] for r in records], _with_ends(tables["decisions"], ("decision", "actor")))
+        model.inputs = [InputFile(**i) for i in json.loads(info["inputs"])]
+        model.problems = [Problem(**(p | {"ids": tuple(p.get("ids") or ())})) for p in json.loads(info["problems"])]
+        return model
+
+
+def _with_ends(schema: dict[str, Any], ends: tuple[str, ...]) -> dict[str, Any]:
+    """Arc tables keep their end columns under their own names (read as ``a.id``/``b.id``)."""
+    keys = dict(schema["keys"])
+    for end in ends:
+        keys[end] = end
+    return schema | {"keys": keys}
+
+
+def _server_version(agent: str | None) -> tuple[int, int] | None:
+    """``"Neo4j/5.26.30"`` -> ``(5, 26)``; calendar versions (``2025.01.0``) compare as newer."""
+    if not agent or "/" not in agent:
+        return None
+    parts = agent.split("/", 1)[1].split(".")
+    try:
+        return int(parts[0]), int(parts[1]) if len(parts) > 1 else 0
+    except ValueError:
+        return None
