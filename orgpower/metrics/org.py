@@ -14,19 +14,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from orgpower.graph.layers import OrgGraph
 from orgpower.metrics.concentration import gini, hhi, hhi_normalised
+# the agony LP's cost grows quickly with the arcs on cycles (spec §5.4): the same limit
+# as the layer measures' binary agony
+from orgpower.metrics.layer import AGONY_ARC_LIMIT
 from orgpower.metrics.nodes import node_measures
 from orgpower.metrics.tree import spans_and_layers
 
 __all__ = ["OrgMeasures", "measure_org", "concentration_profile", "layer_seed", "AGONY_ARC_LIMIT"]
 
-# The agony LP is exact but its cost grows quickly with the arcs on cycles (spec §5.4:
-# "fine up to ~10^5 arcs"); above this many cyclic arcs agony is left undefined.
-AGONY_ARC_LIMIT = 100_000
 
 
 @dataclass
@@ -79,12 +78,21 @@ def concentration_profile(holdings, top_layer: np.ndarray | None = None) -> dict
     }
 
 
-def _agony(layer) -> dict:
+def _agony(layer, layer_values: dict | None = None) -> dict:
+    """Valued agony of a layer (binary where the layer carries no weights), spec §5.4."""
     from orgpower.metrics.hierarchy import agony
 
     weighted = bool(layer.weighted)
     a = layer.adjacency
     total = float(a.sum()) if weighted else float(a.nnz)
+    if not weighted and layer_values and "agony" in layer_values and a.nnz:
+        # the layer measures already solved the binary LP: reuse it, do not solve twice
+        value = layer_values["agony"]
+        reason = (layer_values.get("undefined") or {}).get("agony")
+        record = {"agony": value, "hierarchy": layer_values.get("agony_hierarchy"), "weighted": False}
+        if value is None and reason:
+            record["reason"] = reason
+        return record
     if a.nnz == 0:
         return {"agony": None, "hierarchy": None, "weighted": weighted, "reason": "the layer has no arcs"}
     _, scc = connected_components(a, directed=True, connection="strong")
@@ -104,7 +112,7 @@ def _agony(layer) -> dict:
     }
 
 
-def _structure(graph: OrgGraph, people: pd.DataFrame, tree) -> dict:
+def _structure(graph: OrgGraph, people: pd.DataFrame, tree, layers: dict[str, dict]) -> dict:
     top_layer = (tree.depth == 0)
     structure: dict = {"spans_and_layers": spans_and_layers(tree)}
     concentration: dict = {}
@@ -128,7 +136,7 @@ def _structure(graph: OrgGraph, people: pd.DataFrame, tree) -> dict:
     else:
         concentration["decision_rights"] = None
     structure["concentration"] = concentration
-    structure["agony"] = {name: _agony(layer) for name, layer in graph.layers.items()}
+    structure["agony"] = {name: _agony(layer, layers.get(name)) for name, layer in graph.layers.items()}
     return structure
 
 
@@ -149,7 +157,7 @@ def measure_org(graph: OrgGraph, *, null_samples: int = 20, seed: int = 0, exact
         measures["null_model"] = null_comparison(layer, samples=null_samples, seed=own_seed)
         layers[name] = measures
     nodes = node_measures(graph, exact_limit=exact_limit, seed=seed)
-    structure = _structure(graph, nodes.people, nodes.tree)
+    structure = _structure(graph, nodes.people, nodes.tree, layers)
     return OrgMeasures(
         layers=layers, people=nodes.people, structure=structure, estimated=nodes.estimated, notes=nodes.notes,
     )
