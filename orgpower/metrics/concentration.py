@@ -52,7 +52,7 @@ def gini(values) -> float | None:
     if n == 0 or total <= 0:
         return None
     ranks = np.arange(1, n + 1, dtype=float)
-    g = 2.0 * float(np.dot(ranks, np.sort(x))) / (n * total) - (n + 1.0) / n
+    g = 2.0 * float(np.sum(ranks * np.sort(x))) / (n * total) - (n + 1.0) / n
     return float(min(max(g, 0.0), 1.0))
 
 
@@ -92,7 +92,7 @@ def hhi(values) -> float | None:
     if total <= 0:
         return None
     shares = x / total
-    return float(np.dot(shares, shares))
+    return float(np.sum(shares * shares))
 
 
 def hhi_normalised(values) -> float | None:

@@ -1,0 +1,52 @@
+"""Time and peak memory of layer_measures and null_comparison on a synthetic org.
+
+    .venv/bin/python benchmarks/bench_layer_measures.py [PEOPLE] [ARCHETYPE]
+
+Default: 100,000 people, archetype "mixed", every layer build_graph makes. Prints one
+line per layer (nodes, arcs, seconds for layer_measures, seconds for null_comparison with
+samples=10, which keys were estimated) and the process's peak resident memory. Exit
+status 1 if the layers together take longer than the target (30 s for both steps at
+100,000 people; the whole audit must stay under 60 s).
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+
+from orgpower.graph.layers import build_graph
+from orgpower.ingest.synthetic import generate_org
+from orgpower.metrics.layer import layer_measures
+from orgpower.metrics.nulls import null_comparison
+
+TARGET_SECONDS = 30.0
+
+
+def main(argv: list[str]) -> int:
+    people = int(argv[0]) if argv else 100_000
+    archetype = argv[1] if len(argv) > 1 else "mixed"
+    started = time.perf_counter()
+    graph = build_graph(generate_org(people, archetype, seed=0))
+    print(f"org of {people} people ({archetype}) built in {time.perf_counter() - started:.1f} s")
+    total = 0.0
+    for name, layer in graph.layers.items():
+        t0 = time.perf_counter()
+        measures = layer_measures(layer)
+        t1 = time.perf_counter()
+        null_comparison(layer, samples=10, seed=0)
+        t2 = time.perf_counter()
+        total += t2 - t0
+        estimated = ",".join(sorted(measures["estimated"])) or "-"
+        print(f"  {name:18} nodes {layer.n:>8} arcs {layer.m:>9}  measures {t1 - t0:6.2f} s"
+              f"  nulls(10) {t2 - t1:6.2f} s  estimated: {estimated}")
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"layers total {total:.1f} s, peak memory {peak_mib:.0f} MiB")
+    if people >= 100_000 and total > TARGET_SECONDS:
+        print(f"slower than the {TARGET_SECONDS:.0f} s target", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
