@@ -172,3 +172,19 @@ def test_empty_file_is_an_empty_file_problem(tmp_path, content):
 def test_header_without_rows_is_an_empty_file_problem(tmp_path):
     table = _only(_write(tmp_path / "people.csv", "person_id,manager_id\n"))
     assert [p.code for p in table.problems] == ["empty_file"]
+
+
+def test_title_lines_above_the_header_are_skipped_and_rows_numbered_as_in_the_file(tmp_path):
+    text = "Headcount report\nRun on 2024-01-31\n\nperson_id;manager_id;unit\n1;;X\n2;1;Y\n"
+    table = _only(_write(tmp_path / "people.csv", text))
+    assert list(table.frame.columns) == ["person_id", "manager_id", "unit"]
+    assert table.frame["person_id"].tolist() == ["1", "2"]
+    assert table.first_row == 5
+
+
+def test_utf16_without_bom_is_detected(tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_bytes(PEOPLE_CSV.encode("utf-16-le"))
+    table = _only(path)
+    assert table.encoding == "utf-16-le"
+    assert table.frame["person_id"].tolist() == ["007", "7"]

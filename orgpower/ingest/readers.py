@@ -162,32 +162,47 @@ def _looks_binary(text: str) -> bool:
     return control > 0.02 * len(text)
 
 
-def detect_delimiter(text: str) -> str:
-    """The delimiter among , ; tab | that splits the sample's lines most consistently.
+def detect_layout(text: str) -> tuple[str, int]:
+    """The delimiter among , ; tab | that splits the sample's lines most consistently, and
+    the line of the header: the first line as wide as most lines (title lines that some
+    HR systems write above the table are skipped).
 
-    >>> detect_delimiter("a;b;c\\n1;2,5;3\\n"), detect_delimiter("a|b\\n1|2\\n"), detect_delimiter("id\\n7\\n")
-    (';', '|', ',')
+    >>> detect_layout("Headcount report\\nrun 2024-01-31\\n\\nid;name;unit\\n1;A;X\\n2;B;Y\\n")
+    (';', 3)
     """
-    lines = text.splitlines()[:50]
+    lines = text.splitlines()[:60]
     if len(text) >= SAMPLE_BYTES - 16 and len(lines) > 1:
         lines = lines[:-1]  # the last line of a cut sample is partial
-    best, best_score = ",", (0.0, 0)
+    best, best_score, best_header = ",", (0.0, 0), 0
     for delimiter in DELIMITERS:
         try:
-            rows = [r for r in csv.reader(lines, delimiter=delimiter) if r]
+            rows = [(i, r) for i, r in enumerate(csv.reader(lines, delimiter=delimiter)) if any(c.strip() for c in r)]
         except csv.Error:
             continue
         if not rows:
             continue
-        widths = [len(r) for r in rows]
-        header_width = widths[0]
-        if header_width < 2:
+        widths = [len(r) for _, r in rows]
+        common = max(set(widths), key=lambda w: (widths.count(w), w))
+        if common < 2:
             continue
-        consistency = sum(w == header_width for w in widths) / len(widths)
-        score = (consistency, header_width)
+        consistency = widths.count(common) / len(widths)
+        score = (consistency, common)
         if score > best_score:
-            best, best_score = delimiter, score
-    return best
+            header = next(i for i, r in rows if len(r) == common)
+            # Only skip lines above the header when they look like titles (one or two cells).
+            if any(len(r) > 2 for i, r in rows if i < header):
+                header = rows[0][0]
+            best, best_score, best_header = delimiter, score, header
+    return best, best_header
+
+
+def detect_delimiter(text: str) -> str:
+    """The delimiter among , ; tab | (see :func:`detect_layout`).
+
+    >>> detect_delimiter("a;b;c\\n1;2,5;3\\n"), detect_delimiter("a|b\\n1|2\\n"), detect_delimiter("id\\n7\\n")
+    (';', '|', ',')
+    """
+    return detect_layout(text)[0]
 
 
 def _read_csv(path: Path, sha256: str, head: bytes) -> RawTable:
@@ -206,14 +221,15 @@ def _read_csv(path: Path, sha256: str, head: bytes) -> RawTable:
         return _failed(name, sha256, "binary", "unreadable_file",
                        f"{name} is not a text table (binary content).",
                        "Give a CSV, XLSX or Parquet export of the table.")
-    delimiter = detect_delimiter(text_head.lstrip("\ufeff"))
-    table = RawTable(file=name, sha256=sha256, format="csv", encoding=encoding, delimiter=delimiter)
-    frame = _read_csv_arrow(path, encoding, delimiter, text_head.lstrip("\ufeff"))
+    delimiter, header_line = detect_layout(text_head.lstrip("\ufeff"))
+    table = RawTable(file=name, sha256=sha256, format="csv", encoding=encoding, delimiter=delimiter,
+                     first_row=header_line + 2)
+    frame = _read_csv_arrow(path, encoding, delimiter, text_head.lstrip("\ufeff"), header_line)
     for attempt in () if frame is not None else (encoding, "cp1252", "latin-1"):
         try:
             frame = pd.read_csv(
                 path, sep=delimiter, dtype=str, keep_default_na=False, na_filter=False,
-                encoding=attempt, skip_blank_lines=True, engine="c",
+                encoding=attempt, skip_blank_lines=True, engine="c", skiprows=header_line,
             )
             table.encoding = attempt
             break
@@ -225,7 +241,7 @@ def _read_csv(path: Path, sha256: str, head: bytes) -> RawTable:
                 suggestion="Export the table again with its header row and data."))
             return table
         except (pd.errors.ParserError, csv.Error, ValueError):
-            frame = _read_ragged_csv(path, attempt, delimiter, table)
+            frame = _read_ragged_csv(path, attempt, delimiter, table, header_line)
             if frame is None:
                 return table
             table.encoding = attempt
@@ -242,14 +258,14 @@ def _read_csv(path: Path, sha256: str, head: bytes) -> RawTable:
     return table
 
 
-def _read_csv_arrow(path: Path, encoding: str, delimiter: str, text_head: str) -> pd.DataFrame | None:
+def _read_csv_arrow(path: Path, encoding: str, delimiter: str, text_head: str, header_line: int) -> pd.DataFrame | None:
     """Fast path: Arrow's multithreaded CSV reader, every column as text. Returns ``None``
     when the file needs the careful path (ragged rows, odd header, undecodable bytes)."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
     try:
-        header = next(csv.reader(io.StringIO(text_head), delimiter=delimiter))
+        header = next(csv.reader(io.StringIO("\n".join(text_head.splitlines()[header_line:header_line + 1])), delimiter=delimiter))
     except (StopIteration, csv.Error):
         return None
     names = _unique_headers(header)
@@ -260,7 +276,7 @@ def _read_csv_arrow(path: Path, encoding: str, delimiter: str, text_head: str) -
             path,
             read_options=pcsv.ReadOptions(
                 encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding,
-                column_names=header, skip_rows=1,
+                column_names=header, skip_rows=header_line + 1,
             ),
             parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pcsv.ConvertOptions(
@@ -275,7 +291,7 @@ def _read_csv_arrow(path: Path, encoding: str, delimiter: str, text_head: str) -
     return frame
 
 
-def _read_ragged_csv(path: Path, encoding: str, delimiter: str, table: RawTable) -> pd.DataFrame | None:
+def _read_ragged_csv(path: Path, encoding: str, delimiter: str, table: RawTable, header_line: int = 0) -> pd.DataFrame | None:
     """Slow path for files pandas refuses (rows wider than the header, broken quotes):
     read line by line, keep every row, and report the rows that had extra cells."""
     try:
@@ -287,7 +303,7 @@ def _read_ragged_csv(path: Path, encoding: str, delimiter: str, table: RawTable)
             message=f"{table.file} could not be parsed as a table ({error}).",
             suggestion="Open it in a spreadsheet and save it again as CSV."))
         return None
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    rows = [r for r in rows[header_line:] if any(cell.strip() for cell in r)]
     if not rows:
         table.problems.append(Problem(code="empty_file", severity="error", file=table.file,
                                       message=f"{table.file} is empty.",
@@ -298,9 +314,9 @@ def _read_ragged_csv(path: Path, encoding: str, delimiter: str, table: RawTable)
     wide = [i for i, r in enumerate(body) if len(r) > width]
     for i in wide[:20]:
         table.problems.append(Problem(
-            code="malformed_row", severity="warning", file=table.file, row=i + 2,
+            code="malformed_row", severity="warning", file=table.file, row=i + table.first_row,
             value=str(len(body[i])),
-            message=f"{table.file} row {i + 2} has {len(body[i])} cells but the header has {width}; the extra cells were ignored.",
+            message=f"{table.file} row {i + table.first_row} has {len(body[i])} cells but the header has {width}; the extra cells were ignored.",
             suggestion="Check for an unquoted delimiter inside a cell and quote that cell."))
     if len(wide) > 20:
         table.problems.append(Problem(
