@@ -1,0 +1,71 @@
+"""Decision rights held per person, by role (metrics-spec.md §9).
+
+Provenance: counts are compared with a plain-Python count of distinct decisions per
+(actor, role), written out with sets, on hand-made rows and on the decisions of a
+synthetic org (orgpower.api.generate_org), independent of the vectorised pandas code.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from orgpower.api import generate_org
+from orgpower.metrics.decision_rights import decision_rights, decision_rights_columns
+from orgpower.model import DECIDING_ROLES, DECISION_ROLES, VOICE_ROLES
+
+
+def _plain_counts(rows: pd.DataFrame, holders: list[str]) -> dict[str, dict[str, int]]:
+    held: dict[tuple[str, str], set] = {}
+    for decision, actor, role in zip(rows["decision"], rows["actor"], rows["role"]):
+        if pd.isna(role) or pd.isna(actor):
+            continue
+        held.setdefault((str(actor), str(role)), set()).add(str(decision))
+    counts = {}
+    for person in holders:
+        per_role = {role: len(held.get((person, role), set())) for role in DECISION_ROLES}
+        per_role["deciding"] = len(set().union(*[held.get((person, r), set()) for r in DECIDING_ROLES]))
+        per_role["voice"] = len(set().union(*[held.get((person, r), set()) for r in VOICE_ROLES]))
+        counts[person] = per_role
+    return counts
+
+
+def test_columns_cover_every_normalised_role_and_two_summaries():
+    assert decision_rights_columns() == [f"decision_rights_{r}" for r in DECISION_ROLES] + [
+        "decision_rights_deciding", "decision_rights_voice",
+    ]
+
+
+def test_a_role_held_twice_in_one_decision_counts_once():
+    rows = pd.DataFrame({"decision": ["d", "d"], "actor": ["a", "a"], "role": ["accountable", "accountable"],
+                         "affects": ["x", "y"]})
+    assert decision_rights(rows, ["a"]).loc[0, "decision_rights_accountable"] == 1
+
+
+def test_deciding_counts_decisions_not_roles():
+    # accountable and veto on the same decision: one decision with the say
+    rows = pd.DataFrame({"decision": ["d", "d"], "actor": ["a", "a"], "role": ["accountable", "veto"]})
+    assert decision_rights(rows, ["a"]).loc[0, "decision_rights_deciding"] == 1
+
+
+def test_rows_follow_the_holders_order_and_units_are_not_rows():
+    rows = pd.DataFrame({"decision": ["d1", "d2"], "actor": ["UNIT", "b"], "role": ["accountable", "accountable"]})
+    table = decision_rights(rows, ["b", "a"])
+    assert table["decision_rights_accountable"].tolist() == [1, 0]
+
+
+def test_no_decision_rows_gives_zero_counts():
+    table = decision_rights(pd.DataFrame(), ["a", "b"])
+    assert table.to_numpy().sum() == 0 and len(table) == 2
+
+
+@pytest.mark.parametrize("archetype", ["power-over", "mutual", "mixed"])
+def test_counts_equal_a_plain_count_on_a_synthetic_org(archetype):
+    model = generate_org(400, archetype, seed=3)
+    holders = model.people["person_id"].astype(str).tolist()
+    table = decision_rights(model.decisions, holders)
+    expected = _plain_counts(model.decisions, holders)
+    assert table["decision_rights_deciding"].sum() > 0
+    for position, person in enumerate(holders):
+        for role, count in expected[person].items():
+            assert table.loc[position, f"decision_rights_{role}"] == count, (person, role)
