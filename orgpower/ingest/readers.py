@@ -14,6 +14,7 @@ import csv
 import datetime as _dt
 import hashlib
 import io
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -227,10 +228,14 @@ def _read_csv(path: Path, sha256: str, head: bytes) -> RawTable:
     frame = _read_csv_arrow(path, encoding, delimiter, text_head.lstrip("\ufeff"), header_line)
     for attempt in () if frame is not None else (encoding, "cp1252", "latin-1"):
         try:
-            frame = pd.read_csv(
-                path, sep=delimiter, dtype=str, keep_default_na=False, na_filter=False,
-                encoding=attempt, skip_blank_lines=True, engine="c", skiprows=header_line,
-            )
+            with warnings.catch_warnings():
+                # Rows wider than the header: pandas would drop cells (index_col=False) or
+                # shift them into the index; take the careful path instead.
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                frame = pd.read_csv(
+                    path, sep=delimiter, dtype=str, keep_default_na=False, na_filter=False, index_col=False,
+                    encoding=attempt, skip_blank_lines=True, engine="c", skiprows=header_line,
+                )
             table.encoding = attempt
             break
         except UnicodeDecodeError:
@@ -240,7 +245,7 @@ def _read_csv(path: Path, sha256: str, head: bytes) -> RawTable:
                 code="empty_file", severity="error", file=name, message=f"{name} is empty.",
                 suggestion="Export the table again with its header row and data."))
             return table
-        except (pd.errors.ParserError, csv.Error, ValueError):
+        except (pd.errors.ParserError, pd.errors.ParserWarning, csv.Error, ValueError):
             frame = _read_ragged_csv(path, attempt, delimiter, table, header_line)
             if frame is None:
                 return table
@@ -345,6 +350,7 @@ def _unique_headers(headers: list[object]) -> list[str]:
 
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
     """String dtype everywhere, headers stripped, blank (or whitespace-only) cells -> <NA>."""
+    frame = frame.reset_index(drop=True)
     frame.columns = _unique_headers([str(c).lstrip("\ufeff") for c in frame.columns])
     out = {}
     for column in frame.columns:
