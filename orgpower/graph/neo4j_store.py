@@ -50,6 +50,8 @@ from orgpower.model import InputFile, OrgModel, Problem
 MIN_SERVER_VERSION = (5, 9)
 BATCH_ROWS = 20_000
 DELETE_BATCH = 20_000
+FETCH_SIZE = 100_000
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 STALE_LOAD_HOURS = 6
 
 PERSON, UNIT, DECISION = "Person", "Unit", "Decision"
@@ -206,6 +208,11 @@ class Neo4jStore:
         password = password if password is not None else os.environ.get("NEO4J_PASSWORD")
         auth = (user, password) if password else None
         database = database or os.environ.get("NEO4J_DATABASE") or None
+        scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
+        if scheme not in BOLT_SCHEMES:  # the driver would also take http:// (its preview Query API)
+            raise UsageError(
+                f"{shown!r} is not a Neo4j URI: use bolt://HOST:PORT, neo4j://HOST:PORT or neo4j+s://HOST for Aura."
+            )
         try:
             driver = neo4j.GraphDatabase.driver(
                 uri, auth=auth, connection_timeout=10, max_transaction_retry_time=15,
@@ -254,7 +261,8 @@ class Neo4jStore:
         from neo4j import exceptions as neo
 
         try:
-            with self._driver.session(database=self.database) as session:
+            # large pulls: the default of 1000 records per round trip makes bulk reads client-bound
+            with self._driver.session(database=self.database, fetch_size=FETCH_SIZE) as session:
                 yield session
         except neo.ConstraintError as error:
             raise DatabaseError(
@@ -527,17 +535,34 @@ class Neo4jStore:
         for table, rel_type in ARC_TABLES.items():
             records = []
             for label in (PERSON, UNIT):
-                records += self.run(
-                    f"MATCH (a:{label} {{snapshot: $key}})-[r:{rel_type}]->(b) "
-                    "RETURN r {.*, source: a.id, target: b.id} AS p", doing, key=key)
-            setattr(model, table, _restore_table([r["p"] for r in records], _with_ends(tables[table], ARC_ENDS)))
-        records = self.run(
-            "MATCH (d:Decision {snapshot: $key})<-[r:ROLE]-(a) RETURN r {.*, decision: d.id, actor: a.id} AS p",
-            doing, key=key)
-        model.decisions = _restore_table([r["p"] for r in records], _with_ends(tables["decisions"], ("decision", "actor")))
+                records += self._read_arcs(
+                    f"MATCH (a:{label} {{snapshot: $key}})-[r:{rel_type}]->(b)", rel_type,
+                    tables[table], {"source": "a.id", "target": "b.id"}, key, doing)
+            setattr(model, table, _restore_table(records, _with_ends(tables[table], ARC_ENDS)))
+        records = self._read_arcs(
+            "MATCH (d:Decision {snapshot: $key})<-[r:ROLE]-(a)", "ROLE", tables["decisions"],
+            {"decision": "d.id", "actor": "a.id"}, key, doing)
+        model.decisions = _restore_table(records, _with_ends(tables["decisions"], ("decision", "actor")))
         model.inputs = [InputFile(**i) for i in json.loads(info["inputs"])]
         model.problems = [Problem(**(p | {"ids": tuple(p.get("ids") or ())})) for p in json.loads(info["problems"])]
         return model
+
+    def _read_arcs(self, match: str, rel_type: str, schema: dict[str, Any], ends: dict[str, str], key: str, doing: str) -> list[dict[str, Any]]:
+        """One bulk query: arcs as value lists (much faster to ship than maps), back into records."""
+        canonical = [c for c in ARC_PROPERTY_COLUMNS[rel_type] if c in schema["columns"]]
+        extras = [c for c in schema["columns"] if c not in canonical and c not in ends]
+        fields = ["ord", *canonical]
+        returns = ", ".join([*ends.values(), *(f"r.{f}" for f in fields)] + (["r {.*}"] if extras else []))
+        with self._session(doing) as session:
+            values = session.execute_read(lambda tx: tx.run(f"{match} RETURN {returns}", key=key).values())
+        names = [*ends, *fields]
+        records = []
+        for row in values:
+            record = dict(zip(names, row))
+            if extras:
+                record.update({k: v for k, v in row[-1].items() if k not in record})
+            records.append(record)
+        return records
 
 
 def _with_ends(schema: dict[str, Any], ends: tuple[str, ...]) -> dict[str, Any]:

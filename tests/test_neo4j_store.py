@@ -1,0 +1,302 @@
+"""Neo4jStore against the real server that `make test` starts (NEO4J_URI).
+
+Each test writes its own snapshot names (prefix ``test-<random>``) and deletes them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import uuid
+
+import pandas as pd
+import pytest
+
+from orgpower.errors import DatabaseError, UsageError
+from orgpower.graph.neo4j_store import MIN_SERVER_VERSION, Neo4jStore, _server_version, safe_uri
+from orgpower.ingest.synthetic import generate_org
+from orgpower.model import InputFile, OrgModel, Problem
+
+pytestmark = pytest.mark.neo4j
+
+TABLES = ("people", "reporting", "flows", "decisions", "relations", "units")
+
+
+@pytest.fixture(scope="module")
+def store(neo4j_uri):
+    with Neo4jStore.connect(neo4j_uri) as connected:
+        yield connected
+
+
+@pytest.fixture
+def snapshot_name(store):
+    """A fresh snapshot name; whatever the test stored under it is deleted afterwards."""
+    name = f"test-{uuid.uuid4().hex[:10]}"
+    yield name
+    if name in store.list_snapshots():
+        store.delete_snapshot(name)
+
+
+def small_org(seed: int = 1) -> OrgModel:
+    model = generate_org(40, "mixed", seed=seed)
+    model.inputs = [InputFile(file="people.csv", sha256="ab" * 32, format="csv", kind="people",
+                              vendor="native", rows=40, rows_used=40, mapping={"person_id": "id"})]
+    model.problems = [Problem(code="unknown_manager", severity="warning", message="Row 7: manager X is unknown.",
+                              file="people.csv", row=7, column="manager_id", value="X", ids=("P0006", "X"))]
+    return model
+
+
+def assert_same_model(read: OrgModel, original: OrgModel) -> None:
+    for table in TABLES:
+        pd.testing.assert_frame_equal(getattr(read, table), getattr(original, table).reset_index(drop=True), obj=table)
+    assert read.inputs == original.inputs
+    assert read.problems == original.problems
+
+
+def graph_size(store: Neo4jStore, name: str) -> dict[str, int]:
+    """Nodes and relationships of every key ever written for snapshot ``name`` (current or not)."""
+    prefix = f"{name}#"
+    nodes = store.run("MATCH (n) WHERE n.snapshot STARTS WITH $p RETURN count(n) AS c", p=prefix)[0]["c"]
+    arcs = store.run("MATCH ()-[r]->() WHERE r.snapshot STARTS WITH $p RETURN count(r) AS c", p=prefix)[0]["c"]
+    keys = store.run("MATCH (n) WHERE n.snapshot STARTS WITH $p RETURN count(DISTINCT n.snapshot) AS c", p=prefix)[0]["c"]
+    staging = store.run("MATCH (s:Staging {name: $name}) RETURN count(s) AS c", name=name)[0]["c"]
+    return {"nodes": nodes, "relationships": arcs, "keys": keys, "staging": staging}
+
+
+def test_round_trip_gives_back_every_table_problem_and_input_unchanged(store, snapshot_name):
+    model = small_org()
+    store.load(model, snapshot_name)
+    assert_same_model(store.read_model(snapshot_name), model)
+
+
+def test_load_counts_one_relationship_per_input_row(store, snapshot_name):
+    model = small_org()
+    counts = store.load(model, snapshot_name)
+    assert counts["people"] == len(model.people)
+    assert counts["flows"] == len(model.flows)
+    assert counts["decision_roles"] == len(model.decisions)
+    assert counts["relations"] == len(model.relations)
+    assert counts["reporting"] == len(model.reporting)
+    stored = store.run(
+        "MATCH (s:Snapshot {name: $name}) MATCH (a)-[r:FLOW {snapshot: s.key}]->() RETURN count(r) AS c",
+        name=snapshot_name)
+    assert stored[0]["c"] == len(model.flows)
+
+
+def test_loading_the_same_snapshot_twice_gives_the_same_graph(store, snapshot_name):
+    model = small_org()
+    store.load(model, snapshot_name)
+    first = graph_size(store, snapshot_name)
+    store.load(model, snapshot_name)
+    second = graph_size(store, snapshot_name)
+    assert first == second
+    assert second["keys"] == 1 and second["staging"] == 0  # the replaced data is gone
+    assert_same_model(store.read_model(snapshot_name), model)
+
+
+def test_reloading_a_snapshot_replaces_its_content(store, snapshot_name):
+    store.load(small_org(seed=1), snapshot_name)
+    newer = small_org(seed=2)
+    store.load(newer, snapshot_name)
+    assert_same_model(store.read_model(snapshot_name), newer)
+
+
+def duplicate_people(model: OrgModel) -> OrgModel:
+    """The last person's id repeated: the (snapshot, id) uniqueness constraint fails mid-load."""
+    broken = OrgModel(**{t: getattr(model, t).copy() for t in TABLES})
+    people = broken.people
+    people.loc[len(people) - 1, "person_id"] = people.loc[0, "person_id"]
+    return broken
+
+
+def test_a_failed_load_keeps_the_previous_snapshot_and_leaves_no_data(store, snapshot_name):
+    model = small_org()
+    store.load(model, snapshot_name)
+    before = graph_size(store, snapshot_name)
+    with pytest.raises(DatabaseError, match="share an id"):
+        store.load(duplicate_people(model), snapshot_name)
+    assert graph_size(store, snapshot_name) == before
+    assert_same_model(store.read_model(snapshot_name), model)
+
+
+def test_a_failed_first_load_leaves_no_snapshot(store, snapshot_name):
+    with pytest.raises(DatabaseError):
+        store.load(duplicate_people(small_org()), snapshot_name)
+    assert snapshot_name not in store.list_snapshots()
+    assert graph_size(store, snapshot_name) == {"nodes": 0, "relationships": 0, "keys": 0, "staging": 0}
+
+
+HOSTILE_IDS = [
+    "O'Brien",
+    '") DETACH DELETE n //',
+    "') DETACH DELETE n //",
+    "x}) MATCH (m) DETACH DELETE m //",
+    "$key",
+    "Zoë 张伟 🙂",
+    "007",
+    "7",
+    "back\\slash",
+    " padded ",
+    "",
+]
+
+
+def hostile_org() -> OrgModel:
+    """Ids and values that would break a query built by string concatenation."""
+    ids = HOSTILE_IDS
+    top = ids[0]
+    people = pd.DataFrame({
+        "person_id": ids,
+        "manager_id": [None] + [top] * (len(ids) - 1),
+        "name": [f"N {i}" for i in ids],
+        "unit": ["U'1"] * len(ids),
+        "fte": [1.0] * (len(ids) - 1) + [None],
+        "source_row": list(range(2, len(ids) + 2)),
+        # attribute columns whose names collide with the store's own property keys
+        "id": ["shadow"] * len(ids),
+        "snapshot": ["also shadow"] * len(ids),
+        "weird `key`": ids,
+    }).astype({"person_id": "string", "manager_id": "string", "name": "string", "unit": "string",
+               "id": "string", "snapshot": "string", "weird `key`": "string"})
+    reporting = pd.DataFrame({"source": [top] * (len(ids) - 1), "target": ids[1:], "line": ["solid"] * (len(ids) - 1)},
+                             dtype="string")
+    flows = pd.DataFrame({
+        "source": ["U'1", ids[6]], "target": [ids[7], "unit-only \" id"], "amount": [10.0, 2.5],
+        "kind": ["') DETACH DELETE n //", None], "period": ["2025", "2025"], "currency": ["EUR", "EUR"],
+    }).astype({"source": "string", "target": "string", "kind": "string", "period": "string", "currency": "string"})
+    decisions = pd.DataFrame({
+        "decision": ["D'1", "D'1"], "actor": [ids[1], ids[2]], "role": ["accountable", "consulted"],
+        "domain": ["x", "x"], "affects": [ids[5], None],
+    }, dtype="string")
+    relations = pd.DataFrame({"source": [ids[6]], "target": [ids[7]], "relation": ["advice"], "weight": [1.0]}).astype(
+        {"source": "string", "target": "string", "relation": "string"})
+    units = pd.DataFrame({"unit_id": ["U'1"], "name": ["Unit ' one"], "parent_unit": [None]}, dtype="string")
+    return OrgModel(people=people, reporting=reporting, flows=flows, decisions=decisions, relations=relations, units=units)
+
+
+def test_hostile_ids_and_values_are_stored_and_read_back_unchanged(store, snapshot_name):
+    model = hostile_org()
+    nodes_before = store.run("MATCH (n) RETURN count(n) AS c")[0]["c"]
+    store.load(model, snapshot_name)
+    assert_same_model(store.read_model(snapshot_name), model)
+    nodes_after = store.run("MATCH (n) RETURN count(n) AS c")[0]["c"]
+    assert nodes_after > nodes_before  # nothing was deleted by an injected clause
+
+
+def test_007_and_7_are_two_people(store, snapshot_name):
+    store.load(hostile_org(), snapshot_name)
+    found = store.run(
+        "MATCH (s:Snapshot {name: $name}) MATCH (p:Person {snapshot: s.key}) WHERE p.id IN ['007', '7'] "
+        "RETURN p.id AS id ORDER BY id", name=snapshot_name)
+    assert [r["id"] for r in found] == ["007", "7"]
+
+
+def test_snapshots_are_listed_and_deleted(store, snapshot_name):
+    other = f"{snapshot_name}-b"
+    store.load(small_org(), snapshot_name)
+    store.load(small_org(), other)
+    assert {snapshot_name, other} <= set(store.list_snapshots())
+    store.delete_snapshot(other)
+    assert other not in store.list_snapshots()
+    assert snapshot_name in store.list_snapshots()
+    assert graph_size(store, other) == {"nodes": 0, "relationships": 0, "keys": 0, "staging": 0}
+
+
+def test_reading_an_unknown_snapshot_names_it_and_lists_the_stored_ones(store, snapshot_name):
+    store.load(small_org(), snapshot_name)
+    with pytest.raises(UsageError, match="no snapshot named 'no-such-snapshot'") as caught:
+        store.read_model("no-such-snapshot")
+    assert snapshot_name in caught.value.message
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_wrong_password_is_a_database_error_naming_the_uri_not_the_password(neo4j_uri):
+    secret = "not-the-password-" + uuid.uuid4().hex
+    with pytest.raises(DatabaseError) as caught:
+        Neo4jStore.connect(neo4j_uri, user="neo4j", password=secret)
+    assert neo4j_uri in caught.value.message
+    assert secret not in caught.value.message
+    assert caught.value.exit_code == 3
+
+
+def test_unreachable_port_is_a_database_error_naming_the_uri(neo4j_uri):
+    uri = f"bolt://127.0.0.1:{_free_port()}"
+    with pytest.raises(DatabaseError, match="Cannot reach Neo4j at " + uri.replace(".", r"\.")):
+        Neo4jStore.connect(uri, password="whatever-123")
+
+
+def test_cli_exits_3_on_a_wrong_password_and_never_prints_it(neo4j_uri, monkeypatch, capsys):
+    from orgpower.cli import main
+
+    secret = "hunter2-" + uuid.uuid4().hex
+    monkeypatch.setenv("NEO4J_PASSWORD", secret)
+    assert main(["snapshots", "--neo4j", neo4j_uri]) == 3
+    out, err = capsys.readouterr()
+    assert neo4j_uri in err
+    assert secret not in out + err
+    assert "Traceback" not in err
+
+
+def test_cli_load_exits_3_when_the_server_is_unreachable(sample_orgs, monkeypatch, capsys):
+    from orgpower.cli import main
+
+    uri = f"bolt://127.0.0.1:{_free_port()}"
+    monkeypatch.setenv("NEO4J_PASSWORD", "some-password")
+    assert main(["load", str(sample_orgs / "northwind_command"), "--neo4j", uri, "--snapshot", "x"]) == 3
+    assert uri in capsys.readouterr().err
+
+
+def test_cli_loads_lists_and_deletes_a_snapshot(neo4j_uri, sample_orgs, snapshot_name, capsys):
+    from orgpower.cli import main
+
+    assert main(["load", str(sample_orgs / "northwind_command"), "--neo4j", neo4j_uri, "--snapshot", snapshot_name]) == 0
+    assert main(["snapshots", "--neo4j", neo4j_uri]) == 0
+    assert snapshot_name in capsys.readouterr().out.splitlines()
+    assert main(["snapshots", "--neo4j", neo4j_uri, "--delete", snapshot_name]) == 0
+    assert main(["snapshots", "--neo4j", neo4j_uri]) == 0
+    assert snapshot_name not in capsys.readouterr().out.splitlines()
+
+
+def test_audit_from_a_snapshot_equals_the_in_process_audit(neo4j_uri, sample_orgs, snapshot_name, tmp_path):
+    from orgpower.cli import main
+
+    bundle = str(sample_orgs / "northwind_command")
+    assert main(["load", bundle, "--neo4j", neo4j_uri, "--snapshot", snapshot_name]) == 0
+    assert main(["audit", "--neo4j", neo4j_uri, "--snapshot", snapshot_name, "--out", str(tmp_path / "db"), "--format", "json"]) == 0
+    assert main(["audit", bundle, "--out", str(tmp_path / "files"), "--format", "json"]) == 0
+    from_db = (tmp_path / "db" / "audit.json").read_bytes()
+    from_files = (tmp_path / "files" / "audit.json").read_bytes()
+    assert json.loads(from_db)["org"]["people"] > 0
+    assert from_db == from_files
+    # people.csv: equal up to the last bits of floating point (the in-process audit itself
+    # varies there from run to run in bonacich_power)
+    people_db = pd.read_csv(tmp_path / "db" / "people.csv")
+    people_files = pd.read_csv(tmp_path / "files" / "people.csv")
+    pd.testing.assert_frame_equal(people_db, people_files, rtol=1e-12, atol=1e-12)
+
+
+# ---- pure logic (no server)
+
+
+def test_server_versions_below_5_9_are_refused_and_calendar_versions_accepted():
+    assert _server_version("Neo4j/4.4.30") < MIN_SERVER_VERSION
+    assert _server_version("Neo4j/5.8.0") < MIN_SERVER_VERSION
+    assert _server_version("Neo4j/5.26.30") >= MIN_SERVER_VERSION
+    assert _server_version("Neo4j/2025.01.0") >= MIN_SERVER_VERSION
+    assert _server_version("something else") is None
+
+
+def test_uris_are_shown_without_their_credentials():
+    assert safe_uri("neo4j+s://alice:s3cret@db.example.com:7687") == "neo4j+s://db.example.com:7687"
+    assert safe_uri("bolt://127.0.0.1:7687") == "bolt://127.0.0.1:7687"
+
+
+def test_a_malformed_uri_is_a_usage_error():
+    with pytest.raises(UsageError, match="not a Neo4j URI"):
+        Neo4jStore.connect("http://localhost:7474", password=os.environ.get("NEO4J_PASSWORD", "x"))
