@@ -107,10 +107,18 @@ def test_workday_manager_dash_id_header_variant(tmp_path):
     assert _arcs(model) == {("1", "2")}
 
 
-def test_successfactors_no_manager_marker_is_not_a_person(tmp_path):
+def test_successfactors_no_manager_marker_means_the_top(tmp_path):
     rows, _ = EXPORTS["successfactors"]
     model = read_org([_csv(tmp_path / "sf.csv", rows)])
-    assert [p.code for p in model.warnings] == ["manager_not_a_person"] or model.roots == ["u1"]
+    assert model.roots == ["u1"]
+    assert model.warnings == []
+
+
+def test_organogram_xx_marker_means_the_top_without_a_problem(tmp_path):
+    rows, _ = EXPORTS["uk_organogram_senior"]
+    model = read_org([_csv(tmp_path / "senior.csv", rows)])
+    assert model.roots == ["P1"]
+    assert not [p for p in model.problems if p.code.startswith("manager_")]
 
 
 def test_hibob_work_reports_to_holds_a_name(tmp_path):

@@ -231,3 +231,16 @@ def test_every_documented_code_is_in_the_docs():
     docs = (Path(__file__).resolve().parent.parent / "docs" / "input-formats.md").read_text(encoding="utf-8")
     missing = [code for code in CODES if f"`{code}`" not in docs]
     assert missing == []
+
+
+def test_many_cycles_and_duplicates_are_all_handled_but_listed_up_to_the_limit(tmp_path):
+    from orgpower.ingest.validate import ROW_LIMIT
+
+    n = ROW_LIMIT + 5
+    pairs = "".join(f"a{i},b{i}\nb{i},a{i}\nd{i},\nd{i},\n" for i in range(n))
+    model = read_org([_bundle(tmp_path, people="person_id,manager_id\n" + pairs)])
+    cycles = _problems(model, "reporting_cycle")
+    duplicates = _problems(model, "duplicate_id")
+    assert len(cycles) == len(duplicates) == ROW_LIMIT + 1  # listed ones plus one that counts the rest
+    assert "5 more reporting cycles" in cycles[0].message and "5 more ids" in duplicates[0].message
+    assert len(model.roots) == 2 * n  # every cycle broken (one top each), every kept duplicate a top

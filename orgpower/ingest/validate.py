@@ -235,8 +235,19 @@ def check_duplicates(people: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]
     fte_total = group[fte.name].sum(min_count=1) if "fte" in dup else pd.Series(np.nan, index=same_line.index)
     job_share = same_line & part_time.fillna(False) & (fte_total < 2).fillna(False)
     problems: list[Problem] = []
-    first_rows = group["source_row"].apply(list)
-    files = group["source_file"].apply(list)
+    # One problem per repeated id, listed up to ROW_LIMIT ids; the rest are counted.
+    listed = pd.Index(dup["person_id"].drop_duplicates()[:ROW_LIMIT])
+    shown = dup[is_in(dup["person_id"], listed)].groupby("person_id", sort=False)
+    first_rows = shown["source_row"].apply(list)
+    files = shown["source_file"].apply(list)
+    n_ids = int(dup["person_id"].nunique())
+    if n_ids > ROW_LIMIT:
+        problems.append(Problem(
+            code="duplicate_id", severity="error",
+            message=(f"{n_ids - ROW_LIMIT} more ids appear on several rows ({int(repeated.sum())} rows in all "
+                     f"carry a repeated id); for each, the first row was kept and the others set aside."),
+            suggestion="Give each person or post a unique id, or remove the repeated rows.",
+        ))
     for person_id, rows in first_rows.items():
         share = bool(job_share.get(person_id, False))
         where = ", ".join(f"{f} row {r}" for f, r in zip(files[person_id][:10], rows[:10]))
@@ -374,7 +385,15 @@ def break_cycles(people: pd.DataFrame, manager_ids: pd.Series) -> tuple[pd.Serie
     rows = people["source_row"].to_numpy()
     problems: list[Problem] = []
     cut = manager_ids.copy()
-    for start in starts:
+    cut.iloc[starts] = None  # every cycle is broken at once; messages for the first ones
+    if len(starts) > ROW_LIMIT:
+        problems.append(Problem(
+            code="reporting_cycle", severity="error",
+            message=(f"{len(starts) - ROW_LIMIT} more reporting cycles ({int(on_cycle.sum())} people on cycles in all); "
+                     f"each was broken by setting aside the line of its member that comes first in the file."),
+            suggestion="Correct the managers so that every chain ends at the top of the organisation.",
+        ))
+    for start in starts[:ROW_LIMIT]:
         # Walking a cycle costs its length; only people on cycles are visited.
         cycle = [start]
         node = parent[start]
@@ -391,7 +410,6 @@ def break_cycles(people: pd.DataFrame, manager_ids: pd.Series) -> tuple[pd.Serie
             suggestion="Correct the manager of one person in the cycle so that the chain ends at the top of the organisation.",
             ids=tuple(str(ids[i]) for i in cycle),
         ))
-        cut.iloc[start] = None
     return cut, problems
 
 

@@ -122,6 +122,7 @@ VENDORS: tuple[Vendor, ...] = (
             "location": ("LOCATION",),
             "dotted_manager_id": ("MATRIX_MANAGER",),
         },
+        top_markers=("NO_MANAGER",),  # SuccessFactors' own marker for the top of the tree
     ),
     Vendor(
         name="adp",
