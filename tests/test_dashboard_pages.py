@@ -337,3 +337,32 @@ def test_login_is_required_when_a_password_file_is_configured(tmp_path, monkeypa
     at.get("form_submit_button")[0].click().run()
     assert_no_exception(at)
     assert len(at.file_uploader) == 1
+
+
+# --- Neo4j backend ---------------------------------------------------------------------
+
+
+@pytest.mark.neo4j
+def test_a_neo4j_snapshot_is_picked_and_audited_like_the_library_does(neo4j_uri, quick_audit_settings, monkeypatch):
+    import uuid
+
+    from orgpower.graph.neo4j_store import Neo4jStore
+
+    snapshot = f"test-dashboard-{uuid.uuid4().hex[:8]}"
+    model = api.generate_org(60, "power-over", seed=4)
+    api.load_to_neo4j(model, neo4j_uri, snapshot=snapshot)
+    try:
+        monkeypatch.setenv("NEO4J_URI", neo4j_uri)
+        expected = api.audit(None, config=quick_audit_settings, neo4j_uri=neo4j_uri, snapshot=snapshot)
+        at = fresh_app().run()
+        at.segmented_control(key="upload_source").set_value("Neo4j snapshot").run()
+        assert snapshot in at.selectbox(key="neo4j_snapshot").options
+        at.selectbox(key="neo4j_snapshot").set_value(snapshot).run()
+        at.button(key="neo4j_load").click().run()
+        assert_no_exception(at)
+        assert metric(at, "People") == "60"
+        at.switch_page("pages/overview.py").run()
+        assert f"reads as **{expected.document['classification']['org']['label']}**" in texts(at)
+    finally:
+        with Neo4jStore.connect(neo4j_uri) as store:
+            store.delete_snapshot(snapshot)

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 SAMPLE_ORGS = ROOT / "sample_orgs"
 PAGES = Path(__file__).resolve().parent / "pages"
 INPUT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet")
-MEMO_ENTRIES = 24  # per session; layouts of a few layers and filters
+MEMO_ENTRIES = 64  # per session: lookups of the org, plus layouts of a few layers and filters
 
 _ORG = "orgpower_org"
 _COMPARE = "orgpower_compare"

@@ -37,7 +37,7 @@ elif source == "Sample org":
 elif source == "Neo4j snapshot":
     uri = state.neo4j_uri()
     try:
-        snapshots = state.memo("snapshots", (uri,), lambda: state.list_snapshots(uri))
+        snapshots = state.list_snapshots(uri)  # not memoised: a snapshot loaded meanwhile must show
     except Exception:  # noqa: BLE001 - any driver failure becomes one sentence
         st.error("Could not list the snapshots in Neo4j.")
         snapshots = []

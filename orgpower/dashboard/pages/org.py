@@ -20,8 +20,18 @@ key = org.input_hash
 
 st.title("Org")
 
-labels = state.memo("person_labels", (key,), lambda: person_label(model.people))
+labels = state.memo("person_labels", (key,), lambda: person_label(model.people))  # a Series, for search
+label_of = state.memo("person_label_dict", (key,), lambda: labels.to_dict())  # O(1) lookups
 reports = state.memo("direct_reports", (key,), lambda: direct_reports(model.reporting))
+org_roots = state.memo("roots", (key,), lambda: list(model.roots))
+
+
+def span_notes() -> dict[str, str]:
+    if "span_of_control" not in people.columns:
+        return {pid: f"{len(r)} direct" for pid, r in reports.items()}
+    spans = people["span_of_control"]
+    managers = people[spans.fillna(0) > 0]
+    return dict(zip(managers["person_id"].astype(str), managers["span_of_control"].map(lambda v: f"{int(v)} direct")))
 
 # --- find a person ---------------------------------------------------------------------
 search = st.text_input("Find a person (name, title or id)", key="org_search", placeholder="e.g. a name or an id")
@@ -34,7 +44,7 @@ if search:
         options = list(matches.index[:200])
         pick = st.selectbox(
             f"{len(matches):,} match(es)" + (" (first 200 shown)" if len(matches) > 200 else ""),
-            options, format_func=lambda pid: labels.get(pid, pid), key="org_pick",
+            options, format_func=lambda pid: label_of.get(pid, pid), key="org_pick",
         )
         if pick:
             selected = pick
@@ -48,18 +58,13 @@ with left:
         "Top of the chart", ["Top of the organisation", "The selected person"], horizontal=True,
         key="org_top", disabled=selected is None,
     )
-    roots = [selected] if (top_choice == "The selected person" and selected) else list(model.roots)
-    span_column = "span_of_control" if "span_of_control" in people.columns else None
-    if span_column:
-        spans = people.set_index(people["person_id"].astype(str))[span_column]
-        notes = {pid: f"{int(v)} direct" for pid, v in spans.items() if pd.notna(v) and v > 0}
-    else:
-        notes = {pid: f"{len(r)} direct" for pid, r in reports.items()}
+    roots = [selected] if (top_choice == "The selected person" and selected) else org_roots
+    notes = state.memo("span_notes", (key,), span_notes)
     chart = state.memo(
         "org_chart", (key, tuple(roots[:50])),
-        lambda: org_chart_html(roots, reports, labels, notes, max_people=600, open_levels=2),
+        lambda: org_chart_html(roots, reports, label_of, notes, max_people=600, open_levels=2),
     )
-    st.caption(f"{len(model.roots):,} top-level position(s). Click a name to open or close its branch.")
+    st.caption(f"{len(org_roots):,} top-level position(s). Click a name to open or close its branch.")
     st.html(chart)
 
 with right:
@@ -68,7 +73,7 @@ with right:
         st.caption("Find a person above, or click a row in the table below, to see their measures.")
     else:
         row = people[people["person_id"].astype(str) == selected]
-        st.markdown(f"**{labels.get(selected, selected)}**")
+        st.markdown(f"**{label_of.get(selected, selected)}**")
         if row.empty:
             st.caption("No measures for this person.")
         else:
@@ -135,7 +140,7 @@ else:
     st.markdown(
         f"**{names[pick]}** reads as **{unit.get('label', 'undetermined')}**"
         + (f" ({', '.join(unit.get('sublabels', []))})" if unit.get("sublabels") else "")
-        + f" · {number(unit.get('size'))} people · head: {labels.get(str(unit.get('head')), unit.get('head') or '—')}"
+        + f" · {number(unit.get('size'))} people · head: {label_of.get(str(unit.get('head')), unit.get('head') or '—')}"
     )
     cols = st.columns(3)
     for col, axis in zip(cols, ("asymmetry", "direction", "concentration")):

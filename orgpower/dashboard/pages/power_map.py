@@ -20,8 +20,8 @@ if graph is None or not getattr(graph, "layers", None):
     st.info("This audit has no graph layers to draw.")
     st.stop()
 
-people = result.people.copy()
-people["person_id"] = people["person_id"].astype(str)
+people = result.people
+people_by_id = state.memo("people_by_id", (key,), lambda: people.set_index(people["person_id"].astype(str)))
 unit_of = state.memo(
     "unit_of", (key,),
     lambda: dict(zip(model.people["person_id"].astype(str), model.people["unit"].astype("string").fillna("(no unit)"))),
@@ -49,7 +49,7 @@ if len(in_ties) == 0:
     st.info(f"No ties in the {layer_name} layer" + (" among the chosen units." if chosen_units else "."))
     st.stop()
 
-measure = people.set_index("person_id")[size_by] if size_by != "(same size)" else None
+measure = people_by_id[size_by] if size_by != "(same size)" else None
 aggregate = len(in_ties) > AGGREGATE_ABOVE
 if aggregate:
     st.info(
@@ -58,12 +58,15 @@ if aggregate:
     )
     unit_ties = state.memo("unit_ties", (key, layer_name, tuple(chosen_units)), lambda: ties_between_units(ties, unit_of))
     nodes_ids = list(pd.unique(pd.concat([unit_ties["source"], unit_ties["target"]]))) if not unit_ties.empty else sorted(set(unit_of[p] for p in in_ties if p in unit_of))
-    headcount = pd.Series(list(unit_of.values())).value_counts()
+    headcount = state.memo("unit_headcount", (key,), lambda: pd.Series(list(unit_of.values())).value_counts())
     nodes = state.memo("unit_layout", (key, layer_name, tuple(chosen_units)), lambda: positions(nodes_ids, unit_ties))
     nodes = nodes.copy()
     nodes["people"] = nodes["id"].map(headcount).fillna(0).astype(int)
     if measure is not None:
-        by_unit = pd.Series(measure.to_numpy(), index=measure.index.map(lambda p: unit_of.get(p, p))).groupby(level=0).sum()
+        by_unit = state.memo(
+            "unit_sums", (key, size_by),
+            lambda: pd.Series(measure.to_numpy(), index=measure.index.map(lambda p: unit_of.get(p, p))).groupby(level=0).sum(),
+        )
         nodes["size"] = nodes["id"].map(by_unit).fillna(0.0)
         size_title = f"{size_by} (sum)"
     else:
@@ -74,8 +77,8 @@ if aggregate:
     drawn = unit_ties
     tooltip = ["label", "people", "size", "colour"]
 else:
-    labels = state.memo("person_labels", (key,), lambda: person_label(model.people))
-    tree = [r for r in model.roots] if layer_name == "reporting" else []
+    labels = state.memo("person_label_dict", (key,), lambda: person_label(model.people).to_dict())
+    tree = state.memo("roots", (key,), lambda: list(model.roots)) if layer_name == "reporting" else []
     if tree and chosen_units:
         targets = set(ties["target"])
         tree = sorted(set(ties["source"]) - targets)
@@ -88,7 +91,7 @@ else:
     if colour_by == "unit":
         nodes["colour"] = nodes["unit"]
     elif colour_by == "reporting_layer":
-        nodes["colour"] = nodes["id"].map(people.set_index("person_id")["reporting_layer"]).map(lambda v: number(v))
+        nodes["colour"] = nodes["id"].map(people_by_id["reporting_layer"]).map(lambda v: number(v))
     else:
         nodes["colour"] = nodes["unit"].map(lambda u: unit_readings.get(u) or "not read")
     drawn = ties
@@ -119,10 +122,10 @@ with right:
             st.button(f"Show the people of {drill}", key="map_drill_go", on_click=st.session_state.update, kwargs={"map_units": [drill]})
     if picked:
         st.markdown(f"#### {picked[0]}")
-        row = people[people["person_id"] == str(picked[0])]
-        if not row.empty:
-            record = row.iloc[0]
-            show_value({c: number(record[c]) for c in row.columns}, key="map_picked")
+        if str(picked[0]) in people_by_id.index:
+            record = people_by_id.loc[str(picked[0])]
+            record = record.iloc[0] if isinstance(record, pd.DataFrame) else record
+            show_value({c: number(v.item() if hasattr(v, "item") else v) for c, v in record.items()}, key="map_picked")
         elif str(picked[0]) in unit_readings or aggregate:
             units = [u for u in result.document.get("units", []) if str(u.get("unit") or u.get("unit_id") or u.get("name")) == str(picked[0])]
             show_value(units[0] if units else {"unit": picked[0]}, key="map_picked_unit")

@@ -5,6 +5,7 @@ Groups under the minimum size are suppressed by the library; this page shows the
 
 from __future__ import annotations
 
+import altair as alt
 import streamlit as st
 
 from orgpower.dashboard import state
@@ -48,4 +49,18 @@ for group in groups:
         + (f" ({hidden} group(s) hidden)." if hidden else ".")
     )
 st.caption("ratio = the group's share of the measure / its share of headcount (1 = in proportion). Suppressed cells are shown as suppressed.")
+cells = table.copy()
+cells["shown"] = cells.apply(lambda r: "suppressed" if bool(r.get("suppressed")) else number(r.get("ratio"), 2), axis=1)
+cells["ratio_shown"] = cells["ratio"].where(~cells["suppressed"].astype(bool))
+for attribute, part in cells.groupby("attribute", sort=False):
+    base = alt.Chart(part).encode(
+        x=alt.X("measure:N", title=None, sort=list(dict.fromkeys(part["measure"])), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("group:N", title=str(attribute)),
+    )
+    heat = base.mark_rect().encode(
+        color=alt.Color("ratio_shown:Q", title="ratio", scale=alt.Scale(scheme="redblue", domainMid=1, domain=[0, 2], clamp=True)),
+        tooltip=["group", "measure", "shown"],
+    )
+    text = base.mark_text(fontSize=11).encode(text="shown:N")
+    st.altair_chart((heat + text).properties(height=max(140, 34 * part["group"].nunique())), width="stretch")
 state.show_table(table, key="representation", download_name="representation.csv")

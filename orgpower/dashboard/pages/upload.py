@@ -58,7 +58,7 @@ elif source == "Sample org":
 elif source == "Neo4j snapshot":
     st.caption(f"Neo4j at {display_uri(uri)}")
     try:
-        snapshots = state.memo("snapshots", (uri,), lambda: state.list_snapshots(uri))
+        snapshots = state.list_snapshots(uri)  # not memoised: a snapshot loaded meanwhile must show
     except Exception as error:  # noqa: BLE001 - any driver failure becomes one sentence
         st.error(f"Could not list the snapshots in Neo4j at {display_uri(uri)}: {getattr(error, 'message', type(error).__name__)}.")
         snapshots = []
