@@ -244,3 +244,8 @@ def test_many_cycles_and_duplicates_are_all_handled_but_listed_up_to_the_limit(t
     assert len(cycles) == len(duplicates) == ROW_LIMIT + 1  # listed ones plus one that counts the rest
     assert "5 more reporting cycles" in cycles[0].message and "5 more ids" in duplicates[0].message
     assert len(model.roots) == 2 * n  # every cycle broken (one top each), every kept duplicate a top
+
+
+def test_people_file_whose_rows_are_all_set_aside_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="blank_id"):
+        read_org([_bundle(tmp_path, people="person_id,manager_id\n,a\n,b\n")])

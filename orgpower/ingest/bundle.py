@@ -471,6 +471,13 @@ def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | Non
             + "; give a file with a person id column (e.g. person_id, Employee ID), or a mapping with --mapping."
         )
     people, reporting = validate_people(pd.concat(people_parts, ignore_index=True), problems)
+    if people.empty:
+        reasons = sorted({p.code for p in problems if p.severity == "error"})
+        raise InputError(
+            "No usable people row was found: every row of the people file(s) was set aside"
+            + (f" ({', '.join(reasons)})" if reasons else "")
+            + "; check that the id column is filled and named as docs/input-formats.md describes."
+        )
     person_ids = pd.Index(people["person_id"].astype(str).unique())
     unit_names = pd.Index(people["unit"].dropna().astype(str).unique())
     known = person_ids.append(unit_names.difference(person_ids))
