@@ -248,14 +248,14 @@ def test_cli_load_exits_3_when_the_server_is_unreachable(sample_orgs, monkeypatc
 
     uri = f"bolt://127.0.0.1:{_free_port()}"
     monkeypatch.setenv("NEO4J_PASSWORD", "some-password")
-    assert main(["load", str(sample_orgs / "northwind_command"), "--neo4j", uri, "--snapshot", "x"]) == 3
+    assert main(["load", str(sample_orgs / "riverbank_coop"), "--neo4j", uri, "--snapshot", "x"]) == 3
     assert uri in capsys.readouterr().err
 
 
 def test_cli_loads_lists_and_deletes_a_snapshot(neo4j_uri, sample_orgs, snapshot_name, capsys):
     from orgpower.cli import main
 
-    assert main(["load", str(sample_orgs / "northwind_command"), "--neo4j", neo4j_uri, "--snapshot", snapshot_name]) == 0
+    assert main(["load", str(sample_orgs / "riverbank_coop"), "--neo4j", neo4j_uri, "--snapshot", snapshot_name]) == 0
     assert main(["snapshots", "--neo4j", neo4j_uri]) == 0
     assert snapshot_name in capsys.readouterr().out.splitlines()
     assert main(["snapshots", "--neo4j", neo4j_uri, "--delete", snapshot_name]) == 0
@@ -266,7 +266,7 @@ def test_cli_loads_lists_and_deletes_a_snapshot(neo4j_uri, sample_orgs, snapshot
 def test_audit_from_a_snapshot_equals_the_in_process_audit(neo4j_uri, sample_orgs, snapshot_name, tmp_path):
     from orgpower.cli import main
 
-    bundle = str(sample_orgs / "northwind_command")
+    bundle = str(sample_orgs / "riverbank_coop")  # the smallest sample: keeps the suite fast
     assert main(["load", bundle, "--neo4j", neo4j_uri, "--snapshot", snapshot_name]) == 0
     assert main(["audit", "--neo4j", neo4j_uri, "--snapshot", snapshot_name, "--out", str(tmp_path / "db"), "--format", "json"]) == 0
     assert main(["audit", bundle, "--out", str(tmp_path / "files"), "--format", "json"]) == 0
