@@ -263,13 +263,18 @@ def test_cli_loads_lists_and_deletes_a_snapshot(neo4j_uri, sample_orgs, snapshot
     assert snapshot_name not in capsys.readouterr().out.splitlines()
 
 
+@pytest.mark.slow  # two full audits (~5 s each on an idle machine)
 def test_audit_from_a_snapshot_equals_the_in_process_audit(neo4j_uri, sample_orgs, snapshot_name, tmp_path):
     from orgpower.cli import main
 
     bundle = str(sample_orgs / "riverbank_coop")  # the smallest sample: keeps the suite fast
+    # the null model only re-samples the same graph; leaving it out keeps this test short
+    config = tmp_path / "config.json"
+    config.write_text('{"null_samples": 0}')
     assert main(["load", bundle, "--neo4j", neo4j_uri, "--snapshot", snapshot_name]) == 0
-    assert main(["audit", "--neo4j", neo4j_uri, "--snapshot", snapshot_name, "--out", str(tmp_path / "db"), "--format", "json"]) == 0
-    assert main(["audit", bundle, "--out", str(tmp_path / "files"), "--format", "json"]) == 0
+    assert main(["audit", "--neo4j", neo4j_uri, "--snapshot", snapshot_name, "--out", str(tmp_path / "db"),
+                 "--format", "json", "--config", str(config)]) == 0
+    assert main(["audit", bundle, "--out", str(tmp_path / "files"), "--format", "json", "--config", str(config)]) == 0
     from_db = (tmp_path / "db" / "audit.json").read_bytes()
     from_files = (tmp_path / "files" / "audit.json").read_bytes()
     assert json.loads(from_db)["org"]["people"] > 0
