@@ -144,3 +144,9 @@ def test_reading_twice_gives_the_same_model(tmp_path):
     first, second = read_org([folder]), read_org([folder])
     pd.testing.assert_frame_equal(first.people, second.people)
     assert first.problems == second.problems and first.inputs == second.inputs
+
+
+def test_raci_matrix_with_blank_top_left_cell_is_read_when_the_file_says_raci(tmp_path):
+    model = read_org([_bundle(tmp_path, people=PEOPLE, raci=",ceo,m1\nbudget,A,R\n")])
+    assert _rows(model.decisions, ["decision", "actor", "role"]) == [
+        ("budget", "ceo", "accountable"), ("budget", "m1", "responsible")]

@@ -35,7 +35,7 @@ KIND_HINTS = (
     (re.compile(r"flow|budget|fund|alloc|spend|transfer|payment"), "flows"),
     (re.compile(r"decision|raci|rapid|rights"), "decisions"),
     (re.compile(r"relation|ties|edge|network|advice|friend|collab"), "relations"),
-    (re.compile(r"people|person|employee|staff|worker|senior|roster|directory|org|hr"), "people"),
+    (re.compile(r"people|person|employee|staff|worker|senior|roster|directory|org|(^|[^a-z])hr([^a-z]|$)"), "people"),
 )
 DOTTED_RELATIONS = frozenset({"dotted", "dotted line", "dotted line manager", "dotted reporting", "matrix", "matrix manager"})
 _STRING = "str"
@@ -327,6 +327,8 @@ def matrix_decisions(table: RawTable, label: str, problems: list[Problem]) -> pd
     decision_keys = set(SYNONYMS["decisions"]["decision"])
     side = {"domain": set(SYNONYMS["decisions"]["domain"]), "affects": set(SYNONYMS["decisions"]["affects"])}
     decision_col = next((h for h, k in zip(headers, keys) if k in decision_keys), None)
+    if decision_col is None and kind_hint(table.file) == "decisions":
+        decision_col = headers[0]  # a RACI sheet often leaves its top-left cell blank
     if decision_col is None:
         return None
     extra = {name: next((h for h, k in zip(headers, keys) if k in ks and h != decision_col), None) for name, ks in side.items()}
