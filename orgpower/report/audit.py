@@ -86,12 +86,6 @@ def _measure(graph: OrgGraph, config: AuditConfig) -> Any:
     return measure_org(graph, null_samples=config.null_samples, seed=config.seed, exact_limit=config.exact_limit)
 
 
-def _layer_measure_function():
-    from orgpower.report.scopes import reading_measures
-
-    return reading_measures
-
-
 def _reporting_depths(graph: OrgGraph) -> dict[str, int]:
     """1 + depth on the solid line (used only if the measures table lacks it)."""
     layer = graph.layers.get("reporting")
@@ -197,10 +191,9 @@ def _audit_model(model: OrgModel, config: AuditConfig) -> AuditResult:
         layer = graph.layers.get(name)
         layer_readings[name] = read_measures({"weighted": bool(layer.weighted) if layer is not None else False, **values}, config.thresholds)
     org_reading = combine_readings(layer_readings)
-    measure_layer = _layer_measure_function()
-    teams, team_count = team_readings(graph, config, measure_layer)
+    teams, team_count = team_readings(graph, config)
     people_measures = getattr(measures, "people", None)
-    units = unit_readings(graph, people_measures, config, measure_layer)
+    units = unit_readings(graph, people_measures, config)
     pairs = pair_readings(graph)
     decisions = audit_decisions(model.decisions, model.people, config.thresholds)
     resources = audit_resources(graph.layers.get("flows"), model.people)

@@ -93,7 +93,7 @@ class AuditConfig:
     """Seed of every random step, so the same input gives the same audit.json."""
     exact_limit: int = 20_000
     """Above this many people, measures may be estimated (marked under ``estimated``)."""
-    max_team_readings: int = 2_000
+    max_team_readings: int = 100_000
     """Teams read one by one, largest first; the count read is stated in the report."""
 
     def __post_init__(self) -> None:

@@ -1,0 +1,118 @@
+"""Team, unit and reporting-pair readings.
+
+group_measures measures every team (or unit) at once on a block graph; the reference is
+orgpower's own tested layer functions (reciprocity, centralization, hierarchy) applied
+to the sub-layer of each group separately (reading_measures of induced_layer)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from orgpower.api import generate_org
+from orgpower.graph.layers import OrgGraph, build_graph, layer_from_arcs
+from orgpower.report.config import AuditConfig
+from orgpower.report.scopes import group_measures, induced_layer, pair_readings, reading_measures, team_readings
+
+KEYS = ("nodes", "arcs", "reciprocity_edgewise", "reciprocity_dyadic", "reciprocity_rho", "weighted_reciprocity",
+        "degree_centralization_in", "degree_centralization_out", "degree_centralization_total", "flow_hierarchy",
+        "trophic_incoherence", "hhi_out_strength_normalised")
+
+
+def _close(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
+
+
+@pytest.fixture(scope="module")
+def mixed_graph():
+    return build_graph(generate_org(150, "mixed", seed=6))
+
+
+def _team_members(graph):
+    reporting = graph.layers["reporting"]
+    coo = reporting.adjacency.tocoo()
+    ids = reporting.node_ids.astype(str)
+    arcs = pd.DataFrame({"group": ids[coo.row], "node": ids[coo.col]})
+    heads = pd.DataFrame({"group": arcs["group"].unique(), "node": arcs["group"].unique()})
+    return pd.concat([heads, arcs], ignore_index=True)
+
+
+@pytest.mark.parametrize("layer_name", ["reporting", "flows", "decisions", "collaboration", "reporting_dotted"])
+def test_block_measures_of_teams_equal_measures_of_each_team_sub_layer(mixed_graph, layer_name):
+    layer = mixed_graph.layers[layer_name]
+    members = _team_members(mixed_graph)
+    block = group_measures(layer, members)
+    for team, nodes in members.groupby("group"):
+        reference = reading_measures(induced_layer(layer, nodes["node"].tolist()))
+        got = block[team]
+        if reference["arcs"] == 0:
+            assert got["arcs"] == 0
+            continue
+        for key in KEYS:
+            assert _close(got[key], reference[key]), (team, key, got[key], reference[key])
+
+
+def test_block_measures_of_units_include_the_unit_node(mixed_graph):
+    layer = mixed_graph.layers["flows"]
+    people = mixed_graph.people[["person_id", "unit"]].dropna().astype(str)
+    units = sorted(people["unit"].unique())
+    members = pd.concat([people.rename(columns={"unit": "group", "person_id": "node"}),
+                         pd.DataFrame({"group": units, "node": units})], ignore_index=True)
+    block = group_measures(layer, members)
+    for unit, nodes in members.groupby("group"):
+        reference = reading_measures(induced_layer(layer, nodes["node"].tolist()))
+        for key in KEYS:
+            if reference["arcs"]:
+                assert _close(block[unit][key], reference[key]), (unit, key)
+
+
+def _graph(arcs_by_layer: dict[str, list[tuple[str, str]]], people: list[str]) -> OrgGraph:
+    graph = OrgGraph(people=pd.DataFrame({"person_id": people}), units=pd.DataFrame())
+    for name, arcs in arcs_by_layer.items():
+        graph.layers[name] = layer_from_arcs(name, people, [s for s, _ in arcs], [t for _, t in arcs])
+    return graph
+
+
+def test_team_of_a_coordinator_tied_both_ways_reads_mutual_hub():
+    # m manages a, b, c; budgets and decisions go both ways between m and each report
+    both = [("m", x) for x in "abc"] + [(x, "m") for x in "abc"]
+    graph = _graph({"reporting": [("m", x) for x in "abc"], "flows": both, "decisions": both}, ["m", "a", "b", "c"])
+    (team,), count = team_readings(graph, AuditConfig())
+    assert count == 1 and team["label"] == "mutual" and "hub partnership" in team["sublabels"]
+    assert team["layers"]["reporting"]["label"] == "power-over"
+
+
+def test_team_with_one_way_budgets_and_lone_decisions_reads_power_over():
+    down = [("m", x) for x in "abc"]
+    graph = _graph({"reporting": down, "flows": down, "decisions": down}, ["m", "a", "b", "c"])
+    (team,), _ = team_readings(graph, AuditConfig())
+    assert team["label"] == "power-over"
+
+
+def test_reporting_pair_labels():
+    # m -> a: budget returned (mutual); m -> b: budget one way; m -> c: nothing else
+    graph = _graph({
+        "reporting": [("m", "a"), ("m", "b"), ("m", "c")],
+        "flows": [("m", "a"), ("a", "m"), ("m", "b")],
+    }, ["m", "a", "b", "c"])
+    pairs = pair_readings(graph).set_index("report_id")
+    assert pairs.loc["a", "label"] == "mutual"
+    assert (pairs.loc["b", "label"], pairs.loc["b", "sublabel"]) == ("power-over", "one-way")
+    assert (pairs.loc["c", "label"], pairs.loc["c", "sublabel"]) == ("power-over", "formal line only")
+    assert pairs.loc["a", "flows_up"] == 1.0
+
+
+def test_report_deciding_for_the_manager_only_is_mixed():
+    graph = _graph({"reporting": [("m", "a")], "decisions": [("a", "m")]}, ["m", "a"])
+    assert pair_readings(graph).loc[0, ["label", "sublabel"]].tolist() == ["mixed", "upward only"]
+
+
+def test_teams_are_read_largest_first_up_to_the_limit():
+    down = [("m", x) for x in "abc"] + [("a", "d")]
+    graph = _graph({"reporting": down}, ["m", "a", "b", "c", "d"])
+    teams, count = team_readings(graph, AuditConfig(max_team_readings=1))
+    assert count == 2 and [t["id"] for t in teams] == ["m"]
