@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 import orgpower.dashboard
 from orgpower import api
 from orgpower.dashboard import powermap
+from orgpower.errors import OrgpowerError
 from orgpower.report.config import AuditConfig
 
 APP = Path(orgpower.dashboard.__file__).parent / "app.py"
@@ -132,6 +133,22 @@ def test_dropped_files_are_read_like_the_same_files_on_disk(sample_dir, referenc
 def dirty(sample_orgs: Path):
     """(the app with the dirty export loaded, the library's model of it)."""
     return load_sample(fresh_app(), DIRTY), api.read_org([sample_orgs / DIRTY])
+
+
+def test_an_unusable_file_gets_one_sentence_and_no_traceback(tmp_path):
+    (tmp_path / "people.csv").write_bytes(b"just one line and no people\n")
+    at = fresh_app().run()
+    at.file_uploader(key="upload_files").set_value(("people.csv", b"just one line and no people\n", "text/csv")).run()
+    assert_no_exception(at)
+    try:
+        api.read_org([tmp_path / "people.csv"])
+    except OrgpowerError as error:  # the library's own sentence is what the page must show
+        expected = error.message
+    else:
+        pytest.fail("the library accepted a file without people")
+    assert any(expected in e.value for e in at.error)
+    at.switch_page("pages/overview.py").run()
+    assert any(expected in i.value for i in at.info)
 
 
 def test_validation_problems_of_a_dirty_export_are_listed_with_rows(dirty):
