@@ -89,69 +89,84 @@ def group_measures(layer: Layer, members: pd.DataFrame) -> dict[str, dict[str, A
     from orgpower.metrics.hierarchy import trophic_levels
 
     index = _index_of(layer)
-    position = members["node"].map(index)
-    mem = members.assign(pos=position).dropna(subset=["pos"]).drop_duplicates(["group", "pos"])
-    mem = mem.astype({"pos": np.int64}).reset_index(drop=True)
-    mem["vertex"] = np.arange(len(mem))
-    size = mem.groupby("group", sort=False).size()
+    position = members["node"].astype(str).map(index)
+    mem = pd.DataFrame({"group": members["group"].astype(str).to_numpy(), "pos": position.to_numpy()})
+    mem = mem.dropna(subset=["pos"]).drop_duplicates(["group", "pos"]).reset_index(drop=True)
+    # integer group codes: every aggregation below is a numpy bincount, not a groupby
+    gid, groups = pd.factorize(mem["group"], sort=False)
+    mem = pd.DataFrame({"gid": gid, "pos": mem["pos"].to_numpy(dtype=np.int64), "vertex": np.arange(len(mem))})
+    n_groups = len(groups)
+    size = np.bincount(gid, minlength=n_groups).astype(float)
+    result: dict[str, dict[str, Any]] = {
+        str(g): {"nodes": int(n), "arcs": 0, "weighted": layer.weighted} for g, n in zip(groups, size)
+    }
     coo = layer.adjacency.tocoo()
     arcs = pd.DataFrame({"s": coo.row.astype(np.int64), "t": coo.col.astype(np.int64), "w": coo.data})
-    left = mem[["group", "pos", "vertex"]].rename(columns={"pos": "s", "vertex": "vs"})
-    right = mem[["group", "pos", "vertex"]].rename(columns={"pos": "t", "vertex": "vt"})
-    inside = arcs.merge(left, on="s").merge(right, on=["group", "t"])
-    result: dict[str, dict[str, Any]] = {
-        str(g): {"nodes": int(n), "arcs": 0, "weighted": layer.weighted} for g, n in size.items()
-    }
+    left = mem.rename(columns={"pos": "s", "vertex": "vs"})
+    right = mem.rename(columns={"pos": "t", "vertex": "vt"})
+    inside = arcs.merge(left, on="s").merge(right, on=["gid", "t"])
     if inside.empty:
         return result
     n_vertices = len(mem)
-    vs, vt, w = inside["vs"].to_numpy(), inside["vt"].to_numpy(), inside["w"].to_numpy(dtype=float)
+    vs, vt = inside["vs"].to_numpy(), inside["vt"].to_numpy()
+    w, arc_gid = inside["w"].to_numpy(dtype=float), inside["gid"].to_numpy()
     block = sp.csr_array((w, (vs, vt)), shape=(n_vertices, n_vertices))
     back = np.asarray(block[vt, vs]).ravel()
     _, strong = connected_components(block, directed=True, connection="strong")
     levels = trophic_levels(block, weighted=False)
-    inside = inside.assign(
-        returned=back > 0,
-        w_min=np.minimum(w, back),
-        on_cycle=strong[vs] == strong[vt],
-        f0_term=(levels[vt] - levels[vs] - 1.0) ** 2,
-    )
-    per_arc = inside.groupby("group", sort=False).agg(
-        arcs=("w", "size"), returned=("returned", "sum"), weight=("w", "sum"), w_min=("w_min", "sum"),
-        on_cycle=("on_cycle", "sum"), f0=("f0_term", "mean"),
-    )
+
+    def per_group(values) -> np.ndarray:
+        return np.bincount(arc_gid, weights=np.asarray(values, dtype=float), minlength=n_groups)
+
+    m = np.bincount(arc_gid, minlength=n_groups).astype(float)
+    returned = per_group(back > 0)
+    weight = per_group(w)
+    w_min = per_group(np.minimum(w, back))
+    on_cycle = per_group(strong[vs] == strong[vt])
+    f0_sum = per_group((levels[vt] - levels[vs] - 1.0) ** 2)
+    vgid = mem["gid"].to_numpy()
     out_deg = np.bincount(vs, minlength=n_vertices).astype(float)
     in_deg = np.bincount(vt, minlength=n_vertices).astype(float)
     strength = np.bincount(vs, weights=w, minlength=n_vertices)
-    degrees = pd.DataFrame({
-        "group": mem["group"], "out": out_deg, "in": in_deg, "total": out_deg + in_deg,
-        "strength": strength, "strength_sq": strength ** 2,
-    }).groupby("group", sort=False).agg(
-        out_max=("out", "max"), out_sum=("out", "sum"), in_max=("in", "max"), in_sum=("in", "sum"),
-        total_max=("total", "max"), total_sum=("total", "sum"), s_sum=("strength", "sum"), s_sq=("strength_sq", "sum"),
-    )
-    for group, row in per_arc.iterrows():
-        n = int(size[group])
-        d = degrees.loc[group]
-        m = int(row["arcs"])
-        edgewise = float(row["returned"]) / m
-        mutual = float(row["returned"]) / 2
+
+    def group_sum(values) -> np.ndarray:
+        return np.bincount(vgid, weights=values, minlength=n_groups)
+
+    def group_max(values) -> np.ndarray:
+        top = np.zeros(n_groups)
+        np.maximum.at(top, vgid, values)
+        return top
+
+    n = size
+    with np.errstate(divide="ignore", invalid="ignore"):
+        edgewise = returned / m
+        mutual = returned / 2
         density = m / (n * (n - 1))
-        hhi = float(d["s_sq"]) / float(d["s_sum"]) ** 2 if d["s_sum"] > 0 else None
-        result[str(group)].update({
-            "arcs": m,
+        rho = np.where(density < 1, (edgewise - density) / (1 - density), np.nan)
+        s_sum = group_sum(strength)
+        hhi = group_sum(strength ** 2) / s_sum ** 2
+        hhi_star = np.where(s_sum > 0, np.maximum((hhi - 1 / n) / (1 - 1 / n), 0.0), np.nan)
+        total = out_deg + in_deg
+        columns = {
             "reciprocity_edgewise": edgewise,
-            "reciprocity_dyadic": mutual / (mutual + (m - 2 * mutual)),
-            "reciprocity_rho": (edgewise - density) / (1 - density) if density < 1 else None,
-            "weighted_reciprocity": float(row["w_min"]) / float(row["weight"]),
+            "reciprocity_dyadic": mutual / (m - mutual),  # M / (M + A) with A = m − 2M
+            "reciprocity_rho": rho,
+            "weighted_reciprocity": w_min / weight,
             # Freeman: Σ(max − c)/T(n) = (n·max − Σc)/T(n), sna constants (metrics-spec §2.2)
-            "degree_centralization_in": (n * d["in_max"] - d["in_sum"]) / (n - 1) ** 2,
-            "degree_centralization_out": (n * d["out_max"] - d["out_sum"]) / (n - 1) ** 2,
-            "degree_centralization_total": (n * d["total_max"] - d["total_sum"]) / (2 * (n - 1) * (n - 2)) if n >= 3 else None,
-            "flow_hierarchy": 1.0 - float(row["on_cycle"]) / m,
-            "trophic_incoherence": float(row["f0"]),
-            "hhi_out_strength_normalised": max((hhi - 1 / n) / (1 - 1 / n), 0.0) if hhi is not None else None,
-        })
+            "degree_centralization_in": (n * group_max(in_deg) - group_sum(in_deg)) / (n - 1) ** 2,
+            "degree_centralization_out": (n * group_max(out_deg) - group_sum(out_deg)) / (n - 1) ** 2,
+            "degree_centralization_total": np.where(
+                n >= 3, (n * group_max(total) - group_sum(total)) / (2 * (n - 1) * (n - 2)), np.nan),
+            "flow_hierarchy": 1.0 - on_cycle / m,
+            "trophic_incoherence": f0_sum / m,
+            "hhi_out_strength_normalised": hhi_star,
+        }
+    for i in np.flatnonzero(m > 0):
+        record = result[str(groups[i])]
+        record["arcs"] = int(m[i])
+        for key, values in columns.items():
+            value = values[i]
+            record[key] = None if np.isnan(value) else float(value)
     return result
 
 
