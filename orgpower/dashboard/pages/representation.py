@@ -61,6 +61,9 @@ for attribute, part in cells.groupby("attribute", sort=False):
         color=alt.Color("ratio_shown:Q", title="ratio", scale=alt.Scale(scheme="redblue", domainMid=1, domain=[0, 2], clamp=True)),
         tooltip=["group", "measure", "shown"],
     )
-    text = base.mark_text(fontSize=11).encode(text="shown:N")
+    text = base.mark_text(fontSize=11).encode(
+        text="shown:N",
+        color=alt.condition("datum.ratio_shown < 0.35 || datum.ratio_shown > 1.65", alt.value("white"), alt.value("#262730")),
+    )
     st.altair_chart((heat + text).properties(height=max(140, 34 * part["group"].nunique())), width="stretch")
 state.show_table(table, key="representation", download_name="representation.csv")
