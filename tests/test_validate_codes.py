@@ -249,3 +249,17 @@ def test_many_cycles_and_duplicates_are_all_handled_but_listed_up_to_the_limit(t
 def test_people_file_whose_rows_are_all_set_aside_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="blank_id"):
         read_org([_bundle(tmp_path, people="person_id,manager_id\n,a\n,b\n")])
+
+
+def test_manager_id_written_as_decimal_is_matched_and_said(tmp_path):
+    model = read_org([_bundle(tmp_path, people="person_id,manager_id\n7,\n8,7.0\n9,8\n")])
+    assert _arcs(model) == {("7", "8"), ("8", "9")}
+    [problem] = _problems(model, "manager_id_as_decimal")
+    assert problem.severity == "info" and "7.0" in problem.message
+
+
+def test_decimal_manager_id_does_not_match_when_the_id_itself_has_a_decimal(tmp_path):
+    # "7.0" is a real id here: exact matches always win.
+    model = read_org([_bundle(tmp_path, people="person_id,manager_id\n7.0,\n7,\n8,7.0\n")])
+    assert ("7.0", "8") in _arcs(model)
+    assert not _problems(model, "manager_id_as_decimal")

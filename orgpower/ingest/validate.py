@@ -39,6 +39,7 @@ CODES: dict[str, str] = {
     "manager_not_found": "error",
     "ambiguous_manager_name": "error",
     "manager_resolved_by_name": "info",
+    "manager_id_as_decimal": "info",
     "manager_not_a_person": "warning",
     "self_manager": "error",
     "reporting_cycle": "error",
@@ -290,6 +291,21 @@ def resolve_managers(
     given = as_mask(ref.notna()) & ~top
     resolved = ref.where(given & is_in(ref, person_ids))
     problems: list[Problem] = []
+
+    # A manager id column that passed through a float ("7.0" for id "7", common when a
+    # script exported it with blanks) is read back to the id, and said once.
+    decimal = given & as_mask(resolved.isna()) & as_mask(ref.str.fullmatch(r"\d+\.0+"))
+    if decimal.any():
+        trimmed = ref[decimal].str.replace(r"\.0+$", "", regex=True)
+        matched = is_in(trimmed, person_ids)
+        positions = np.flatnonzero(decimal)[matched]
+        resolved.iloc[positions] = trimmed[matched].to_numpy()
+        if len(positions):
+            problems.append(Problem(
+                code="manager_id_as_decimal", severity="info", column=ref_column,
+                message=f"{len(positions)} {what} ids were written as decimals (e.g. '{ref.iloc[positions[0]]}') and read as the id without '.0'.",
+                suggestion="Export the manager id column as text.",
+            ))
 
     unresolved_names = given & by_name & as_mask(resolved.isna())
     ambiguous = np.zeros(len(people), bool)
