@@ -8,7 +8,7 @@ import streamlit as st
 
 from orgpower.dashboard import state
 from orgpower.dashboard.orgchart import direct_reports, org_chart_html
-from orgpower.dashboard.views import number, person_label, show_value
+from orgpower.dashboard.views import number, person_label
 
 MAX_TABLE_ROWS = 5_000  # rows sent to the browser at once; search narrows the rest
 

@@ -7,7 +7,6 @@ file and row, downloadable as CSV. The audit runs on the usable rows.
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from orgpower.dashboard import state
