@@ -351,7 +351,10 @@ def matrix_decisions(table: RawTable, label: str, problems: list[Problem]) -> pd
     melted = melted[v.as_mask(melted["_role"].notna())].sort_values(["_row", "_actor"], kind="stable").reset_index(drop=True)
     mapping = {"decision": decision_col, "actor": "_actor", "role": "_role"}
     mapping.update({k: h for k, h in extra.items() if h})
-    return decision_rows(melted, label, table.first_row, mapping, problems, source_rows=melted["_row"].to_numpy())
+    rows = decision_rows(melted, label, table.first_row, mapping, problems, source_rows=melted["_row"].to_numpy())
+    rows.attrs["mapping"] = {"decision": decision_col, "actor": "(column headers)", "role": "(cells)",
+                             **{k: h for k, h in extra.items() if h}}
+    return rows
 
 
 def relation_rows(table: RawTable, label: str, detection: Detection, problems: list[Problem]) -> pd.DataFrame:
@@ -443,7 +446,7 @@ def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | Non
         if kind != "decisions" and (kind is None or kind_hint(table.file) == "decisions"):
             matrix = matrix_decisions(table, label, problems)
             if matrix is not None:
-                record.update(kind="decisions", vendor="decision_matrix", mapping={"decision": "(first column)", "actor": "(column headers)", "role": "(cells)"})
+                record.update(kind="decisions", vendor="decision_matrix", mapping=dict(matrix.attrs.get("mapping", {})))
                 decision_parts.append(matrix)
                 continue
         if kind is None:
