@@ -150,3 +150,11 @@ def test_raci_matrix_with_blank_top_left_cell_is_read_when_the_file_says_raci(tm
     model = read_org([_bundle(tmp_path, people=PEOPLE, raci=",ceo,m1\nbudget,A,R\n")])
     assert _rows(model.decisions, ["decision", "actor", "role"]) == [
         ("budget", "ceo", "accountable"), ("budget", "m1", "responsible")]
+
+
+def test_matrix_row_without_any_role_is_reported_not_dropped_silently(tmp_path):
+    model = read_org([_bundle(tmp_path, people=PEOPLE, raci="Decision,ceo,m1\nbudget,A,R\nparking,,\n")])
+    [problem] = [p for p in model.problems if p.code == "missing_value"]
+    assert (problem.row, problem.value, problem.severity) == (3, "parking", "warning")
+    item = next(i for i in model.inputs if i.file == "raci.csv")
+    assert (item.rows, item.rows_used) == (2, 1)

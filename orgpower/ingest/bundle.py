@@ -342,6 +342,13 @@ def matrix_decisions(table: RawTable, label: str, problems: list[Problem]) -> pd
     _, unknown_codes = v.role_table(cells.astype(_STRING), scheme)
     if v.is_in(cells.astype(_STRING), unknown_codes).mean() > 0.2:
         return None  # mostly not role codes: not a matrix
+    empty = ~v.as_mask(frame[actors].notna().any(axis=1))
+    problems += v.row_problems(
+        _base(frame, label, table.first_row), empty, code="missing_value", severity="warning",
+        column=decision_col, values=frame[decision_col],
+        message="{file} row {row}: decision '{value}' has no role in any column; the row was not used.",
+        suggestion="Give at least one actor a role (R, A, C, I, ...) for this decision, or remove the row.",
+    )
     long = frame[[decision_col] + [h for h in extra.values() if h]].copy()
     long["_row"] = np.arange(table.first_row, table.first_row + len(frame))
     melted = long.join(frame[actors]).melt(
