@@ -109,3 +109,22 @@ def test_cycles_are_always_broken_so_depth_is_finite(parents):
     assert depth.max() <= len(ids)
     cut = [p for p in model.problems if p.code == "reporting_cycle"]
     assert len(model.roots) == sum(1 for pid, p in zip(ids, parents) if p < 0 or p >= len(ids) or ids[p] == pid) + len(cut)
+
+
+@SETTINGS
+@given(rows=st.lists(st.tuples(st.sampled_from(["", "a", "b", "c", "d", "007", "7"]),
+                               st.sampled_from(["", "a", "b", "c", "zz", "Board"])), min_size=1, max_size=30))
+def test_every_people_row_is_used_or_set_aside_with_a_reason(rows):
+    text = "person_id,manager_id\n" + "".join(f"{pid},{manager}\n" for pid, manager in rows)
+    model = _read({"people.csv": text.encode()})
+    filled = [pid for pid, _ in rows if pid]
+    if not filled:
+        assert model is None  # nothing usable: an InputError
+        return
+    [item] = model.inputs
+    blank_rows, repeated_rows = len(rows) - len(filled), len(filled) - len(set(filled))
+    assert item.rows - item.rows_used == blank_rows + repeated_rows
+    codes = {p.code for p in model.problems}
+    assert (blank_rows > 0) == ("blank_id" in codes)
+    assert (repeated_rows > 0) == ("duplicate_id" in codes)
+    assert sorted(model.people["person_id"]) == sorted(set(filled))
