@@ -32,7 +32,7 @@ NULL_MEASURES = {
     "reciprocity_rho": lambda a, w: rc.reciprocity_rho(a),
     "weighted_reciprocity": lambda a, w: rc.weighted_reciprocity(w),
     "flow_hierarchy": lambda a, w: hi.flow_hierarchy(a),
-    "trophic_incoherence": lambda a, w: hi.trophic_incoherence(a, weighted=False, solver="iterative"),
+    "trophic_incoherence": lambda a, w: hi.trophic_incoherence(a, weighted=False, solver="auto"),
 }
 
 
@@ -49,7 +49,9 @@ def rewire(
 
     Batched rejection is slightly more conservative than one-at-a-time swapping (an arc
     freed in the same round is still treated as taken); the chain still keeps the degree
-    sequences exactly.
+    sequences exactly. The default of 4 proposals per arc means each arc takes part in
+    about 8 proposals; on sparse org layers the reciprocity and hierarchy measures of the
+    samples stop drifting well before that (raise it for dense layers).
 
     >>> src, dst, rate = rewire(np.array([0, 1, 2, 3]), np.array([1, 2, 3, 0]), 4, rng=np.random.default_rng(1))
     >>> np.bincount(src, minlength=4).tolist(), np.bincount(dst, minlength=4).tolist()
