@@ -43,6 +43,7 @@ TARGETS = {100_000: (60.0, 4.0), 1_000_000: (600.0, 16.0)}  # seconds, GiB
 SPEEDUP_TARGET = (10_000, 10.0)
 NX_EXACT_SOURCES = 2_000  # above this many nodes networkx betweenness is sampled
 NX_SAMPLE = 200  # sources for sampled networkx betweenness, nodes for sampled constraint
+NX_SAMPLE_HUGE = 20  # the same above 100,000 nodes (one networkx BFS there takes seconds)
 NX_CONSTRAINT_EXACT = 20_000
 
 
@@ -164,6 +165,7 @@ def _networkx(people: int, archetype: str) -> dict:
     steps = Steps()
     graph = build_graph(generate_org(people, archetype, seed=0))
     rng = np.random.default_rng(0)
+    sample = NX_SAMPLE if people <= 100_000 else NX_SAMPLE_HUGE
     total = 0.0
     extrapolated = []
     for name, layer in graph.layers.items():
@@ -184,8 +186,8 @@ def _networkx(people: int, archetype: str) -> dict:
             steps.run(name, "betweenness_centrality", nx.betweenness_centrality, g)
             total += steps.rows[-1]["seconds"]
         else:
-            steps.run(name, f"betweenness k={NX_SAMPLE}", nx.betweenness_centrality, g, k=NX_SAMPLE, seed=0)
-            full = steps.rows[-1]["seconds"] * n / NX_SAMPLE
+            steps.run(name, f"betweenness k={sample}", nx.betweenness_centrality, g, k=sample, seed=0)
+            full = steps.rows[-1]["seconds"] * n / sample
             steps.rows[-1]["extrapolated_seconds"] = full
             extrapolated.append(f"{name} betweenness {full:.0f} s")
             total += full
@@ -194,9 +196,9 @@ def _networkx(people: int, archetype: str) -> dict:
             steps.run(name, "constraint", nx.constraint, g, weight=weight)
             total += steps.rows[-1]["seconds"]
         else:
-            sample = rng.choice(n, size=NX_SAMPLE, replace=False).tolist()
-            steps.run(name, f"constraint {NX_SAMPLE} nodes", nx.constraint, g, nodes=sample, weight=weight)
-            full = steps.rows[-1]["seconds"] * n / NX_SAMPLE
+            chosen = rng.choice(n, size=sample, replace=False).tolist()
+            steps.run(name, f"constraint {sample} nodes", nx.constraint, g, nodes=chosen, weight=weight)
+            full = steps.rows[-1]["seconds"] * n / sample
             steps.rows[-1]["extrapolated_seconds"] = full
             extrapolated.append(f"{name} constraint {full:.0f} s")
             total += full
