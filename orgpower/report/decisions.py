@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from orgpower.metrics.concentration import gini, hhi
@@ -137,10 +138,10 @@ def voiceless_units(decisions: pd.DataFrame, people: pd.DataFrame) -> pd.DataFra
     )
     unit_size = pd.Series(unit_of).value_counts()
     named = set(zip(bound.loc[bound.person == bound.unit, "decision"], bound.loc[bound.person == bound.unit, "unit"]))
-    binds_unit = [
-        (dec, u) in named or 2 * int(bound_people.get((dec, u), 0)) >= int(unit_size.get(u, 0))
-        for dec, u in zip(bound.decision, bound.unit)
-    ]
+    key = pd.MultiIndex.from_arrays([bound["decision"], bound["unit"]])
+    people_bound = bound_people.reindex(key, fill_value=0).to_numpy()
+    named_mask = np.fromiter(((dec, u) in named for dec, u in zip(bound.decision, bound.unit)), bool, len(bound))
+    binds_unit = named_mask | (2 * people_bound >= bound["unit"].map(unit_size).fillna(0).to_numpy())
     bound = bound[binds_unit]
     if bound.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
@@ -164,7 +165,8 @@ def consulted_not_deciding(decisions: pd.DataFrame, people: pd.DataFrame) -> pd.
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
     unit_of = _unit_of(people)
     d = _roles(decisions)
-    d["unit"] = d["actor"].map(lambda a: unit_of.get(a, a if a in set(unit_of.values()) else None))
+    unit_ids = set(unit_of.values())
+    d["unit"] = d["actor"].map(lambda a: unit_of.get(a, a if a in unit_ids else None))
     d = d.dropna(subset=["unit"])
     consulted = d[d.role.isin({"consulted", "recommend"})]
     deciding_units = set(d[d.role.isin(DECIDING_ROLES)]["unit"])

@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 
@@ -26,19 +27,29 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-def _cell(value: Any) -> Any:
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()
-    return value
+def _rows(frame: pd.DataFrame):
+    """Rows as plain Python values: numbers stay numbers, missing values become None
+    (an empty cell), text is already neutralised."""
+    columns = []
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_bool_dtype(values):
+            columns.append([None if pd.isna(v) else bool(v) for v in values.astype(object)])
+        elif pd.api.types.is_numeric_dtype(values):
+            numbers = values.astype("float64").to_numpy()
+            finite = np.isfinite(numbers)
+            as_int = pd.api.types.is_integer_dtype(values)
+            columns.append([(int(x) if as_int else float(x)) if ok else None for x, ok in zip(numbers.tolist(), finite)])
+        else:
+            columns.append([None if v is None or v is pd.NA or (isinstance(v, float) and not math.isfinite(v))
+                            else v if isinstance(v, (bool, int, float, str)) else str(v) for v in values.tolist()])
+    return zip(*columns)
 
 
 def write_xlsx(tables: dict[str, pd.DataFrame], summary: dict[str, Any], path: Path) -> Path:
     workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                               "strings_to_numbers": False, "nan_inf_to_errors": False})
+                                               "strings_to_numbers": False, "nan_inf_to_errors": False,
+                                               "constant_memory": True})
     bold = workbook.add_format({"bold": True, "bg_color": "#F4F6F7", "border": 1})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     used: set[str] = set()
@@ -58,17 +69,8 @@ def write_xlsx(tables: dict[str, pd.DataFrame], summary: dict[str, Any], path: P
         for col, column in enumerate(frame.columns):
             sheet.write_string(0, col, str(column), bold)
             sheet.set_column(col, col, min(max(len(str(column)) + 2, 10), 60))
-        for r, row in enumerate(frame.itertuples(index=False), start=1):
-            for c, value in enumerate(row):
-                value = _cell(value)
-                if value is None:
-                    continue
-                if isinstance(value, bool):
-                    sheet.write_boolean(r, c, value)
-                elif isinstance(value, (int, float)):
-                    sheet.write_number(r, c, value)
-                else:
-                    sheet.write_string(r, c, str(neutralise(str(value))))
+        for r, row in enumerate(_rows(frame), start=1):
+            sheet.write_row(r, 0, row)
         if len(frame.columns):
             sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
             sheet.freeze_panes(1, 0)
