@@ -221,6 +221,18 @@ def test_finding_a_person_shows_their_measures_from_people_csv(loaded, reference
     assert shown["span_of_control"] == f"{int(person['span_of_control']):,}" or float(shown["span_of_control"]) == pytest.approx(float(person["span_of_control"]))
 
 
+def test_clicking_a_row_of_the_people_table_selects_that_person(loaded, reference):
+    loaded.switch_page("pages/org.py").run()
+    loaded.text_input(key="org_search").set_value("").run()  # the whole table, in people.csv order
+    third = str(reference.people.iloc[2]["person_id"])
+    loaded.session_state["org_people"] = {"selection": {"rows": [2], "columns": [], "cells": []}}
+    loaded.run()
+    assert_no_exception(loaded)
+    assert loaded.session_state["org_person"] == third
+    shown = table_with(loaded, "measure", "value").set_index("measure")["value"]
+    assert shown["person_id"] == third
+
+
 def test_spans_and_layers_heatmap_is_drawn_from_the_audit_table(loaded, reference):
     loaded.switch_page("pages/org.py").run()
     assert reference.tables["spans_layers"] is not None and not reference.tables["spans_layers"].empty

@@ -11,6 +11,11 @@ from orgpower.dashboard.orgchart import direct_reports, org_chart_html
 from orgpower.dashboard.views import number, person_label
 
 MAX_TABLE_ROWS = 5_000  # rows sent to the browser at once; search narrows the rest
+HEADLINE_COLUMNS = (  # the people table's default view; "all measures" shows every column of people.csv
+    "person_id", "name", "title", "unit", "reporting_layer", "span_of_control", "reach", "betweenness",
+    "pagerank", "bonacich_power", "constraint", "brokerage_total", "decision_rights_deciding",
+    "decision_rights_voice", "budget_given", "resources_given", "resources_received",
+)
 
 result = state.require_result()
 org = state.current_org()
@@ -110,10 +115,11 @@ else:
 
 # --- people table: click a row ---------------------------------------------------------
 st.subheader("People and their measures")
-table = people
+all_columns = st.toggle("All measures", key="org_all_columns", help="Every column of people.csv (one per layer and measure).")
+table = people if all_columns else people[[c for c in HEADLINE_COLUMNS if c in people.columns]]
 if search:
     wanted = set(labels[labels.str.contains(search, case=False, regex=False, na=False)].index)
-    table = people[people["person_id"].astype(str).isin(wanted)]
+    table = table[table["person_id"].astype(str).isin(wanted)]
 if len(table) > MAX_TABLE_ROWS:
     st.caption(f"Showing the first {MAX_TABLE_ROWS:,} of {len(table):,} people; search to narrow down.")
     table = table.head(MAX_TABLE_ROWS)
