@@ -350,6 +350,17 @@ def test_one_sessions_org_is_not_visible_in_another_session(loaded):
     assert any("No org loaded yet" in i.value for i in other.info)
 
 
+def test_each_session_keeps_its_uploads_in_its_own_folder():
+    first, second = fresh_app().run(), fresh_app().run()
+    first.file_uploader(key="upload_files").set_value(("people.csv", b"person_id\nfirst-session\n", "text/csv")).run()
+    second.file_uploader(key="upload_files").set_value(("people.csv", b"person_id\nsecond-session\n", "text/csv")).run()
+    first_dir = Path(first.session_state["orgpower_workdir"].name)
+    second_dir = Path(second.session_state["orgpower_workdir"].name)
+    assert first_dir != second_dir
+    first_files = b"".join(p.read_bytes() for p in first_dir.rglob("*.csv"))
+    assert b"first-session" in first_files and b"second-session" not in first_files
+
+
 def test_login_is_required_when_a_password_file_is_configured(tmp_path, monkeypatch):
     from orgpower.dashboard.auth import hash_password
 
