@@ -263,3 +263,9 @@ def test_decimal_manager_id_does_not_match_when_the_id_itself_has_a_decimal(tmp_
     model = read_org([_bundle(tmp_path, people="person_id,manager_id\n7.0,\n7,\n8,7.0\n")])
     assert ("7.0", "8") in _arcs(model)
     assert not _problems(model, "manager_id_as_decimal")
+
+
+def test_problem_names_the_column_as_the_file_heads_it(tmp_path):
+    text = "Staff ID,Line Manager\na,\nb,ghost\n"
+    [problem] = _problems(read_org([_bundle(tmp_path, people=text)]), "manager_not_found")
+    assert problem.column == "Line Manager"

@@ -9,6 +9,7 @@ explained by a :class:`~orgpower.model.Problem`.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -532,12 +533,30 @@ def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | Non
 
     units = _units(people, flows, decisions, relations, person_ids)
     inputs = _inputs(described, people, flows, decisions, relations, dotted_used)
+    problems = _name_columns_as_in_the_file(problems, {item.file: item.mapping for item in inputs})
     model = OrgModel(
         people=people.reset_index(drop=True), reporting=reporting[list(REPORTING_COLUMNS)],
         flows=flows.reset_index(drop=True), decisions=decisions.reset_index(drop=True),
         relations=relations.reset_index(drop=True), units=units, problems=problems, inputs=inputs,
     )
     return model
+
+
+def _name_columns_as_in_the_file(problems: list[Problem], mappings: dict[str, dict[str, str]]) -> list[Problem]:
+    """Problems name the column as the user's file heads it ("Reports To"), not the
+    canonical or internal name ("manager_ref")."""
+    internal = {"manager_ref": ("manager_id", "manager_name"), "dotted_ref": ("dotted_manager_id", "dotted_manager_name")}
+    out = []
+    for problem in problems:
+        mapping = mappings.get(problem.file or "", {})
+        column = problem.column
+        if column is not None and mapping:
+            candidates = internal.get(column, (column,))
+            header = next((mapping[c] for c in candidates if c in mapping), None)
+            if header is not None:
+                column = header
+        out.append(problem if column == problem.column else dataclasses.replace(problem, column=column))
+    return out
 
 
 def _concat(parts: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFrame:

@@ -189,19 +189,20 @@ def name_key(names: pd.Series) -> pd.Series:
     ['janet king', 'janet king', 'brandon r leblanc']
     """
     text = names.astype("str").str.strip()
-    parts = text.str.split(",", n=1, expand=True)
+    parts = text.str.split(",", n=1, expand=True).astype("str")
     if parts.shape[1] == 2:
         swapped = (parts[1].str.strip() + " " + parts[0].str.strip()).where(parts[1].notna(), text)
     else:
         swapped = text
-    key = swapped.str.lower().str.replace(r"[^\w]+", " ", regex=True).str.split().str.join(" ")
+    key = swapped.astype("str").str.lower().str.replace(r"[\W_]+", " ", regex=True).str.strip()
     return key
 
 
 def short_name_key(keys: pd.Series) -> pd.Series:
     """First and last word of a name key (drops middle names and initials)."""
-    words = keys.str.split()
-    return (words.str[0] + " " + words.str[-1]).where(words.str.len() >= 2, keys)
+    first = keys.str.extract(r"^(\S+)", expand=False)
+    last = keys.str.extract(r"(\S+)$", expand=False)
+    return (first + " " + last).where(keys.str.contains(" ", regex=False).fillna(False), keys)
 
 
 # --- people -----------------------------------------------------------------------------
@@ -309,7 +310,7 @@ def resolve_managers(
 
     unresolved_names = given & by_name & as_mask(resolved.isna())
     ambiguous = np.zeros(len(people), bool)
-    if unresolved_names.any() and "name" in people:
+    if unresolved_names.any() and "name" in people and people["name"].notna().any():
         names = people["name"]
         full = name_key(names)
         short = short_name_key(full)
