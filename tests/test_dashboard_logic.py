@@ -149,6 +149,15 @@ def test_a_mapping_correction_is_honoured_by_read_org(tmp_path):
     assert corrected.people["title"].tolist() == ["North", "South"]
 
 
+def test_a_second_mapping_correction_keeps_the_first():
+    from orgpower.dashboard.state import merged_mapping
+
+    first = {"files": {"people.csv": {"kind": "people", "columns": {"unit": "Dept"}}}}
+    second = {"files": {"people.csv": {"kind": "people", "columns": {"title": "Role"}}}}
+    assert merged_mapping(first, second) == {"files": {"people.csv": {"kind": "people", "columns": {"unit": "Dept", "title": "Role"}}}}
+    assert first["files"]["people.csv"]["columns"] == {"unit": "Dept"}  # the earlier mapping is not changed
+
+
 def test_neo4j_uri_is_shown_without_credentials():
     assert display_uri("neo4j://user:pw@db:7687") == "neo4j://db:7687"
 

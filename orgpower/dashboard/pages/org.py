@@ -97,7 +97,7 @@ else:
     long = frame.melt(id_vars=["reporting_layer"], value_vars=buckets, var_name="span", value_name="people in layer")
     base = alt.Chart(long).encode(
         x=alt.X("span:N", title="Span of control (direct reports)", sort=buckets, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("reporting_layer:O", title="Reporting layer (1 = top)"),
+        y=alt.Y("reporting_layer:O", title="Layer (1 = top)"),
     )
     heat = base.mark_rect().encode(
         color=alt.Color("people in layer:Q", scale=alt.Scale(scheme="blues"), title="people"),
@@ -108,7 +108,7 @@ else:
         text="people in layer:Q",
         color=alt.condition(f"datum['people in layer'] > {top * 0.55}", alt.value("white"), alt.value("#262730")),
     )
-    st.altair_chart((heat + heat_text).properties(height=max(160, 34 * len(frame))), width="stretch")
+    st.altair_chart((heat + heat_text).properties(height=max(220, 34 * len(frame))), width="stretch")
     st.caption("People per reporting layer and span of control (0 = no direct reports).")
     with st.expander("The table (with mean span per layer)"):
         state.show_table(frame, key="spans_layers", download_name="spans-and-layers.csv")
