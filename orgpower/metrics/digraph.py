@@ -50,7 +50,7 @@ def arcs(adjacency: sp.csr_array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def to_igraph(adjacency: sp.csr_array) -> ig.Graph:
     """A directed igraph Graph with the same vertices and arcs (weights not copied)."""
     src, dst, _ = arcs(adjacency)
-    return ig.Graph(n=adjacency.shape[0], edges=np.column_stack([src, dst]).tolist(), directed=True)
+    return ig.Graph(n=adjacency.shape[0], edges=np.column_stack([src, dst]), directed=True)
 
 
 def weak_component_sizes(adjacency: sp.csr_array) -> np.ndarray:
