@@ -1,0 +1,98 @@
+"""The machinery behind exact-at-scale and estimated values: reach counts on the
+condensation DAG, the two trophic solvers, the agony LP dual, the sampled estimators.
+References: networkx descendants, brute force, and the exact functions themselves."""
+
+from __future__ import annotations
+
+import itertools
+
+import networkx as nx
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from golden.graphs import layer_from_pairs
+from orgpower.metrics import centralization as cz
+from orgpower.metrics import hierarchy as hi
+from orgpower.metrics import krackhardt as kr
+from orgpower.metrics.digraph import condensation, reach_counts
+
+
+def _adjacency(g: nx.DiGraph) -> sp.csr_array:
+    return sp.csr_array(nx.to_scipy_sparse_array(g, nodelist=sorted(g), weight=None, dtype=float))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_reach_counts_equal_networkx_descendants_on_cyclic_digraphs(seed):
+    g = nx.gnp_random_graph(80, 0.02 + 0.005 * seed, seed=seed, directed=True)
+    expected = [len(nx.descendants(g, v)) for v in sorted(g)]
+    assert reach_counts(_adjacency(g)).tolist() == expected
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_reach_counts_equal_networkx_descendants_on_trees_with_cycles_inside_teams(seed):
+    # an out-tree whose teams are strongly connected: the condensation is an out-forest
+    tree = nx.bfs_tree(nx.random_labeled_tree(60, seed=seed), 0)
+    g = nx.DiGraph(tree)
+    for v in list(tree):
+        children = list(tree.successors(v))
+        for u, w in zip(children, children[1:] + children[:1]):
+            if u != w:
+                g.add_edge(u, w)
+    cond = condensation(_adjacency(g))
+    assert cond.is_out_forest
+    expected = [len(nx.descendants(g, v)) for v in sorted(g)]
+    assert reach_counts(_adjacency(g), cond).tolist() == expected
+
+
+def test_condensation_numbers_components_in_topological_order():
+    g = nx.gnp_random_graph(60, 0.04, seed=3, directed=True)
+    cond = condensation(_adjacency(g))
+    rows, cols = cond.dag.nonzero()
+    assert np.all(rows < cols)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_iterative_and_direct_trophic_solvers_agree(seed):
+    g = nx.gnp_random_graph(300, 0.02, seed=seed, directed=True)
+    a = _adjacency(g)
+    assert hi.trophic_incoherence(a, solver="iterative") == pytest.approx(hi.trophic_incoherence(a), abs=1e-9)
+    assert hi.trophic_incoherence(a, solver="auto") == pytest.approx(hi.trophic_incoherence(a), abs=1e-9)
+
+
+def test_unknown_trophic_solver_is_refused():
+    with pytest.raises(ValueError):
+        hi.trophic_levels(layer_from_pairs([(0, 1), (1, 2), (2, 0)]), solver="magic")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_weighted_agony_equals_brute_force(seed):
+    rng = np.random.default_rng(seed)
+    n = 5
+    pairs = [(i, j) for i, j in itertools.permutations(range(n), 2) if rng.random() < 0.4] or [(0, 1), (1, 0)]
+    weights = rng.integers(1, 5, size=len(pairs)).astype(float)
+    src, dst = np.array(pairs).T
+    ranks = np.array(list(itertools.product(range(n), repeat=n)))
+    brute = (weights * np.maximum(0, ranks[:, src] - ranks[:, dst] + 1)).sum(axis=1).min()
+    layer = layer_from_pairs(pairs, n, weights=weights)
+    assert hi.agony(layer, weighted=True) == brute
+
+
+def test_sampled_betweenness_with_every_source_is_exact():
+    g = nx.gnp_random_graph(40, 0.08, seed=1, directed=True)
+    a = _adjacency(g)
+    value, bound = cz.betweenness_centralization_sampled(a, samples=40)
+    assert value == pytest.approx(cz.betweenness_centralization(a), abs=1e-12) and bound == 0.0
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_sampled_lub_is_within_its_bound(seed):
+    g = nx.gnp_random_graph(150, 0.012, seed=seed, directed=True)
+    a = _adjacency(g)
+    value, bound = kr.krackhardt_lub_sampled(a, samples=400, seed=seed)
+    assert abs(value - kr.krackhardt_lub(a)) <= bound
+
+
+def test_sampled_lub_of_an_out_forest_is_exactly_one():
+    tree = nx.bfs_tree(nx.random_labeled_tree(50, seed=1), 0)
+    assert kr.krackhardt_lub_sampled(_adjacency(tree), samples=10) == (1.0, 0.0)
