@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from orgpower.errors import InputError, UsageError
@@ -568,20 +569,22 @@ def _concat(parts: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFrame
 def _units(people: pd.DataFrame, flows: pd.DataFrame, decisions: pd.DataFrame, relations: pd.DataFrame,
            person_ids: pd.Index) -> pd.DataFrame:
     """Units: every unit of the people file, plus every non-person id a flow, decision or
-    relation names (units as nodes)."""
-    named = [pd.Series(people["unit"].dropna().unique(), dtype=_STRING)]
+    relation names (units as nodes). Worked on distinct values in Arrow: millions of
+    flow rows name far fewer ids."""
+    people_ids = v._arrow_text(person_ids)
+    named = [pc.unique(v._arrow_text(people["unit"])).drop_null()]
     for frame, columns in ((flows, ("source", "target")), (decisions, ("actor", "affects")), (relations, ("source", "target"))):
         for column in columns:
             if len(frame):
-                distinct = pc.unique(v._arrow_text(frame[column])).drop_null()  # distinct first: cheap
-                values = pd.Series(distinct.to_pylist(), dtype=_STRING)
-                named.append(values[~v.is_in(values, person_ids)])
-    unit_ids = pd.Index(pd.concat(named, ignore_index=True).astype(str).unique()).sort_values()
+                distinct = pc.unique(v._arrow_text(frame[column])).drop_null()
+                named.append(pc.filter(distinct, pc.invert(pc.is_in(distinct, value_set=people_ids))))
+    unit_ids = pc.unique(pa.concat_arrays(named))
+    unit_ids = pc.take(unit_ids, pc.sort_indices(unit_ids)).to_pandas().astype(_STRING)
     return pd.DataFrame({
-        "unit_id": pd.Series(unit_ids, dtype=_STRING),
-        "name": pd.Series(unit_ids, dtype=_STRING),
-        "parent_unit": pd.Series(np.nan, index=range(len(unit_ids)), dtype=_STRING),
-    })[list(UNIT_COLUMNS)]
+        "unit_id": unit_ids.to_numpy(),
+        "name": unit_ids.to_numpy(),
+        "parent_unit": pd.Series(np.nan, index=range(len(unit_ids)), dtype=_STRING).to_numpy(),
+    }).astype(_STRING)[list(UNIT_COLUMNS)]
 
 
 def _inputs(described: list[dict[str, Any]], people: pd.DataFrame, flows: pd.DataFrame, decisions: pd.DataFrame,
