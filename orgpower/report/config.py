@@ -93,8 +93,9 @@ class AuditConfig:
     """Seed of every random step, so the same input gives the same audit.json."""
     exact_limit: int = 20_000
     """Above this many people, measures may be estimated (marked under ``estimated``)."""
-    max_team_readings: int = 100_000
-    """Teams read one by one, largest first; the count read is stated in the report."""
+    max_team_readings: int = 5_000
+    """At most this many teams are read (largest first), so that audit.json stays a
+    readable size for very large orgs; the report states how many were read of how many."""
 
     def __post_init__(self) -> None:
         if self.min_group_size < MIN_GROUP_SIZE_FLOOR:

@@ -14,6 +14,7 @@ import xlsxwriter
 
 from orgpower.report.safety import neutralise, neutralise_frame
 
+EXCEL_MAX_ROWS = 1_048_576  # the sheet size limit of Excel (header row included)
 SHEET_ORDER = ("findings", "layers", "units", "teams", "reporting_pairs", "people", "spans_layers")
 
 
@@ -64,6 +65,9 @@ def write_xlsx(tables: dict[str, pd.DataFrame], summary: dict[str, Any], path: P
         frame = tables[name]
         if frame is None:
             continue
+        cut = len(frame) > EXCEL_MAX_ROWS - 2
+        if cut:  # keep a row for the note that says where the rest is
+            frame = frame.head(EXCEL_MAX_ROWS - 2)
         frame = neutralise_frame(frame.reset_index(drop=True))
         sheet = workbook.add_worksheet(_sheet_name(name, used))
         for col, column in enumerate(frame.columns):
@@ -71,6 +75,8 @@ def write_xlsx(tables: dict[str, pd.DataFrame], summary: dict[str, Any], path: P
             sheet.set_column(col, col, min(max(len(str(column)) + 2, 10), 60))
         for r, row in enumerate(_rows(frame), start=1):
             sheet.write_row(r, 0, row)
+        if cut:
+            sheet.write_string(len(frame) + 1, 0, "Cut at Excel's limit of 1,048,576 rows; people.csv holds every person.")
         if len(frame.columns):
             sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
             sheet.freeze_panes(1, 0)
