@@ -499,38 +499,9 @@ def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | Non
 
     flows = _concat(flow_parts, FLOW_COLUMNS)
     decisions = _concat(decision_parts, DECISION_COLUMNS)
-    relations = _concat(relation_parts, RELATION_COLUMNS)
-    for column in ("source", "target"):
-        _, found = v.endpoint_problems(flows, column, known, code="unknown_endpoint", severity=unknown_severity, what=f"flow {column}")
-        problems += found
-    _, found = v.endpoint_problems(decisions, "actor", known, code="unknown_actor", severity=unknown_severity, what="actor")
-    problems += found
-    _, found = v.endpoint_problems(decisions, "affects", known, code="unknown_endpoint", severity=unknown_severity, what="affected id")
-    problems += found
-
-    dotted_used = pd.DataFrame({"source_file": pd.Series(dtype=_STRING), "source_row": pd.Series(dtype="int64")})
-    if not relations.empty:
-        dotted_names = [r for r in relations["relation"].dropna().unique() if header_key(r) in DOTTED_RELATIONS]
-        is_dotted = v.is_in(relations["relation"], dotted_names)
-        dotted_rel = relations[is_dotted]
-        relations = relations[~is_dotted].reset_index(drop=True)
-        if len(dotted_rel):
-            people_side = v.is_in(dotted_rel["source"], person_ids) & v.is_in(dotted_rel["target"], person_ids)
-            problems += v.row_problems(
-                dotted_rel, ~people_side, code="unknown_endpoint", severity="error",
-                message="{file} row {row}: a dotted line must join two people of the people file; the row was set aside.",
-                suggestion="Give the ids of the dotted-line manager (source) and the report (target).",
-            )
-            kept = dotted_rel[people_side]
-            dotted_used = kept[["source_file", "source_row"]]
-            reporting = pd.concat([reporting, pd.DataFrame({
-                "source": kept["source"], "target": kept["target"], "line": "dotted"})], ignore_index=True)
-        for column in ("source", "target"):
-            _, found = v.endpoint_problems(relations, column, known, code="unknown_endpoint",
-                                           severity=unknown_severity, what=f"relation {column}")
-            problems += found
-        relations["relation"] = relations["relation"].astype(_STRING)
-    reporting = reporting.drop_duplicates().reset_index(drop=True).astype(_STRING)
+    relations, dotted, dotted_used = split_dotted_relations(_concat(relation_parts, RELATION_COLUMNS), person_ids, problems)
+    problems += endpoint_problems(flows, decisions, relations, known, severity=unknown_severity)
+    reporting = pd.concat([reporting, dotted], ignore_index=True).drop_duplicates().reset_index(drop=True).astype(_STRING)
 
     units = _units(people, flows, decisions, relations, person_ids)
     inputs = _inputs(described, people, flows, decisions, relations, dotted_used)
@@ -541,6 +512,46 @@ def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | Non
         relations=relations.reset_index(drop=True), units=units, problems=problems, inputs=inputs,
     )
     return model
+
+
+def endpoint_problems(flows: pd.DataFrame, decisions: pd.DataFrame, relations: pd.DataFrame, known: pd.Index,
+                      *, severity: str) -> list[Problem]:
+    """Ids in flows, decisions and relations that are neither people nor known units
+    (they are kept, as units; the problem says so)."""
+    problems: list[Problem] = []
+    checks = [(flows, "source", "unknown_endpoint", "flow source"), (flows, "target", "unknown_endpoint", "flow target"),
+              (decisions, "actor", "unknown_actor", "actor"), (decisions, "affects", "unknown_endpoint", "affected id"),
+              (relations, "source", "unknown_endpoint", "relation source"),
+              (relations, "target", "unknown_endpoint", "relation target")]
+    for frame, column, code, what in checks:
+        if len(frame):
+            problems += v.endpoint_problems(frame, column, known, code=code, severity=severity, what=what)[1]
+    return problems
+
+
+def split_dotted_relations(relations: pd.DataFrame, person_ids: pd.Index,
+                           problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Relations named ``dotted`` (``dotted line``, ``matrix``) -> dotted reporting arcs
+    (source = dotted-line manager, target = report). Both ends must be people; other
+    rows are set aside. Returns (other relations, dotted arcs, the rows used for them)."""
+    dotted = pd.DataFrame({c: pd.Series(dtype=_STRING) for c in REPORTING_COLUMNS})
+    used = pd.DataFrame({"source_file": pd.Series(dtype=_STRING), "source_row": pd.Series(dtype="int64")})
+    if relations.empty:
+        return relations, dotted, used
+    names = [r for r in relations["relation"].dropna().unique() if header_key(r) in DOTTED_RELATIONS]
+    is_dotted = v.is_in(relations["relation"], names)
+    dotted_rows = relations[is_dotted]
+    people_side = v.is_in(dotted_rows["source"], person_ids) & v.is_in(dotted_rows["target"], person_ids)
+    problems += v.row_problems(
+        dotted_rows, ~people_side, code="unknown_endpoint", severity="error",
+        message="{file} row {row}: a dotted line must join two people of the people file; the row was set aside.",
+        suggestion="Give the ids of the dotted-line manager (source) and the report (target).",
+    )
+    kept = dotted_rows[people_side]
+    dotted = pd.DataFrame({"source": kept["source"], "target": kept["target"], "line": "dotted"})
+    others = relations[~is_dotted].reset_index(drop=True)
+    others["relation"] = others["relation"].astype(_STRING)
+    return others, dotted, kept[["source_file", "source_row"]]
 
 
 def _name_columns_as_in_the_file(problems: list[Problem], mappings: dict[str, dict[str, str]]) -> list[Problem]:
