@@ -19,8 +19,9 @@ FONT = "font-family='Helvetica, Arial, sans-serif'"
 def _svg(width: int, height: int, body: str, title: str) -> str:
     return (
         # natural size, shrunk to fit narrower pages (never blown up past it)
-        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' width='{width}' height='{height}' "
-        f"style='max-width:100%;height:auto' role='img' "
+        # no height attribute: browsers and WeasyPrint then keep the viewBox's aspect ratio
+        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' "
+        f"style='width:{width}px;max-width:100%' role='img' "
         f"aria-label='{escape(title, quote=True)}' {FONT}><title>{escape(title)}</title>{body}</svg>"
     )
 
@@ -155,9 +156,10 @@ def power_map(layers: dict[str, dict[str, Any]], units: list[dict[str, Any]]) ->
         f"<rect x='{pad}' y='{pad}' width='{size}' height='{size}' fill='#fbfcfc' stroke='#aaa'/>",
         f"<rect x='{pad + size / 2}' y='{pad}' width='{size / 2}' height='{size / 2}' fill='#fdedec'/>",
         f"<rect x='{pad}' y='{pad + size / 2}' width='{size / 2}' height='{size / 2}' fill='#e9f7ef'/>",
-        _text(pad + size - 6, pad + 16, "power-over (one-way, layered)", 11, "end", COLOURS["power-over"], "bold"),
-        _text(pad + 6, pad + size - 8, "mutual (returned, circulating)", 11, "start", COLOURS["mutual"], "bold"),
-        _text(pad + size - 6, pad + size - 8, "circulating (one-way, no ranking)", 11, "end", "#7d6608"),
+        # quadrant names sit on the inner edges, away from the corners where dots gather
+        _text(pad + size / 2 + 8, pad + size / 2 - 8, "power-over (one-way, layered)", 11, "start", COLOURS["power-over"], "bold"),
+        _text(pad + size / 2 - 8, pad + size / 2 + 18, "mutual (returned, circulating)", 11, "end", COLOURS["mutual"], "bold"),
+        _text(pad + size / 2 + 8, pad + size / 2 + 18, "circulating (one-way, no ranking)", 11, "start", "#7d6608"),
         _text(pad + size / 2, H - 18, "asymmetry: 0 = every tie returned … 1 = none returned", 11, "middle", "#444"),
         f"<g transform='translate(18,{pad + size / 2}) rotate(-90)'>"
         + _text(0, 0, "direction: 0 = circulates … 1 = runs down", 11, "middle", "#444") + "</g>",
@@ -184,9 +186,10 @@ def power_map(layers: dict[str, dict[str, Any]], units: list[dict[str, Any]]) ->
         x, y = xy(a, d)
         # layers on the same spot are fanned out so that each number stays readable
         clashes = sum(1 for px, py in placed if abs(px - x) < 16 and abs(py - y) < 16)
-        if clashes:
-            angle = np.pi * (0.75 + 0.5 * clashes)
-            x, y = x + 18 * clashes ** 0.5 * np.cos(angle), y - 18 * clashes ** 0.5 * np.sin(angle)
+        if clashes:  # step towards the centre of the map, so dots never leave the frame
+            cx, cy = pad + size / 2, pad + size / 2
+            norm = max(np.hypot(cx - x, cy - y), 1.0)
+            x, y = x + 19 * clashes * (cx - x) / norm, y + 19 * clashes * (cy - y) / norm
         placed.append((x, y))
         body.append(f"<circle cx='{x:.1f}' cy='{y:.1f}' r='9' fill='{colour}' stroke='white' stroke-width='2'/>")
         body.append(_text(x, y + 4, str(i), 10.5, "middle", "white", "bold"))
