@@ -188,3 +188,26 @@ def test_utf16_without_bom_is_detected(tmp_path):
     table = _only(path)
     assert table.encoding == "utf-16-le"
     assert table.frame["person_id"].tolist() == ["007", "7"]
+
+
+def test_excel_sep_hint_line_sets_the_delimiter_and_is_skipped(tmp_path):
+    table = _only(_write(tmp_path / "people.csv", "sep=;\nperson_id;manager_id\n1;\n2;1\n"))
+    assert (table.delimiter, table.first_row) == (";", 3)
+    assert table.frame["manager_id"].tolist()[1] == "1"
+
+
+def test_xlsx_title_rows_above_the_header_are_skipped(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "people.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Org chart export"])
+    sheet.append([])
+    sheet.append(["person_id", "manager_id"])
+    sheet.append(["a", None])
+    sheet.append(["b", "a"])
+    book.save(path)
+    table = _only(path)
+    assert table.first_row == 4
+    assert table.frame["person_id"].tolist() == ["a", "b"]

@@ -174,6 +174,8 @@ def detect_layout(text: str) -> tuple[str, int]:
     lines = text.splitlines()[:60]
     if len(text) >= SAMPLE_BYTES - 16 and len(lines) > 1:
         lines = lines[:-1]  # the last line of a cut sample is partial
+    if lines and len(lines[0].strip()) == 5 and lines[0].lower().startswith("sep="):
+        return lines[0].strip()[4], 1  # Excel's "sep=;" hint line
     best, best_score, best_header = ",", (0.0, 0), 0
     for delimiter in DELIMITERS:
         try:
@@ -472,12 +474,3 @@ def _read_xlsx(path: Path, sha256: str) -> list[RawTable]:
                                           suggestion="Fill the sheet or remove it."))
         tables.append(table)
     return tables
-
-
-def read_text_rows(text: str) -> pd.DataFrame:
-    """A CSV given as text (tests, mapping files) -> string frame, as :func:`read_tables` would."""
-    delimiter = detect_delimiter(text)
-    frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, na_filter=False)
-    return _tidy(frame)
-
-
