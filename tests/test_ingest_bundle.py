@@ -158,3 +158,9 @@ def test_matrix_row_without_any_role_is_reported_not_dropped_silently(tmp_path):
     assert (problem.row, problem.value, problem.severity) == (3, "parking", "warning")
     item = next(i for i in model.inputs if i.file == "raci.csv")
     assert (item.rows, item.rows_used) == (2, 1)
+
+
+def test_a_file_given_twice_is_read_once(tmp_path):
+    folder = _bundle(tmp_path, people=PEOPLE)
+    model = read_org([folder, folder / "people.csv"])
+    assert len(model.inputs) == 1 and not model.errors

@@ -77,7 +77,10 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
                     ))
         else:
             files.append(path)
-    return files, problems
+    unique: dict[Path, Path] = {}
+    for path in files:  # the same file given twice (a folder and a file in it) is read once
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values()), problems
 
 
 # --- column helpers -------------------------------------------------------------------------
