@@ -269,3 +269,20 @@ def test_problem_names_the_column_as_the_file_heads_it(tmp_path):
     text = "Staff ID,Line Manager\na,\nb,ghost\n"
     [problem] = _problems(read_org([_bundle(tmp_path, people=text)]), "manager_not_found")
     assert problem.column == "Line Manager"
+
+
+def test_manager_id_column_of_another_key_gives_way_to_manager_names(tmp_path):
+    # As in the HR data set: ManagerID is a manager key (1, 2), not an employee id.
+    text = ("EmployeeID,Full Name,ManagerID,Manager Name\n"
+            "100,Ada Top,,\n101,Bo Mid,1,Ada Top\n102,Cy Low,1,Ada Top\n103,Di Sub,2,Bo Mid\n")
+    model = read_org([_bundle(tmp_path, people=text)])
+    assert _arcs(model) == {("100", "101"), ("100", "102"), ("101", "103")}
+    [problem] = _problems(model, "manager_id_column_ignored")
+    assert problem.column == "ManagerID"
+
+
+def test_manager_id_column_that_matches_is_kept_over_names(tmp_path):
+    text = "EmployeeID,Full Name,ManagerID,Manager Name\n100,Ada Top,,\n101,Bo Mid,100,Someone Else\n"
+    model = read_org([_bundle(tmp_path, people=text)])
+    assert _arcs(model) == {("100", "101")}
+    assert not _problems(model, "manager_id_column_ignored")

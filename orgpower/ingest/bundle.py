@@ -144,8 +144,22 @@ def people_rows(table: RawTable, label: str, detection: Detection, problems: lis
     base = _base(frame, label, table.first_row)
     out = base.copy()
     out["person_id"] = _text(frame, m.get("person_id"))
+    name = _text(frame, m.get("name"))
+    if "name" not in m and ("first_name" in m or "last_name" in m):
+        first, last = _text(frame, m.get("first_name")), _text(frame, m.get("last_name"))
+        joined = (first.fillna("") + " " + last.fillna("")).str.strip()
+        name = joined.where(joined != "")
+    out["name"] = name
     manager_id = _text(frame, m.get("manager_id"))
     manager_name = _text(frame, m.get("manager_name"))
+    if "manager_id" in m and "manager_name" in m and _names_fit_better(manager_id, manager_name, out):
+        problems.append(Problem(
+            code="manager_id_column_ignored", severity="warning", file=label, column=m["manager_id"],
+            message=(f"{label}: most values of '{m['manager_id']}' are not person ids of this file while the names "
+                     f"in '{m['manager_name']}' match people, so managers were taken by name."),
+            suggestion="If the id column is right, add the managers' rows or give a mapping with --mapping.",
+        ))
+        manager_id = pd.Series(np.nan, index=frame.index, dtype=_STRING)
     out["manager_ref"] = manager_id.where(manager_id.notna(), manager_name)
     out["manager_by_name"] = v.as_mask(manager_id.isna() & manager_name.notna())
     tops = {t.upper() for t in detection.top_markers}
@@ -154,12 +168,6 @@ def people_rows(table: RawTable, label: str, detection: Detection, problems: lis
     dotted_name = _text(frame, m.get("dotted_manager_name"))
     out["dotted_ref"] = dotted_id.where(dotted_id.notna(), dotted_name)
     out["dotted_by_name"] = v.as_mask(dotted_id.isna() & dotted_name.notna())
-    name = _text(frame, m.get("name"))
-    if "name" not in m and ("first_name" in m or "last_name" in m):
-        first, last = _text(frame, m.get("first_name")), _text(frame, m.get("last_name"))
-        joined = (first.fillna("") + " " + last.fillna("")).str.strip()
-        name = joined.where(joined != "")
-    out["name"] = name
     for column in ("title", "unit", "level", "location"):
         out[column] = _text(frame, m.get(column))
     for column in ("fte", "cost"):
@@ -169,6 +177,24 @@ def people_rows(table: RawTable, label: str, detection: Detection, problems: lis
     for key, values in _attributes(frame, m, taken).items():
         out[key] = values
     return out
+
+
+def _names_fit_better(manager_id: pd.Series, manager_name: pd.Series, people: pd.DataFrame) -> bool:
+    """True when a manager id column matches under half of its values to person ids of
+    the file, and the manager name column matches more of its values to names (as in
+    exports whose ManagerID is a key of some other table)."""
+    ids = manager_id.dropna()
+    if ids.empty or people["name"].isna().all():
+        return False
+    id_share = v.is_in(ids, people["person_id"].dropna()).mean()
+    if id_share >= 0.5:
+        return False
+    names = manager_name.dropna()
+    if names.empty:
+        return False
+    known = pd.concat([v.name_key(people["name"]), v.short_name_key(v.name_key(people["name"]))]).dropna()
+    name_share = v.is_in(v.name_key(names), known).mean()
+    return bool(name_share > id_share)
 
 
 def junior_rows(table: RawTable, label: str, detection: Detection, problems: list[Problem]) -> pd.DataFrame:

@@ -40,6 +40,7 @@ CODES: dict[str, str] = {
     "ambiguous_manager_name": "error",
     "manager_resolved_by_name": "info",
     "manager_id_as_decimal": "info",
+    "manager_id_column_ignored": "warning",
     "manager_not_a_person": "warning",
     "self_manager": "error",
     "reporting_cycle": "error",
