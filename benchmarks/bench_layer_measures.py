@@ -29,19 +29,21 @@ def main(argv: list[str]) -> int:
     started = time.perf_counter()
     graph = build_graph(generate_org(people, archetype, seed=0))
     print(f"org of {people} people ({archetype}) built in {time.perf_counter() - started:.1f} s")
-    total = 0.0
+    total = total_cpu = 0.0
     for name, layer in graph.layers.items():
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         measures = layer_measures(layer)
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         null_comparison(layer, samples=10, seed=0)
-        t2 = time.perf_counter()
+        t2, c2 = time.perf_counter(), time.process_time()
         total += t2 - t0
+        total_cpu += c2 - c0
         estimated = ",".join(sorted(measures["estimated"])) or "-"
-        print(f"  {name:18} nodes {layer.n:>8} arcs {layer.m:>9}  measures {t1 - t0:6.2f} s"
-              f"  nulls(10) {t2 - t1:6.2f} s  estimated: {estimated}")
+        print(f"  {name:18} nodes {layer.n:>8} arcs {layer.m:>9}  measures {t1 - t0:6.2f} s (cpu {c1 - c0:6.2f})"
+              f"  nulls(10) {t2 - t1:6.2f} s (cpu {c2 - c1:6.2f})  estimated: {estimated}")
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"layers total {total:.1f} s, peak memory {peak_mib:.0f} MiB")
+    # CPU time is printed too: on a shared machine wall time also measures the neighbours
+    print(f"layers total {total:.1f} s wall, {total_cpu:.1f} s cpu, peak memory {peak_mib:.0f} MiB")
     if people >= 100_000 and total > TARGET_SECONDS:
         print(f"slower than the {TARGET_SECONDS:.0f} s target", file=sys.stderr)
         return 1

@@ -81,3 +81,13 @@ def test_null_comparison_of_a_layer_with_fewer_than_two_arcs_has_no_samples():
     result = null_comparison(layer_from_pairs([(0, 1)], 3), samples=5)
     assert result["samples"] == 0
     assert result["measures"]["flow_hierarchy"]["null_mean"] is None
+
+
+def test_observed_values_are_the_layer_measures_values(shared_datasets):
+    from orgpower.metrics.layer import layer_measures
+
+    layer = krackhardt(shared_datasets, "Advice")
+    observed = {k: v["observed"] for k, v in null_comparison(layer, samples=2)["measures"].items()}
+    expected = layer_measures(layer)
+    for key, value in observed.items():
+        assert value == pytest.approx(expected[key], abs=1e-12), key
