@@ -369,8 +369,16 @@ def resolve_managers(
 
 
 def parent_index(person_ids: pd.Series, manager_ids: pd.Series) -> np.ndarray:
-    """Position of each person's manager in ``person_ids`` (-1 at the top)."""
-    return pd.Index(person_ids.astype("str")).get_indexer(manager_ids.astype("object").where(manager_ids.notna(), None))
+    """Position of each person's manager in ``person_ids`` (-1 at the top); ids unique.
+
+    >>> parent_index(pd.Series(["a", "b", "c"]), pd.Series([None, "a", "b"])).tolist()
+    [-1, 0, 1]
+    """
+    if len(person_ids) == 0:
+        return np.zeros(0, dtype=np.int64)
+    managers = pd.Series(manager_ids.to_numpy(dtype=object), dtype="str")  # None/NaN -> missing
+    position = pc.index_in(_arrow_text(managers), value_set=_arrow_text(person_ids))
+    return position.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def break_cycles(people: pd.DataFrame, manager_ids: pd.Series) -> tuple[pd.Series, list[Problem]]:
