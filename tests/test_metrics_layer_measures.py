@@ -118,3 +118,11 @@ def test_layer_measures_agree_with_the_single_measure_functions():
     assert m["agony_hierarchy"] == pytest.approx(hi.agony_hierarchy(layer))
     assert m["density"] == pytest.approx(layer.m / (50 * 49))
     assert m["mutual_dyads"] * 2 + m["asymmetric_dyads"] == m["arcs"]
+
+
+def test_negative_weights_give_reasons_not_a_crash():
+    layer = layer_from_pairs([(0, 1), (1, 2), (2, 0)], 3, weights=[5.0, -2.0, 1.0])
+    m = layer_measures(layer)
+    assert m["weighted_reciprocity"] is None and m["gini_out_strength"] is None
+    assert "negative" in m["undefined"]["gini_out_strength"]
+    assert m["reciprocity_edgewise"] == 0.0  # the 0/1 measures still stand

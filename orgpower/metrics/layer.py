@@ -106,8 +106,12 @@ def layer_measures(
     put("reciprocity_rho", rc.reciprocity_rho(a), rho_reason)
     put("reciprocity_edgewise_lrr", rc.reciprocity_edgewise_lrr(a),
         no_arcs if m == 0 else "no mutual dyad (the log ratio is minus infinity)")
-    put("weighted_reciprocity", rc.weighted_reciprocity(w), no_arcs)
-    put("reciprocity_dci", rc.directional_consistency(w), no_arcs)
+    # weights are amounts or counts; validation sets negative amounts aside, but a caller
+    # passing a signed matrix gets a reason, not a crash
+    negative = bool(w.nnz) and bool((w.data < 0).any())
+    signed = "the layer has negative weights"
+    put("weighted_reciprocity", None if negative else rc.weighted_reciprocity(w), signed if negative else no_arcs)
+    put("reciprocity_dci", None if negative else rc.directional_consistency(w), signed if negative else no_arcs)
 
     few = "fewer than two nodes"
     put("degree_centralization_in", cz.degree_centralization(a, "in"), few)
@@ -118,16 +122,21 @@ def layer_measures(
     put("krackhardt_efficiency", kr.krackhardt_efficiency(a), "every weak component is a single node")
     put("flow_hierarchy", hi.flow_hierarchy(a), no_arcs)
     put("trophic_incoherence", hi.trophic_incoherence(a, weighted=False), no_arcs)
-    if weighted_layer:
+    if weighted_layer and not negative:
         put("flow_hierarchy_weighted", hi.flow_hierarchy(w, weighted=True), no_arcs)
         put("trophic_incoherence_weighted", hi.trophic_incoherence(w, weighted=True), no_arcs)
 
     strength = conc.out_strength(w)
-    zero = "no outgoing weight"
-    put("gini_out_strength", conc.gini(strength), zero)
-    put("gini_out_strength_corrected", conc.gini_corrected(strength), zero)
-    put("hhi_out_strength", conc.hhi(strength), zero)
-    put("hhi_out_strength_normalised", conc.hhi_normalised(strength), "fewer than two nodes or no outgoing weight")
+    if negative or (strength < 0).any():
+        for key in ("gini_out_strength", "gini_out_strength_corrected", "hhi_out_strength",
+                    "hhi_out_strength_normalised"):
+            put(key, None, signed)
+    else:
+        zero = "no outgoing weight"
+        put("gini_out_strength", conc.gini(strength), zero)
+        put("gini_out_strength_corrected", conc.gini_corrected(strength), zero)
+        put("hhi_out_strength", conc.hhi(strength), zero)
+        put("hhi_out_strength_normalised", conc.hhi_normalised(strength), "fewer than two nodes or no outgoing weight")
 
     _reachability_measures(a, put, estimated, exact_limit=exact_limit, seed=seed, samples=samples,
                            path_budget=path_budget)
