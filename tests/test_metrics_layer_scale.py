@@ -96,3 +96,13 @@ def test_sampled_lub_is_within_its_bound(seed):
 def test_sampled_lub_of_an_out_forest_is_exactly_one():
     tree = nx.bfs_tree(nx.random_labeled_tree(50, seed=1), 0)
     assert kr.krackhardt_lub_sampled(_adjacency(tree), samples=10) == (1.0, 0.0)
+
+
+def test_bit_closure_is_the_same_when_built_in_small_chunks():
+    from orgpower.metrics.digraph import closure_bits
+
+    g = nx.gnp_random_graph(120, 0.03, seed=5, directed=True)
+    cond = condensation(_adjacency(g))
+    whole = closure_bits(cond.dag, cond.reverse_generations)
+    assert np.array_equal(closure_bits(cond.dag, cond.reverse_generations, chunk_words=1), whole)
+    assert np.array_equal(closure_bits(cond.dag, cond.reverse_generations, chunk_words=7), whole)

@@ -163,7 +163,7 @@ def descendant_counts_forest(cond: Condensation) -> np.ndarray:
     return counts
 
 
-def closure_bits(dag: sp.csr_array, generations: list[np.ndarray], *, chunk_arcs: int = 50_000) -> np.ndarray:
+def closure_bits(dag: sp.csr_array, generations: list[np.ndarray], *, chunk_words: int = 4_000_000) -> np.ndarray:
     """Reflexive reachability of a DAG as packed bit rows (uint64 words, bit j = component j).
 
     ``generations`` must list every node after all the nodes its row of ``dag`` points to
@@ -175,17 +175,22 @@ def closure_bits(dag: sp.csr_array, generations: list[np.ndarray], *, chunk_arcs
     bits = np.zeros((c, words), dtype=np.uint64)
     idx = np.arange(c)
     bits[idx, idx // 64] = np.left_shift(np.uint64(1), (idx % 64).astype(np.uint64))
+    arcs_per_chunk = max(1, chunk_words // words)  # bounds the gathered rows' memory
+    row_arcs = np.diff(dag.indptr)
     for gen in generations:
-        for start in range(0, gen.size, max(1, chunk_arcs // max(1, words))):
-            part = gen[start:start + max(1, chunk_arcs // max(1, words))]
+        if gen.size == 0:
+            continue
+        # split the generation so that each part gathers at most ~arcs_per_chunk rows
+        cumulative = np.cumsum(row_arcs[gen])
+        cuts = np.searchsorted(cumulative, np.arange(arcs_per_chunk, int(cumulative[-1]) + 1, arcs_per_chunk))
+        for part in np.split(gen, np.unique(cuts[cuts < gen.size]) + 1):
+            if part.size == 0:
+                continue
             sub = dag[part]
-            counts = np.diff(sub.indptr)
-            has = counts > 0
+            has = np.diff(sub.indptr) > 0
             if not has.any():
                 continue
-            gathered = bits[sub.indices]
-            offsets = sub.indptr[:-1][has]
-            reduced = np.bitwise_or.reduceat(gathered, offsets, axis=0)
+            reduced = np.bitwise_or.reduceat(bits[sub.indices], sub.indptr[:-1][has], axis=0)
             bits[part[has]] |= reduced
     return bits
 
