@@ -286,3 +286,10 @@ def test_manager_id_column_that_matches_is_kept_over_names(tmp_path):
     model = read_org([_bundle(tmp_path, people=text)])
     assert _arcs(model) == {("100", "101")}
     assert not _problems(model, "manager_id_column_ignored")
+
+
+def test_manager_id_differing_only_in_leading_zeros_is_not_found_with_a_hint(tmp_path):
+    model = read_org([_bundle(tmp_path, people="person_id,manager_id\n42,\n43,0042\n")])
+    [problem] = _problems(model, "manager_not_found")
+    assert problem.value == "0042" and "leading zeros" in problem.message
+    assert _arcs(model) == set()  # ids are text: no guess is made

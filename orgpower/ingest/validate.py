@@ -126,9 +126,13 @@ def row_problems(
             value = None if shown_values is None else shown_values.loc[position]
             value = None if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) else str(value)
             row = int(group.at[position, "source_row"])
+            try:
+                text = message.format(file=file, row=row, value=value if value is not None else "(blank)")
+            except (KeyError, IndexError, ValueError):  # a template must never break the report
+                text = f"{file} row {row}: {code} ({value if value is not None else 'blank'})."
             problems.append(Problem(
                 code=code, severity=severity, file=str(file), row=row, column=column, value=value,
-                message=message.format(file=file, row=row, value=value if value is not None else "(blank)"),
+                message=text,
                 suggestion=suggestion,
                 ids=() if shown_ids is None or pd.isna(shown_ids.loc[position]) else (str(shown_ids.loc[position]),),
             ))
@@ -351,12 +355,18 @@ def resolve_managers(
         message=f"{{file}} row {{row}}: the {what} '{{value}}' is not a person; the row is treated as a top of the hierarchy.",
         suggestion="Leave the manager blank for the top of the organisation, or give the id of the person it reports to.",
     )
-    problems += row_problems(
-        people, missing & ~body, code="manager_not_found", column=ref_column, values=ref, ids=people["person_id"],
-        severity="warning" if dotted else None,
-        message=f"{{file}} row {{row}}: {what} '{{value}}' is not an id{' or unique name' if by_name.any() else ''} of anyone in the bundle; the row is kept {'without that dotted line' if dotted else 'as a top of the hierarchy'}.",
-        suggestion="Check the manager id for typos, or add the manager's own row.",
-    )
+    not_found = missing & ~body
+    near = _near_ids(ref, not_found, person_ids)
+    for mask, hint in ((not_found & ~near, ""), (not_found & near, " (an id differs only in case or leading zeros)")):
+        problems += row_problems(
+            people, mask, code="manager_not_found", column=ref_column, values=ref, ids=people["person_id"],
+            severity="warning" if dotted else None,
+            message=(f"{{file}} row {{row}}: {what} '{{value}}' is not an id{' or unique name' if by_name.any() else ''} "
+                     f"of anyone in the bundle{hint}; the row is kept "
+                     f"{'without that dotted line' if dotted else 'as a top of the hierarchy'}."),
+            suggestion=("Ids are compared as text: write the manager id exactly as in the id column."
+                        if hint else "Check the manager id for typos, or add the manager's own row."),
+        )
     self_line = as_mask(resolved == people["person_id"])
     problems += row_problems(
         people, self_line, code="self_manager", column=ref_column, values=ref, ids=people["person_id"],
@@ -366,6 +376,18 @@ def resolve_managers(
     )
     resolved = resolved.where(~self_line)
     return resolved.astype("object").where(resolved.notna(), None), problems
+
+
+def _near_ids(ref: pd.Series, mask: np.ndarray, person_ids: pd.Index) -> np.ndarray:
+    """Rows whose reference matches a person id once case and leading zeros are ignored
+    ("e7" for "E7", "0042" for "42"): still not found (ids are text), but worth saying."""
+    near = np.zeros(len(ref), bool)
+    if not mask.any():
+        return near
+    def fold(values: pd.Series) -> pd.Series:
+        return values.astype("str").str.lower().str.lstrip("0")
+    near[np.flatnonzero(mask)] = is_in(fold(ref[mask]), fold(pd.Series(person_ids)))
+    return near
 
 
 def parent_index(person_ids: pd.Series, manager_ids: pd.Series) -> np.ndarray:
