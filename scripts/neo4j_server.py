@@ -57,7 +57,7 @@ ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 # The flags Neo4j's own launcher passes (bin/neo4j, Bootloader), minus AlwaysPreTouch,
 # which would commit the whole heap at start on a shared 2-core machine.
 JVM_FLAGS = (
-    "-XX:+UseG1GC",
+    *os.environ.get("ORGPOWER_NEO4J_GC", "-XX:+UseG1GC").split(),
     "-XX:-OmitStackTraceInFastThrow",
     "-XX:+UnlockExperimentalVMOptions",
     "-XX:+TrustFinalNonStaticFields",

@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -48,7 +49,7 @@ from orgpower.model import InputFile, OrgModel, Problem
 # Neo4j 5.9 brought the Cypher this module and cypher_measures.py use (quantified paths,
 # composite uniqueness constraints in Community); 5.26 is the LTS we test against.
 MIN_SERVER_VERSION = (5, 9)
-BATCH_ROWS = 20_000
+BATCH_ROWS = 2_000
 DELETE_BATCH = 20_000
 FETCH_SIZE = 100_000
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -187,6 +188,7 @@ class Neo4jStore:
         self._driver = driver
         self.uri = safe_uri(uri)
         self.database = database
+        self.writers = max(1, int(os.environ.get("ORGPOWER_NEO4J_WRITERS", "2")))
 
     # ---- connecting
 
@@ -348,15 +350,30 @@ class Neo4jStore:
         The query returns one record per written row (``collect``: its values are
         gathered and returned) or one ``count``.
         """
+        batches = [rows[start:start + BATCH_ROWS] for start in range(0, len(rows), BATCH_ROWS)]
         written: list = []
         count = 0
-        with self._session(doing) as session:
-            for start in range(0, len(rows), BATCH_ROWS):
-                batch = rows[start:start + BATCH_ROWS]
-                if collect:
-                    written += session.execute_write(lambda tx, b=batch: tx.run(query, rows=b, key=key).values())
-                else:
-                    count += session.execute_write(lambda tx, b=batch: tx.run(query, rows=b, key=key).single()[0])
+        if collect or self.writers < 2 or len(batches) < 2:
+            with self._session(doing) as session:
+                for batch in batches:
+                    if collect:
+                        written += session.execute_write(lambda tx, b=batch: tx.run(query, rows=b, key=key).values())
+                    else:
+                        count += session.execute_write(lambda tx, b=batch: tx.run(query, rows=b, key=key).single()[0])
+        else:
+            # Neo4j runs one transaction on one core: a second writer uses the second core.
+            # Rows come sorted by source node, so the writers mostly lock different nodes;
+            # a deadlock between them is a transient error that execute_write retries.
+            def write_share(share: list[list]) -> int:
+                done = 0
+                with self._session(doing) as session:
+                    for batch in share:
+                        done += session.execute_write(lambda tx, b=batch: tx.run(query, rows=b, key=key).single()[0])
+                return done
+
+            shares = [batches[i::self.writers] for i in range(self.writers)]
+            with ThreadPoolExecutor(max_workers=self.writers) as pool:
+                count = sum(pool.map(write_share, shares))
         done = len(written) if collect else count
         if done != len(rows):
             # an arc whose end was not found: never drop a row silently

@@ -1,0 +1,121 @@
+"""Benchmark: load a large synthetic org into Neo4j and read it back.
+
+    .venv/bin/python benchmarks/bench_neo4j.py                 # 100,000 people, ~1,000,000 flow + decision rows
+    .venv/bin/python benchmarks/bench_neo4j.py --people 10000  # a quick run
+    NEO4J_URI=bolt://... .venv/bin/python benchmarks/bench_neo4j.py   # against a running server
+
+Without NEO4J_URI it starts a private server with scripts/neo4j_server.py (the launcher's
+settings: heap 512m-1g, page cache 512m) and stops it at the end. Prints the server's
+start time and resident memory (after start, after the load, peak), the load time and
+rows/s, the read-back time and rows/s, and this process's peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+TABLES = ("people", "units", "reporting", "flows", "decisions", "relations")
+
+
+def proc_status_kib(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (from /proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def mib(kib: int) -> str:
+    return f"{kib / 1024:.0f} MiB"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--flow-decision-rows", type=int, default=1_000_000,
+                        help="target number of flow + decision rows (flows are added to reach it)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--server-pid", type=int, help="with NEO4J_URI: the server's PID, to report its CPU and memory")
+    args = parser.parse_args(argv)
+
+    from orgpower.graph.neo4j_store import Neo4jStore
+    from orgpower.ingest.synthetic import generate_org
+
+    began = time.perf_counter()
+    probe = generate_org(args.people, "mixed", seed=args.seed, flows_per_person=1)
+    decision_rows = len(probe.decisions)
+    flows_per_person = max(1.0, (args.flow_decision_rows - decision_rows) / args.people)
+    model = generate_org(args.people, "mixed", seed=args.seed, flows_per_person=flows_per_person)
+    rows = {table: len(getattr(model, table)) for table in TABLES}
+    total_rows = sum(rows.values())
+    print(f"model: {', '.join(f'{v:,} {k}' for k, v in rows.items())} = {total_rows:,} rows "
+          f"({rows['flows'] + rows['decisions']:,} flow + decision rows), generated in {time.perf_counter() - began:.1f} s")
+
+    started_here = False
+    server_pid = args.server_pid
+    if os.environ.get("NEO4J_URI"):
+        uri = os.environ["NEO4J_URI"]
+        print(f"server: using NEO4J_URI {uri}")
+    else:
+        import neo4j_server
+
+        t0 = time.perf_counter()
+        env = neo4j_server.start()
+        started_here = True
+        os.environ.update(env)
+        uri = env["NEO4J_URI"]
+        home = neo4j_server.CACHE / "instances" / neo4j_server._started[-1]
+        server_pid = int((home / "run" / "neo4j.pid").read_text())
+        print(f"server: Neo4j {neo4j_server.NEO4J_VERSION} started and answering Bolt in "
+              f"{time.perf_counter() - t0:.1f} s; RSS {mib(proc_status_kib(server_pid, 'VmRSS'))}")
+    try:
+        snapshot = f"bench-{uuid.uuid4().hex[:8]}"
+        with Neo4jStore.connect(uri) as store:
+            store.ensure_schema()
+            t0, c0 = time.perf_counter(), cpu_seconds(server_pid) if server_pid else 0.0
+            counts = store.load(model, snapshot)
+            load_s = time.perf_counter() - t0
+            print(f"load:  {load_s:.1f} s, {total_rows / load_s:,.0f} rows/s "
+                  f"({', '.join(f'{v:,} {k}' for k, v in counts.items())})")
+            if server_pid:
+                # on a shared machine the server gets only part of the cores; its own CPU time
+                # says what the load costs: rows per server CPU-second
+                server_cpu = cpu_seconds(server_pid) - c0
+                print(f"load:  server used {server_cpu:.1f} CPU-s = {total_rows / server_cpu:,.0f} rows per server CPU-second")
+            if server_pid:
+                print(f"server after load: RSS {mib(proc_status_kib(server_pid, 'VmRSS'))}")
+            t0 = time.perf_counter()
+            back = store.read_model(snapshot)
+            read_s = time.perf_counter() - t0
+            assert all(len(getattr(back, t)) == rows[t] for t in TABLES), "read back a different number of rows"
+            print(f"read:  {read_s:.1f} s, {total_rows / read_s:,.0f} rows/s")
+            t0 = time.perf_counter()
+            store.delete_snapshot(snapshot)
+            print(f"delete: {time.perf_counter() - t0:.1f} s")
+        if server_pid:
+            print(f"server peak RSS {mib(proc_status_kib(server_pid, 'VmHWM'))}")
+        print(f"client peak RSS {mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)}")
+        load1 = os.getloadavg()[0]
+        print(f"machine: {os.cpu_count()} cores, load average {load1:.1f} at the end")
+    finally:
+        if started_here:
+            neo4j_server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
