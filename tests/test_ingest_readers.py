@@ -116,6 +116,8 @@ def test_xlsx_sheet_is_chosen_by_its_headers(tmp_path):
     assert table.format == "xlsx"
     assert table.sheet == "Workers"
     assert table.frame["Employee ID"].tolist() == ["007", "7"]
+    [skipped] = table.problems
+    assert (skipped.code, skipped.severity) == ("skipped_file", "info") and "Cover" in skipped.message
 
 
 def test_xlsx_number_typed_id_reads_without_decimal_point(tmp_path):

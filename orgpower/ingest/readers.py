@@ -473,4 +473,11 @@ def _read_xlsx(path: Path, sha256: str) -> list[RawTable]:
                                           message=f"{name} sheet {title!r} has a header row but no data rows.",
                                           suggestion="Fill the sheet or remove it."))
         tables.append(table)
+    chosen_titles = {sheet[0] for sheet in chosen}
+    for title in (sheet[0] for sheet in sheets if sheet[0] not in chosen_titles):
+        tables[0].problems.append(Problem(
+            code="skipped_file", severity="info", file=name,
+            message=f"{name}: sheet {title!r} was not read (its headers are not a people, flows, decisions or relations table).",
+            suggestion="Nothing to do unless it holds org data; then give its columns the names in docs/input-formats.md.",
+        ))
     return tables
