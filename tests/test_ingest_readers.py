@@ -213,3 +213,12 @@ def test_xlsx_title_rows_above_the_header_are_skipped(tmp_path):
     table = _only(path)
     assert table.first_row == 4
     assert table.frame["person_id"].tolist() == ["a", "b"]
+
+
+def test_zip_that_is_not_a_workbook_is_an_unreadable_file_problem(tmp_path):
+    import zipfile
+
+    path = tmp_path / "people.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("notes.txt", "hello")
+    assert [p.code for p in _only(path).problems] == ["unreadable_file"]

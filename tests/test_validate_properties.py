@@ -30,9 +30,14 @@ def _read(files: dict[str, bytes]):
 
 
 @SETTINGS
-@given(content=st.binary(max_size=2000), name=st.sampled_from(["people.csv", "people.xlsx", "people.parquet", "flows.txt"]))
-def test_arbitrary_bytes_raise_only_orgpower_errors(content, name):
-    _read({name: content})
+@given(
+    magic=st.sampled_from([b"", b"PK\x03\x04", b"PAR1", b"\xef\xbb\xbf", b"\xff\xfe", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"]),
+    content=st.binary(max_size=2000),
+    name=st.sampled_from(["people.csv", "people.xlsx", "people.parquet", "flows.txt"]),
+)
+def test_arbitrary_bytes_raise_only_orgpower_errors(magic, content, name):
+    # File signatures first, so that the XLSX, Parquet and UTF-16 readers get garbage too.
+    _read({name: magic + content})
 
 
 @SETTINGS
