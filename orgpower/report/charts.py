@@ -38,73 +38,72 @@ def _short(s: str, n: int) -> str:
 # --- org chart ---------------------------------------------------------------------------
 
 def org_chart(reporting_children: dict[str, list[str]], roots: list[str], box_label: dict[str, str],
-              span: dict[str, int], team_label: dict[str, str], *, depth: int = 3, max_children: int = 8) -> str:
-    """The top ``depth`` reporting layers as boxes; wider teams end in a "+N more" box.
+              span: dict[str, int], team_label: dict[str, str], *, max_children: int = 8) -> str:
+    """The top three reporting layers: the top post, its direct reports in a row, and
+    each of theirs stacked in a column below (so the chart stays narrow enough to read
+    on a printed page). Teams wider than ``max_children`` end in a "+N more" box.
 
     Box colour = the reading of the team that person heads (grey when not a manager).
     """
-    nodes: list[tuple[str, int, str | None]] = []  # (key, level, parent key)
-    leaves: dict[str, int] = {}
+    box_w, box_h, gap_x, row_h = 150, 38, 36, 46  # gap_x > the 24 px indent of stacked boxes
+    root = roots[0] if roots else None
+    if root is None:
+        return ""
 
-    def visit(node: str, level: int, parent: str | None) -> int:
-        key = node
-        nodes.append((key, level, parent))
-        kids = reporting_children.get(node, [])
-        if level >= depth or not kids:
-            leaves[key] = 1
-            return 1
-        shown = sorted(kids, key=lambda k: (-span.get(k, 0), k))[:max_children]
-        width = sum(visit(k, level + 1, key) for k in shown)
-        if len(kids) > max_children:
-            more = f"+{len(kids) - max_children}@{node}"
-            nodes.append((more, level + 1, key))
-            leaves[more] = 1
-            width += 1
-        leaves[key] = width
-        return width
+    def shown(node: str) -> tuple[list[str], int]:
+        kids = sorted(reporting_children.get(node, []), key=lambda k: (-span.get(k, 0), k))
+        return kids[:max_children], max(len(kids) - max_children, 0)
 
-    for root in roots[:4]:
-        visit(root, 1, None)
-    total = sum(leaves[k] for k, level, parent in nodes if parent is None) or 1
-    box_w, box_h, gap_y = 132, 38, 62
-    width = max(total * (box_w + 10), 400)
-    height = depth * (box_h + gap_y) + 10
-    positions: dict[str, tuple[float, float]] = {}
-    cursor: dict[int, float] = {}
+    second, second_more = shown(root)
+    columns = second + (["+more"] if second_more else [])
+    width = max(len(columns), 1) * (box_w + gap_x) + gap_x
+    stacks = {node: shown(node) for node in second}
+    deepest = max([len(k) + (1 if more else 0) for k, more in stacks.values()] + [0])
+    height = 20 + box_h + 40 + box_h + (30 + deepest * row_h if deepest else 0) + 10
+    body: list[str] = []
 
-    def place(key: str, left: float, level: int) -> None:
-        w = leaves[key] * (box_w + 10)
-        positions[key] = (left + w / 2, 10 + (level - 1) * (box_h + gap_y))
-        x = left
-        for child, lv, parent in nodes:
-            if parent == key:
-                place(child, x, lv)
-                x += leaves[child] * (box_w + 10)
+    def box(x: float, y: float, node: str) -> None:
+        colour = COLOURS.get(team_label.get(node, ""), "#bdc3c7")
+        body.append(f"<rect x='{x:.1f}' y='{y:.1f}' width='{box_w}' height='{box_h}' rx='5' fill='white' "
+                    f"stroke='{colour}' stroke-width='2.5'/>")
+        body.append(_text(x + box_w / 2, y + 16, _short(box_label.get(node, node), 24), 11, "middle", "#222", "bold"))
+        body.append(_text(x + box_w / 2, y + 30, f"{node} · span {span.get(node, 0)}", 10, "middle", "#555"))
 
-    left = 0.0
-    for key, level, parent in nodes:
-        if parent is None:
-            place(key, left, level)
-            left += leaves[key] * (box_w + 10)
-    body = []
-    for key, level, parent in nodes:
-        if parent is not None:
-            (x1, y1), (x2, y2) = positions[parent], positions[key]
-            body.append(f"<path d='M{x1:.1f},{y1 + box_h:.1f} V{(y1 + box_h + y2) / 2:.1f} H{x2:.1f} V{y2:.1f}' "
-                        "fill='none' stroke='#999' stroke-width='1'/>")
-    for key, level, parent in nodes:
-        x, y = positions[key]
-        if "@" in key:
-            body.append(f"<rect x='{x - box_w / 2:.1f}' y='{y:.1f}' width='{box_w}' height='{box_h}' rx='5' "
-                        "fill='#f4f6f7' stroke='#bbb' stroke-dasharray='3 2'/>")
-            body.append(_text(x, y + 23, key.split("@")[0] + " more", 11, "middle", "#555"))
-            continue
-        colour = COLOURS.get(team_label.get(key, ""), "#bdc3c7")
-        body.append(f"<rect x='{x - box_w / 2:.1f}' y='{y:.1f}' width='{box_w}' height='{box_h}' rx='5' "
-                    f"fill='white' stroke='{colour}' stroke-width='2.5'/>")
-        body.append(_text(x, y + 16, _short(box_label.get(key, key), 22), 10.5, "middle", "#222", "bold"))
-        body.append(_text(x, y + 30, f"{key} · span {span.get(key, 0)}", 9.5, "middle", "#555"))
-    return _svg(int(width), int(height), "".join(body), "Org chart: the top reporting layers")
+    def more_box(x: float, y: float, count: int) -> None:
+        body.append(f"<rect x='{x:.1f}' y='{y:.1f}' width='{box_w}' height='{box_h}' rx='5' fill='#f4f6f7' "
+                    "stroke='#bbb' stroke-dasharray='3 2'/>")
+        body.append(_text(x + box_w / 2, y + 23, f"+{count} more", 11, "middle", "#555"))
+
+    top_y, second_y = 20.0, 20.0 + box_h + 40
+    root_x = width / 2 - box_w / 2
+    box(root_x, top_y, root)
+    if columns:
+        xs = [gap_x + i * (box_w + gap_x) for i in range(len(columns))]
+        bus_y = top_y + box_h + 20
+        body.append(f"<path d='M{width / 2:.1f},{top_y + box_h:.1f} V{bus_y:.1f}' stroke='#999' fill='none'/>")
+        body.append(f"<path d='M{xs[0] + box_w / 2:.1f},{bus_y:.1f} H{xs[-1] + box_w / 2:.1f}' stroke='#999' fill='none'/>")
+        for x, node in zip(xs, columns):
+            body.append(f"<path d='M{x + box_w / 2:.1f},{bus_y:.1f} V{second_y:.1f}' stroke='#999' fill='none'/>")
+            if node == "+more":
+                more_box(x, second_y, second_more)
+                continue
+            box(x, second_y, node)
+            kids, more = stacks[node]
+            rows = kids + (["+more"] if more else [])
+            if not rows:
+                continue
+            spine_x = x + 12
+            last_y = second_y + box_h + 30 + (len(rows) - 1) * row_h + box_h / 2
+            body.append(f"<path d='M{spine_x:.1f},{second_y + box_h:.1f} V{last_y:.1f}' stroke='#999' fill='none'/>")
+            for j, kid in enumerate(rows):
+                y = second_y + box_h + 30 + j * row_h
+                body.append(f"<path d='M{spine_x:.1f},{y + box_h / 2:.1f} H{x + 24:.1f}' stroke='#999' fill='none'/>")
+                if kid == "+more":
+                    more_box(x + 24, y, more)
+                else:
+                    box(x + 24, y, kid)
+    # the stacked boxes are indented by 24 px: widen the canvas so the last column fits
+    return _svg(int(width + 24), int(height), "".join(body), "Org chart: the top reporting layers")
 
 
 # --- spans and layers heatmap ------------------------------------------------------------
