@@ -237,3 +237,17 @@ def test_malformed_mapping_file_is_a_usage_error(tmp_path, content):
     mapping.write_text(content)
     with pytest.raises(UsageError):
         read_org([path], mapping=mapping)
+
+
+def test_names_resolved_to_ids_are_counted_in_an_info_problem(tmp_path):
+    rows, _ = EXPORTS["bamboohr"]
+    model = read_org([_csv(tmp_path / "bamboo.csv", rows)])
+    [problem] = [p for p in model.problems if p.code == "manager_resolved_by_name"]
+    assert problem.severity == "info" and problem.message.startswith("2 managers")
+
+
+def test_export_format_note_is_said_once_per_flavour(tmp_path):
+    rows, _ = EXPORTS["bamboohr"]
+    model = read_org([_csv(tmp_path / "a.csv", rows), _csv(tmp_path / "b.csv", [rows[0], ["9", "Zed", "New", "", "", "", "", ""]])])
+    notes = [p for p in model.problems if p.code == "export_format"]
+    assert len(notes) == 1 and "BambooHR" in notes[0].message
