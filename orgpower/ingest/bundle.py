@@ -24,7 +24,7 @@ from orgpower.errors import InputError, UsageError
 from orgpower.ingest import validate as v
 from orgpower.ingest.mapping import MappingSpec, load_mapping
 from orgpower.ingest.readers import TABLE_SUFFIXES, RawTable, read_tables
-from orgpower.ingest.schemas import SCHEMAS, SYNONYMS, header_key
+from orgpower.ingest.schemas import SYNONYMS, header_key
 from orgpower.ingest.vendors import Detection, detect, fuzzy_mapping
 from orgpower.model import (
     DECISION_COLUMNS, FLOW_COLUMNS, PEOPLE_COLUMNS, RELATION_COLUMNS, REPORTING_COLUMNS, UNIT_COLUMNS,

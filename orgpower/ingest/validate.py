@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -59,14 +58,6 @@ CODES: dict[str, str] = {
 ROW_LIMIT = 200  # row-level problems listed per code and file; the rest are counted in one more
 _PLAIN_NUMBER = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
 NOT_DISCLOSED = frozenset({"n d", "nd", "n a", "na", "not disclosed", "redacted", "withheld", "null", "none", "nan"})
-
-
-@dataclass(frozen=True)
-class Rows:
-    """Where rows came from: parallel arrays of file names and spreadsheet row numbers."""
-
-    files: np.ndarray
-    rows: np.ndarray
 
 
 def as_mask(values: pd.Series | np.ndarray) -> np.ndarray:
