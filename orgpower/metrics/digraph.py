@@ -16,7 +16,7 @@ from functools import cached_property
 import igraph as ig
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import breadth_first_order, connected_components
+from scipy.sparse.csgraph import connected_components
 
 
 def as_adjacency(graph) -> sp.csr_array:
@@ -206,11 +206,6 @@ def weighted_popcount(bits: np.ndarray, weight: np.ndarray, *, chunk_rows: int =
         unpacked = np.unpackbits(block.view(np.uint8), axis=1, bitorder="little")[:, : weight.size]
         out[start:start + chunk_rows] = unpacked @ weight
     return out
-
-
-def reach_from(adjacency: sp.csr_array, source: int) -> np.ndarray:
-    """Vertices reachable from ``source`` along arcs (itself included)."""
-    return breadth_first_order(adjacency, source, directed=True, return_predecessors=False)
 
 
 def hoeffding_bound(samples: int, confidence: float, union: int = 1) -> float:

@@ -14,7 +14,7 @@ from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import spsolve
 
-from orgpower.metrics.digraph import arcs, as_adjacency, binary, condensation, reach_counts
+from orgpower.metrics.digraph import arcs, as_adjacency, binary, reach_counts
 
 __all__ = [
     "flow_hierarchy",

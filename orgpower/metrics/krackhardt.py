@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.csgraph import breadth_first_order, connected_components, shortest_path
 
 from orgpower.metrics.digraph import (
     Condensation,
@@ -235,8 +236,6 @@ def krackhardt_lub_sampled(
     within ε = sqrt(ln(2/(1 − confidence)) / (2k)) with probability ``confidence``, so the
     index is within ε · pairs / denominator. Returns ``(estimate, error_bound)``.
     """
-    from scipy.sparse.csgraph import breadth_first_order
-
     a = binary(as_adjacency(graph))
     cond = condensation(a)
     denominator, pairs = _lub_denominator(cond)
@@ -288,8 +287,6 @@ def krackhardt_lub_sna(graph) -> float | None:
     >>> krackhardt_lub_sna(diamond)
     1.0
     """
-    from scipy.sparse.csgraph import connected_components, shortest_path
-
     a = binary(as_adjacency(graph))
     reach = np.isfinite(shortest_path(a, directed=True, unweighted=True))  # reflexive
     _, weak = connected_components(a, directed=True, connection="weak")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy.sparse.csgraph import connected_components
 
 from orgpower.metrics import centralization as cz
 from orgpower.metrics import concentration as conc
@@ -269,8 +270,6 @@ def _sampled_reach(a, cond, samples, seed):
 
 
 def _agony(a, put):
-    from scipy.sparse.csgraph import connected_components
-
     if a.nnz == 0:
         put("agony", None, "the layer has no arcs")
         put("agony_hierarchy", None, "the layer has no arcs")

@@ -190,7 +190,7 @@ def weighted_reciprocity(graph) -> float | None:
     total = float(a.sum())
     if total <= 0:
         return None
-    returned = float(a.minimum(sparse_transpose(a)).sum())
+    returned = float(a.minimum(_transpose(a)).sum())
     return returned / total
 
 
@@ -209,13 +209,13 @@ def directional_consistency(graph) -> float | None:
     total = float(a.sum())
     if total <= 0:
         return None
-    at = sparse_transpose(a)
+    at = _transpose(a)
     high = float(a.maximum(at).sum()) / 2  # each dyad counted from both sides
     low = float(a.minimum(at).sum()) / 2
     return (high - low) / (high + low)
 
 
-def sparse_transpose(a):
+def _transpose(a):
     return a.T.tocsr()
 
 
