@@ -293,3 +293,10 @@ def test_manager_id_differing_only_in_leading_zeros_is_not_found_with_a_hint(tmp
     [problem] = _problems(model, "manager_not_found")
     assert problem.value == "0042" and "leading zeros" in problem.message
     assert _arcs(model) == set()  # ids are text: no guess is made
+
+
+def test_partly_unknown_role_keeps_the_known_part(tmp_path):
+    model = read_org([_bundle(tmp_path, people=PEOPLE, decisions=DECISIONS + "budget,m2,A/Z\n")])
+    [problem] = _problems(model, "unknown_role")
+    assert "only its known roles were kept" in problem.message
+    assert ("m2", "accountable") in set(zip(model.decisions["actor"], model.decisions["role"]))

@@ -268,15 +268,19 @@ def validate_people(people: pd.DataFrame, problems: list[Problem]) -> tuple[pd.D
 # --- flows, decisions, relations -------------------------------------------------------------
 
 
+_WHAT_TO_FILL = {"decision": "the decision's name or id", "relation": "the relation type (e.g. advice)"}
+
+
 def _set_aside_blank(frame: pd.DataFrame, columns: tuple[str, ...], mapping: Mapping[str, str],
                      problems: list[Problem], code: str = "blank_id") -> pd.DataFrame:
+    """Rows with a blank required field are set aside, each with a problem."""
     bad = np.zeros(len(frame), bool)
     for column in columns:
         blank = v.as_mask(frame[column].isna()) & ~bad
         problems += v.row_problems(
             frame, blank, code=code, column=mapping.get(column, column),
             message=f"{{file}} row {{row}} has no {column}; the row was set aside.",
-            suggestion=f"Fill in the {column} (an id of a person or unit).",
+            suggestion=f"Fill in {_WHAT_TO_FILL.get(column, f'the {column} (an id of a person or unit)')}.",
         )
         bad |= blank
     return frame.loc[~bad]
@@ -306,6 +310,7 @@ def _amounts(frame: pd.DataFrame, raw: pd.Series, column: str, header: str, prob
 
 
 def flow_rows(table: RawTable, label: str, detection: Detection, problems: list[Problem]) -> pd.DataFrame:
+    """A flows table -> canonical flow rows; rows without both ends or a usable amount set aside."""
     frame, m = table.frame, detection.mapping
     out = _base(frame, label, table.first_row)
     for column in ("source", "target", "kind", "period", "currency"):
@@ -333,11 +338,13 @@ def decision_rows(frame: pd.DataFrame, label: str, first_row: int, mapping: Mapp
     scheme = v.role_scheme(raw_role)
     table, unknown_codes = v.role_table(raw_role, scheme)
     unknown = v.is_in(raw_role, unknown_codes) | v.as_mask(raw_role.isna())
-    problems += v.row_problems(
-        out, unknown, code="unknown_role", column=mapping.get("role", "role"), values=raw_role,
-        message="{file} row {row}: role '{value}' is not a RACI/RAPID role; only the parts that are were kept.",
-        suggestion="Use R, A, C, I (or combinations like A/R), Recommend, Agree, Perform, Input, Decide, approve or veto.",
-    )
+    partly = unknown & v.is_in(raw_role, table["_code"])  # "A/Z": A is kept
+    for mask, outcome in ((unknown & ~partly, "the row was set aside"), (partly, "only its known roles were kept")):
+        problems += v.row_problems(
+            out, mask, code="unknown_role", column=mapping.get("role", "role"), values=raw_role,
+            message=f"{{file}} row {{row}}: role '{{value}}' is not a RACI/RAPID role; {outcome}.",
+            suggestion="Use R, A, C, I (or combinations like A/R), Recommend, Agree, Perform, Input, Decide, approve or veto.",
+        )
     out["_code"] = raw_role
     out["affects"] = v.split_ids(affects.loc[out.index])
     out = out.merge(table, on="_code", how="inner", sort=False)  # one row per role; keeps row order
@@ -396,6 +403,7 @@ def matrix_decisions(table: RawTable, label: str, problems: list[Problem]) -> pd
 
 
 def relation_rows(table: RawTable, label: str, detection: Detection, problems: list[Problem]) -> pd.DataFrame:
+    """A relations table -> canonical relation rows (weight 1 when blank)."""
     frame, m = table.frame, detection.mapping
     out = _base(frame, label, table.first_row)
     for column in ("source", "target", "relation"):
