@@ -144,7 +144,10 @@ def people_table(model: OrgModel, people_measures: pd.DataFrame | None, power: p
         table = table.merge(
             people_measures[["person_id", *metric_cols]].astype({"person_id": str}), on="person_id", how="left"
         )
-    extra = [c for c in ("span_of_control", "reporting_layer", "budget_given", "decision_rights") if c not in table]
+    # the power columns, unless the measures already hold them under their own names
+    same = {"budget_given": "resources_given", "decision_rights": "decision_rights_deciding"}
+    extra = [c for c in ("span_of_control", "reporting_layer", "budget_given", "decision_rights")
+             if c not in table and same.get(c) not in table]
     if extra:
         table = table.merge(power[["person_id", *extra]], on="person_id", how="left")
     return table
