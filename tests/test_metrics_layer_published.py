@@ -160,3 +160,22 @@ def test_undirected_reference_graphs_match_spec(graph, isolates, degree, between
     assert kr.krackhardt_connectedness(g) == pytest.approx(connectedness, abs=TOL)
     if efficiency is not None:
         assert kr.krackhardt_efficiency(g) == pytest.approx(efficiency, abs=TOL)
+
+
+def test_weighted_reciprocity_toy_check_and_dci_identity():
+    # metrics-spec.md §4.3: arcs 1->2 (10), 2->1 (4), 2->3 (5): W = 19, W<-> = 8, r_w = 0.421053
+    toy = layer_from_pairs([(0, 1), (1, 0), (1, 2)], 3, weights=[10.0, 4.0, 5.0])
+    assert rc.weighted_reciprocity(toy) == pytest.approx(8 / 19, abs=1e-12)
+    assert rc.directional_consistency(toy) == pytest.approx(1 - 8 / 19, abs=1e-12)
+
+
+def test_harmonic_closeness_is_defined_where_igraph_closeness_is_nan(networks):
+    # metrics-spec.md §2.4: igraph >= 0.10 returns NaN for a vertex that reaches nobody,
+    # so classic closeness centralization is NaN on reports-to; the harmonic form is not
+    from orgpower.metrics.digraph import to_igraph
+
+    reports = networks["reports"]
+    scores = to_igraph(reports.adjacency).closeness(mode="out")
+    assert any(np.isnan(s) for s in scores)
+    value = cz.closeness_centralization_harmonic(reports)
+    assert value is not None and 0 <= value <= 1
