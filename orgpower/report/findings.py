@@ -39,8 +39,19 @@ READINGS_DOC = "docs/readings.md"
 MAX_LISTED = 10  # ids listed under `where` per finding; the xlsx tables hold the rest
 
 
+# Keys defined in docs/readings.md (the audit's own rules); every other key is a layer
+# measure of docs/measures.md.
+READINGS_SECTIONS = {
+    "decision_rights_deciding": "decision-rights", "decision_rights_voice": "decision-rights",
+    "representation_ratio": "representation", "span_of_control": "spans-and-layers",
+    "reporting_layer": "spans-and-layers", "gini": "resources", "hhi": "resources",
+}
+
+
 def _definition(*keys: str, reading: bool = False) -> dict[str, Any]:
-    links = [f"{MEASURES_DOC}#{k}" for k in keys]
+    links = list(dict.fromkeys(
+        f"{READINGS_DOC}#{READINGS_SECTIONS[k]}" if k in READINGS_SECTIONS else f"{MEASURES_DOC}#{k}" for k in keys
+    ))
     if reading:
         links.append(f"{READINGS_DOC}#three-axes")
     return {"keys": list(keys), "links": links}

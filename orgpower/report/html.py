@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from orgpower.metrics.concentration import gini, lorenz_curve
 from orgpower.report import charts
-from orgpower.report.findings import MEASURES_DOC, READINGS_DOC
+from orgpower.report.findings import MEASURES_DOC, READINGS_DOC, READINGS_SECTIONS
 
 # Definitions shown in the method section (key -> (name, definition, reference)).
 DEFINITIONS = (
@@ -164,6 +164,9 @@ def context(result: Any) -> dict[str, Any]:
         "definitions": DEFINITIONS,
         "references": REFERENCES,
         "measures_doc": MEASURES_DOC,
+        "definition_links": {key: (f"{READINGS_DOC}#{READINGS_SECTIONS[key]}" if key in READINGS_SECTIONS
+                                   else f"{READINGS_DOC}#three-axes" if key == "null_model" else f"{MEASURES_DOC}#{key}")
+                             for key, *_ in DEFINITIONS},
         "readings_doc": READINGS_DOC,
         "versions": _versions(),
         "colours": charts.COLOURS,
