@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 from collections import Counter
 
+import pandas as pd
 import pytest
 
 from orgpower.api import read_org
@@ -135,3 +136,12 @@ def test_hr_dataset_ceo_janet_king_is_matched_from_first_last_to_last_first(shar
     solid = model.reporting[model.reporting["line"] == "solid"]
     assert set(solid.loc[solid["source"] == king, "target"]) == reports_of_king
     assert reports_of_king  # the CEO has direct reports in the file
+
+
+def test_organogram_pay_zero_means_not_disclosed(shared_datasets):
+    # SOURCE.md: "Actual Pay Floor/Ceiling: N/D or 0 where not disclosed". Cabinet Office
+    # post 103 has pay floor 0 on both rows.
+    model = _organogram(shared_datasets, "cabinet_office-2011-09-30")
+    post = model.people.set_index("person_id").loc["103"]
+    assert pd.isna(post["cost"])
+    assert (model.people["cost"].dropna() > 0).all()

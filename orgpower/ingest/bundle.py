@@ -172,6 +172,8 @@ def people_rows(table: RawTable, label: str, detection: Detection, problems: lis
         out[column] = _text(frame, m.get(column))
     for column in ("fte", "cost"):
         out[column] = _numbers(frame, m.get(column), base, column, label, problems)
+    for column in detection.zero_means_missing:
+        out[column] = out[column].where(out[column] != 0)
     out["kind"] = "post" if detection.vendor == "uk_organogram_senior" else "person"
     taken = set(out.columns) | set(PEOPLE_COLUMNS)
     for key, values in _attributes(frame, m, taken).items():
@@ -215,6 +217,8 @@ def junior_rows(table: RawTable, label: str, detection: Detection, problems: lis
     out["location"] = pd.Series(np.nan, index=frame.index, dtype=_STRING)
     out["fte"] = _numbers(frame, m.get("fte"), base, "fte", label, problems)
     out["cost"] = _numbers(frame, m.get("cost"), base, "cost", label, problems)
+    for column in detection.zero_means_missing:
+        out[column] = out[column].where(out[column] != 0)
     out["kind"] = "fte_group"
     problems += v.row_problems(
         out, senior.isna(), code="missing_value", column=m.get("manager_id"), severity="warning",
@@ -441,8 +445,9 @@ def classify(table: RawTable, label: str, spec: MappingSpec | None, problems: li
         # A header mapped explicitly is taken away from whatever detection gave it to.
         base = {c: h for c, h in base.items() if h != header}
         base[canonical] = header
-    top = detection.top_markers if detection.kind == kind else ()
-    return Detection(kind, "mapping", base, top)
+    same = detection.kind == kind
+    return Detection(kind, "mapping", base, detection.top_markers if same else (), "",
+                     detection.zero_means_missing if same else ())
 
 
 def _no_id_problem(label: str, headers: list[str], hint: str | None) -> Problem:

@@ -38,6 +38,8 @@ class Vendor:
     # carry extra columns such as "Dotted Line Manager"); off for vendors whose other
     # headers would be misread (the HR data set's ManagerID is not an employee id).
     fill_by_synonyms: bool = False
+    # Numeric columns where the export writes 0 for "not disclosed" (read as blank).
+    zero_means_missing: tuple[str, ...] = ()
 
 
 VENDORS: tuple[Vendor, ...] = (
@@ -56,7 +58,8 @@ VENDORS: tuple[Vendor, ...] = (
             "cost": ("Actual Pay Floor (£)",),
         },
         top_markers=("XX",),
-        note="UK organogram senior file: one row is a senior post; 'XX' marks the top.",
+        zero_means_missing=("cost",),  # pay floor 0 = not disclosed (SOURCE.md of the data set)
+        note="UK organogram senior file: one row is a senior post; 'XX' marks the top; pay 0 or N/D is read as not disclosed.",
     ),
     Vendor(
         name="uk_organogram_junior",
@@ -70,6 +73,7 @@ VENDORS: tuple[Vendor, ...] = (
             "unit": ("Unit",),
             "cost": ("Payscale Minimum (£)",),
         },
+        zero_means_missing=("cost",),
         note=(
             "UK organogram junior file: each row is an FTE count at one grade under a senior post, "
             "not a person; it is kept as one 'fte_group' row with id '<senior post>/junior/<row>'."
@@ -242,6 +246,7 @@ class Detection:
     mapping: dict[str, str] = field(default_factory=dict)
     top_markers: tuple[str, ...] = ()
     note: str = ""
+    zero_means_missing: tuple[str, ...] = ()
 
 
 def _pick(keys: Mapping[str, str], alternatives: Iterable[str]) -> str | None:
@@ -330,7 +335,7 @@ def detect(headers: Iterable[str], *, hint: str | None = None) -> Detection:
             for canonical, header in fuzzy_mapping(headers, vendor.kind).items():
                 if canonical not in mapping and header not in mapping.values():
                     mapping[canonical] = header
-        return Detection(vendor.kind, vendor.name, mapping, vendor.top_markers, vendor.note)
+        return Detection(vendor.kind, vendor.name, mapping, vendor.top_markers, vendor.note, vendor.zero_means_missing)
     candidates = []
     for kind in ("people", "flows", "decisions", "relations"):
         mapping = fuzzy_mapping(headers, kind)
