@@ -338,7 +338,7 @@ def test_report_page_offers_every_written_file_for_download(loaded):
     assert_no_exception(loaded)
     labels = " ".join(b.label for b in loaded.get("download_button"))
     for name in ("audit.json", "people.csv", "HTML report", "Excel appendix"):
-        assert name in labels
+        assert name in labels, [e.value for e in loaded.error]
 
 
 # --- sessions and access ---------------------------------------------------------------

@@ -15,8 +15,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from playwright.sync_api import expect, sync_playwright
+
+from orgpower import api
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -136,6 +139,12 @@ def test_upload_walk_every_page_and_download_the_report(dashboard, chromium_path
             settle(page)
             visible(page.get_by_test_id("stMetric").filter(has_text="People"))
             assert_no_streamlit_error(page, "Upload")
+            with page.expect_download() as problems_download:
+                page.get_by_role("button", name=re.compile("Download validation-problems.csv")).click()
+            problems_csv = tmp_path / "validation-problems.csv"
+            problems_download.value.save_as(problems_csv)
+            # reference: the library's own reading of the same files
+            assert len(pd.read_csv(problems_csv)) == len(api.read_org(files).problems)
             screenshot(page, "upload")
 
             for title, heading, shot in PAGES:

@@ -261,12 +261,19 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return formula_safe(frame).to_csv(index=False).encode("utf-8")
 
 
+MAX_TABLE_ROWS = 5_000  # rows sent to the browser at once; the download always has them all
+
+
 def show_table(frame: pd.DataFrame, *, key: str, download_name: str | None = None, height: int | None = None) -> None:
-    """A sortable table plus a formula-safe CSV download."""
-    st.dataframe(frame, hide_index=True, width="stretch", height=height or "auto", key=f"table_{key}")
+    """A sortable table (the first :data:`MAX_TABLE_ROWS` rows) plus a formula-safe CSV
+    download of every row, written only when the button is pressed."""
+    shown = frame.head(MAX_TABLE_ROWS) if len(frame) > MAX_TABLE_ROWS else frame
+    st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto", key=f"table_{key}")
+    if len(frame) > MAX_TABLE_ROWS:
+        st.caption(f"The first {MAX_TABLE_ROWS:,} of {len(frame):,} rows; the download has all of them.")
     if download_name:
         st.download_button(
-            f"Download {download_name}", csv_bytes(frame), file_name=download_name, mime="text/csv",
+            f"Download {download_name}", lambda: csv_bytes(frame), file_name=download_name, mime="text/csv",
             key=f"download_{key}", icon=":material/download:",
         )
 

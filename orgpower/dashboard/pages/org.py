@@ -10,7 +10,7 @@ from orgpower.dashboard import state
 from orgpower.dashboard.orgchart import direct_reports, org_chart_html
 from orgpower.dashboard.views import number, person_label
 
-MAX_TABLE_ROWS = 5_000  # rows sent to the browser at once; search narrows the rest
+MAX_TABLE_ROWS = state.MAX_TABLE_ROWS  # rows sent to the browser at once; search narrows the rest
 HEADLINE_COLUMNS = (  # the people table's default view; "all measures" shows every column of people.csv
     "person_id", "name", "title", "unit", "reporting_layer", "span_of_control", "reach", "betweenness",
     "pagerank", "bonacich_power", "constraint", "brokerage_total", "decision_rights_deciding",
