@@ -115,7 +115,7 @@ def test_combined_label_is_the_majority_of_layers():
     layers = {"reporting": read_measures(TREE_7), "flows": read_measures(MUTUAL_STAR), "decisions": read_measures(COMPLETE_MUTUAL)}
     combined = combine_readings(layers)
     assert combined.label == "mutual"
-    assert combined.evidence[0] == "2 of 3 layers read mutual."
+    assert combined.evidence[0] == "2 of 3 votes read mutual."
 
 
 def test_combined_label_without_majority_is_mixed():
@@ -165,3 +165,12 @@ def test_coordinator_tied_both_ways_to_everyone_is_not_power_over():
     layer = layer_from_arcs("flows", ids, [str(s) for s, _ in arcs], [str(t) for _, t in arcs], np.full(len(arcs), 5.0))
     reading = read_measures({**layer_measures(layer), "weighted": True})
     assert reading.label == "mutual" and "hub partnership" in reading.sublabels
+
+
+def test_solid_and_dotted_reporting_share_one_vote():
+    tree, hub = read_measures(TREE_7), read_measures(MUTUAL_STAR)
+    # without the shared vote this would be 2 power-over against 2 mutual
+    layers = {"reporting": tree, "reporting_dotted": tree, "flows": hub, "decisions": hub}
+    combined = combine_readings(layers)
+    assert combined.label == "mutual"
+    assert combined.evidence[0] == "2 of 3 votes read mutual (solid and dotted reporting vote as one)."

@@ -292,19 +292,33 @@ def read_measures(measures: Mapping[str, Any], thresholds: Thresholds | None = N
     return Reading(label, sublabels, axes, evidence)
 
 
+# Layers that share one vote: solid and dotted reporting are both the formal line, and a
+# matrix organisation should not count its chain of command twice.
+SHARED_VOTES = (("reporting", "reporting_dotted"),)
+
+
 def combine_readings(readings: Mapping[str, Reading]) -> Reading:
     """Combine per-layer readings into one (the org's, or a team's across layers).
 
-    The label is the one held by more than half of the layers that could be read; with
-    no majority it is ``mixed``. Axis scores are the mean over those layers. The evidence
-    names each layer's label, so the vote can be checked.
+    The label is the one held by more than half of the votes; with no majority it is
+    ``mixed``. Each readable layer has one vote, except the layers of
+    :data:`SHARED_VOTES`, which vote together (their label when they agree, else
+    ``mixed``). Axis scores are the mean over the readable layers. The evidence names each
+    layer's label, so the vote can be checked.
     """
     read = {name: r for name, r in readings.items() if r.label != UNDETERMINED}
     if not read:
         return Reading(UNDETERMINED, ("no ties",), {}, ("No layer had ties to read.",))
-    votes = Counter(r.label for r in read.values())
+    ballots: list[str] = []
+    shared = {name for group in SHARED_VOTES for name in group}
+    for group in SHARED_VOTES:
+        labels = {read[name].label for name in group if name in read}
+        if labels:
+            ballots.append(labels.pop() if len(labels) == 1 else MIXED)
+    ballots += [r.label for name, r in read.items() if name not in shared]
+    votes = Counter(ballots)
     label, count = votes.most_common(1)[0]
-    if count * 2 <= len(read):
+    if count * 2 <= len(ballots):
         label = MIXED
     sublabels = Counter(s for r in read.values() if r.label == label for s in r.sublabels)
     axes: dict[str, AxisReading] = {}
@@ -317,5 +331,7 @@ def combine_readings(readings: Mapping[str, Reading]) -> Reading:
         f"{name}: {r.label}" + (f" ({', '.join(r.sublabels)})" if r.sublabels else "")
         for name, r in sorted(read.items())
     )
-    summary = f"{count} of {len(read)} layers read {votes.most_common(1)[0][0]}"
+    summary = f"{count} of {len(ballots)} votes read {votes.most_common(1)[0][0]}" + (
+        " (solid and dotted reporting vote as one)" if len(ballots) < len(read) else ""
+    )
     return Reading(label, tuple(s for s, _ in sublabels.most_common()), axes, (summary + ".",) + evidence)
