@@ -198,3 +198,13 @@ def test_same_seed_same_table_even_when_estimating(org):
     second = node_measures(org, exact_limit=5, seed=4, betweenness_sources=10)
     pd.testing.assert_frame_equal(first.people, second.people)
     assert "advice_betweenness" in first.estimated
+
+
+@pytest.mark.parametrize("ids", [[], ["a"], ["a", "b"]])
+def test_an_org_of_zero_one_or_two_people_is_measured_without_error(ids):
+    from orgpower.model import OrgModel
+
+    graph = build_graph(OrgModel(people=pd.DataFrame({"person_id": pd.array(ids, dtype="string")})))
+    people = node_measures(graph).people
+    assert people["person_id"].tolist() == ids
+    assert (people["betweenness"] == 0).all() and (people["reporting_layer"] == 1).all()
