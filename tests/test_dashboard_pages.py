@@ -257,6 +257,21 @@ def test_power_map_draws_each_layer_without_error(loaded, reference):
         assert loaded.get("vega_lite_chart") or any("No ties" in i.value for i in loaded.info)
 
 
+def test_clicking_a_node_of_the_power_map_shows_that_persons_measures(loaded, reference):
+    loaded.switch_page("pages/power_map.py").run()
+    loaded.selectbox(key="map_layer").set_value("reporting").run()
+    person = reference.people.iloc[1]
+    loaded.session_state["map_chart_reporting"] = {"selection": {"node": [{"id": str(person["person_id"])}]}}
+    loaded.run()
+    assert_no_exception(loaded)
+    tables = [f.value for f in loaded.dataframe if list(f.value.columns) == ["key", "value"]]
+    picked = [t for t in tables if "person_id" in set(t["key"])]
+    assert picked, "no measures shown for the clicked node"
+    shown = picked[0].set_index("key")["value"]
+    assert shown["person_id"] == str(person["person_id"])
+    assert shown["span_of_control"] == f"{int(person['span_of_control']):,}"
+
+
 def test_power_map_above_the_threshold_shows_units_and_drills_into_one(loaded, monkeypatch):
     monkeypatch.setattr(powermap, "AGGREGATE_ABOVE", 3)
     loaded.switch_page("pages/power_map.py").run()

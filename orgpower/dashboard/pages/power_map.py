@@ -105,9 +105,8 @@ chart = network_chart(nodes, drawn, size_title=size_title, colour_title=f"Colour
 event = st.altair_chart(chart, width="stretch", key=f"map_chart_{layer_name}", on_select="rerun", selection_mode="node")
 st.caption("Drag to pan, scroll to zoom, click a node to see its measures. Colour = the reading of the unit the person works in.")
 
-picked = []
-if event is not None and getattr(event, "selection", None):
-    picked = [p.get("id") for p in event.selection.get("node", []) if isinstance(p, dict)]
+selection = (event or {}).get("selection") or {}  # a dict-like state (a plain dict under AppTest)
+picked = [p.get("id") for p in selection.get("node", []) if hasattr(p, "get")]
 
 left, right = st.columns(2)
 with left:
