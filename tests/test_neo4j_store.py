@@ -102,27 +102,34 @@ def test_reloading_a_snapshot_replaces_its_content(store, snapshot_name):
     assert_same_model(store.read_model(snapshot_name), newer)
 
 
-def duplicate_people(model: OrgModel) -> OrgModel:
-    """The last person's id repeated: the (snapshot, id) uniqueness constraint fails mid-load."""
+def duplicate_id(model: OrgModel, table: str) -> OrgModel:
+    """The last row's id repeated: the (snapshot, id) uniqueness constraint fails mid-load.
+
+    People are written first, units after them: with a duplicate unit the load fails
+    when the people are already written, so they must be taken out again.
+    """
     broken = OrgModel(**{t: getattr(model, t).copy() for t in TABLES})
-    people = broken.people
-    people.loc[len(people) - 1, "person_id"] = people.loc[0, "person_id"]
+    frame = getattr(broken, table)
+    column = {"people": "person_id", "units": "unit_id"}[table]
+    frame.loc[len(frame) - 1, column] = frame.loc[0, column]
     return broken
 
 
-def test_a_failed_load_keeps_the_previous_snapshot_and_leaves_no_data(store, snapshot_name):
+@pytest.mark.parametrize("table", ["people", "units"])
+def test_a_failed_load_keeps_the_previous_snapshot_and_leaves_no_data(store, snapshot_name, table):
     model = small_org()
     store.load(model, snapshot_name)
     before = graph_size(store, snapshot_name)
     with pytest.raises(DatabaseError, match="share an id"):
-        store.load(duplicate_people(model), snapshot_name)
+        store.load(duplicate_id(model, table), snapshot_name)
     assert graph_size(store, snapshot_name) == before
     assert_same_model(store.read_model(snapshot_name), model)
 
 
-def test_a_failed_first_load_leaves_no_snapshot(store, snapshot_name):
+@pytest.mark.parametrize("table", ["people", "units"])
+def test_a_failed_first_load_leaves_no_snapshot(store, snapshot_name, table):
     with pytest.raises(DatabaseError):
-        store.load(duplicate_people(small_org()), snapshot_name)
+        store.load(duplicate_id(small_org(), table), snapshot_name)
     assert snapshot_name not in store.list_snapshots()
     assert graph_size(store, snapshot_name) == {"nodes": 0, "relationships": 0, "keys": 0, "staging": 0}
 

@@ -337,7 +337,9 @@ class Neo4jStore:
             self._publish(model, snapshot, key, counts, tables)
         except BaseException:
             try:
-                self._purge_key(key)
+                # published after all (the answer to the commit was lost)? then it stays
+                if not self.run("MATCH (s:Snapshot {key: $key}) RETURN s.name AS name", "checking a failed load", key=key):
+                    self._purge_key(key)
             except DatabaseError:
                 pass  # the :Staging node stays; the next load deletes the leftovers
             raise
@@ -509,16 +511,17 @@ class Neo4jStore:
     def _purge_key(self, key: str) -> None:
         """Delete every node (with its relationships) written under ``key``, in batches."""
         with self._session("deleting old snapshot data") as session:
+            # server-side batches (CALL ... IN TRANSACTIONS needs an auto-commit query):
+            # relationships first, by their start node, so that no transaction holds a
+            # hub's million arcs; then the nodes
             for label in NODE_LABELS:
-                # relationships first, so that no single transaction holds a hub's million arcs
-                while session.execute_write(lambda tx, lb=label: tx.run(
-                        f"MATCH (n:{lb} {{snapshot: $key}})-[r]-() WITH DISTINCT r LIMIT $batch "
-                        "DELETE r RETURN count(r)", key=key, batch=DELETE_BATCH).single()[0]):
-                    pass
-                while session.execute_write(lambda tx, lb=label: tx.run(
-                        f"MATCH (n:{lb} {{snapshot: $key}}) WITH n LIMIT $batch "
-                        "DETACH DELETE n RETURN count(n)", key=key, batch=DELETE_BATCH).single()[0]):
-                    pass
+                session.run(
+                    f"MATCH (n:{label} {{snapshot: $key}})-[r]->() "
+                    "CALL { WITH r DELETE r } IN TRANSACTIONS OF $batch ROWS", key=key, batch=DELETE_BATCH).consume()
+            for label in NODE_LABELS:
+                session.run(
+                    f"MATCH (n:{label} {{snapshot: $key}}) "
+                    "CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF $batch ROWS", key=key, batch=DELETE_BATCH).consume()
             session.execute_write(lambda tx: tx.run("MATCH (s:Staging {key: $key}) DELETE s", key=key).consume())
 
     def _purge_retired(self) -> None:
