@@ -287,7 +287,7 @@ def _set_aside_blank(frame: pd.DataFrame, columns: tuple[str, ...], mapping: Map
             suggestion=f"Fill in {_WHAT_TO_FILL.get(column, f'the {column} (an id of a person or unit)')}.",
         )
         bad |= blank
-    return frame.loc[~bad]
+    return frame.loc[~bad] if bad.any() else frame  # no copy of millions of clean rows
 
 
 def _amounts(frame: pd.DataFrame, raw: pd.Series, column: str, header: str, problems: list[Problem],
@@ -310,6 +310,8 @@ def _amounts(frame: pd.DataFrame, raw: pd.Series, column: str, header: str, prob
         suggestion="Give the flow in its real direction (swap source and target) with a positive amount.",
     )
     keep = ~(bad | negative)
+    if keep.all():
+        return frame, numbers
     return frame.loc[keep], numbers[keep]
 
 
@@ -542,10 +544,11 @@ def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | Non
     flows = _concat(flow_parts, FLOW_COLUMNS)
     decisions = _concat(decision_parts, DECISION_COLUMNS)
     relations, dotted, dotted_used = split_dotted_relations(_concat(relation_parts, RELATION_COLUMNS), person_ids, problems)
-    problems += endpoint_problems(flows, decisions, relations, known, severity=unknown_severity)
+    distinct = _distinct_ids(flows, decisions, relations)
+    problems += endpoint_problems(flows, decisions, relations, known, severity=unknown_severity, distinct=distinct)
     reporting = pd.concat([reporting, dotted], ignore_index=True).drop_duplicates().reset_index(drop=True).astype(_STRING)
 
-    units = _units(people, flows, decisions, relations, person_ids)
+    units = _units(people, distinct, person_ids)
     inputs = _inputs(described, people, flows, decisions, relations, dotted_used)
     problems = _name_columns_as_in_the_file(problems, {item.file: item.mapping for item in inputs})
     model = OrgModel(
@@ -556,18 +559,30 @@ def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | Non
     return model
 
 
+_ID_COLUMNS = (("flows", "source"), ("flows", "target"), ("decisions", "actor"), ("decisions", "affects"),
+               ("relations", "source"), ("relations", "target"))
+
+
+def _distinct_ids(flows: pd.DataFrame, decisions: pd.DataFrame, relations: pd.DataFrame) -> dict[tuple[str, str], pa.Array]:
+    """The distinct ids of each id column, computed once (endpoint checks and units use them)."""
+    frames = {"flows": flows, "decisions": decisions, "relations": relations}
+    return {(kind, column): pc.unique(v._arrow_text(frames[kind][column])).drop_null()
+            for kind, column in _ID_COLUMNS if len(frames[kind])}
+
+
 def endpoint_problems(flows: pd.DataFrame, decisions: pd.DataFrame, relations: pd.DataFrame, known: pd.Index,
-                      *, severity: str) -> list[Problem]:
+                      *, severity: str, distinct: dict[tuple[str, str], pa.Array]) -> list[Problem]:
     """Ids in flows, decisions and relations that are neither people nor known units
     (they are kept, as units; the problem says so)."""
     problems: list[Problem] = []
-    checks = [(flows, "source", "unknown_endpoint", "flow source"), (flows, "target", "unknown_endpoint", "flow target"),
-              (decisions, "actor", "unknown_actor", "actor"), (decisions, "affects", "unknown_endpoint", "affected id"),
-              (relations, "source", "unknown_endpoint", "relation source"),
-              (relations, "target", "unknown_endpoint", "relation target")]
-    for frame, column, code, what in checks:
-        if len(frame):
-            problems += v.endpoint_problems(frame, column, known, code=code, severity=severity, what=what)[1]
+    frames = {"flows": flows, "decisions": decisions, "relations": relations}
+    words = {"actor": "actor", "affects": "affected id"}
+    for kind, column in _ID_COLUMNS:
+        if (kind, column) in distinct:
+            code = "unknown_actor" if column == "actor" else "unknown_endpoint"
+            what = words.get(column, f"{kind[:-1]} {column}")
+            problems += v.endpoint_problems(frames[kind], column, known, code=code, severity=severity, what=what,
+                                            distinct=distinct[(kind, column)])[1]
     return problems
 
 
@@ -619,18 +634,14 @@ def _concat(parts: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFrame
     return pd.concat(parts, ignore_index=True)[list(columns)]
 
 
-def _units(people: pd.DataFrame, flows: pd.DataFrame, decisions: pd.DataFrame, relations: pd.DataFrame,
-           person_ids: pd.Index) -> pd.DataFrame:
+def _units(people: pd.DataFrame, distinct: dict[tuple[str, str], pa.Array], person_ids: pd.Index) -> pd.DataFrame:
     """Units: every unit of the people file, plus every non-person id a flow, decision or
     relation names (units as nodes). Worked on distinct values in Arrow: millions of
     flow rows name far fewer ids."""
     people_ids = v._arrow_text(person_ids)
     named = [pc.unique(v._arrow_text(people["unit"])).drop_null()]
-    for frame, columns in ((flows, ("source", "target")), (decisions, ("actor", "affects")), (relations, ("source", "target"))):
-        for column in columns:
-            if len(frame):
-                distinct = pc.unique(v._arrow_text(frame[column])).drop_null()
-                named.append(pc.filter(distinct, pc.invert(pc.is_in(distinct, value_set=people_ids))))
+    for ids in distinct.values():
+        named.append(pc.filter(ids, pc.invert(pc.is_in(ids, value_set=people_ids))))
     unit_ids = pc.unique(pa.concat_arrays(named))
     unit_ids = pc.take(unit_ids, pc.sort_indices(unit_ids)).to_pandas().astype(_STRING)
     return pd.DataFrame({

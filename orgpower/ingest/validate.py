@@ -211,7 +211,7 @@ def check_blank_ids(people: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
         message="{file} row {row} has no id; the row was set aside.",
         suggestion="Give every person or post an id (any text, unique in the bundle).",
     )
-    return people.loc[~blank], problems
+    return (people.loc[~blank] if blank.any() else people), problems
 
 
 def check_duplicates(people: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
@@ -567,12 +567,14 @@ def split_ids(values: pd.Series) -> pd.Series:
 
 def endpoint_problems(
     frame: pd.DataFrame, column: str, known: Iterable[str], *, code: str, severity: str, what: str,
+    distinct: pa.Array | None = None,
 ) -> tuple[np.ndarray, list[Problem]]:
     """Endpoints that are neither a person id nor a known unit: one problem per distinct
     value (with its first row), returned mask of the rows affected."""
     values = frame[column]
     # Decide on the distinct values first: usually all are known and no row is touched.
-    distinct = pc.unique(_arrow_text(values)).drop_null()
+    if distinct is None:
+        distinct = pc.unique(_arrow_text(values)).drop_null()
     strangers = pc.filter(distinct, pc.invert(pc.is_in(distinct, value_set=_arrow_text(known))))
     if len(strangers) == 0:
         return np.zeros(len(frame), bool), []
