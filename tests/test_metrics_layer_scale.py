@@ -106,3 +106,29 @@ def test_bit_closure_is_the_same_when_built_in_small_chunks():
     whole = closure_bits(cond.dag, cond.reverse_generations)
     assert np.array_equal(closure_bits(cond.dag, cond.reverse_generations, chunk_words=1), whole)
     assert np.array_equal(closure_bits(cond.dag, cond.reverse_generations, chunk_words=7), whole)
+
+
+def _dense_levels(a: sp.csr_array) -> np.ndarray:
+    """Independent reference: least-squares solve of Λh = v, min 0 per weak component."""
+    w = a.toarray()
+    lap = np.diag(w.sum(0) + w.sum(1)) - w - w.T
+    h = np.linalg.lstsq(lap, w.sum(0) - w.sum(1), rcond=None)[0]
+    g = nx.from_numpy_array(w + w.T)
+    for comp in nx.connected_components(g):
+        idx = sorted(comp)
+        h[idx] -= h[idx].min()
+    return h
+
+
+@pytest.mark.parametrize(
+    "pairs, n",
+    [
+        ([(0, 1)], 2),  # one arc: the two ends are leaves of each other
+        ([(0, 1), (1, 0), (2, 3), (3, 4), (5, 3)], 7),  # mutual pair, a small tree, an isolate
+        ([(0, 1), (1, 2), (2, 0), (2, 3), (3, 4), (4, 5), (6, 4)], 7),  # cycle with a hanging tree
+    ],
+)
+def test_leaf_elimination_gives_the_laplacian_solution(pairs, n):
+    weights = np.arange(1, len(pairs) + 1, dtype=float)
+    layer = layer_from_pairs(pairs, n, weights=weights)
+    assert hi.trophic_levels(layer) == pytest.approx(_dense_levels(layer.adjacency), abs=1e-10)

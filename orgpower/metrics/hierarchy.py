@@ -99,11 +99,13 @@ def trophic_levels(graph, *, weighted: bool = True, solver: str = "direct", rtol
     to a constant on each weakly connected component; we fix min h = 0 per component
     (isolated vertices get 0).
 
-    Computed by one sparse solve with one grounded vertex per component: ``solver="direct"``
-    (LU, minimum-degree ordering) suits org layers; ``"iterative"`` (Jacobi CG) suits
-    random graphs with many cycles; ``"auto"`` (used for rewired null samples) picks the
-    direct solve when the graph has few independent cycles, else the iterative one.
-    ``rtol`` is the iterative solver's relative residual target.
+    Computation: vertices of degree 1 are eliminated exactly, round by round (O(n) on
+    trees, which most org layers nearly are); what is left (the 2-core) is solved with one
+    grounded vertex per component: ``solver="direct"`` (LU, minimum-degree ordering) suits
+    org layers; ``"iterative"`` (Jacobi CG) suits random graphs with many cycles;
+    ``"auto"`` (used for rewired null samples) picks the direct solve when the core has
+    few independent cycles, else the iterative one. ``rtol`` is the iterative solver's
+    relative residual target.
 
     Reference: MacKay, Johnson & Sansom (2020), "How directed is a directed network?",
     *R. Soc. Open Sci.* 7:201138; toolbox ``BazilSansom/Trophic-Analysis-Toolbox``
@@ -118,29 +120,91 @@ def trophic_levels(graph, *, weighted: bool = True, solver: str = "direct", rtol
     if not weighted:
         a = binary(a)
     n = a.shape[0]
-    h = np.zeros(n)
+    if solver not in ("direct", "iterative", "auto"):
+        raise ValueError(f"solver must be 'direct', 'iterative' or 'auto', not {solver!r}")
     if n == 0 or a.nnz == 0:
-        return h
+        return np.zeros(n)
     w_out = np.asarray(a.sum(axis=1)).ravel()
     w_in = np.asarray(a.sum(axis=0)).ravel()
-    sym = a + a.T
-    laplacian = sp.csr_array(sp.diags_array(w_in + w_out) - sym)
-    imbalance = w_in - w_out
+    sym = sp.csr_array(a + a.T)
+    h = _solve_laplacian(sym, w_in - w_out, solver=solver, rtol=rtol)
     n_comp, labels = connected_components(sym, directed=False)
-    # ground the first vertex of each weak component; the rest is non-singular
-    _, grounded = np.unique(labels, return_index=True)
-    free = np.ones(n, dtype=bool)
-    free[grounded] = False
-    idx = np.flatnonzero(free)
-    if idx.size:
-        if solver == "auto":
-            # few independent cycles (m_u - n + components): factorisation has little fill
-            cycles = sym.nnz // 2 - n + n_comp
-            solver = "direct" if cycles <= 100 + n // 20 else "iterative"
-        h[idx] = _solve_grounded_laplacian(sp.csr_array(laplacian[idx][:, idx]), imbalance[idx], solver=solver, rtol=rtol)
     minimum = np.full(n_comp, np.inf)
     np.minimum.at(minimum, labels, h)
     return h - minimum[labels]
+
+
+def _peel_leaves(sym: sp.csr_array, rhs: np.ndarray):
+    """Eliminate degree-1 vertices round by round (exact Gaussian elimination, no fill).
+
+    For a leaf l hanging on p with weight w, its equation w (x_l − x_p) = b_l gives
+    x_l = x_p + b_l / w, and p's equation gains b_l. Returns the vertices left (the 2-core
+    plus one survivor per tree component), the updated right-hand side, and the
+    elimination rounds (leaves, parents, offsets) for back-substitution.
+    """
+    n = sym.shape[0]
+    b = rhs.astype(float).copy()
+    degree = np.diff(sym.indptr).astype(np.int64)
+    alive = np.ones(n, dtype=bool)
+    rounds = []
+    frontier = np.flatnonzero(degree == 1)
+    while frontier.size:
+        starts = sym.indptr[frontier]
+        counts = sym.indptr[frontier + 1] - starts
+        owner = np.repeat(np.arange(frontier.size), counts)
+        pos = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts) + np.arange(counts.sum())
+        neighbour = sym.indices[pos]
+        live = alive[neighbour]
+        parent = np.empty(frontier.size, dtype=np.int64)
+        weight = np.empty(frontier.size)
+        parent[owner[live]] = neighbour[live]
+        weight[owner[live]] = sym.data[pos[live]]
+        # two leaves hanging on each other (the last edge of a tree): peel only one
+        in_frontier = np.zeros(n, dtype=bool)
+        in_frontier[frontier] = True
+        peel = ~(in_frontier[parent] & (frontier < parent))
+        leaves, parent, weight = frontier[peel], parent[peel], weight[peel]
+        offsets = b[leaves] / weight
+        np.add.at(b, parent, b[leaves])
+        alive[leaves] = False
+        np.subtract.at(degree, parent, 1)
+        rounds.append((leaves, parent, offsets))
+        candidates = np.unique(parent)
+        frontier = candidates[alive[candidates] & (degree[candidates] == 1)]
+    return alive, b, rounds
+
+
+def _solve_laplacian(sym: sp.csr_array, rhs: np.ndarray, *, solver: str, rtol: float) -> np.ndarray:
+    """A solution of L x = rhs for the weighted undirected Laplacian L of ``sym``.
+
+    Leaves are eliminated first (:func:`_peel_leaves`; org layers are mostly trees, so
+    little is left), the remaining core is solved with one grounded vertex per component,
+    and the leaves are filled back in. Any solution works: levels are shifted afterwards.
+    """
+    n = sym.shape[0]
+    alive, b, rounds = _peel_leaves(sym, rhs)
+    x = np.zeros(n)
+    core = np.flatnonzero(alive)
+    if core.size > 1:
+        core_sym = sp.csr_array(sym[core][:, core])
+        n_comp, labels = connected_components(core_sym, directed=False)
+        _, grounded = np.unique(labels, return_index=True)
+        free = np.ones(core.size, dtype=bool)
+        free[grounded] = False
+        idx = np.flatnonzero(free)
+        if idx.size:
+            laplacian = sp.csr_array(sp.diags_array(np.asarray(core_sym.sum(axis=1)).ravel()) - core_sym)
+            choice = solver
+            if choice == "auto":
+                # few independent cycles (m_u - n + components): factorisation has little fill
+                cycles = core_sym.nnz // 2 - core.size + n_comp
+                choice = "direct" if cycles <= 100 + core.size // 20 else "iterative"
+            x[core[idx]] = _solve_grounded_laplacian(
+                sp.csr_array(laplacian[idx][:, idx]), b[core[idx]], solver=choice, rtol=rtol
+            )
+    for leaves, parent, offsets in reversed(rounds):
+        x[leaves] = x[parent] + offsets
+    return x
 
 
 def _solve_grounded_laplacian(reduced: sp.csr_array, rhs: np.ndarray, *, solver: str, rtol: float = 1e-12) -> np.ndarray:
