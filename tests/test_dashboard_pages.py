@@ -347,12 +347,14 @@ def test_compare_with_an_older_snapshot_shows_who_joined(loaded, sample_dir, tmp
     assert metric(loaded, "People left") == f"{expected['people_left']:,}"
 
 
+@pytest.mark.slow  # ~9 s: WeasyPrint renders the PDF
 def test_report_page_offers_every_written_file_for_download(loaded):
     loaded.switch_page("pages/report.py").run()
+    loaded.get("button_group")[0].set_value(["html", "pdf", "xlsx"]).run()
     loaded.button(key="report_prepare").click().run()
     assert_no_exception(loaded)
     labels = " ".join(b.label for b in loaded.get("download_button"))
-    for name in ("audit.json", "people.csv", "HTML report", "Excel appendix"):
+    for name in ("audit.json", "people.csv", "HTML report", "PDF report", "Excel appendix"):
         assert name in labels, [e.value for e in loaded.error]
 
 

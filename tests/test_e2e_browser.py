@@ -118,6 +118,7 @@ def dashboard(tmp_path):
 
 
 @pytest.mark.browser
+@pytest.mark.slow  # ~60 s: a real server, a real browser, a real audit; the one end-to-end walk
 def test_upload_walk_every_page_and_download_the_report(dashboard, chromium_path, sample_orgs, tmp_path):
 
     folder = sample_orgs / SAMPLE
