@@ -6,6 +6,7 @@ called directly, outside the app)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -397,6 +398,23 @@ def test_login_is_required_when_a_password_file_is_configured(tmp_path, monkeypa
 
 
 # --- Neo4j backend ---------------------------------------------------------------------
+
+
+def test_neo4j_in_secrets_offers_the_snapshot_source_and_passes_credentials(monkeypatch):
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    for variable in ("NEO4J_USER", "NEO4J_PASSWORD"):  # empty now, restored after the test
+        monkeypatch.setenv(variable, "")
+    at = fresh_app()
+    at.secrets["neo4j"] = {"uri": "bolt://127.0.0.1:1", "user": "auditor", "password": "pw"}
+    at.run()
+    assert "Neo4j snapshot" in at.segmented_control(key="upload_source").options
+    assert any("Backend: Neo4j (bolt://127.0.0.1:1)" in c.value for c in at.sidebar.caption)
+    at.segmented_control(key="upload_source").set_value("Neo4j snapshot").run()
+    assert_no_exception(at)  # nothing listens on port 1: one sentence, not a traceback
+    assert any("Could not list the snapshots" in e.value for e in at.error)
+
+    assert (os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD")) == ("auditor", "pw")
+
 
 
 @pytest.mark.neo4j

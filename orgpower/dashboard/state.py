@@ -168,7 +168,6 @@ def audit_config() -> Any:
     return AuditConfig.load(path) if path else AuditConfig()
 
 
-
 def run_pipeline(
     label: str,
     origin: str,
@@ -227,17 +226,26 @@ def load_into_session(org: LoadedOrg) -> None:
 
 
 def neo4j_uri() -> str | None:
-    """The Neo4j URI from ``NEO4J_URI`` or ``st.secrets["neo4j"]["uri"]``; None = in-process."""
+    """The Neo4j URI from ``NEO4J_URI``, else ``[neo4j] uri`` in ``.streamlit/secrets.toml``;
+    None means in-process.
+
+    The secrets' ``user`` / ``password`` become ``NEO4J_USER`` / ``NEO4J_PASSWORD`` (unless
+    those are set), which is where :class:`~orgpower.graph.neo4j_store.Neo4jStore` reads
+    credentials; they are app-wide settings, like the secrets file itself.
+    """
     uri = os.environ.get("NEO4J_URI")
     if uri:
         return uri
     try:
         section = st.secrets.get("neo4j")
-    except (FileNotFoundError, OSError, KeyError, AttributeError):
+    except Exception:  # noqa: BLE001 - no or a malformed secrets.toml: in-process
         return None
-    except Exception:  # noqa: BLE001 - a malformed secrets.toml must not break the app
+    if not section or not section.get("uri"):
         return None
-    return section.get("uri") if section else None
+    for key, variable in (("user", "NEO4J_USER"), ("password", "NEO4J_PASSWORD")):
+        if section.get(key) and not os.environ.get(variable):
+            os.environ[variable] = str(section[key])
+    return str(section["uri"])
 
 
 def list_snapshots(uri: str) -> list[str]:
