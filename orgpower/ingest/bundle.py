@@ -275,10 +275,10 @@ def validate_people(people: pd.DataFrame, problems: list[Problem]) -> tuple[pd.D
 _WHAT_TO_FILL = {"decision": "the decision's name or id", "relation": "the relation type (e.g. advice)"}
 
 
-def _set_aside_blank(frame: pd.DataFrame, columns: tuple[str, ...], mapping: Mapping[str, str],
-                     problems: list[Problem], code: str = "blank_id") -> pd.DataFrame:
-    """Rows with a blank required field are set aside, each with a problem."""
-    bad = np.zeros(len(frame), bool)
+def _blank_rows(frame: pd.DataFrame, columns: tuple[str, ...], mapping: Mapping[str, str],
+                problems: list[Problem], code: str = "blank_id", already: np.ndarray | None = None) -> np.ndarray:
+    """Rows with a blank required field, each with a problem (a row is named once)."""
+    bad = np.zeros(len(frame), bool) if already is None else already.copy()
     for column in columns:
         blank = v.as_mask(frame[column].isna()) & ~bad
         problems += v.row_problems(
@@ -287,45 +287,58 @@ def _set_aside_blank(frame: pd.DataFrame, columns: tuple[str, ...], mapping: Map
             suggestion=f"Fill in {_WHAT_TO_FILL.get(column, f'the {column} (an id of a person or unit)')}.",
         )
         bad |= blank
+    return bad
+
+
+def _set_aside_blank(frame: pd.DataFrame, columns: tuple[str, ...], mapping: Mapping[str, str],
+                     problems: list[Problem], code: str = "blank_id") -> pd.DataFrame:
+    """Rows with a blank required field are set aside, each with a problem."""
+    bad = _blank_rows(frame, columns, mapping, problems, code)
     return frame.loc[~bad] if bad.any() else frame  # no copy of millions of clean rows
 
 
-def _amounts(frame: pd.DataFrame, raw: pd.Series, column: str, header: str, problems: list[Problem],
-             *, blank_value: float | None) -> tuple[pd.DataFrame, pd.Series]:
+def _amount_rows(frame: pd.DataFrame, raw: pd.Series, column: str, header: str, problems: list[Problem],
+                 *, blank_value: float | None, already: np.ndarray) -> tuple[pd.Series, np.ndarray]:
+    """Parse an amount column; returns the numbers and the rows to set aside (not a number,
+    or negative), with a problem for each row not ``already`` set aside."""
     numbers, bad = v.parse_numbers(raw)
     missing = np.isnan(numbers.to_numpy())  # blank or "not disclosed"
     if blank_value is not None:
         numbers = numbers.where(~missing, blank_value)
     else:
         bad = bad | missing
+    bad &= ~already
     problems += v.row_problems(
         frame, bad, code="non_numeric_amount", column=header, values=raw,
         message=f"{{file}} row {{row}}: {column} '{{value}}' is not a number; the row was set aside.",
         suggestion=f"Write the {column} as a plain number such as 1200.50 (no text).",
     )
-    negative = v.as_mask(numbers < 0)
+    negative = v.as_mask(numbers < 0) & ~already
     problems += v.row_problems(
         frame, negative, code="negative_amount", column=header, values=raw,
         message=f"{{file}} row {{row}}: {column} {{value}} is negative; the row was set aside.",
-        suggestion="Give the flow in its real direction (swap source and target) with a positive amount.",
+        suggestion=("Give the flow in its real direction (swap source and target) with a positive amount."
+                    if column == "amount" else f"Give the {column} as a number of 0 or more."),
     )
-    keep = ~(bad | negative)
-    if keep.all():
-        return frame, numbers
-    return frame.loc[keep], numbers[keep]
+    return numbers, already | bad | negative
 
 
 def flow_rows(table: RawTable, label: str, detection: Detection, problems: list[Problem]) -> pd.DataFrame:
-    """A flows table -> canonical flow rows; rows without both ends or a usable amount set aside."""
+    """A flows table -> canonical flow rows; rows without both ends or a usable amount set aside.
+
+    Every check only marks rows; the table is filtered once at the end (a filter of
+    millions of text cells is the costly step)."""
     frame, m = table.frame, detection.mapping
     out = _base(frame, label, table.first_row)
     for column in ("source", "target", "kind", "period", "currency"):
         out[column] = _text(frame, m.get(column))
     raw_amount = frame[m["amount"]] if m.get("amount") in frame else pd.Series(np.nan, index=frame.index, dtype=_STRING)
-    out = _set_aside_blank(out, ("source", "target"), m, problems)
-    out, amount = _amounts(out, raw_amount.loc[out.index], "amount", m.get("amount", "amount"), problems, blank_value=None)
+    aside = _blank_rows(out, ("source", "target"), m, problems)
+    amount, aside = _amount_rows(out, raw_amount, "amount", m.get("amount", "amount"), problems,
+                                 blank_value=None, already=aside)
     out["amount"] = amount.astype(float)
-    return out[list(FLOW_COLUMNS)]
+    out = out[list(FLOW_COLUMNS)]
+    return out.loc[~aside] if aside.any() else out
 
 
 def decision_rows(frame: pd.DataFrame, label: str, first_row: int, mapping: Mapping[str, str],
@@ -415,11 +428,13 @@ def relation_rows(table: RawTable, label: str, detection: Detection, problems: l
     for column in ("source", "target", "relation"):
         out[column] = _text(frame, m.get(column))
     raw_weight = frame[m["weight"]] if m.get("weight") in frame else pd.Series(np.nan, index=frame.index, dtype=_STRING)
-    out = _set_aside_blank(out, ("source", "target"), m, problems)
-    out = _set_aside_blank(out, ("relation",), m, problems, code="missing_value")
-    out, weight = _amounts(out, raw_weight.loc[out.index], "weight", m.get("weight", "weight"), problems, blank_value=1.0)
+    aside = _blank_rows(out, ("source", "target"), m, problems)
+    aside = _blank_rows(out, ("relation",), m, problems, code="missing_value", already=aside)
+    weight, aside = _amount_rows(out, raw_weight, "weight", m.get("weight", "weight"), problems,
+                                 blank_value=1.0, already=aside)
     out["weight"] = weight.astype(float)
-    return out[list(RELATION_COLUMNS)]
+    out = out[list(RELATION_COLUMNS)]
+    return out.loc[~aside] if aside.any() else out
 
 
 # --- classification --------------------------------------------------------------------------
