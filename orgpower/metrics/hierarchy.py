@@ -174,6 +174,16 @@ def _peel_leaves(sym: sp.csr_array, rhs: np.ndarray):
     return alive, b, rounds
 
 
+def _principal_submatrix(matrix: sp.csr_array, keep: np.ndarray) -> sp.csr_array:
+    """``matrix[keep][:, keep]`` by one pass over the entries (fancy indexing copies twice)."""
+    position = np.full(matrix.shape[0], -1, dtype=np.int64)
+    position[keep] = np.arange(keep.size)
+    coo = matrix.tocoo()
+    rows, cols = position[coo.row], position[coo.col]
+    inside = (rows >= 0) & (cols >= 0)
+    return sp.csr_array((coo.data[inside], (rows[inside], cols[inside])), shape=(keep.size, keep.size))
+
+
 def _solve_laplacian(sym: sp.csr_array, rhs: np.ndarray, *, solver: str, rtol: float) -> np.ndarray:
     """A solution of L x = rhs for the weighted undirected Laplacian L of ``sym``.
 
@@ -186,7 +196,7 @@ def _solve_laplacian(sym: sp.csr_array, rhs: np.ndarray, *, solver: str, rtol: f
     x = np.zeros(n)
     core = np.flatnonzero(alive)
     if core.size > 1:
-        core_sym = sp.csr_array(sym[core][:, core])
+        core_sym = _principal_submatrix(sym, core)
         n_comp, labels = connected_components(core_sym, directed=False)
         _, grounded = np.unique(labels, return_index=True)
         free = np.ones(core.size, dtype=bool)
@@ -200,7 +210,7 @@ def _solve_laplacian(sym: sp.csr_array, rhs: np.ndarray, *, solver: str, rtol: f
                 cycles = core_sym.nnz // 2 - core.size + n_comp
                 choice = "direct" if cycles <= 100 + core.size // 20 else "iterative"
             x[core[idx]] = _solve_grounded_laplacian(
-                sp.csr_array(laplacian[idx][:, idx]), b[core[idx]], solver=choice, rtol=rtol
+                _principal_submatrix(laplacian, idx), b[core[idx]], solver=choice, rtol=rtol
             )
     for leaves, parent, offsets in reversed(rounds):
         x[leaves] = x[parent] + offsets
