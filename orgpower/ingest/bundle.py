@@ -674,8 +674,9 @@ def _inputs(described: list[dict[str, Any]], people: pd.DataFrame, flows: pd.Dat
     per_file = pd.Series(dtype="int64")
     for frame in (people, flows, decisions, relations, dotted_used):
         if len(frame):
-            counts = frame.groupby("source_file", sort=False)["source_row"].nunique()
-            per_file = per_file.add(counts, fill_value=0)
+            if frame is decisions:  # one source row may give several decision rows
+                frame = frame[["source_file", "source_row"]].drop_duplicates()
+            per_file = per_file.add(frame["source_file"].value_counts(), fill_value=0)
     inputs = []
     for record in described:
         rows_used = int(per_file.get(record["file"], 0))
