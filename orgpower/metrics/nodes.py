@@ -36,6 +36,7 @@ contacts for constraint, a layer without arcs for Bonacich.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import igraph as ig
 import numpy as np
@@ -61,14 +62,15 @@ AUTHORITY_LAYERS = frozenset({"reporting", "reporting_dotted", "flows", "decisio
 BETWEENNESS_CONFIDENCE = 0.95
 
 
+@dataclass
 class NodeMeasures:
-    """The people table plus what was estimated and the reporting tree it used."""
+    """The people table, which columns were estimated (column -> method, error bound,
+    confidence), notes on what was sampled or set aside, and the reporting tree used."""
 
-    def __init__(self, people: pd.DataFrame, estimated: dict[str, dict], notes: list[str], tree: ReportingTree):
-        self.people = people
-        self.estimated = estimated
-        self.notes = notes
-        self.tree = tree
+    people: pd.DataFrame
+    estimated: dict[str, dict]
+    notes: list[str]
+    tree: ReportingTree
 
 
 def directed_betweenness(
