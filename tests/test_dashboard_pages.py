@@ -336,6 +336,7 @@ def older_snapshot(sample_dir: Path, folder: Path, leavers: int = 5) -> Path:
     return folder
 
 
+@pytest.mark.slow  # ~9 s: audits both snapshots
 def test_compare_with_an_older_snapshot_shows_who_joined(loaded, sample_dir, tmp_path, quick_audit_settings):
     older = older_snapshot(sample_dir, tmp_path / "older")
     expected = api.audit(api.read_org([sample_dir]), config=quick_audit_settings, compare=api.read_org([older])).comparison
