@@ -52,6 +52,7 @@ MIN_SERVER_VERSION = (5, 9)
 BATCH_ROWS = 2_000
 DELETE_BATCH = 20_000
 FETCH_SIZE = 100_000
+READ_CHUNK = 50_000
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 STALE_LOAD_HOURS = 6
 
@@ -546,44 +547,64 @@ class Neo4jStore:
         tables = json.loads(info["tables"])
         doing = f"reading snapshot {snapshot!r}"
 
-        people = self.run("MATCH (n:Person {snapshot: $key}) RETURN n {.*} AS p", doing, key=key)
-        units = self.run("MATCH (n:Unit {snapshot: $key}) WHERE n.listed RETURN n {.*} AS p", doing, key=key)
+        counts = info["counts"]
+        people = self._collect(f"MATCH (a:{PERSON} {{snapshot: $key}})", "", "", "a {.*}", key, doing, counts.get("people", 0))
+        units = self._collect(
+            f"MATCH (a:{UNIT} {{snapshot: $key}})", "AND a.listed", "", "a {.*}", key, doing, counts.get("units", 0))
         model = OrgModel(
-            people=_restore_table([r["p"] for r in people], tables["people"]),
-            units=_restore_table([r["p"] for r in units], tables["units"]),
+            people=_restore_table(people, tables["people"]),
+            units=_restore_table(units, tables["units"]),
         )
         for table, rel_type in ARC_TABLES.items():
             records = []
             for label in (PERSON, UNIT):
                 records += self._read_arcs(
-                    f"MATCH (a:{label} {{snapshot: $key}})-[r:{rel_type}]->(b)", rel_type,
-                    tables[table], {"source": "a.id", "target": "b.id"}, key, doing)
+                    f"MATCH (a:{label} {{snapshot: $key}})", f"MATCH (a)-[r:{rel_type}]->(b)", rel_type,
+                    tables[table], {"source": "a.id", "target": "b.id"}, key, doing, counts.get(table, 0))
             setattr(model, table, _restore_table(records, _with_ends(tables[table], ARC_ENDS)))
         records = self._read_arcs(
-            "MATCH (d:Decision {snapshot: $key})<-[r:ROLE]-(a)", "ROLE", tables["decisions"],
-            {"decision": "d.id", "actor": "a.id"}, key, doing)
+            f"MATCH (a:{DECISION} {{snapshot: $key}})", "MATCH (a)<-[r:ROLE]-(b)", "ROLE", tables["decisions"],
+            {"decision": "a.id", "actor": "b.id"}, key, doing, counts.get("decision_roles", 0))
         model.decisions = _restore_table(records, _with_ends(tables["decisions"], ("decision", "actor")))
         model.inputs = [InputFile(**i) for i in json.loads(info["inputs"])]
         model.problems = [Problem(**(p | {"ids": tuple(p.get("ids") or ())})) for p in json.loads(info["problems"])]
         return model
 
-    def _read_arcs(self, match: str, rel_type: str, schema: dict[str, Any], ends: dict[str, str], key: str, doing: str) -> list[dict[str, Any]]:
-        """One bulk query: arcs as value lists (much faster to ship than maps), back into records."""
+    def _collect(self, anchor: str, condition: str, expand: str, row: str, key: str, doing: str, expected: int) -> list:
+        """Rows of ``row`` for every match, as a few records each holding a list of rows.
+
+        The driver decodes one record at a time in Python, so streaming a million small
+        records is client-bound; a list of READ_CHUNK rows per record decodes several
+        times faster. The anchor nodes are split into parts by internal id so that no
+        part collects more than about READ_CHUNK rows on the server.
+        """
+        parts = max(1, min(256, expected // READ_CHUNK + 1))
+        query = f"{anchor} WHERE id(a) % $parts = $part {condition} {expand} RETURN collect({row}) AS rows"
+        out: list = []
+        with self._session(doing) as session:
+            for part in range(parts):
+                out += session.execute_read(
+                    lambda tx, p=part: tx.run(query, key=key, parts=parts, part=p).single()[0])
+        return out
+
+    def _read_arcs(
+        self, anchor: str, expand: str, rel_type: str, schema: dict[str, Any], ends: dict[str, str],
+        key: str, doing: str, expected: int,
+    ) -> list[dict[str, Any]]:
+        """Arcs as value lists (much faster to ship than maps), back into records."""
         canonical = [c for c in ARC_PROPERTY_COLUMNS[rel_type] if c in schema["columns"]]
         extras = [c for c in schema["columns"] if c not in canonical and c not in ends]
         fields = ["ord", *canonical]
-        returns = ", ".join([*ends.values(), *(f"r.{f}" for f in fields)] + (["r {.*}"] if extras else []))
-        with self._session(doing) as session:
-            values = session.execute_read(lambda tx: tx.run(f"{match} RETURN {returns}", key=key).values())
+        row = "[" + ", ".join([*ends.values(), *(f"r.{f}" for f in fields)] + (["r {.*}"] if extras else [])) + "]"
+        values = self._collect(anchor, "", expand, row, key, doing, expected)
         names = [*ends, *fields]
         records = []
-        for row in values:
-            record = dict(zip(names, row))
+        for value in values:
+            record = dict(zip(names, value))
             if extras:
-                record.update({k: v for k, v in row[-1].items() if k not in record})
+                record.update({k: v for k, v in value[-1].items() if k not in record})
             records.append(record)
         return records
-
 
 def _with_ends(schema: dict[str, Any], ends: tuple[str, ...]) -> dict[str, Any]:
     """Arc tables keep their end columns under their own names (read as ``a.id``/``b.id``)."""
