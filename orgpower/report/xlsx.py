@@ -59,7 +59,10 @@ def write_xlsx(tables: dict[str, pd.DataFrame], summary: dict[str, Any], path: P
     sheet.set_column(1, 1, 60)
     for row, (key, value) in enumerate(summary.items()):
         sheet.write_string(row, 0, neutralise(str(key)), bold)
-        sheet.write_string(row, 1, neutralise(str(value)), wrap)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            sheet.write_number(row, 1, value)
+        else:
+            sheet.write_string(row, 1, neutralise(str(value)), wrap)
     order = [n for n in SHEET_ORDER if n in tables] + sorted(n for n in tables if n not in SHEET_ORDER and not n.startswith("_"))
     for name in order:
         frame = tables[name]
