@@ -217,7 +217,9 @@ def _solve_laplacian(sym: sp.csr_array, rhs: np.ndarray, *, solver: str, rtol: f
     return x
 
 
-def _solve_grounded_laplacian(reduced: sp.csr_array, rhs: np.ndarray, *, solver: str, rtol: float = 1e-12) -> np.ndarray:
+def _solve_grounded_laplacian(
+    reduced: sp.csr_array, rhs: np.ndarray, *, solver: str, rtol: float = 1e-12
+) -> np.ndarray:
     """Solve the grounded (symmetric positive definite) Laplacian system.
 
     ``"direct"``: sparse LU with a symmetric minimum-degree ordering; fast on org layers,

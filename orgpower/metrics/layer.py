@@ -103,7 +103,7 @@ def layer_measures(
     put("reciprocity_edgewise", rc.reciprocity_edgewise(a), no_arcs)
     put("reciprocity_dyadic", rc.reciprocity_dyadic_nonnull(a), no_arcs)
     put("reciprocity_dyadic_with_nulls", rc.reciprocity_dyadic(a), "fewer than two nodes")
-    rho_reason = no_arcs if m == 0 else "density is 1 (every possible arc present)" if n >= 2 else "fewer than two nodes"
+    rho_reason = no_arcs if m == 0 else "density is 1 (every possible arc present)"
     put("reciprocity_rho", rc.reciprocity_rho(a), rho_reason)
     put("reciprocity_edgewise_lrr", rc.reciprocity_edgewise_lrr(a),
         no_arcs if m == 0 else "no mutual dyad (the log ratio is minus infinity)")
@@ -156,7 +156,6 @@ def _reachability_measures(a, put, estimated, *, exact_limit, seed, samples, pat
     no_arcs = "the layer has no arcs"
     cond = condensation(a)
     forest = cond.is_out_forest or cond.is_in_forest
-    rng_seed = seed
 
     # reach counts: exact on forests or a small condensation, else sampled
     reach = None
@@ -169,7 +168,7 @@ def _reachability_measures(a, put, estimated, *, exact_limit, seed, samples, pat
         put("global_reaching_centrality", hi.global_reaching_centrality_from_reach(reach), "fewer than two nodes")
         put("krackhardt_hierarchy", kr.krackhardt_hierarchy_from_reach(cond, reach), no_arcs)
     else:
-        grc, grc_bound, hier, hier_bound, k = _sampled_reach(a, cond, samples, rng_seed)
+        grc, grc_bound, hier, hier_bound, k = _sampled_reach(a, cond, samples, seed)
         put("global_reaching_centrality", grc, "fewer than two nodes")
         put("krackhardt_hierarchy", hier, no_arcs)
         method = f"reach counts from {k} uniformly sampled sources (BFS), Hoeffding bound"
@@ -184,9 +183,11 @@ def _reachability_measures(a, put, estimated, *, exact_limit, seed, samples, pat
             put("krackhardt_lub", kr.krackhardt_lub(a, max_pair_words=LUB_PAIR_WORDS if n <= exact_limit else 0),
                 "no weak component has three or more nodes")
         except ValueError:
-            value, bound = kr.krackhardt_lub_sampled(a, samples=samples, seed=rng_seed)
+            # too many strong-component pairs for the exact count
+            value, bound = kr.krackhardt_lub_sampled(a, samples=samples, seed=seed)
             put("krackhardt_lub", value, "no weak component has three or more nodes")
-            estimated["krackhardt_lub"] = _estimate(f"{samples} uniformly sampled pairs in weak components, exact LUB test per pair, Hoeffding bound", bound)
+            method = f"{samples} uniformly sampled pairs in weak components, exact LUB test per pair, Hoeffding bound"
+            estimated["krackhardt_lub"] = _estimate(method, bound)
 
     # betweenness and harmonic closeness: one BFS per vertex costs Σ reach
     bfs_work = float(reach.sum()) + n if reach is not None else math.inf
@@ -196,10 +197,11 @@ def _reachability_measures(a, put, estimated, *, exact_limit, seed, samples, pat
     elif exact_paths:
         put("betweenness_centralization", cz.betweenness_centralization(a), "fewer than three nodes")
     else:
-        value, bound = cz.betweenness_centralization_sampled(a, samples=samples, seed=rng_seed, confidence=CONFIDENCE)
+        value, bound = cz.betweenness_centralization_sampled(a, samples=samples, seed=seed, confidence=CONFIDENCE)
         put("betweenness_centralization", value, "fewer than three nodes")
         estimated["betweenness_centralization"] = _estimate(
-            f"Brandes dependencies from {min(samples, n)} uniformly sampled sources, Hoeffding bound with a union bound over nodes",
+            f"Brandes dependencies from {min(samples, n)} uniformly sampled sources, "
+            "Hoeffding bound with a union bound over nodes",
             bound,
         )
     if n < 2:
@@ -208,7 +210,8 @@ def _reachability_measures(a, put, estimated, *, exact_limit, seed, samples, pat
         put("closeness_centralization_harmonic", cz.closeness_centralization_harmonic(a), "fewer than two nodes")
     else:
         put("closeness_centralization_harmonic", None,
-            f"not computed above {exact_limit} nodes on a layer that is not a forest (all-pairs distances)")
+            f"not computed: above {exact_limit} nodes, and one search per node would cost more than "
+            f"{path_budget:.0f} steps (all-pairs distances)")
 
 
 def _estimate(method: str, bound: float) -> dict:
