@@ -219,3 +219,34 @@ def test_two_roots_lub_is_one_third_in_both_versions():
     two_roots = layer_from_pairs([(0, 2), (0, 3), (1, 2), (1, 3)])
     assert kr.krackhardt_lub(two_roots) == pytest.approx(1 / 3, abs=1e-12)
     assert kr.krackhardt_lub_sna(two_roots) == pytest.approx(1 / 3, abs=1e-12)
+
+
+# --- orientation (metrics-spec.md §0): what reversing every arc keeps and what it changes --
+
+INVARIANT_UNDER_REVERSAL = [
+    "mutual_dyads", "asymmetric_dyads", "null_dyads", "reciprocity_edgewise", "reciprocity_dyadic",
+    "reciprocity_rho", "weighted_reciprocity", "reciprocity_dci", "krackhardt_connectedness",
+    "krackhardt_hierarchy", "krackhardt_efficiency", "flow_hierarchy", "trophic_incoherence",
+    "agony", "betweenness_centralization",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_measures_the_spec_calls_orientation_invariant_are(seed):
+    from orgpower.metrics.layer import layer_measures
+
+    g = random_digraph(seed, n=30, p=0.07, weighted=True)
+    forward = as_layer(g, "weight")
+    backward = as_layer(g.reverse(), "weight")
+    m_forward, m_backward = layer_measures(forward), layer_measures(backward)
+    for key in INVARIANT_UNDER_REVERSAL:
+        assert m_backward[key] == pytest.approx(m_forward[key], abs=1e-9), key
+    assert m_backward["degree_centralization_in"] == pytest.approx(m_forward["degree_centralization_out"], abs=1e-12)
+
+
+def test_lub_and_grc_change_under_reversal_of_the_reports_to_tree():
+    # metrics-spec.md §0: LUBness 1.000 vs 0.063 (sna) / 0.084 (definition); GRC 0.960 vs 0.015
+    tree = nx.bfs_tree(nx.balanced_tree(3, 2), 0)
+    down, up = as_layer(tree), as_layer(tree.reverse())
+    assert kr.krackhardt_lub(down) == 1.0 and kr.krackhardt_lub(up) < 1.0
+    assert hi.global_reaching_centrality(down) > hi.global_reaching_centrality(up)
