@@ -5,9 +5,10 @@
 Default: 100,000 people, archetype "mixed", every layer build_graph makes. Prints one
 line per layer (nodes, arcs, seconds for layer_measures, seconds for null_comparison with
 samples=10, which keys were estimated), wall and CPU seconds, and the process's peak
-resident memory. Exit status 1 if the layers together take more CPU time than the target
-(30 s for both steps at 100,000 people; the whole audit must stay under 60 s). CPU time is
-the yardstick because on a shared machine wall time also measures the neighbours.
+resident memory. Exit status 1 if the layers together take more CPU time than the target:
+30 s per 100,000 people for both steps (the whole audit must stay under 60 s at 100,000
+and 10 minutes at 1,000,000 people). CPU time is the yardstick because on a shared
+machine wall time also measures the neighbours.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from orgpower.ingest.synthetic import generate_org
 from orgpower.metrics.layer import layer_measures
 from orgpower.metrics.nulls import null_comparison
 
-TARGET_SECONDS = 30.0
+TARGET_SECONDS_PER_100K = 30.0
 
 
 def main(argv: list[str]) -> int:
@@ -45,8 +46,9 @@ def main(argv: list[str]) -> int:
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # CPU time is printed too: on a shared machine wall time also measures the neighbours
     print(f"layers total {total:.1f} s wall, {total_cpu:.1f} s cpu, peak memory {peak_mib:.0f} MiB")
-    if people >= 100_000 and total_cpu > TARGET_SECONDS:
-        print(f"slower than the {TARGET_SECONDS:.0f} s target", file=sys.stderr)
+    target = TARGET_SECONDS_PER_100K * max(people, 100_000) / 100_000
+    if total_cpu > target:
+        print(f"slower than the {target:.0f} s CPU target", file=sys.stderr)
         return 1
     return 0
 
