@@ -16,6 +16,7 @@ from orgpower.metrics import centralization as cz
 from orgpower.metrics import hierarchy as hi
 from orgpower.metrics import krackhardt as kr
 from orgpower.metrics.digraph import condensation, reach_counts
+from orgpower.metrics.layer import layer_measures
 
 
 def _adjacency(g: nx.DiGraph) -> sp.csr_array:
@@ -132,3 +133,15 @@ def test_leaf_elimination_gives_the_laplacian_solution(pairs, n):
     weights = np.arange(1, len(pairs) + 1, dtype=float)
     layer = layer_from_pairs(pairs, n, weights=weights)
     assert hi.trophic_levels(layer) == pytest.approx(_dense_levels(layer.adjacency), abs=1e-10)
+
+
+def test_a_deep_chain_is_measured_exactly_beyond_the_generation_limit():
+    # 3,000 generations: the topological order comes from igraph, the reach counts from a
+    # triangular solve, and the leaf elimination stops early; values by hand for a path
+    n = 3000
+    chain = layer_from_pairs([(i, i + 1) for i in range(n - 1)], n)
+    m = layer_measures(chain, exact_limit=100)
+    assert m["global_reaching_centrality"] == pytest.approx(n / (2 * (n - 1)), abs=1e-12)
+    assert m["krackhardt_hierarchy"] == 1.0 and m["krackhardt_lub"] == 1.0
+    assert m["trophic_incoherence"] == pytest.approx(0.0, abs=1e-9)
+    assert "global_reaching_centrality" not in m["estimated"]

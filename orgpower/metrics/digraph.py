@@ -17,6 +17,7 @@ import igraph as ig
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
+from scipy.sparse.linalg import spsolve_triangular
 
 
 def as_adjacency(graph) -> sp.csr_array:
@@ -129,18 +130,25 @@ def condensation(adjacency: sp.csr_array) -> Condensation:
 
 
 def _topological_order(dag: sp.csr_array) -> np.ndarray:
-    """Kahn's algorithm, vectorised by generation."""
-    layers = _generations(dag)
+    """Kahn's algorithm vectorised by generation; igraph's C sort for deep DAGs (long chains)."""
+    layers = _generations(dag, max_layers=1_000)
+    if layers is None:
+        src, dst, _ = arcs(dag)
+        graph = ig.Graph(n=dag.shape[0], edges=np.column_stack([src, dst]), directed=True)
+        return np.asarray(graph.topological_sorting(mode="out"), dtype=np.int64)
     return np.concatenate(layers) if layers else np.zeros(0, dtype=np.int64)
 
 
-def _generations(dag: sp.csr_array) -> list[np.ndarray]:
+def _generations(dag: sp.csr_array, max_layers: int | None = None) -> list[np.ndarray] | None:
+    """Nodes grouped by longest-path depth; ``None`` if deeper than ``max_layers``."""
     c = dag.shape[0]
     indeg = np.diff(sp.csc_array(dag).indptr).astype(np.int64)
     frontier = np.flatnonzero(indeg == 0)
     layers = []
     seen = 0
     while frontier.size:
+        if max_layers is not None and len(layers) >= max_layers:
+            return None
         layers.append(frontier)
         seen += frontier.size
         children = dag[frontier].indices.astype(np.int64)
@@ -154,13 +162,16 @@ def _generations(dag: sp.csr_array) -> list[np.ndarray]:
 def descendant_counts_forest(cond: Condensation) -> np.ndarray:
     """Vertices reachable from each component, itself included, on an out- or in-forest DAG.
 
-    Exact only when ``cond.is_out_forest`` or ``cond.is_in_forest`` (no double counting).
+    Solves ``(I − D) x = size`` (D the DAG, upper triangular in topological numbering):
+    x counts every vertex once per path to it, which is exact only when
+    ``cond.is_out_forest`` or ``cond.is_in_forest``, and an upper bound otherwise.
     """
-    counts = cond.size.astype(float).copy()
-    for gen in cond.reverse_generations:
-        rows = cond.dag[gen]
-        counts[gen] = cond.size[gen] + rows @ counts
-    return counts
+    if cond.count == 0:
+        return np.zeros(0)
+    system = sp.csr_array(sp.eye_array(cond.count, format="csr") - cond.dag)
+    with np.errstate(over="ignore"):
+        counts = spsolve_triangular(system, cond.size.astype(float), lower=False, unit_diagonal=True)
+    return np.asarray(counts, dtype=float)
 
 
 def closure_bits(dag: sp.csr_array, generations: list[np.ndarray], *, chunk_words: int = 4_000_000) -> np.ndarray:

@@ -134,13 +134,14 @@ def trophic_levels(graph, *, weighted: bool = True, solver: str = "direct", rtol
     return h - minimum[labels]
 
 
-def _peel_leaves(sym: sp.csr_array, rhs: np.ndarray):
+def _peel_leaves(sym: sp.csr_array, rhs: np.ndarray, *, max_rounds: int = 200):
     """Eliminate degree-1 vertices round by round (exact Gaussian elimination, no fill).
 
     For a leaf l hanging on p with weight w, its equation w (x_l − x_p) = b_l gives
     x_l = x_p + b_l / w, and p's equation gains b_l. Returns the vertices left (the 2-core
     plus one survivor per tree component), the updated right-hand side, and the
-    elimination rounds (leaves, parents, offsets) for back-substitution.
+    elimination rounds (leaves, parents, offsets) for back-substitution. Stops after
+    ``max_rounds`` rounds (deep hanging chains): the solver takes what is left.
     """
     n = sym.shape[0]
     b = rhs.astype(float).copy()
@@ -148,7 +149,7 @@ def _peel_leaves(sym: sp.csr_array, rhs: np.ndarray):
     alive = np.ones(n, dtype=bool)
     rounds = []
     frontier = np.flatnonzero(degree == 1)
-    while frontier.size:
+    while frontier.size and len(rounds) < max_rounds:
         starts = sym.indptr[frontier]
         counts = sym.indptr[frontier + 1] - starts
         owner = np.repeat(np.arange(frontier.size), counts)
