@@ -1,7 +1,8 @@
 """End to end in a real headless browser: `orgpower dashboard` in a subprocess, Debian's
 Chromium driven by Playwright. Upload a sample org through the file uploader, walk every
 page, download the report, and fail on any Streamlit exception or traceback. Screenshots
-of every page are kept under docs/screenshots/ (dashboard-<page>.png)."""
+of every page go to a temporary folder, or to docs/screenshots/ (dashboard-<page>.png)
+when ORGPOWER_SCREENSHOTS=docs is set, so that a test run never rewrites tracked files."""
 
 from __future__ import annotations
 
@@ -22,7 +23,11 @@ from playwright.sync_api import expect, sync_playwright
 from orgpower import api
 
 ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+SCREENSHOTS = (
+    ROOT / "docs" / "screenshots"
+    if os.environ.get("ORGPOWER_SCREENSHOTS") == "docs"
+    else Path(os.environ.get("TMPDIR", "/tmp")) / "orgpower-screenshots"
+)
 SAMPLE = "riverbank_coop"  # 120 people: every page has something to show within a minute
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
