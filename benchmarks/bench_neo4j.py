@@ -49,6 +49,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--flow-decision-rows", type=int, default=1_000_000,
                         help="target number of flow + decision rows (flows are added to reach it)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--load-only", action="store_true", help="skip reading back and deleting")
     parser.add_argument("--server-pid", type=int, help="with NEO4J_URI: the server's PID, to report its CPU and memory")
     args = parser.parse_args(argv)
 
@@ -87,22 +88,26 @@ def main(argv: list[str]) -> int:
         with Neo4jStore.connect(uri) as store:
             store.ensure_schema()
             t0, c0 = time.perf_counter(), cpu_seconds(server_pid) if server_pid else 0.0
+            client0 = time.process_time()
             counts = store.load(model, snapshot)
             load_s = time.perf_counter() - t0
+            client_cpu = time.process_time() - client0
             print(f"load:  {load_s:.1f} s, {total_rows / load_s:,.0f} rows/s "
                   f"({', '.join(f'{v:,} {k}' for k, v in counts.items())})")
             if server_pid:
                 # on a shared machine the server gets only part of the cores; its own CPU time
                 # says what the load costs: rows per server CPU-second
                 server_cpu = cpu_seconds(server_pid) - c0
-                print(f"load:  server used {server_cpu:.1f} CPU-s = {total_rows / server_cpu:,.0f} rows per server CPU-second")
+                print(f"load:  server used {server_cpu:.1f} CPU-s = {total_rows / server_cpu:,.0f} rows per server CPU-second; "
+                      f"this process {client_cpu:.1f} CPU-s")
             if server_pid:
                 print(f"server after load: RSS {mib(proc_status_kib(server_pid, 'VmRSS'))}")
-            t0 = time.perf_counter()
-            back = store.read_model(snapshot)
-            read_s = time.perf_counter() - t0
-            assert all(len(getattr(back, t)) == rows[t] for t in TABLES), "read back a different number of rows"
-            print(f"read:  {read_s:.1f} s, {total_rows / read_s:,.0f} rows/s")
+            if not args.load_only:
+                t0 = time.perf_counter()
+                back = store.read_model(snapshot)
+                read_s = time.perf_counter() - t0
+                assert all(len(getattr(back, t)) == rows[t] for t in TABLES), "read back a different number of rows"
+                print(f"read:  {read_s:.1f} s, {total_rows / read_s:,.0f} rows/s")
             t0 = time.perf_counter()
             store.delete_snapshot(snapshot)
             print(f"delete: {time.perf_counter() - t0:.1f} s")

@@ -178,8 +178,12 @@ def _write_conf(home: Path, port: int) -> None:
         f"server.memory.heap.max_size={heap_max}\n"
         f"server.memory.pagecache.size={pagecache}\n"
         "db.tx_log.rotation.retention_policy=2 files\n"
+        # transaction state off the Java heap: bulk loads spent about half their time in GC
+        "db.tx_state.memory_allocation=OFF_HEAP\n"
         "# Bolt's network threads otherwise wait 5 s of quiet, twice, on every stop\n"
         "internal.dbms.bolt.netty_server_shutdown_quiet_period=0\n"
+        # further settings, e.g. ORGPOWER_NEO4J_SETTINGS="db.tx_state.memory_allocation=OFF_HEAP;..."
+        + "".join(f"{setting.strip()}\n" for setting in os.environ.get("ORGPOWER_NEO4J_SETTINGS", "").split(";") if setting.strip())
     )
 
 
