@@ -76,7 +76,7 @@ def spectral_radius(adjacency) -> float:
     if core.shape[0] <= 500:
         return float(np.max(np.abs(np.linalg.eigvals(core.toarray()))))
     if abs(core - core.T).max() == 0:
-        return float(abs(spla.eigsh(core, k=1, which="LA", return_eigenvectors=False)[0]))
+        return float(abs(spla.eigsh(core, k=1, which="LA", return_eigenvectors=False, tol=1e-10)[0]))
     values = spla.eigs(core, k=1, which="LM", return_eigenvectors=False, tol=1e-8, maxiter=5000)
     return float(np.abs(values[0]))
 
