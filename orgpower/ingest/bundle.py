@@ -108,10 +108,11 @@ def _numbers(frame: pd.DataFrame, header: str | None, base: pd.DataFrame, column
     return numbers
 
 
-def _base(frame: pd.DataFrame, label: str, first_row: int) -> pd.DataFrame:
+def _base(frame: pd.DataFrame, label: str, rows: np.ndarray) -> pd.DataFrame:
+    """``source_file`` and ``source_row`` (the spreadsheet row of each frame position)."""
     return pd.DataFrame({
         "source_file": pd.Series(label, index=frame.index, dtype=_STRING),
-        "source_row": np.arange(first_row, first_row + len(frame), dtype=np.int64),
+        "source_row": np.asarray(rows, dtype=np.int64),
     }, index=frame.index)
 
 
@@ -141,7 +142,7 @@ def _attributes(frame: pd.DataFrame, mapping: Mapping[str, str], taken: set[str]
 def people_rows(table: RawTable, label: str, detection: Detection, problems: list[Problem]) -> pd.DataFrame:
     """A people table -> canonical people rows with the manager reference still unresolved."""
     frame, m = table.frame, detection.mapping
-    base = _base(frame, label, table.first_row)
+    base = _base(frame, label, table.spreadsheet_rows())
     out = base.copy()
     out["person_id"] = _text(frame, m.get("person_id"))
     name = _text(frame, m.get("name"))
@@ -202,7 +203,7 @@ def _names_fit_better(manager_id: pd.Series, manager_name: pd.Series, people: pd
 def junior_rows(table: RawTable, label: str, detection: Detection, problems: list[Problem]) -> pd.DataFrame:
     """UK organogram junior rows -> people rows of kind ``fte_group`` (FTE counts, not persons)."""
     frame, m = table.frame, detection.mapping
-    base = _base(frame, label, table.first_row)
+    base = _base(frame, label, table.spreadsheet_rows())
     out = base.copy()
     senior = _text(frame, m.get("manager_id"))
     out["person_id"] = senior.fillna("(none)") + "/junior/" + out["source_row"].astype(str)
@@ -329,7 +330,7 @@ def flow_rows(table: RawTable, label: str, detection: Detection, problems: list[
     Every check only marks rows; the table is filtered once at the end (a filter of
     millions of text cells is the costly step)."""
     frame, m = table.frame, detection.mapping
-    out = _base(frame, label, table.first_row)
+    out = _base(frame, label, table.spreadsheet_rows())
     for column in ("source", "target", "kind", "period", "currency"):
         out[column] = _text(frame, m.get(column))
     raw_amount = frame[m["amount"]] if m.get("amount") in frame else pd.Series(np.nan, index=frame.index, dtype=_STRING)
@@ -341,10 +342,10 @@ def flow_rows(table: RawTable, label: str, detection: Detection, problems: list[
     return out.loc[~aside] if aside.any() else out
 
 
-def decision_rows(frame: pd.DataFrame, label: str, first_row: int, mapping: Mapping[str, str],
+def decision_rows(frame: pd.DataFrame, label: str, rows: np.ndarray, mapping: Mapping[str, str],
                   problems: list[Problem], source_rows: np.ndarray | None = None) -> pd.DataFrame:
     """Long decision rows -> one row per (decision, actor, role, affected id)."""
-    out = _base(frame, label, first_row)
+    out = _base(frame, label, rows)
     if source_rows is not None:
         out["source_row"] = source_rows
     for column in ("decision", "actor", "domain"):
@@ -401,13 +402,13 @@ def matrix_decisions(table: RawTable, label: str, problems: list[Problem]) -> pd
         return None  # mostly not role codes: not a matrix
     empty = ~v.as_mask(frame[actors].notna().any(axis=1))
     problems += v.row_problems(
-        _base(frame, label, table.first_row), empty, code="missing_value", severity="warning",
+        _base(frame, label, table.spreadsheet_rows()), empty, code="missing_value", severity="warning",
         column=decision_col, values=frame[decision_col],
         message="{file} row {row}: decision '{value}' has no role in any column; the row was not used.",
         suggestion="Give at least one actor a role (R, A, C, I, ...) for this decision, or remove the row.",
     )
     long = frame[[decision_col] + [h for h in extra.values() if h]].copy()
-    long["_row"] = np.arange(table.first_row, table.first_row + len(frame))
+    long["_row"] = table.spreadsheet_rows()
     melted = long.join(frame[actors]).melt(
         id_vars=[decision_col, "_row"] + [h for h in extra.values() if h], value_vars=actors,
         var_name="_actor", value_name="_role",
@@ -415,7 +416,7 @@ def matrix_decisions(table: RawTable, label: str, problems: list[Problem]) -> pd
     melted = melted[v.as_mask(melted["_role"].notna())].sort_values(["_row", "_actor"], kind="stable").reset_index(drop=True)
     mapping = {"decision": decision_col, "actor": "_actor", "role": "_role"}
     mapping.update({k: h for k, h in extra.items() if h})
-    rows = decision_rows(melted, label, table.first_row, mapping, problems, source_rows=melted["_row"].to_numpy())
+    rows = decision_rows(melted, label, melted["_row"].to_numpy(), mapping, problems)
     rows.attrs["mapping"] = {"decision": decision_col, "actor": "(column headers)", "role": "(cells)",
                              **{k: h for k, h in extra.items() if h}}
     return rows
@@ -424,7 +425,7 @@ def matrix_decisions(table: RawTable, label: str, problems: list[Problem]) -> pd
 def relation_rows(table: RawTable, label: str, detection: Detection, problems: list[Problem]) -> pd.DataFrame:
     """A relations table -> canonical relation rows (weight 1 when blank)."""
     frame, m = table.frame, detection.mapping
-    out = _base(frame, label, table.first_row)
+    out = _base(frame, label, table.spreadsheet_rows())
     for column in ("source", "target", "relation"):
         out[column] = _text(frame, m.get(column))
     raw_weight = frame[m["weight"]] if m.get("weight") in frame else pd.Series(np.nan, index=frame.index, dtype=_STRING)
@@ -532,7 +533,7 @@ def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | Non
         elif kind == "flows":
             flow_parts.append(flow_rows(table, label, detection, problems))
         elif kind == "decisions":
-            decision_parts.append(decision_rows(table.frame, label, table.first_row, detection.mapping, problems))
+            decision_parts.append(decision_rows(table.frame, label, table.spreadsheet_rows(), detection.mapping, problems))
         elif kind == "relations":
             relation_parts.append(relation_rows(table, label, detection, problems))
 

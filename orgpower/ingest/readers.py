@@ -19,12 +19,14 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from orgpower.model import Problem
 
 DELIMITERS = (",", ";", "\t", "|")
 SAMPLE_BYTES = 1 << 16  # enough lines to judge delimiter and encoding
+SCAN_BYTES = 1 << 24  # blocks of the blank-line scan
 TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".psv", ".xlsx", ".xlsm", ".parquet", ".pq"}
 
 _PARQUET_MAGIC = b"PAR1"
@@ -37,7 +39,9 @@ class RawTable:
     """One table as read: string cells (blank -> <NA>), and how it was read.
 
     ``first_row`` is the spreadsheet row number of the first data row (header = the row
-    before it), so frame position ``i`` is row ``first_row + i``.
+    before it), so frame position ``i`` is row ``first_row + i`` -- unless blank lines
+    were skipped inside the data: then ``row_numbers`` holds the row of each frame
+    position (see :meth:`spreadsheet_rows`).
     """
 
     file: str
@@ -49,6 +53,14 @@ class RawTable:
     sheet: str | None = None
     first_row: int = 2
     problems: list[Problem] = field(default_factory=list)
+    row_numbers: np.ndarray | None = None
+
+    def spreadsheet_rows(self) -> np.ndarray:
+        """The spreadsheet row (header = 1) of each frame position."""
+        if self.row_numbers is not None:
+            return self.row_numbers
+        length = 0 if self.frame is None else len(self.frame)
+        return np.arange(self.first_row, self.first_row + length, dtype=np.int64)
 
 
 def file_sha256(path: Path) -> str:
@@ -262,7 +274,78 @@ def _read_csv(path: Path, sha256: str, head: bytes) -> RawTable:
             code="empty_file", severity="error", file=name,
             message=f"{name} has a header row but no data rows.",
             suggestion="Export the table again with its data."))
+        return table
+    _number_rows_around_blank_lines(path, table, header_line)
     return table
+
+
+def _has_blank_line(path: Path, encoding: str) -> bool:
+    """Whether the file has an empty line anywhere (a cheap scan of the bytes; a quoted
+    cell holding an empty line is a false alarm, sorted out by the exact count)."""
+    if encoding.startswith("utf-16"):
+        return True  # two-byte text: the exact count below decodes it
+    with open(path, "rb") as handle:
+        tail = b""
+        for block in iter(lambda: handle.read(SCAN_BYTES), b""):
+            window = tail + block
+            if b"\n\n" in window or b"\n\r\n" in window:
+                return True
+            tail = window[-2:]
+    return False
+
+
+def record_lines(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Split CSV bytes into records, vectorised: a line end inside a quoted cell (an odd
+    number of quotes before it) does not end the record. Returns (start, end) byte
+    offsets of each record, line end excluded. Quotes are ``"`` (doubled when escaped,
+    which keeps the parity); ``\\r\\n`` and ``\\n`` end lines.
+
+    >>> start, end = record_lines(b'id,note\\n1,"a\\nb"\\n\\n2,c')
+    >>> (end - start).tolist()
+    [7, 8, 0, 3]
+    """
+    data = np.frombuffer(raw, dtype=np.uint8)
+    newlines = np.flatnonzero(data == 10)
+    quotes = np.flatnonzero(data == 34)
+    outside = np.searchsorted(quotes, newlines) % 2 == 0
+    ends = newlines[outside]
+    if len(data) and data[-1] != 10:
+        ends = np.append(ends, len(data))
+    starts = np.concatenate(([0], ends[:-1] + 1)).astype(np.int64)
+    ends = ends.astype(np.int64)
+    carriage = (ends > starts) & (data[np.maximum(ends - 1, 0)] == 13)
+    return starts, ends - carriage
+
+
+def _number_rows_around_blank_lines(path: Path, table: RawTable, header_line: int) -> None:
+    """Every reader skips empty lines; a spreadsheet shows them as rows. When the file has
+    any, give each data row its spreadsheet row number and report the blank lines
+    (``blank_row``, info) so that none goes unmentioned."""
+    encoding = table.encoding or "utf-8"
+    if not _has_blank_line(path, encoding):
+        return
+    raw = path.read_bytes()
+    if encoding.startswith("utf-16"):
+        raw = raw.decode(encoding, errors="replace").lstrip("\ufeff").encode("utf-8")
+    starts, ends = record_lines(raw)
+    blank = ends == starts
+    data_records = np.flatnonzero(~blank[header_line + 1:]) + header_line + 1
+    blank_rows = np.flatnonzero(blank[header_line + 1:]) + header_line + 2  # spreadsheet rows
+    if len(data_records) != len(table.frame):
+        return  # the parser saw the file differently (e.g. broken quotes): keep plain numbering
+    table.row_numbers = (data_records + 1).astype(np.int64)
+    # Empty lines after the last data row are only the end of the file.
+    blank_rows = blank_rows[blank_rows < table.row_numbers[-1]] if len(table.row_numbers) else blank_rows
+    if len(blank_rows):
+        shown = ", ".join(str(r) for r in blank_rows[:10]) + (" ..." if len(blank_rows) > 10 else "")
+        table.problems.append(Problem(
+            code="blank_row", severity="info", file=table.file, row=int(blank_rows[0]),
+            value=str(len(blank_rows)),
+            message=(f"{table.file}: {len(blank_rows)} empty line{'s' if len(blank_rows) > 1 else ''} inside the data "
+                     f"(row{'s' if len(blank_rows) > 1 else ''} {shown}) held no values and "
+                     f"{'were' if len(blank_rows) > 1 else 'was'} skipped; other rows keep their spreadsheet row numbers."),
+            suggestion="Nothing to do, unless a row was lost there in the export.",
+        ))
 
 
 def _read_csv_arrow(path: Path, encoding: str, delimiter: str, text_head: str, header_line: int) -> pd.DataFrame | None:
@@ -310,20 +393,23 @@ def _read_ragged_csv(path: Path, encoding: str, delimiter: str, table: RawTable,
             message=f"{table.file} could not be parsed as a table ({error}).",
             suggestion="Open it in a spreadsheet and save it again as CSV."))
         return None
-    rows = [r for r in rows[header_line:] if any(cell.strip() for cell in r)]
-    if not rows:
+    # Only empty lines are skipped (as Arrow and pandas do); a row of empty cells is a row.
+    # A record's position in the file + 1 is the row a spreadsheet shows.
+    numbered = [(i + 1, r) for i, r in enumerate(rows) if i >= header_line and r]
+    if not numbered:
         table.problems.append(Problem(code="empty_file", severity="error", file=table.file,
                                       message=f"{table.file} is empty.",
                                       suggestion="Export the table again with its header row and data."))
         return None
-    header, body = rows[0], rows[1:]
+    header, body = numbered[0][1], [r for _, r in numbered[1:]]
+    row_of = [n for n, _ in numbered[1:]]
     width = len(header)
     wide = [i for i, r in enumerate(body) if len(r) > width]
     for i in wide[:20]:
         table.problems.append(Problem(
-            code="malformed_row", severity="warning", file=table.file, row=i + table.first_row,
+            code="malformed_row", severity="warning", file=table.file, row=row_of[i],
             value=str(len(body[i])),
-            message=f"{table.file} row {i + table.first_row} has {len(body[i])} cells but the header has {width}; the extra cells were ignored.",
+            message=f"{table.file} row {row_of[i]} has {len(body[i])} cells but the header has {width}; the extra cells were ignored.",
             suggestion="Check for an unquoted delimiter inside a cell and quote that cell."))
     if len(wide) > 20:
         table.problems.append(Problem(

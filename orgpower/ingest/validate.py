@@ -31,6 +31,7 @@ CODES: dict[str, str] = {
     "empty_file": "error",
     "no_id_column": "error",
     "malformed_row": "warning",
+    "blank_row": "info",
     "skipped_file": "info",
     "export_format": "info",
     "blank_id": "error",
