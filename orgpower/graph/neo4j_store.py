@@ -118,21 +118,34 @@ def _column_keys(columns: list[str], id_column: str | None) -> dict[str, str]:
 def _plain_values(series: pd.Series) -> list[Any]:
     """Python values for the driver: missing (NA, NaN, NaT) -> None, numpy scalars -> Python."""
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        values = [None if pd.isna(v) else v.isoformat() for v in series]
-        return values
+        return [None if pd.isna(v) else v.isoformat() for v in series]
     missing = series.isna().to_numpy()
-    values = series.astype(object).to_numpy().tolist() if series.dtype != object else list(series)
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "biuf":
+        values = series.to_numpy().tolist()  # vectorised: numpy gives Python ints, floats, bools
+        for position in np.flatnonzero(missing):
+            values[position] = None
+        return values
+    if isinstance(series.dtype, pd.StringDtype):
+        return series.to_numpy(dtype=object, na_value=None).tolist()
+    values = series.astype(object).to_numpy().tolist()
     out = []
     for value, gone in zip(values, missing):
         if gone:
             out.append(None)
+        elif type(value) in (str, int, float, bool):
+            out.append(value)
         elif isinstance(value, np.generic):
             out.append(value.item())
-        elif isinstance(value, (str, int, float, bool)):
+        elif isinstance(value, (str, int, float)):  # subclasses
             out.append(value)
         else:  # a date, a decimal, ...: stored as its text, restored by the column's dtype
             out.append(str(value))
     return out
+
+
+def _id_list(ids: pd.Series) -> list[str]:
+    """Ids as a list of Python strings (iterating an Arrow-backed column one by one is slow)."""
+    return ids.astype(str).to_numpy(dtype=object).tolist()
 
 
 def _table_schema(frame: pd.DataFrame, id_column: str | None = None) -> dict[str, Any]:
@@ -354,29 +367,28 @@ class Neo4jStore:
         gathered and returned) or one ``count``.
         """
         batches = [rows[start:start + BATCH_ROWS] for start in range(0, len(rows), BATCH_ROWS)]
-        written: list = []
-        count = 0
-        if collect or self.writers < 2 or len(batches) < 2:
+
+        def write_share(share: list[list]) -> tuple[int, list]:
+            count, written = 0, []
             with self._session(doing) as session:
-                for batch in batches:
+                for batch in share:
                     if collect:
                         written += session.execute_write(lambda tx, b=batch: tx.run(query, rows=b, key=key).values())
                     else:
                         count += session.execute_write(lambda tx, b=batch: tx.run(query, rows=b, key=key).single()[0])
-        else:
-            # Neo4j runs one transaction on one core: a second writer uses the second core.
-            # Rows come sorted by source node, so the writers mostly lock different nodes;
-            # a deadlock between them is a transient error that execute_write retries.
-            def write_share(share: list[list]) -> int:
-                done = 0
-                with self._session(doing) as session:
-                    for batch in share:
-                        done += session.execute_write(lambda tx, b=batch: tx.run(query, rows=b, key=key).single()[0])
-                return done
+            return count, written
 
-            shares = [batches[i::self.writers] for i in range(self.writers)]
-            with ThreadPoolExecutor(max_workers=self.writers) as pool:
-                count = sum(pool.map(write_share, shares))
+        # Neo4j runs one transaction on one core: a second writer uses the second core.
+        # Arc rows come sorted by source node, so the writers mostly lock different nodes;
+        # a deadlock between them is a transient error that execute_write retries.
+        writers = min(self.writers, len(batches))
+        if writers < 2:
+            count, written = write_share(batches)
+        else:
+            with ThreadPoolExecutor(max_workers=writers) as pool:
+                results = list(pool.map(write_share, [batches[i::writers] for i in range(writers)]))
+            count = sum(c for c, _ in results)
+            written = [pair for _, w in results for pair in w]
         done = len(written) if collect else count
         if done != len(rows):
             # an arc whose end was not found: never drop a row silently
@@ -412,9 +424,9 @@ class Neo4jStore:
         for table in ("flows", "relations"):
             frame = getattr(model, table)
             for end in ARC_ENDS:
-                named.update(frame[end].dropna().astype(str))
-        named.update(model.decisions["actor"].dropna().astype(str))
-        named.update(model.decisions["affects"].dropna().astype(str))
+                named.update(_id_list(frame[end].dropna()))
+        named.update(_id_list(model.decisions["actor"].dropna()))
+        named.update(_id_list(model.decisions["affects"].dropna()))
         unlisted = sorted(named - set(ends))
         ends |= self._write_nodes(UNIT, [{"id": i} for i in unlisted], key, "writing units named by arcs", listed=False)
         counts["units_named"] = len(unlisted)
@@ -462,18 +474,15 @@ class Neo4jStore:
         extras = [c for c in columns if c not in canonical]
         keys = _column_keys([str(c) for c in extras], None)
         try:
-            s_nodes = [source_nodes[s] for s in sources.astype(str)]
-            t_nodes = [target_nodes[t] for t in targets.astype(str)]
+            s_nodes = [source_nodes[s] for s in _id_list(sources)]
+            t_nodes = [target_nodes[t] for t in _id_list(targets)]
         except KeyError as error:  # ingest sets such rows aside; here it would be a bug
             raise DatabaseError(f"A {rel_type} row names an id with no node; nothing was written to {self.uri}.") from error
         values = [_plain_values(frame[c]) for c in canonical]
         extra_maps = _property_rows(frame[extras], keys) if extras else None
-        rows = []
-        for position in range(len(s_nodes)):
-            row = [s_nodes[position], t_nodes[position], position if keep_order else None,
-                   extra_maps[position] if extras else None]
-            row += [v[position] for v in values]
-            rows.append(row)
+        n = len(s_nodes)
+        positions = range(n) if keep_order else [None] * n
+        rows = list(map(list, zip(s_nodes, t_nodes, positions, extra_maps or [None] * n, *values)))
         rows.sort(key=lambda r: r[0])  # arcs of one node together: fewer pages touched per batch
         props = ", ".join(f"{c}: row[{4 + i}]" for i, c in enumerate(canonical))
         query = (
