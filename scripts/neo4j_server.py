@@ -256,6 +256,11 @@ def _parent_death_signal() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
+def generate_password() -> str:
+    """A random password that neo4j-admin's command line cannot mistake for an option."""
+    return "p" + secrets.token_urlsafe(18)  # token_urlsafe may start with "-"
+
+
 def start_instance(name: str, *, private: bool) -> dict:
     """Start (or find running) instance ``name``; return its state (uri, password, pid, ...)."""
     home = instance_home(name)
@@ -272,7 +277,7 @@ def start_instance(name: str, *, private: bool) -> dict:
     env = dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf"))
     classpath = f"{lib}/*"
     if not (home / "data" / "dbms" / "auth.ini").exists():
-        password = secrets.token_urlsafe(18)
+        password = generate_password()
         setup = subprocess.run(
             [java, "-cp", classpath, ADMIN_TOOL, "dbms", "set-initial-password", password],
             capture_output=True, text=True, env=env,

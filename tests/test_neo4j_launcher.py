@@ -69,3 +69,11 @@ def test_a_missing_java_is_reported_in_one_sentence(monkeypatch):
     monkeypatch.setattr(neo4j_server.shutil, "which", lambda name: None)
     with pytest.raises(neo4j_server.LauncherError, match="Java 17"):
         neo4j_server.java_command()
+
+
+def test_generated_passwords_never_look_like_an_option_and_differ():
+    # token_urlsafe starts with "-" about once in 64 draws; neo4j-admin then took it for an option
+    passwords = [neo4j_server.generate_password() for _ in range(2000)]
+    assert not any(p.startswith("-") for p in passwords)
+    assert len(set(passwords)) == len(passwords)
+    assert min(len(p) for p in passwords) >= 20
