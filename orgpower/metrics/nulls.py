@@ -19,12 +19,16 @@ import math
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from orgpower.metrics import hierarchy as hi
 from orgpower.metrics import reciprocity as rc
 from orgpower.metrics.digraph import arcs, as_adjacency, binary
 
-__all__ = ["rewire", "null_comparison", "null_measures", "NULL_MEASURES"]
+__all__ = [
+    "rewire", "null_comparison", "null_measures", "sample_measures", "null_sample_count", "NULL_MEASURES",
+    "FULL_SAMPLE_ARCS", "MIN_SAMPLES",
+]
 
 #: the measures compared with the null
 NULL_MEASURES = (
@@ -64,6 +68,124 @@ def null_measures(a: sp.csr_array, w: sp.csr_array, *, null_sample: bool = False
 
 
 THINNING = 0.25  # proposals per arc between consecutive samples, as a share of the burn-in
+
+
+def sample_measures(
+    sources: np.ndarray, targets: np.ndarray, weights: np.ndarray, n: int, *,
+    levels: np.ndarray | None = None, rtol: float = 1e-8,
+) -> tuple[dict[str, float | None], np.ndarray]:
+    """The :data:`NULL_MEASURES` of a rewired sample, straight from its arc arrays.
+
+    Same definitions as :func:`null_measures` (no self-loops or parallel arcs, as
+    :func:`rewire` guarantees), computed in O(m log m) without a dyad census: arcs are
+    keyed ``u*n + v`` and sorted once; an arc is returned iff its reverse key is found
+    (edgewise reciprocity = returned arcs / m; r_w = Σ min(w_uv, w_vu) / Σ w). Flow
+    hierarchy from the strongly connected components. F0 from the improved trophic levels
+    solved by Jacobi CG on the Laplacian of the sample, warm-started from ``levels`` (the
+    previous sample's: rewiring keeps every in- and out-degree, so the right-hand side
+    ``v = k_in - k_out`` and the diagonal ``u = k_in + k_out`` are the same for every
+    sample and only the off-diagonal changes). Returns the measures and the levels.
+
+    >>> m, h = sample_measures(np.array([0, 1, 2]), np.array([1, 0, 0]), np.ones(3), 3)
+    >>> round(m["reciprocity_edgewise"], 6), round(m["flow_hierarchy"], 6)
+    (0.666667, 0.333333)
+    """
+    src = np.asarray(sources, dtype=np.int64)
+    dst = np.asarray(targets, dtype=np.int64)
+    weights = np.asarray(weights, dtype=np.float64)
+    m = src.size
+    keys = src * n + dst
+    order = np.argsort(keys)
+    sorted_keys = keys[order]
+    reverse = dst * n + src
+    # sorted queries: searchsorted then walks the keys in order (random look-ups miss cache)
+    reverse_order = np.argsort(reverse)
+    at = np.minimum(np.searchsorted(sorted_keys, reverse[reverse_order]), m - 1)
+    found = sorted_keys[at] == reverse[reverse_order]
+    returned_arcs, partners = reverse_order[found], order[at[found]]
+    edgewise = float(returned_arcs.size) / m
+    density = m / (n * (n - 1)) if n >= 2 else None
+    rho = None
+    if density is not None and density < 1:
+        rho = (edgewise - density) / (1 - density)
+    total = float(weights.sum())
+    weighted = None
+    if total > 0:
+        weighted = float(np.minimum(weights[returned_arcs], weights[partners]).sum()) / total
+
+    a = sp.csr_array((np.ones(m), (src, dst)), shape=(n, n))
+    _, scc = connected_components(a, directed=True, connection="strong")
+    flow = float(1.0 - np.count_nonzero(scc[src] == scc[dst]) / m)
+
+    h = _trophic_levels_cg(a, src, dst, n, levels, rtol)
+    f0 = float(np.mean((h[dst] - h[src] - 1.0) ** 2))
+    return {
+        "reciprocity_edgewise": edgewise,
+        "reciprocity_rho": rho,
+        "weighted_reciprocity": weighted,
+        "flow_hierarchy": flow,
+        "trophic_incoherence": min(max(f0, 0.0), 1.0),
+    }, h
+
+
+def _trophic_levels_cg(a: sp.csr_array, src, dst, n: int, start: np.ndarray | None, rtol: float) -> np.ndarray:
+    """Improved trophic levels (up to a constant per component) of a 0/1 pattern.
+
+    Solves Λh = v, Λ = diag(k_in + k_out) − A − Aᵀ, v = k_in − k_out (MacKay, Johnson &
+    Sansom 2020). Leaves are eliminated exactly first (as in
+    :func:`orgpower.metrics.hierarchy.trophic_levels`: sparse samples are mostly trees, on
+    which CG converges slowly); a core with few independent cycles is solved directly,
+    otherwise by Jacobi CG warm-started from ``start``. The core's Laplacian is singular
+    (constants per component), but elimination keeps the system consistent, so CG stays in
+    the range of Λ; F0 needs only level differences. Falls back to the exact solve if CG stalls.
+    """
+    sym = sp.csr_array(a + a.T)
+    rhs = (np.bincount(dst, minlength=n) - np.bincount(src, minlength=n)).astype(np.float64)
+    alive, b, rounds = hi._peel_leaves(sym, rhs)
+    core = alive[src] & alive[dst]
+    core_src, core_dst = src[core], dst[core]
+    core_size = int(alive.sum())
+    core_arcs = sp.csr_array((np.ones(core_src.size), (core_src, core_dst)), shape=(n, n))
+    core_sym = sp.csr_array(core_arcs + core_arcs.T)
+    # independent cycles of the core (edges - vertices + components): few means little fill
+    components = connected_components(core_sym, directed=False)[0] - (n - core_size)
+    cycles = core_sym.nnz // 2 - core_size + components
+    if cycles <= 100 + core_size // 20:
+        return hi._solve_laplacian(sym, rhs, solver="direct", rtol=rtol)
+    degree = np.asarray(core_sym.sum(axis=1)).ravel()
+    inverse_diagonal = np.divide(1.0, degree, out=np.zeros(n), where=degree > 0)
+    x = np.zeros(n) if start is None else np.where(alive, start, 0.0)
+    b = np.where(alive, b, 0.0)
+    solved = _jacobi_cg_from(lambda y: degree * y - core_sym @ y, b, x, inverse_diagonal, rtol)
+    if solved is None:
+        return hi._solve_laplacian(sym, rhs, solver="direct", rtol=rtol)
+    for leaves, parent, offsets in reversed(rounds):
+        solved[leaves] = solved[parent] + offsets
+    return solved
+
+
+def _jacobi_cg_from(laplacian, rhs, x, inverse_diagonal, rtol):
+    """Jacobi-preconditioned CG from the start ``x``; ``None`` if not converged."""
+    r = rhs - laplacian(x)
+    target = (rtol * max(float(np.sqrt(np.dot(rhs, rhs))), 1e-300)) ** 2
+    z = inverse_diagonal * r
+    p = z.copy()
+    rz = float(np.dot(r, z))
+    for _ in range(CG_MAXITER):
+        if float(np.dot(r, r)) <= target:
+            return x
+        q = laplacian(p)
+        alpha = rz / float(np.dot(p, q))
+        x += alpha * p
+        r -= alpha * q
+        z = inverse_diagonal * r
+        rz_next = float(np.dot(r, z))
+        p = z + (rz_next / rz) * p
+        rz = rz_next
+    return x if float(np.dot(r, r)) <= target else None
+
+
+CG_MAXITER = 2000
 
 
 def rewire(
@@ -114,7 +236,35 @@ def rewire(
     return src, dst, accepted / proposed if proposed else 0.0
 
 
-def null_comparison(layer, *, samples: int = 20, seed: int = 0, swaps_per_arc: float = 4.0) -> dict:
+#: layers with at most this many arcs get every requested null sample
+FULL_SAMPLE_ARCS = 20_000
+#: the fewest samples a larger layer gets (if that many were requested)
+MIN_SAMPLES = 5
+
+
+def null_sample_count(
+    requested: int, arcs: int, *, full_sample_arcs: int = FULL_SAMPLE_ARCS, min_samples: int = MIN_SAMPLES
+) -> int:
+    """Size-adaptive number of null samples: the full ``requested`` up to ``full_sample_arcs``
+    arcs, then shrinking as 1/arcs (a fixed budget of ``requested * full_sample_arcs``
+    rewired arcs per layer) down to ``min_samples``; never more than requested.
+
+    Why: every sample costs O(m log m), while on large sparse layers the null spread is
+    tiny compared with the distance of the observed value, so a few samples decide the
+    same readings. The output's ``null_model`` states ``samples`` and this ``policy``.
+
+    >>> null_sample_count(50, 10_000), null_sample_count(50, 100_000), null_sample_count(50, 3_000_000)
+    (50, 10, 5)
+    """
+    if requested <= 0 or arcs <= full_sample_arcs:
+        return max(requested, 0)
+    return min(requested, max(min_samples, math.ceil(requested * full_sample_arcs / arcs)))
+
+
+def null_comparison(
+    layer, *, samples: int = 20, seed: int = 0, swaps_per_arc: float = 4.0,
+    full_sample_arcs: int | None = FULL_SAMPLE_ARCS, min_samples: int = MIN_SAMPLES,
+) -> dict:
     """Observed reciprocity and hierarchy measures against degree-preserving rewired samples.
 
     For each measure of :data:`NULL_MEASURES` (edgewise reciprocity, ρ, weighted
@@ -124,6 +274,9 @@ def null_comparison(layer, *, samples: int = 20, seed: int = 0, swaps_per_arc: f
     The samples are taken along one swap chain seeded by ``seed``: a burn-in of
     ``swaps_per_arc`` proposals per arc before the first sample, then ``THINNING`` of that
     between samples (MCMC thinning; a quarter of the cost of independent chains).
+    ``samples`` is what is asked for; layers above ``full_sample_arcs`` arcs get fewer
+    (:func:`null_sample_count`, floor ``min_samples``; ``None`` switches the policy off),
+    and the result states the ``samples`` taken, ``samples_requested`` and the ``policy``.
 
     >>> import scipy.sparse as sp
     >>> cycle = sp.csr_array(([1.0] * 6, ([0, 1, 2, 3, 4, 5], [1, 2, 3, 4, 5, 0])), shape=(6, 6))
@@ -140,13 +293,22 @@ def null_comparison(layer, *, samples: int = 20, seed: int = 0, swaps_per_arc: f
     rates = []
     rng = np.random.default_rng(seed)
     chain_src, chain_dst = src, dst
+    levels = None
+    requested = samples
+    if full_sample_arcs is not None:
+        samples = null_sample_count(requested, src.size, full_sample_arcs=full_sample_arcs, min_samples=min_samples)
+    policy = (
+        "all requested samples" if full_sample_arcs is None else
+        f"all requested samples up to {full_sample_arcs} arcs; above, requested x {full_sample_arcs} / arcs, "
+        f"at least {min_samples}"
+    )
     for sample in range(samples if src.size >= 2 else 0):
         # one chain: burn-in of swaps_per_arc, then a quarter of that between samples
         swaps = swaps_per_arc if sample == 0 else swaps_per_arc * THINNING
         chain_src, chain_dst, rate = rewire(chain_src, chain_dst, n, swaps_per_arc=swaps, rng=rng)
         rates.append(rate)
-        sample_w = sp.csr_array((rng.permutation(weights), (chain_src, chain_dst)), shape=(n, n))
-        for name, value in null_measures(binary(sample_w), sample_w, null_sample=True).items():
+        values, levels = sample_measures(chain_src, chain_dst, rng.permutation(weights), n, levels=levels)
+        for name, value in values.items():
             if value is not None:
                 draws[name].append(float(value))
     measures = {name: _summary(observed[name], draws[name]) for name in NULL_MEASURES}
@@ -154,6 +316,8 @@ def null_comparison(layer, *, samples: int = 20, seed: int = 0, swaps_per_arc: f
         "method": "directed double-edge swaps keeping every in- and out-degree (one chain, thinned); "
         "weights permuted over arcs",
         "samples": samples if src.size >= 2 else 0,
+        "samples_requested": requested,
+        "policy": policy,
         "seed": seed,
         "swaps_per_arc": swaps_per_arc,
         "accepted_swap_share": float(np.mean(rates)) if rates else None,
