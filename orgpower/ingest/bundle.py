@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from orgpower.errors import InputError, UsageError
 from orgpower.ingest import validate as v
 from orgpower.ingest.mapping import MappingSpec, load_mapping
-from orgpower.ingest.readers import TABLE_SUFFIXES, RawTable, read_tables
+from orgpower.ingest.readers import TABLE_SUFFIXES, RawTable, read_edge_list, read_tables
 from orgpower.ingest.schemas import SYNONYMS, header_key
 from orgpower.ingest.vendors import Detection, detect, fuzzy_mapping
 from orgpower.model import (
@@ -67,7 +67,13 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
             for child in sorted(path.iterdir()):
                 if child.name.startswith(".") or child.is_dir():
                     continue
-                if child.suffix.lower() in TABLE_SUFFIXES:
+                if is_note(child):
+                    problems.append(Problem(
+                        code="skipped_file", severity="info", file=child.name,
+                        message=f"{child.name} in {path.name} reads as notes (its name), not a table, and was not read.",
+                        suggestion="Nothing to do unless it holds data; then give it a name such as people.csv.",
+                    ))
+                elif child.suffix.lower() in TABLE_SUFFIXES:
                     files.append(child)
                 else:
                     problems.append(Problem(
@@ -81,6 +87,36 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     for path in files:  # the same file given twice (a folder and a file in it) is read once
         unique.setdefault(path.resolve(), path)
     return list(unique.values()), problems
+
+
+_NOTE_NAMES = re.compile(r"^(read ?me|notes?|licen[cs]e|changelog|changes|about|sources?|citation|codebook)( |$)")
+
+
+def is_note(path: Path) -> bool:
+    """A ``.txt`` file in a folder named like documentation (README.txt, notes.txt,
+    LICENSE.txt, ...): prose, not a table.
+
+    >>> is_note(Path("README.txt")), is_note(Path("read_me-first.txt")), is_note(Path("people.txt"))
+    (True, True, False)
+    """
+    return path.suffix.lower() == ".txt" and bool(_NOTE_NAMES.match(header_key(path.stem)))
+
+
+def _looks_like_prose(table: RawTable) -> bool:
+    """A table read from a text file whose "header" is a sentence or a single cell."""
+    headers = [str(h) for h in table.frame.columns]
+    return len(headers) <= 1 or any(len(h.split()) >= 4 for h in headers)
+
+
+def relation_name(file_name: str) -> str:
+    """The relation an edge-list file holds, from its name: the last word of the stem.
+
+    >>> relation_name("Krack-High-Tec-edgelist-Advice.txt"), relation_name("Krack-High-Tec-edgelist-ReportsTo.txt")
+    ('advice', 'reports-to')
+    """
+    stem = Path(file_name).stem
+    last = re.split(r"[-_.\s]+", stem.strip(" -_."))[-1] or stem
+    return header_key(last).replace(" ", "-") or "relation"
 
 
 # --- column helpers -------------------------------------------------------------------------
@@ -438,6 +474,27 @@ def relation_rows(table: RawTable, label: str, detection: Detection, problems: l
     return out.loc[~aside] if aside.any() else out
 
 
+def edge_list_rows(table: RawTable, label: str, problems: list[Problem]) -> pd.DataFrame:
+    """A headerless edge list -> relation rows named after the file (:func:`relation_name`).
+    Rows of value 0 are pairs without a tie (full edge lists list every pair): they are
+    counted in one ``non_tie`` info problem and not used."""
+    relation = relation_name(table.file)
+    frame = table.frame.assign(relation=relation)
+    mapping = {"source": "source", "target": "target", "relation": "relation", "weight": "weight"}
+    detection = Detection("relations", "edge_list", mapping)
+    rows = relation_rows(dataclasses.replace(table, frame=frame), label, detection, problems)
+    zero = v.as_mask(rows["weight"] == 0)
+    if zero.any():
+        problems.append(Problem(
+            code="non_tie", severity="info", file=label, value=str(int(zero.sum())),
+            message=(f"{label}: {int(zero.sum())} of {len(table.frame)} lines have value 0 (a pair without a tie) and "
+                     f"were not used; {int((~zero).sum())} ties of relation '{relation}' were read."),
+            suggestion="Nothing to do: an edge list that lists every pair marks absent ties with 0.",
+        ))
+        rows = rows.loc[~zero]
+    return rows
+
+
 # --- classification --------------------------------------------------------------------------
 
 
@@ -486,12 +543,13 @@ def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | Non
     paths = [Path(p) for p in paths]
     files, problems = expand_paths(paths)
     spec = load_mapping(mapping)
-    tables: list[tuple[RawTable, str]] = []
+    explicit = {p.resolve() for p in paths if p.is_file()}  # given by name, not found in a folder
+    tables: list[tuple[RawTable, str, Path]] = []
     for path in files:
         read = read_tables(path)
         for table in read:
             label = f"{table.file}#{table.sheet}" if len(read) > 1 and table.sheet else table.file
-            tables.append((table, label))
+            tables.append((table, label, path))
 
     people_parts: list[pd.DataFrame] = []
     flow_parts: list[pd.DataFrame] = []
@@ -499,7 +557,8 @@ def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | Non
     relation_parts: list[pd.DataFrame] = []
     described: list[dict[str, Any]] = []
     notes: set[str] = set()
-    for table, label in tables:
+    for table, label, path in tables:
+        before = len(problems)
         problems += table.problems
         record = {"file": label, "sha256": table.sha256, "format": table.format, "kind": "unknown",
                   "vendor": "unknown", "rows": 0, "mapping": {}, "encoding": table.encoding,
@@ -519,6 +578,33 @@ def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | Non
                 decision_parts.append(matrix)
                 continue
         if kind is None:
+            edges = read_edge_list(path) if table.format == "csv" else None
+            if edges is not None and path.resolve() in explicit:
+                del problems[before:]  # what the table reader said of it no longer applies
+                problems += edges.problems
+                record.update(kind="relations", vendor="edge_list", format="edgelist", rows=len(edges.frame),
+                              encoding=edges.encoding, delimiter="whitespace",
+                              mapping={"source": "(column 1)", "target": "(column 2)", "weight": "(column 3)",
+                                       "relation": "(file name)"})
+                relation_parts.append(edge_list_rows(edges, label, problems))
+                continue
+            if edges is not None:
+                problems.append(Problem(
+                    code="skipped_file", severity="warning", file=label,
+                    message=(f"{label} looks like an edge list without header (source, target, value per line); "
+                             f"files in a folder are read only with headers, so it was not read."),
+                    suggestion=(f"To read it as the relation '{relation_name(table.file)}', give the file itself "
+                                f"as an input (not only its folder), or add a header row: source target weight."),
+                ))
+                continue
+            if path.resolve() not in explicit and _looks_like_prose(table):
+                del problems[before:]
+                problems.append(Problem(
+                    code="skipped_file", severity="info", file=label,
+                    message=f"{label} reads as text, not a table (no column headers), and was not read.",
+                    suggestion="Nothing to do unless it holds data; then export it as CSV with a header row.",
+                ))
+                continue
             problems.append(_no_id_problem(label, [str(h) for h in table.frame.columns], kind_hint(table.file)))
             continue
         record.update(kind=kind, vendor=detection.vendor, mapping=dict(detection.mapping))

@@ -567,3 +567,58 @@ def _read_xlsx(path: Path, sha256: str) -> list[RawTable]:
             suggestion="Nothing to do unless it holds org data; then give its columns the names in docs/input-formats.md.",
         ))
     return tables
+
+
+# --- headerless edge lists ------------------------------------------------------------------
+
+EDGE_LIST_BYTES = 64 << 20  # an edge list given as a relations file; larger ones are tables
+_EDGE_HEADER_WORDS = frozenset({"source", "target", "from", "to", "ego", "alter", "sender", "receiver",
+                                "weight", "value", "tie", "i", "j", "node", "node1", "node2"})
+
+
+def read_edge_list(path: Path) -> RawTable | None:
+    """A whitespace-separated edge list without header (``"i j"`` or ``"i j value"`` per
+    line, as UCINET and R's ``write.table`` write them) -> a table
+    with columns ``source``, ``target``, ``weight`` (text), or ``None`` when the file is not
+    one: every non-empty line must have the same 2 or 3 fields, the third a number.
+
+    Rows are numbered as the file's lines (no header: the first line is row 1); empty
+    lines are skipped.
+    """
+    try:
+        if path.stat().st_size > EDGE_LIST_BYTES:
+            return None
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    encoding = detect_encoding(raw[:SAMPLE_BYTES])
+    if encoding is None:
+        return None
+    text = raw.decode(encoding, errors="replace").lstrip("\ufeff")
+    lines = text.splitlines()
+    numbered = [(i + 1, line.split()) for i, line in enumerate(lines) if line.strip()]
+    if not numbered:
+        return None
+    widths = {len(fields) for _, fields in numbered}
+    if len(widths) != 1 or widths.pop() not in (2, 3):
+        return None
+    first = numbered[0][1]
+    if any(field.lower() in _EDGE_HEADER_WORDS for field in first):
+        return None  # a header row: the ordinary table readers handle it
+    if "," in text or ";" in text or "|" in text:
+        return None  # a delimited table, not whitespace-separated
+    width = len(first)
+    if width == 3:
+        weights = pd.Series([fields[2] for _, fields in numbered], dtype="str")
+        if pd.to_numeric(weights, errors="coerce").isna().any():
+            return None
+    frame = pd.DataFrame({
+        "source": [fields[0] for _, fields in numbered],
+        "target": [fields[1] for _, fields in numbered],
+        "weight": [fields[2] if width == 3 else "1" for _, fields in numbered],
+    }, dtype="string")
+    table = RawTable(file=path.name, sha256=file_sha256(path), format="edgelist", encoding=encoding,
+                     delimiter=" ", first_row=1)
+    table.frame = frame
+    table.row_numbers = np.array([n for n, _ in numbered], dtype=np.int64)
+    return table

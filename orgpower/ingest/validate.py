@@ -32,7 +32,8 @@ CODES: dict[str, str] = {
     "no_id_column": "error",
     "malformed_row": "warning",
     "blank_row": "info",
-    "skipped_file": "info",
+    "skipped_file": "info",  # warning for a headerless edge list in a folder (data not read)
+    "non_tie": "info",
     "export_format": "info",
     "blank_id": "error",
     "duplicate_id": "error",  # warning for a job share
