@@ -91,3 +91,86 @@ def test_observed_values_are_the_layer_measures_values(shared_datasets):
     expected = layer_measures(layer)
     for key, value in observed.items():
         assert value == pytest.approx(expected[key], abs=1e-12), key
+
+
+# ---------------------------------------------------------------- fast per-sample measures
+# sample_measures works on arc arrays (sorted int64 keys, warm-started CG); the references
+# are networkx 3.6 (reciprocity, flow_hierarchy) and the exact trophic F0 of
+# metrics/hierarchy.py (checked against the MacKay-Johnson-Sansom toolbox values).
+
+def _weighted_random_arcs(seed: int, n: int, p: float):
+    src, dst, n = _random_arcs(seed, n, p)
+    weights = np.random.default_rng(seed).integers(1, 9, src.size).astype(float)
+    return src, dst, weights, n
+
+
+@pytest.mark.parametrize("seed, n, p", [(0, 60, 0.08), (1, 300, 0.02), (2, 400, 0.004), (3, 30, 0.3)])
+def test_sample_measures_match_networkx_and_the_exact_trophic_incoherence(seed, n, p):
+    import scipy.sparse as sp
+
+    from orgpower.metrics.hierarchy import trophic_incoherence
+    from orgpower.metrics.nulls import sample_measures
+
+    src, dst, weights, n = _weighted_random_arcs(seed, n, p)
+    values, _ = sample_measures(src, dst, weights, n)
+    g = nx.DiGraph()
+    g.add_nodes_from(range(n))
+    g.add_weighted_edges_from(zip(src.tolist(), dst.tolist(), weights.tolist()))
+    assert values["reciprocity_edgewise"] == pytest.approx(nx.reciprocity(g), abs=1e-12)
+    assert values["flow_hierarchy"] == pytest.approx(nx.flow_hierarchy(g), abs=1e-12)
+    returned = sum(min(w, g[v][u]["weight"]) for u, v, w in g.edges(data="weight") if g.has_edge(v, u))
+    assert values["weighted_reciprocity"] == pytest.approx(returned / weights.sum(), abs=1e-12)
+    pattern = sp.csr_array((np.ones(src.size), (src, dst)), shape=(n, n))
+    assert values["trophic_incoherence"] == pytest.approx(trophic_incoherence(pattern, weighted=False), abs=1e-6)
+
+
+def test_sample_measures_give_the_same_trophic_incoherence_warm_or_cold():
+    from orgpower.metrics.nulls import sample_measures
+
+    src, dst, weights, n = _weighted_random_arcs(1, 300, 0.02)
+    _, levels = sample_measures(src, dst, weights, n)
+    new_src, new_dst, _ = rewire(src, dst, n, rng=np.random.default_rng(5))
+    warm, _ = sample_measures(new_src, new_dst, weights, n, levels=levels)
+    cold, _ = sample_measures(new_src, new_dst, weights, n)
+    assert warm["trophic_incoherence"] == pytest.approx(cold["trophic_incoherence"], abs=1e-8)
+
+
+# ---------------------------------------------------------------- size-adaptive sample count
+
+def _pattern(src, dst, n):
+    import scipy.sparse as sp
+
+    return sp.csr_array((np.ones(src.size), (src, dst)), shape=(n, n))
+
+
+def test_null_sample_count_keeps_every_requested_sample_on_small_layers():
+    from orgpower.metrics.nulls import null_sample_count
+
+    assert null_sample_count(50, 20_000, full_sample_arcs=20_000) == 50
+
+
+def test_null_sample_count_shrinks_as_one_over_arcs_above_the_threshold():
+    from orgpower.metrics.nulls import null_sample_count
+
+    assert null_sample_count(50, 100_000, full_sample_arcs=20_000, min_samples=5) == 10
+
+
+def test_null_sample_count_never_goes_below_the_floor_nor_above_the_request():
+    from orgpower.metrics.nulls import null_sample_count
+
+    assert null_sample_count(50, 10_000_000, full_sample_arcs=20_000, min_samples=5) == 5
+    assert null_sample_count(3, 10_000_000, full_sample_arcs=20_000, min_samples=5) == 3
+
+
+def test_null_comparison_states_the_samples_taken_and_the_policy():
+    src, dst, n = _random_arcs(0)  # about 280 arcs
+    result = null_comparison(_pattern(src, dst, n), samples=20, seed=0, full_sample_arcs=56, min_samples=2)
+    assert result["samples_requested"] == 20
+    assert result["samples"] == -(-20 * 56 // src.size)
+    assert "56 arcs" in result["policy"]
+
+
+def test_null_comparison_takes_every_sample_with_the_policy_off():
+    src, dst, n = _random_arcs(0)
+    result = null_comparison(_pattern(src, dst, n), samples=7, seed=0, full_sample_arcs=None)
+    assert result["samples"] == 7
