@@ -174,3 +174,15 @@ def test_null_comparison_takes_every_sample_with_the_policy_off():
     src, dst, n = _random_arcs(0)
     result = null_comparison(_pattern(src, dst, n), samples=7, seed=0, full_sample_arcs=None)
     assert result["samples"] == 7
+
+
+def test_sample_measures_trophic_incoherence_on_a_near_tree_matches_the_exact_value():
+    # few independent cycles: the core is solved directly rather than by CG
+    from orgpower.metrics.hierarchy import trophic_incoherence
+    from orgpower.metrics.nulls import sample_measures
+
+    tree = nx.bfs_tree(nx.random_labeled_tree(200, seed=4), 0)
+    arcs = np.array(list(tree.edges) + [(5, 0), (17, 3), (150, 40)], dtype=np.int64)
+    src, dst = arcs[:, 0], arcs[:, 1]
+    values, _ = sample_measures(src, dst, np.ones(src.size), 200)
+    assert values["trophic_incoherence"] == pytest.approx(trophic_incoherence(_pattern(src, dst, 200)), abs=1e-9)
