@@ -202,10 +202,10 @@ def test_bad_arguments_raise_a_usage_error(people, archetype):
 
 
 @pytest.mark.parametrize("file_format", ["csv", "parquet"])
-def test_write_bundle_writes_the_four_native_files(tmp_path, file_format):
+def test_write_bundle_writes_the_five_native_files(tmp_path, file_format):
     paths = write_bundle(generate_org(120, "mixed", seed=1), tmp_path / "org", file_format=file_format)
     assert sorted(p.name for p in paths) == sorted(
-        f"{kind}.{file_format}" for kind in ("people", "flows", "decisions", "relations")
+        f"{kind}.{file_format}" for kind in ("people", "flows", "decisions", "relations", "units")
     )
     reader = pd.read_csv if file_format == "csv" else pd.read_parquet
     people = reader(tmp_path / "org" / f"people.{file_format}", dtype=str) if file_format == "csv" else \
