@@ -235,7 +235,7 @@ def test_generate_command_writes_a_bundle_and_refuses_to_overwrite_it(tmp_path, 
     out = tmp_path / "coop"
     first = _orgpower("generate", "--people", "150", "--archetype", "mutual", "--seed", "4", "--out", str(out))
     assert first.returncode == 0, first.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["decisions.csv", "flows.csv", "people.csv", "relations.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["decisions.csv", "flows.csv", "people.csv", "relations.csv", "units.csv"]
     assert len(pd.read_csv(out / "people.csv")) == 150
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     assert main(["generate", "--people", "150", "--archetype", "mutual", "--out", str(out)]) == 2

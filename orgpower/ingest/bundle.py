@@ -33,6 +33,7 @@ from orgpower.model import (
 
 # File-name words that hint at a kind; headers decide, the name only breaks ties.
 KIND_HINTS = (
+    (re.compile(r"(^|[^a-z])(units?|departments?|org.?units?|org.?structure|cost.?cent(er|re)s?)([^a-z]|$)"), "units"),
     (re.compile(r"junior"), "junior_posts"),
     (re.compile(r"flow|budget|fund|alloc|spend|transfer|payment"), "flows"),
     (re.compile(r"decision|raci|rapid|rights"), "decisions"),
@@ -474,6 +475,15 @@ def relation_rows(table: RawTable, label: str, detection: Detection, problems: l
     return out.loc[~aside] if aside.any() else out
 
 
+def unit_rows(table: RawTable, label: str, detection: Detection) -> pd.DataFrame:
+    """A units table -> canonical unit rows (checked later, with every units file)."""
+    frame, m = table.frame, detection.mapping
+    out = _base(frame, label, table.spreadsheet_rows())
+    for column in UNIT_COLUMNS:
+        out[column] = _text(frame, m.get(column))
+    return out
+
+
 def edge_list_rows(table: RawTable, label: str, problems: list[Problem]) -> pd.DataFrame:
     """A headerless edge list -> relation rows named after the file (:func:`relation_name`).
     Rows of value 0 are pairs without a tie (full edge lists list every pair): they are
@@ -555,6 +565,7 @@ def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | Non
     flow_parts: list[pd.DataFrame] = []
     decision_parts: list[pd.DataFrame] = []
     relation_parts: list[pd.DataFrame] = []
+    unit_parts: list[pd.DataFrame] = []
     described: list[dict[str, Any]] = []
     notes: set[str] = set()
     for table, label, path in tables:
@@ -622,6 +633,8 @@ def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | Non
             decision_parts.append(decision_rows(table.frame, label, table.spreadsheet_rows(), detection.mapping, problems))
         elif kind == "relations":
             relation_parts.append(relation_rows(table, label, detection, problems))
+        elif kind == "units":
+            unit_parts.append(unit_rows(table, label, detection))
 
     if not people_parts:
         reasons = sorted({p.code for p in problems if p.severity == "error"})
@@ -639,7 +652,12 @@ def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | Non
             + "; check that the id column is filled and named as docs/input-formats.md describes."
         )
     person_ids = pd.Index(people["person_id"].astype(str).unique())
-    unit_names = pd.Index(people["unit"].dropna().astype(str).unique())
+    unit_table = pd.DataFrame({c: pd.Series(dtype=_STRING) for c in (*UNIT_COLUMNS, "source_file")})
+    if unit_parts:
+        unit_table, found = v.check_units(pd.concat(unit_parts, ignore_index=True))
+        problems += found
+    unit_names = pd.Index(people["unit"].dropna().astype(str).unique()).append(
+        pd.Index(unit_table["unit_id"].astype(str))).unique()
     known = person_ids.append(unit_names.difference(person_ids))
     unknown_severity = "warning" if len(unit_names) else "info"
 
@@ -650,8 +668,8 @@ def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | Non
     problems += endpoint_problems(flows, decisions, relations, known, severity=unknown_severity, distinct=distinct)
     reporting = pd.concat([reporting, dotted], ignore_index=True).drop_duplicates().reset_index(drop=True).astype(_STRING)
 
-    units = _units(people, distinct, person_ids)
-    inputs = _inputs(described, people, flows, decisions, relations, dotted_used)
+    units = _units(people, distinct, person_ids, unit_table)
+    inputs = _inputs(described, people, flows, decisions, relations, dotted_used, unit_table)
     problems = _name_columns_as_in_the_file(problems, {item.file: item.mapping for item in inputs})
     model = OrgModel(
         people=people.reset_index(drop=True), reporting=reporting[list(REPORTING_COLUMNS)],
@@ -736,30 +754,41 @@ def _concat(parts: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFrame
     return pd.concat(parts, ignore_index=True)[list(columns)]
 
 
-def _units(people: pd.DataFrame, distinct: dict[tuple[str, str], pa.Array], person_ids: pd.Index) -> pd.DataFrame:
-    """Units: every unit of the people file, plus every non-person id a flow, decision or
-    relation names (units as nodes). Worked on distinct values in Arrow: millions of
-    flow rows name far fewer ids."""
+def _units(people: pd.DataFrame, distinct: dict[tuple[str, str], pa.Array], person_ids: pd.Index,
+           unit_table: pd.DataFrame) -> pd.DataFrame:
+    """Units: the units file's rows (name and parent as given, after :func:`check_units`),
+    then every other unit of the people file and every non-person id a flow, decision or
+    relation names (units as nodes; name = id, no parent). A people file's unit that is
+    the *name* of a unit of the units file is that unit, not another. Worked on distinct
+    values in Arrow: millions of flow rows name far fewer ids."""
     people_ids = v._arrow_text(person_ids)
     named = [pc.unique(v._arrow_text(people["unit"])).drop_null()]
     for ids in distinct.values():
         named.append(pc.filter(ids, pc.invert(pc.is_in(ids, value_set=people_ids))))
     unit_ids = pc.unique(pa.concat_arrays(named))
+    if len(unit_table):
+        listed = v._arrow_text(pd.concat([unit_table["unit_id"], unit_table["name"]]).dropna())
+        unit_ids = pc.filter(unit_ids, pc.invert(pc.is_in(unit_ids, value_set=listed)))
     unit_ids = pc.take(unit_ids, pc.sort_indices(unit_ids)).to_pandas().astype(_STRING)
-    return pd.DataFrame({
+    derived = pd.DataFrame({
         "unit_id": unit_ids.to_numpy(),
         "name": unit_ids.to_numpy(),
         "parent_unit": pd.Series(np.nan, index=range(len(unit_ids)), dtype=_STRING).to_numpy(),
-    }).astype(_STRING)[list(UNIT_COLUMNS)]
+    }).astype(_STRING)
+    if not len(unit_table):
+        return derived[list(UNIT_COLUMNS)]
+    given = unit_table[list(UNIT_COLUMNS)].astype(_STRING)
+    given = given.assign(name=given["name"].fillna(given["unit_id"]))
+    return pd.concat([given, derived], ignore_index=True)[list(UNIT_COLUMNS)]
 
 
 def _inputs(described: list[dict[str, Any]], people: pd.DataFrame, flows: pd.DataFrame, decisions: pd.DataFrame,
-            relations: pd.DataFrame, dotted_used: pd.DataFrame) -> list[InputFile]:
+            relations: pd.DataFrame, dotted_used: pd.DataFrame, units: pd.DataFrame) -> list[InputFile]:
     """InputFile records; ``rows_used`` = distinct source rows that reached a table."""
     # Each file feeds one table (dotted relation rows are not in relations), so the
     # distinct rows per file of each table add up.
     per_file = pd.Series(dtype="int64")
-    for frame in (people, flows, decisions, relations, dotted_used):
+    for frame in (people, flows, decisions, relations, dotted_used, units):
         if len(frame):
             if frame is decisions:  # one source row may give several decision rows
                 frame = frame[["source_file", "source_row"]].drop_duplicates()

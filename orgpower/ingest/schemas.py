@@ -81,7 +81,13 @@ RELATIONS = Schema(
     optional=("weight",),
     numeric=("weight",),
 )
-SCHEMAS = {s.kind: s for s in (PEOPLE, JUNIOR_POSTS, FLOWS, DECISIONS, RELATIONS)}
+# The unit hierarchy (optional): one row per unit, its parent unit blank at the top.
+UNITS = Schema(
+    kind="units",
+    required=("unit_id",),
+    optional=("name", "parent_unit"),
+)
+SCHEMAS = {s.kind: s for s in (PEOPLE, JUNIOR_POSTS, FLOWS, DECISIONS, RELATIONS, UNITS)}
 
 # Header keys (see header_key) that fuzzy matching accepts for each canonical column,
 # per kind. Order matters only within a list: the first header present wins.
@@ -143,6 +149,19 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "target": ("target", "to", "alter", "receiver", "to id", "target id"),
         "relation": ("relation", "relation type", "tie", "tie type", "type", "layer", "edge type"),
         "weight": ("weight", "strength", "value", "count", "frequency"),
+    },
+    "units": {
+        "unit_id": (
+            "unit id", "unit code", "department id", "department code", "dept id", "org unit id",
+            "organisation unit id", "organization unit id", "cost center", "cost centre", "cost center id",
+            "cost centre id", "cost center code", "unit",
+        ),
+        "name": ("name", "unit name", "department name", "department", "cost center name", "cost centre name",
+                 "description", "title"),
+        "parent_unit": (
+            "parent unit", "parent unit id", "parent department", "parent department id", "parent dept",
+            "parent cost center", "parent cost centre", "parent org unit", "parent id", "parent",
+        ),
     },
     "junior_posts": {
         "manager_id": ("reporting senior post",),

@@ -632,13 +632,15 @@ _BUNDLE_COLUMNS = {
     "flows": [c for c in FLOW_COLUMNS if c not in ("source_file", "source_row")],
     "decisions": [c for c in DECISION_COLUMNS if c not in ("source_file", "source_row")],
     "relations": [c for c in RELATION_COLUMNS if c not in ("source_file", "source_row")],
+    "units": list(UNIT_COLUMNS),
 }
 
 
 def bundle_tables(model: OrgModel) -> dict[str, pd.DataFrame]:
     """The tables of the native bundle (interfaces.md §3), in file order: people (with
     every extra attribute), flows, decisions (roles as RACI/RAPID codes), relations
-    (dotted lines as ``dotted`` relations). Empty tables other than people are left out."""
+    (dotted lines as ``dotted`` relations), units (id, name, parent unit). Empty tables
+    other than people are left out."""
     people = model.people
     extra = [c for c in people.columns if c not in PEOPLE_COLUMNS]
     tables = {"people": people[_BUNDLE_COLUMNS["people"] + extra]}
@@ -657,12 +659,14 @@ def bundle_tables(model: OrgModel) -> dict[str, pd.DataFrame]:
         })], ignore_index=True)
     if not relations.empty:
         tables["relations"] = relations
+    if not model.units.empty:  # the unit hierarchy (parent_unit) survives a write and read-back
+        tables["units"] = model.units[_BUNDLE_COLUMNS["units"]]
     return tables
 
 
 def write_bundle(model: OrgModel, out_dir: Path | str, file_format: str = "csv") -> list[Path]:
     """Write ``model`` as a native bundle (``people``, ``flows``, ``decisions``,
-    ``relations`` as CSV or Parquet) into ``out_dir`` and return the paths written.
+    ``relations``, ``units`` as CSV or Parquet) into ``out_dir`` and return the paths written.
 
     Refuses to overwrite: if any of the files already exists, nothing is written and a
     :class:`~orgpower.errors.UsageError` says which file is in the way.

@@ -55,6 +55,9 @@ CODES: dict[str, str] = {
     "unknown_actor": "warning",
     "unknown_endpoint": "warning",
     "mapping_header_missing": "error",
+    "duplicate_unit": "error",
+    "unknown_parent_unit": "error",
+    "unit_cycle": "error",
 }
 
 ROW_LIMIT = 200  # row-level problems listed per code and file; the rest are counted in one more
@@ -396,6 +399,43 @@ def parent_index(person_ids: pd.Series, manager_ids: pd.Series) -> np.ndarray:
     return position.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
+def find_cycles(parent: np.ndarray) -> tuple[np.ndarray, int]:
+    """Cycles of a parent array (each node at most one parent; -1 at a top).
+
+    Where every node has at most one parent, every strongly connected component of more
+    than one node is exactly one cycle. Returns the first member (lowest position) of
+    each cycle (cycles in the order scipy labels them), and how many nodes lie on cycles.
+
+    >>> find_cycles(np.array([1, 2, 0, -1, 3]))
+    (array([0]), 3)
+    """
+    n = len(parent)
+    has = parent >= 0
+    if not has.any():
+        return np.zeros(0, dtype=np.int64), 0
+    graph = sp.csr_array((np.ones(int(has.sum())), (np.flatnonzero(has), parent[has])), shape=(n, n))
+    count, labels = connected_components(graph, directed=True, connection="strong")
+    sizes = np.bincount(labels, minlength=count)
+    on_cycle = sizes[labels] > 1
+    if not on_cycle.any():
+        return np.zeros(0, dtype=np.int64), 0
+    members = np.flatnonzero(on_cycle)
+    order = np.lexsort((members, labels[members]))
+    members = members[order]
+    starts = members[np.r_[True, labels[members][1:] != labels[members][:-1]]]
+    return starts, int(on_cycle.sum())
+
+
+def walk_cycle(parent: np.ndarray, start: int) -> list[int]:
+    """The positions of the cycle through ``start``, in parent order (costs its length)."""
+    cycle = [int(start)]
+    node = parent[start]
+    while node != start:
+        cycle.append(int(node))
+        node = parent[node]
+    return cycle
+
+
 def break_cycles(people: pd.DataFrame, manager_ids: pd.Series) -> tuple[pd.Series, list[Problem]]:
     """Find every reporting cycle and break it visibly.
 
@@ -406,21 +446,9 @@ def break_cycles(people: pd.DataFrame, manager_ids: pd.Series) -> tuple[pd.Serie
     manager, ...).
     """
     parent = parent_index(people["person_id"], manager_ids)
-    n = len(parent)
-    has = parent >= 0
-    if not has.any():
+    starts, on_cycle = find_cycles(parent)
+    if not len(starts):
         return manager_ids, []
-    graph = sp.csr_array((np.ones(int(has.sum())), (np.flatnonzero(has), parent[has])), shape=(n, n))
-    count, labels = connected_components(graph, directed=True, connection="strong")
-    sizes = np.bincount(labels, minlength=count)
-    on_cycle = sizes[labels] > 1
-    if not on_cycle.any():
-        return manager_ids, []
-    members = np.flatnonzero(on_cycle)
-    # First member (lowest position = first in the file) of each cycle.
-    order = np.lexsort((members, labels[members]))
-    members = members[order]
-    starts = members[np.r_[True, labels[members][1:] != labels[members][:-1]]]
     ids = people["person_id"].to_numpy(dtype=object)
     files = people["source_file"].to_numpy(dtype=object)
     rows = people["source_row"].to_numpy()
@@ -430,17 +458,12 @@ def break_cycles(people: pd.DataFrame, manager_ids: pd.Series) -> tuple[pd.Serie
     if len(starts) > ROW_LIMIT:
         problems.append(Problem(
             code="reporting_cycle", severity="error",
-            message=(f"{len(starts) - ROW_LIMIT} more reporting cycles ({int(on_cycle.sum())} people on cycles in all); "
+            message=(f"{len(starts) - ROW_LIMIT} more reporting cycles ({on_cycle} people on cycles in all); "
                      f"each was broken by setting aside the line of its member that comes first in the file."),
             suggestion="Correct the managers so that every chain ends at the top of the organisation.",
         ))
     for start in starts[:ROW_LIMIT]:
-        # Walking a cycle costs its length; only people on cycles are visited.
-        cycle = [start]
-        node = parent[start]
-        while node != start:
-            cycle.append(node)
-            node = parent[node]
+        cycle = walk_cycle(parent, start)
         path = " -> ".join(str(ids[i]) for i in cycle[:12]) + (" -> ..." if len(cycle) > 12 else "") + f" -> {ids[start]}"
         problems.append(Problem(
             code="reporting_cycle", severity="error", file=str(files[start]), row=int(rows[start]),
@@ -487,6 +510,78 @@ def several_roots(people: pd.DataFrame, manager_ids: pd.Series) -> list[Problem]
         suggestion="If one person heads the organisation, give the others that person as manager.",
         ids=tuple(shown[:1000]),
     )]
+
+
+# --- units --------------------------------------------------------------------------------
+
+
+def check_units(units: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """A units table (``unit_id``, ``name``, ``parent_unit``, ``source_file``,
+    ``source_row``) -> the usable units and the problems.
+
+    Blank ids set aside (``blank_id``); a repeated id keeps its first row
+    (``duplicate_unit``); a parent that is no unit id leaves the unit at the top
+    (``unknown_parent_unit``); every cycle of parents (a unit its own parent included)
+    is listed in order and broken at its member that comes first in the file
+    (``unit_cycle``).
+    """
+    problems = row_problems(
+        units, units["unit_id"].isna(), code="blank_id", column="unit_id",
+        message="{file} row {row} has no unit id; the row was set aside.",
+        suggestion="Give every unit an id (any text, unique in the file).",
+    )
+    units = units.loc[as_mask(units["unit_id"].notna())]
+    repeated = as_mask(units["unit_id"].duplicated(keep="first"))
+    problems += row_problems(
+        units, repeated, code="duplicate_unit", column="unit_id", values=units["unit_id"], ids=units["unit_id"],
+        message="{file} row {row}: unit id '{value}' was given on an earlier row too; this row was set aside.",
+        suggestion="Give each unit one row, or distinct ids.",
+    )
+    units = units.loc[~repeated].reset_index(drop=True)
+    parent = units["parent_unit"].astype("str")
+    parent = parent.where(parent.notna() & (parent.str.strip() != ""))
+    unknown = as_mask(parent.notna()) & ~is_in(parent, units["unit_id"])
+    problems += row_problems(
+        units, unknown, code="unknown_parent_unit", column="parent_unit", values=parent, ids=units["unit_id"],
+        message="{file} row {row}: parent unit '{value}' is not a unit id of the file; the unit is kept at the top.",
+        suggestion="Correct the parent unit id, or add the parent unit's own row.",
+    )
+    parent = parent.where(~unknown)
+    own = as_mask(parent == units["unit_id"])
+    position = parent_index(units["unit_id"], parent)
+    position[own] = -1
+    starts, _ = find_cycles(position)
+    ids = units["unit_id"].to_numpy(dtype=object)
+    for index in np.flatnonzero(own)[:ROW_LIMIT]:
+        problems.append(_unit_cycle_problem(units, [int(index)], ids))
+    for start in starts[:ROW_LIMIT]:
+        problems.append(_unit_cycle_problem(units, walk_cycle(position, start), ids))
+    rest = int(own.sum()) + len(starts) - min(int(own.sum()), ROW_LIMIT) - min(len(starts), ROW_LIMIT)
+    if rest > 0:
+        problems.append(Problem(
+            code="unit_cycle", severity="error",
+            message=f"{rest} more unit cycles were each broken at the unit that comes first in the file.",
+            suggestion="Correct the parent units so that every chain ends at a top unit.",
+        ))
+    cut = own.copy()
+    cut[starts] = True
+    units["parent_unit"] = parent.where(~cut).astype("str")
+    return units, problems
+
+
+def _unit_cycle_problem(units: pd.DataFrame, cycle: list[int], ids: np.ndarray) -> Problem:
+    start = cycle[0]
+    parent = units["parent_unit"].iloc[start]
+    path = " -> ".join(str(ids[i]) for i in cycle[:12]) + (" -> ..." if len(cycle) > 12 else "") + f" -> {ids[start]}"
+    file, row = str(units["source_file"].iloc[start]), int(units["source_row"].iloc[start])
+    what = "its own parent" if len(cycle) == 1 else f"on a cycle of {len(cycle)} units ({path}, each under the next)"
+    return Problem(
+        code="unit_cycle", severity="error", file=file, row=row, column="parent_unit", value=str(parent),
+        message=(f"Unit '{ids[start]}' is {what}; its parent '{parent}' ({file} row {row}) was set aside to "
+                 f"break it, so '{ids[start]}' is treated as a top unit."),
+        suggestion="Correct the parent of one unit in the cycle so that the chain ends at a top unit.",
+        ids=tuple(str(ids[i]) for i in cycle),
+    )
 
 
 # --- decisions ----------------------------------------------------------------------------

@@ -234,6 +234,13 @@ VENDORS: tuple[Vendor, ...] = (
         columns={c: (c,) for c in SCHEMAS["relations"].columns},
         fill_by_synonyms=True,
     ),
+    Vendor(
+        name="native",
+        kind="units",
+        signature=(("unit_id",),),
+        columns={c: (c,) for c in SCHEMAS["units"].columns},
+        fill_by_synonyms=True,
+    ),
 )
 
 
@@ -337,8 +344,12 @@ def detect(headers: Iterable[str], *, hint: str | None = None) -> Detection:
                     mapping[canonical] = header
         return Detection(vendor.kind, vendor.name, mapping, vendor.top_markers, vendor.note, vendor.zero_means_missing)
     candidates = []
-    for kind in ("people", "flows", "decisions", "relations"):
+    for kind in ("people", "flows", "decisions", "relations", "units"):
         mapping = fuzzy_mapping(headers, kind)
+        # A unit table is told by its parent column (or its file name): a people export
+        # with a "Cost Center" column is not one.
+        if kind == "units" and "parent_unit" not in mapping and hint != "units":
+            continue
         if _fits(kind, mapping):
             candidates.append((100 * (kind == hint) + len(mapping), kind, mapping))
     if candidates:
