@@ -302,7 +302,7 @@ def record_lines(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
 
     >>> start, end = record_lines(b'id,note\\n1,"a\\nb"\\n\\n2,c')
     >>> (end - start).tolist()
-    [7, 8, 0, 3]
+    [7, 7, 0, 3]
     """
     data = np.frombuffer(raw, dtype=np.uint8)
     newlines = np.flatnonzero(data == 10)
