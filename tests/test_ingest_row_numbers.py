@@ -109,3 +109,19 @@ def test_record_lines_split_records_as_python_csv_does(rows, empty_after, line_e
     assert len(starts) == len(expected)
     assert ((ends - starts) == 0).tolist() == [r == [] for r in expected]
     assert np.all(ends >= starts)
+
+
+def test_empty_xlsx_row_is_skipped_counted_and_numbered_around(tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in (["person_id", "manager_id"], ["1", None], [None, None], ["2", "1"], ["3", "9"]):
+        sheet.append(row)
+    path = tmp_path / "people.xlsx"
+    workbook.save(path)
+    model = read_bundle([path])
+    assert model.people["source_row"].tolist() == [2, 4, 5]
+    assert _rows_of(model, "manager_not_found") == [5]
+    [blank] = [p for p in model.problems if p.code == "blank_row"]
+    assert (blank.file, blank.row, blank.value) == ("people.xlsx", 3, "1")

@@ -337,15 +337,22 @@ def _number_rows_around_blank_lines(path: Path, table: RawTable, header_line: in
     # Empty lines after the last data row are only the end of the file.
     blank_rows = blank_rows[blank_rows < table.row_numbers[-1]] if len(table.row_numbers) else blank_rows
     if len(blank_rows):
-        shown = ", ".join(str(r) for r in blank_rows[:10]) + (" ..." if len(blank_rows) > 10 else "")
-        table.problems.append(Problem(
-            code="blank_row", severity="info", file=table.file, row=int(blank_rows[0]),
-            value=str(len(blank_rows)),
-            message=(f"{table.file}: {len(blank_rows)} empty line{'s' if len(blank_rows) > 1 else ''} inside the data "
-                     f"(row{'s' if len(blank_rows) > 1 else ''} {shown}) held no values and "
-                     f"{'were' if len(blank_rows) > 1 else 'was'} skipped; other rows keep their spreadsheet row numbers."),
-            suggestion="Nothing to do, unless a row was lost there in the export.",
-        ))
+        table.problems.append(_blank_row_problem(table.file, blank_rows))
+
+
+def _blank_row_problem(file: str, blank_rows: np.ndarray, where: str | None = None) -> Problem:
+    """One info problem that counts and lists the empty rows skipped inside the data
+    (``where`` names the sheet of a workbook)."""
+    label = where or file
+    many = len(blank_rows) > 1
+    shown = ", ".join(str(r) for r in blank_rows[:10]) + (" ..." if len(blank_rows) > 10 else "")
+    return Problem(
+        code="blank_row", severity="info", file=file, row=int(blank_rows[0]), value=str(len(blank_rows)),
+        message=(f"{label}: {len(blank_rows)} empty {'rows' if many else 'row'} inside the data "
+                 f"(row{'s' if many else ''} {shown}) held no values and {'were' if many else 'was'} skipped; "
+                 f"other rows keep their spreadsheet row numbers."),
+        suggestion="Nothing to do, unless a row was lost there in the export.",
+    )
 
 
 def _read_csv_arrow(path: Path, encoding: str, delimiter: str, text_head: str, header_line: int) -> pd.DataFrame | None:
@@ -548,12 +555,18 @@ def _read_xlsx(path: Path, sha256: str) -> list[RawTable]:
     for title, rows, start, _ in chosen:
         header = _unique_headers(list(rows[start]))
         width = len(header)
-        body = [(list(r) + [""] * width)[:width] for r in rows[start + 1:]]
+        # Empty rows inside the data are skipped as in CSV, counted, and numbered around.
+        filled = [i for i, r in enumerate(rows[start + 1:]) if any(r)]
+        body = [(list(rows[start + 1 + i]) + [""] * width)[:width] for i in filled]
         frame = pd.DataFrame(body, columns=header, dtype=object) if body else pd.DataFrame(columns=header)
         # Drop columns with neither header nor any value (formatting residue).
         keep = [c for c, h in zip(frame.columns, rows[start]) if h or (frame[c] != "").any()]
         table = RawTable(file=name, sha256=sha256, format="xlsx", sheet=title, first_row=start + 2)
         table.frame = _tidy(frame[keep])
+        if len(filled) < len(rows) - start - 1:
+            table.row_numbers = np.array(filled, dtype=np.int64) + start + 2
+            empty = np.setdiff1d(np.arange(len(rows) - start - 1), filled) + start + 2
+            table.problems.append(_blank_row_problem(name, empty, where=f"{name} sheet {title!r}"))
         if table.frame.empty:
             table.problems.append(Problem(code="empty_file", severity="error", file=name,
                                           message=f"{name} sheet {title!r} has a header row but no data rows.",
