@@ -186,3 +186,10 @@ def test_sample_measures_trophic_incoherence_on_a_near_tree_matches_the_exact_va
     src, dst = arcs[:, 0], arcs[:, 1]
     values, _ = sample_measures(src, dst, np.ones(src.size), 200)
     assert values["trophic_incoherence"] == pytest.approx(trophic_incoherence(_pattern(src, dst, 200)), abs=1e-9)
+
+
+def test_null_comparison_uses_observed_values_it_is_given():
+    src, dst, n = _random_arcs(0)
+    given = {name: 0.5 for name in NULL_MEASURES}
+    result = null_comparison(_pattern(src, dst, n), samples=2, seed=0, observed=given)
+    assert all(result["measures"][name]["observed"] == 0.5 for name in NULL_MEASURES)

@@ -154,7 +154,7 @@ def measure_org(graph: OrgGraph, *, null_samples: int = 20, seed: int = 0, exact
     for position, (name, layer) in enumerate(graph.layers.items()):
         own_seed = layer_seed(seed, position)
         measures = dict(layer_measures(layer, exact_limit=exact_limit, seed=own_seed))
-        measures["null_model"] = null_comparison(layer, samples=null_samples, seed=own_seed)
+        measures["null_model"] = null_comparison(layer, samples=null_samples, seed=own_seed, observed=measures)
         layers[name] = measures
     nodes = node_measures(graph, exact_limit=exact_limit, seed=seed)
     structure = _structure(graph, nodes.people, nodes.tree, layers)
