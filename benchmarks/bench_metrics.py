@@ -113,7 +113,11 @@ def _ours(people: int, archetype: str, null_samples: int, end_to_end: bool) -> d
     for position, (name, layer) in enumerate(graph.layers.items()):
         seed = layer_seed(0, position)
         layers[name] = steps.run(name, "layer_measures", layer_measures, layer, exact_limit=20000, seed=seed)
-        steps.run(name, f"null_comparison({null_samples})", null_comparison, layer, samples=null_samples, seed=seed)
+        null = steps.run(name, "null_comparison", null_comparison, layer, samples=null_samples, seed=seed,
+                         observed=layers[name])
+        # the size-adaptive policy may take fewer samples than asked on large layers
+        steps.rows[-1]["measure"] = f"null_comparison({null['samples']} of {null_samples})"
+        print(f"    {name:18} (null samples taken: {null['samples']} of {null_samples})", flush=True)
 
     n = len(graph.people)
     tree = steps.run("reporting", "tree (spans/layers/reach)", reporting_tree, graph.layers["reporting"].adjacency)
