@@ -96,3 +96,10 @@ def test_prose_file_in_a_folder_is_an_info_line_never_an_error_or_warning(tmp_pa
     about = [p for p in model.problems if p.file == name]
     assert [(p.code, p.severity) for p in about] == [("skipped_file", "info")]
     assert model.errors == [] and [p for p in model.warnings if p.file == name] == []
+
+
+def test_one_column_csv_in_a_folder_is_still_an_error(tmp_path):
+    _write(tmp_path / "org" / "people.csv", PEOPLE)
+    _write(tmp_path / "org" / "names.csv", "Full name\nAda\nGrace\n")
+    model = read_bundle([tmp_path / "org"])
+    assert [p.code for p in model.errors if p.file == "names.csv"] == ["no_id_column"]

@@ -103,10 +103,11 @@ def is_note(path: Path) -> bool:
     return path.suffix.lower() == ".txt" and bool(_NOTE_NAMES.match(header_key(path.stem)))
 
 
-def _looks_like_prose(table: RawTable) -> bool:
-    """A table read from a text file whose "header" is a sentence or a single cell."""
+def _looks_like_prose(table: RawTable, path: Path) -> bool:
+    """A ``.txt`` file whose "header" is a single cell or a sentence: text, not a table.
+    (A ``.csv`` is always taken for a table, so a broken one is an error, not a note.)"""
     headers = [str(h) for h in table.frame.columns]
-    return len(headers) <= 1 or any(len(h.split()) >= 4 for h in headers)
+    return path.suffix.lower() == ".txt" and (len(headers) <= 1 or any(len(h.split()) >= 4 for h in headers))
 
 
 def relation_name(file_name: str) -> str:
@@ -608,7 +609,7 @@ def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | Non
                                 f"as an input (not only its folder), or add a header row: source target weight."),
                 ))
                 continue
-            if path.resolve() not in explicit and _looks_like_prose(table):
+            if path.resolve() not in explicit and _looks_like_prose(table, path):
                 del problems[before:]
                 problems.append(Problem(
                     code="skipped_file", severity="info", file=label,
