@@ -25,6 +25,9 @@ from orgpower.report.resources import ResourceAudit
 
 SCHEMA_VERSION = 1
 SIGNIFICANT_DIGITS = 10
+# Below this a float is floating-point round-off, not a value: every measure we write
+# (densities of 10^6-person orgs ~1e-6 included) is far above it.
+ROUNDOFF_ZERO = 1e-12
 
 
 def clean(value: Any) -> Any:
@@ -44,6 +47,8 @@ def clean(value: Any) -> Any:
         x = float(value)
         if not math.isfinite(x):
             return None
+        if abs(x) < ROUNDOFF_ZERO:  # solver round-off (F0 = 3.8e-31 on a tree) is zero
+            return 0.0
         rounded = float(f"{x:.{SIGNIFICANT_DIGITS}g}")
         return 0.0 if rounded == 0 else rounded  # no "-0.0"
     if value is None or value is pd.NA or value is pd.NaT:

@@ -73,7 +73,9 @@ def write_reports(result: Any, out_dir: Path, formats: tuple[str, ...] = ("json"
     written: dict[str, Path] = {}
     targets["json"].write_text(dumps(result.document), encoding="utf-8")
     written["json"] = targets["json"]
-    neutralise_frame(result.people).to_csv(targets["csv"], index=False, lineterminator="\n")
+    # 10 significant digits, as in audit.json: the same input gives the same bytes even
+    # where a sparse solve differs in the 15th digit between runs
+    neutralise_frame(result.people).to_csv(targets["csv"], index=False, lineterminator="\n", float_format="%.10g")
     written["csv"] = targets["csv"]
     html_text = None
     if "html" in targets or "pdf" in targets:
