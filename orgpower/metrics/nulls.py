@@ -77,8 +77,8 @@ def sample_measures(
     """The :data:`NULL_MEASURES` of a rewired sample, straight from its arc arrays.
 
     Same definitions as :func:`null_measures` (no self-loops or parallel arcs, as
-    :func:`rewire` guarantees), computed in O(m log m) without a dyad census: arcs are
-    keyed ``u*n + v`` and sorted once; an arc is returned iff its reverse key is found
+    :func:`rewire` guarantees), computed in O(m) without a dyad census: arcs are
+    keyed ``u*n + v`` and hashed once; an arc is returned iff its reverse key is found
     (edgewise reciprocity = returned arcs / m; r_w = Σ min(w_uv, w_vu) / Σ w). Flow
     hierarchy from the strongly connected components. F0 from the improved trophic levels
     solved by Jacobi CG on the Laplacian of the sample, warm-started from ``levels`` (the
@@ -94,15 +94,11 @@ def sample_measures(
     dst = np.asarray(targets, dtype=np.int64)
     weights = np.asarray(weights, dtype=np.float64)
     m = src.size
-    keys = src * n + dst
-    order = np.argsort(keys)
-    sorted_keys = keys[order]
-    reverse = dst * n + src
-    # sorted queries: searchsorted then walks the keys in order (random look-ups miss cache)
-    reverse_order = np.argsort(reverse)
-    at = np.minimum(np.searchsorted(sorted_keys, reverse[reverse_order]), m - 1)
-    found = sorted_keys[at] == reverse[reverse_order]
-    returned_arcs, partners = reverse_order[found], order[at[found]]
+    # arc keys u*n+v (unique: no parallel arcs); the reverse arc's position by a hash
+    # look-up in C (pandas), about 3x faster than two argsorts and a sorted search here
+    partner = pd.Index(src * n + dst).get_indexer(dst * n + src)
+    returned_arcs = np.flatnonzero(partner >= 0)
+    partners = partner[returned_arcs]
     edgewise = float(returned_arcs.size) / m
     density = m / (n * (n - 1)) if n >= 2 else None
     rho = None
@@ -249,7 +245,7 @@ def null_sample_count(
     arcs, then shrinking as 1/arcs (a fixed budget of ``requested * full_sample_arcs``
     rewired arcs per layer) down to ``min_samples``; never more than requested.
 
-    Why: every sample costs O(m log m), while on large sparse layers the null spread is
+    Why: every sample costs a rewiring and a Laplacian solve on all m arcs, while on large sparse layers the null spread is
     tiny compared with the distance of the observed value, so a few samples decide the
     same readings. The output's ``null_model`` states ``samples`` and this ``policy``.
 
