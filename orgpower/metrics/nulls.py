@@ -245,9 +245,9 @@ def null_sample_count(
     arcs, then shrinking as 1/arcs (a fixed budget of ``requested * full_sample_arcs``
     rewired arcs per layer) down to ``min_samples``; never more than requested.
 
-    Why: every sample costs a rewiring and a Laplacian solve on all m arcs, while on large sparse layers the null spread is
-    tiny compared with the distance of the observed value, so a few samples decide the
-    same readings. The output's ``null_model`` states ``samples`` and this ``policy``.
+    Why: every sample costs a rewiring and a Laplacian solve over all m arcs, while on
+    large sparse layers the null spread is tiny compared with the distance of the observed
+    value, so a few samples decide the same readings. The output's ``null_model`` states ``samples`` and this ``policy``.
 
     >>> null_sample_count(50, 10_000), null_sample_count(50, 100_000), null_sample_count(50, 3_000_000)
     (50, 10, 5)
