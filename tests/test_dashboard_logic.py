@@ -14,9 +14,9 @@ import pytest
 
 from orgpower.dashboard import auth, launch
 from orgpower.dashboard.orgchart import direct_reports, org_chart_html
-from orgpower.dashboard.powermap import layer_ties, positions, ties_between_units
+from orgpower.dashboard.powermap import MAX_MARKS, MAX_TIES_DRAWN, AGGREGATE_ABOVE, busiest_nodes, layer_ties, positions, ties_between_units
 from orgpower.dashboard.state import csv_bytes, formula_safe, inputs_hash
-from orgpower.dashboard.views import display_uri, mapping_from_frame, problems_frame
+from orgpower.dashboard.views import display_uri, mapping_from_frame, problems_frame, thin_curve
 from orgpower.errors import UsageError
 from orgpower.graph.layers import layer_from_arcs
 from orgpower.model import OrgModel, Problem
@@ -224,3 +224,30 @@ def test_tree_layout_puts_the_manager_above_the_reports_and_is_repeatable():
     assert at.loc["m", "y"] > at.loc["r1", "y"] == at.loc["r2", "y"]
     force = positions(["m", "r1", "r2"], ties)
     assert np.allclose(force[["x", "y"]], positions(["m", "r1", "r2"], ties)[["x", "y"]])
+
+
+def test_busiest_nodes_rank_by_weight_given_plus_received_then_by_id():
+    ties = pd.DataFrame({"source": ["a", "b", "c", "d"], "target": ["b", "c", "a", "e"], "weight": [5.0, 1.0, 1.0, 2.0]})
+    # by hand: a = 5 + 1 = 6, b = 5 + 1 = 6, c = 1 + 1 = 2, d = 2, e = 2
+    assert busiest_nodes(ties, 4) == ["a", "b", "c", "d"]
+
+
+def test_a_person_level_map_stays_within_the_mark_budget():
+    # people drawn (at most AGGREGATE_ABOVE) plus ties drawn (at most MAX_TIES_DRAWN)
+    assert AGGREGATE_ABOVE + MAX_TIES_DRAWN <= MAX_MARKS
+
+
+# --- resources -------------------------------------------------------------------------
+
+
+def test_thinned_curve_keeps_both_ends_and_at_most_the_budget():
+    curve = pd.DataFrame({"population_share": np.linspace(0, 1, 100_001), "holding_share": np.linspace(0, 1, 100_001) ** 2})
+    thinned = thin_curve(curve, 1_000)
+    assert len(thinned) == 1_000
+    assert thinned.iloc[0].tolist() == curve.iloc[0].tolist() and thinned.iloc[-1].tolist() == curve.iloc[-1].tolist()
+    assert thinned["population_share"].is_monotonic_increasing
+
+
+def test_a_short_curve_is_drawn_whole():
+    curve = pd.DataFrame({"x": [0.0, 0.5, 1.0]})
+    assert thin_curve(curve, 1_000) is curve

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -283,6 +284,23 @@ def test_power_map_above_the_threshold_shows_units_and_drills_into_one(loaded, m
     loaded.button(key="map_drill_go").click().run()
     assert_no_exception(loaded)
     assert loaded.multiselect(key="map_units").value == [unit]
+    loaded.multiselect(key="map_units").set_value([]).run()
+
+
+def test_power_map_of_a_unit_too_large_to_draw_shows_its_busiest_people(loaded, reference, monkeypatch):
+    monkeypatch.setattr(powermap, "AGGREGATE_ABOVE", 3)
+    people = reference.model.people
+    unit = str(people["unit"].value_counts().index[0])
+    members = set(people.loc[people["unit"] == unit, "person_id"].astype(str))
+    loaded.switch_page("pages/power_map.py").run()
+    loaded.selectbox(key="map_layer").set_value("reporting").run()
+    loaded.multiselect(key="map_units").set_value([unit]).run()
+    assert_no_exception(loaded)
+    assert any("with the most tie weight" in i.value for i in loaded.info)
+    chart = loaded.get("vega_lite_chart")[0].proto
+    tables = [pa.ipc.open_stream(dataset.data.data).read_all() for dataset in chart.datasets]
+    drawn_ids = {i for t in tables if "size" in t.column_names for i in t.column("id").to_pylist()}
+    assert 0 < len(drawn_ids) <= 3 and drawn_ids <= members
     loaded.multiselect(key="map_units").set_value([]).run()
 
 

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 AGGREGATE_ABOVE = 2_000  # people; a browser draws ~2,000 marks fluently, not 100,000
-MAX_TIES_DRAWN = 15_000  # heaviest ties kept above this
+MAX_MARKS = 5_000  # circles + lines in one chart: Vega slows to seconds per redraw beyond this
+MAX_TIES_DRAWN = MAX_MARKS - AGGREGATE_ABOVE  # heaviest ties kept above this
 
 
 def layer_ties(layer: Any, keep: set[str] | None = None) -> pd.DataFrame:
@@ -49,6 +50,24 @@ def ties_between_units(ties: pd.DataFrame, unit_of: Mapping[str, str]) -> pd.Dat
     mapped = mapped[mapped["source"] != mapped["target"]]
     grouped = mapped.groupby(["source", "target"], sort=True).agg(weight=("weight", "sum"), ties=("weight", "size"))
     return grouped.reset_index()
+
+
+def busiest_nodes(ties: pd.DataFrame, limit: int) -> list[str]:
+    """The ``limit`` nodes with the most tie weight (given plus received), heaviest first,
+    ties broken by id so the same org always gives the same drawing.
+
+    Used when even one unit has too many people to draw: the map shows its busiest part.
+
+    >>> t = pd.DataFrame({"source": ["a", "a", "b"], "target": ["b", "c", "c"], "weight": [1.0, 2.0, 1.0]})
+    >>> busiest_nodes(t, 2)
+    ['a', 'c']
+    """
+    weight = pd.concat([
+        ties[["source", "weight"]].rename(columns={"source": "id"}),
+        ties[["target", "weight"]].rename(columns={"target": "id"}),
+    ]).groupby("id", sort=False)["weight"].sum()
+    ranked = pd.DataFrame({"id": weight.index.astype(str), "weight": weight.to_numpy()})
+    return ranked.sort_values(["weight", "id"], ascending=[False, True], kind="stable")["id"].head(limit).tolist()
 
 
 def positions(nodes: Sequence[str], ties: pd.DataFrame, *, tree_roots: Sequence[str] = (), seed: int = 0) -> pd.DataFrame:

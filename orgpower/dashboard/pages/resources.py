@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from orgpower.dashboard import state
-from orgpower.dashboard.views import show_value
+from orgpower.dashboard.views import show_value, thin_curve
 
 result = state.require_result()
 st.title("Resources")
@@ -31,12 +31,16 @@ with left:
     st.subheader("Concentration (Lorenz curve)")
     st.caption("Share of everything given (y) held by the smallest-giving share of people (x). The diagonal is perfect equality; the further below it, the more concentrated.")
     if lorenz is not None and not lorenz.empty:
-        curve = alt.Chart(lorenz).mark_line(color="#d1495b").encode(
+        curve = alt.Chart(thin_curve(lorenz)).mark_line(color="#d1495b").encode(
             x=alt.X("population_share:Q", title="share of people", scale=alt.Scale(domain=[0, 1])),
             y=alt.Y("holding_share:Q", title="share of resources given", scale=alt.Scale(domain=[0, 1])),
         )
         diagonal = alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]})).mark_line(strokeDash=[4, 4], color="#8a8a96").encode(x="x:Q", y="y:Q")
         st.altair_chart((diagonal + curve).properties(height=320), width="stretch")
+        st.download_button(
+            "Download the curve", lambda: state.csv_bytes(lorenz), file_name="resource-lorenz.csv", mime="text/csv",
+            key="download_resource_lorenz", icon=":material/download:",
+        )
 with right:
     st.subheader("Net givers and takers")
     st.caption("Given, received and the returned part (Σ min(w_ij, w_ji)); a node giving more one-way than it receives one-way is a net giver.")
