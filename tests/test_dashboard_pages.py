@@ -287,6 +287,21 @@ def test_power_map_above_the_threshold_shows_units_and_drills_into_one(loaded, m
     loaded.multiselect(key="map_units").set_value([]).run()
 
 
+def test_people_table_with_every_measure_is_cut_by_cells_and_the_download_has_everyone(loaded, reference, monkeypatch):
+    from orgpower.dashboard import state
+
+    monkeypatch.setattr(state, "MAX_TABLE_CELLS", 1)  # the floor of 100 rows applies
+    loaded.switch_page("pages/org.py").run()
+    loaded.toggle(key="org_all_columns").set_value(True).run()
+    assert_no_exception(loaded)
+    shown = table_with(loaded, *reference.people.columns[:5])
+    assert len(shown) == 100 < len(reference.people)
+    assert f"Showing the first 100 of {len(reference.people):,} people" in texts(loaded)
+    labels = [button.proto.label for button in loaded.get("download_button")]
+    assert f"Download these {len(reference.people):,} people" in labels
+    loaded.toggle(key="org_all_columns").set_value(False).run()
+
+
 def test_power_map_of_a_unit_too_large_to_draw_shows_its_busiest_people(loaded, reference, monkeypatch):
     monkeypatch.setattr(powermap, "AGGREGATE_ABOVE", 3)
     people = reference.model.people

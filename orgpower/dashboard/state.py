@@ -270,6 +270,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 MAX_TABLE_ROWS = 5_000  # rows sent to the browser at once; the download always has them all
+MAX_TABLE_CELLS = 200_000  # a wide table gets fewer rows: 5,000 people x 105 measures are 4 MiB to send
 
 
 def show_table(frame: pd.DataFrame, *, key: str, download_name: str | None = None, height: int | None = None) -> None:

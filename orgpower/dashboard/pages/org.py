@@ -11,6 +11,7 @@ from orgpower.dashboard.orgchart import direct_reports, org_chart_html
 from orgpower.dashboard.views import number, person_label
 
 MAX_TABLE_ROWS = state.MAX_TABLE_ROWS  # rows sent to the browser at once; search narrows the rest
+MAX_TABLE_CELLS = state.MAX_TABLE_CELLS  # with every measure (100+ columns) fewer rows
 HEADLINE_COLUMNS = (  # the people table's default view; "all measures" shows every column of people.csv
     "person_id", "name", "title", "unit", "reporting_layer", "span_of_control", "reach", "betweenness",
     "pagerank", "bonacich_power", "constraint", "brokerage_total", "decision_rights_deciding",
@@ -120,13 +121,20 @@ table = people if all_columns else people[[c for c in HEADLINE_COLUMNS if c in p
 if search:
     wanted = set(labels[labels.str.contains(search, case=False, regex=False, na=False)].index)
     table = table[table["person_id"].astype(str).isin(wanted)]
-if len(table) > MAX_TABLE_ROWS:
-    st.caption(f"Showing the first {MAX_TABLE_ROWS:,} of {len(table):,} people; search to narrow down.")
-    table = table.head(MAX_TABLE_ROWS)
+matching = table
+shown_rows = min(MAX_TABLE_ROWS, max(100, MAX_TABLE_CELLS // max(len(table.columns), 1)))
+if len(table) > shown_rows:
+    st.caption(f"Showing the first {shown_rows:,} of {len(table):,} people; search to narrow down, or download them all.")
+    table = table.head(shown_rows)
 event = st.dataframe(
     table, hide_index=True, width="stretch", height=360, key="org_people",
     on_select="rerun", selection_mode="single-row",
 )
+if len(matching) > len(table):
+    st.download_button(
+        f"Download these {len(matching):,} people", lambda: state.csv_bytes(matching), file_name="people-measures.csv",
+        mime="text/csv", key="download_org_people", icon=":material/download:",
+    )
 rows = event.selection.rows if event is not None else []
 if rows:
     clicked = str(table.iloc[rows[0]]["person_id"])
