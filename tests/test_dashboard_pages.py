@@ -287,6 +287,19 @@ def test_power_map_above_the_threshold_shows_units_and_drills_into_one(loaded, m
     loaded.multiselect(key="map_units").set_value([]).run()
 
 
+def test_loading_an_org_prepares_the_lookups_of_the_org_and_power_map_pages(sample_dir, reference):
+    from orgpower.dashboard.views import person_label
+
+    at = load_sample(fresh_app(), SAMPLE)  # fresh: no page has been visited yet
+    org = at.session_state["orgpower_org"]
+    memo = at.session_state["orgpower_memo"]
+    for name in ("person_label_dict", "direct_reports", "roots", "people_by_id", "unit_of"):
+        assert (name, org.input_hash) in memo, name
+    # reference: the library's own model of the same files
+    assert memo[("person_label_dict", org.input_hash)] == person_label(reference.model.people).to_dict()
+    assert memo[("roots", org.input_hash)] == list(reference.model.roots)
+
+
 def test_people_table_with_every_measure_is_cut_by_cells_and_the_download_has_everyone(loaded, reference, monkeypatch):
     from orgpower.dashboard import state
 

@@ -23,7 +23,7 @@ if source == "Upload files":
         digest = state.inputs_hash(files)
         if older is None or older.label_hash != digest:
             paths = state.save_uploads(files, "older-" + digest)
-            older = state.run_pipeline(", ".join(n for n, _ in files[:3]), "upload", digest, paths=paths)
+            older = state.run_pipeline(", ".join(n for n, _ in files[:3]), "upload", digest, paths=paths, prepare=False)
             older.label_hash = digest
             state.set_compare_org(older)
 elif source == "Sample org":
@@ -31,7 +31,7 @@ elif source == "Sample org":
     pick = st.selectbox("Sample org", list(samples), index=None, placeholder="Pick a sample org", key="compare_pick")
     if st.button("Use as the older snapshot", key="compare_load", disabled=pick is None):
         digest = state.inputs_hash(state.folder_files(samples[pick]))
-        older = state.run_pipeline(pick, "sample", digest, paths=[samples[pick]])
+        older = state.run_pipeline(pick, "sample", digest, paths=[samples[pick]], prepare=False)
         older.label_hash = digest
         state.set_compare_org(older)
 elif source == "Neo4j snapshot":
@@ -44,7 +44,7 @@ elif source == "Neo4j snapshot":
     snapshot = st.selectbox("Snapshot", snapshots, index=None, key="compare_snapshot")
     if snapshot and st.button("Use as the older snapshot", key="compare_neo4j_load"):
         digest = state.inputs_hash([("neo4j", f"{uri}\0{snapshot}".encode())])
-        older = state.run_pipeline(f"snapshot {snapshot}", "neo4j", digest, neo4j_uri=uri, snapshot=snapshot)
+        older = state.run_pipeline(f"snapshot {snapshot}", "neo4j", digest, neo4j_uri=uri, snapshot=snapshot, prepare=False)
         older.label_hash = digest
         state.set_compare_org(older)
 

@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from orgpower.dashboard import state
-from orgpower.dashboard.orgchart import direct_reports, org_chart_html
-from orgpower.dashboard.views import number, person_label
+from orgpower.dashboard.orgchart import org_chart_html
+from orgpower.dashboard.views import number
 
 MAX_TABLE_ROWS = state.MAX_TABLE_ROWS  # rows sent to the browser at once; search narrows the rest
 MAX_TABLE_CELLS = state.MAX_TABLE_CELLS  # with every measure (100+ columns) fewer rows
@@ -20,16 +20,15 @@ HEADLINE_COLUMNS = (  # the people table's default view; "all measures" shows ev
 
 result = state.require_result()
 org = state.current_org()
-model = result.model if getattr(result, "model", None) is not None else org.model
 people = result.people
 key = org.input_hash
 
 st.title("Org")
 
-labels = state.memo("person_labels", (key,), lambda: person_label(model.people))  # a Series, for search
-label_of = state.memo("person_label_dict", (key,), lambda: labels.to_dict())  # O(1) lookups
-reports = state.memo("direct_reports", (key,), lambda: direct_reports(model.reporting))
-org_roots = state.memo("roots", (key,), lambda: list(model.roots))
+labels = state.person_labels(org)  # a Series, for search
+label_of = state.person_label_dict(org)  # O(1) lookups
+reports = state.direct_reports_of(org)
+org_roots = state.org_roots(org)
 
 
 def span_notes() -> dict[str, str]:

@@ -7,11 +7,10 @@ import streamlit as st
 
 from orgpower.dashboard import state
 from orgpower.dashboard.powermap import AGGREGATE_ABOVE, MAX_TIES_DRAWN, busiest_nodes, layer_ties, network_chart, positions, ties_between_units
-from orgpower.dashboard.views import number, person_label, show_value
+from orgpower.dashboard.views import number, show_value
 
 result = state.require_result()
 org = state.current_org()
-model = result.model if getattr(result, "model", None) is not None else org.model
 key = org.input_hash
 graph = getattr(result, "graph", None)
 
@@ -21,11 +20,8 @@ if graph is None or not getattr(graph, "layers", None):
     st.stop()
 
 people = result.people
-people_by_id = state.memo("people_by_id", (key,), lambda: people.set_index(people["person_id"].astype(str)))
-unit_of = state.memo(
-    "unit_of", (key,),
-    lambda: dict(zip(model.people["person_id"].astype(str), model.people["unit"].astype("string").fillna("(no unit)"))),
-)
+people_by_id = state.people_by_id(org)
+unit_of = state.unit_of(org)
 unit_readings = {}
 for record in result.document.get("units", []):
     unit = record.get("unit") or record.get("unit_id") or record.get("name")
@@ -90,8 +86,8 @@ if aggregate:
     drawn = unit_ties
     tooltip = ["label", "people", "size", "colour"]
 else:
-    labels = state.memo("person_label_dict", (key,), lambda: person_label(model.people).to_dict())
-    tree = state.memo("roots", (key,), lambda: list(model.roots)) if layer_name == "reporting" else []
+    labels = state.person_label_dict(org)
+    tree = state.org_roots(org) if layer_name == "reporting" else []
     if tree and chosen_units:
         targets = set(ties["target"])
         tree = sorted(set(ties["source"]) - targets)
