@@ -84,9 +84,19 @@ def positions(nodes: Sequence[str], ties: pd.DataFrame, *, tree_roots: Sequence[
         coords[:, 1] = -coords[:, 1]  # the top of the org at the top of the drawing
     else:
         random.seed(seed)  # igraph draws from Python's `random`: same org, same drawing
-        layout = graph.as_undirected().layout_fruchterman_reingold(niter=300, seed=_circle(len(nodes)))
+        layout = graph.as_undirected().layout_fruchterman_reingold(niter=force_iterations(len(nodes)), seed=_circle(len(nodes)))
         coords = np.array(layout.coords, dtype=float)
     return pd.DataFrame({"id": list(nodes), "x": coords[:, 0], "y": coords[:, 1]})
+
+
+def force_iterations(nodes: int) -> int:
+    """Fruchterman–Reingold rounds for a drawing of ``nodes``: 300 up to 500 nodes, fewer
+    above (down to 100), so that 2,000 nodes are placed in under a second, not two.
+
+    >>> force_iterations(100), force_iterations(1_000), force_iterations(2_000)
+    (300, 150, 100)
+    """
+    return min(300, max(100, 150_000 // max(nodes, 1)))
 
 
 READING_COLOURS = {"power-over": "#d1495b", "mixed": "#edae49", "mutual": "#00798c", "undetermined": "#b8b8c0", "not read": "#b8b8c0"}
