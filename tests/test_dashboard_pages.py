@@ -317,6 +317,7 @@ def test_people_table_with_every_measure_is_cut_by_cells_and_the_download_has_ev
 
 def test_power_map_of_a_unit_too_large_to_draw_shows_its_busiest_people(loaded, reference, monkeypatch):
     monkeypatch.setattr(powermap, "AGGREGATE_ABOVE", 3)
+    monkeypatch.setattr(powermap, "BUSIEST_SHOWN", 3)
     people = reference.model.people
     unit = str(people["unit"].value_counts().index[0])
     members = set(people.loc[people["unit"] == unit, "person_id"].astype(str))

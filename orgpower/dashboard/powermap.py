@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 AGGREGATE_ABOVE = 2_000  # people; a browser draws ~2,000 marks fluently, not 100,000
+BUSIEST_SHOWN = 1_000  # people of a unit too large to draw: its busiest, drawn in about a second
 MAX_MARKS = 5_000  # circles + lines in one chart: Vega slows to seconds per redraw beyond this
 MAX_TIES_DRAWN = MAX_MARKS - AGGREGATE_ABOVE  # heaviest ties kept above this
 

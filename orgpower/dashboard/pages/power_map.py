@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from orgpower.dashboard import state
-from orgpower.dashboard.powermap import AGGREGATE_ABOVE, MAX_TIES_DRAWN, busiest_nodes, layer_ties, network_chart, positions, ties_between_units
+from orgpower.dashboard.powermap import AGGREGATE_ABOVE, BUSIEST_SHOWN, MAX_TIES_DRAWN, busiest_nodes, layer_ties, network_chart, positions, ties_between_units
 from orgpower.dashboard.views import number, show_value
 
 result = state.require_result()
@@ -43,14 +43,14 @@ if chosen_units and len(in_ties) > AGGREGATE_ABOVE:
     # Units summed would be one dot: draw the busiest people of the chosen units instead.
     st.info(
         f"{len(in_ties):,} people have ties in this layer in the chosen units: the map shows the "
-        f"{AGGREGATE_ABOVE:,} with the most tie weight, and the ties among them. Find anyone on the Org page."
+        f"{BUSIEST_SHOWN:,} with the most tie weight, and the ties among them. Find anyone on the Org page."
     )
 
     def busiest_ties() -> pd.DataFrame:
-        keep = set(busiest_nodes(ties, AGGREGATE_ABOVE))
+        keep = set(busiest_nodes(ties, BUSIEST_SHOWN))
         return ties[ties["source"].isin(keep) & ties["target"].isin(keep)].reset_index(drop=True)
 
-    ties = state.memo("busiest_ties", (key, layer_name, tuple(chosen_units)), busiest_ties)
+    ties = state.memo("busiest_ties", (key, layer_name, tuple(chosen_units), BUSIEST_SHOWN), busiest_ties)
     in_ties = pd.unique(pd.concat([ties["source"], ties["target"]])) if not ties.empty else []
 layer_measures = result.document.get("layers", {}).get(layer_name, {})
 
