@@ -229,13 +229,55 @@ def browser_main(args) -> int:
                     print(f"{visit:>6} {title:<15} {seconds:6.2f} s" + ("  EXCEPTION" if errors else ""), flush=True)
                     if visit == "again":
                         worst = max(worst, seconds)
+            # in-page steps (timed only where labelled): every measure on Org, the largest unit on the map
+            biggest = str(api.read_org(files).people["unit"].value_counts().index[0])
+            nav = page.get_by_test_id("stSidebarNav")
+            steps = (
+                (None, lambda: nav.get_by_role("link", name="Org", exact=True).click(), None),
+                ("Org: all measures", lambda: page.get_by_text("All measures").click(), None),
+                (None, lambda: nav.get_by_role("link", name="Power map", exact=True).click(), None),
+                (f"Power map: unit {biggest}", lambda: (
+                    page.get_by_test_id("stMultiSelect").filter(has_text="Units").locator("input").fill(biggest),
+                    page.keyboard.press("Enter"),
+                ), "Drill into a unit"),  # shown only while the map shows all units
+            )
+            for label, act, gone in steps:
+                t = time.perf_counter()
+                act()
+                if gone:
+                    page.get_by_text(gone).wait_for(state="detached")
+                idle(page)
+                if page.locator('[data-testid="stVegaLiteChart"]').count():
+                    page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for()
+                seconds = time.perf_counter() - t
+                if label:
+                    print(f"{label:<30} {seconds:6.2f} s", flush=True)
+                    worst = max(worst, seconds)
             browser.close()
+        print(f"dashboard server peak memory: {server_peak_mib(server.pid):,.0f} MiB", flush=True)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
         shutil.rmtree(work, ignore_errors=True)
     print(f"browser page changes after the first visit: worst {worst:.2f} s (target {TARGET_SECONDS} s)")
     return 0 if worst < TARGET_SECONDS else 1
+
+
+def server_peak_mib(session: int) -> float:
+    """Largest peak resident memory (VmHWM) among the processes of the server's session."""
+    peak = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[3]) != session:  # field 6 of stat: the session id
+                continue
+            status = (stat.parent / "status").read_text()
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended meanwhile
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peak = max(peak, int(line.split()[1]))
+    return peak / 1024
 
 
 def idle(page) -> None:
