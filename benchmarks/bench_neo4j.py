@@ -7,7 +7,18 @@
 Without NEO4J_URI it starts a private server with scripts/neo4j_server.py (the launcher's
 settings: heap 512m-1g, page cache 512m) and stops it at the end. Prints the server's
 start time and resident memory (after start, after the load, peak), the load time and
-rows/s, the read-back time and rows/s, and this process's peak memory.
+rows/s, the read-back time and rows/s, and this process's peak memory. ``--steps`` also
+prints the time and rows/s of each write step (people, units, decisions, each relationship
+type), to see where a load spends its time.
+
+Measured at 100,000 people (1,438,118 rows; 2 cores shared with other work, so compare runs
+made back to back, --load-only): 2 writers (the default) 52.3 s = 27,505 rows/s, server 80.0
+CPU-s; 1 writer (ORGPOWER_NEO4J_WRITERS=1) 63.6 s = 22,623 rows/s, server 69.1 CPU-s. Tried at 30,000 people without a gain in rows/s: batches of 1,000 or 10,000 rows
+(10,000 was 18 % slower), heap 4g + page cache 2g, ParallelGC, checkpoint/tx-log settings
+(volume 4g, rotation 1g), no ``snapshot`` property on relationships (+2 %), and
+``CALL {} IN 2 CONCURRENT TRANSACTIONS`` over one large parameter list (-7 %). The server
+is CPU-bound in Community's slotted Cypher runtime: people nodes (many properties, two
+indexes) write at ~6,600/s, relationships at ~30,000-55,000/s.
 """
 
 from __future__ import annotations
@@ -43,6 +54,20 @@ def mib(kib: int) -> str:
     return f"{kib / 1024:.0f} MiB"
 
 
+def time_write_steps(store_class: type) -> None:
+    """Wrap the store's batch writer so that each write step prints its time and rows/s."""
+    write_batches = store_class._write_batches
+
+    def timed(self, query, rows, key, doing, **options):
+        t0 = time.perf_counter()
+        result = write_batches(self, query, rows, key, doing, **options)
+        seconds = time.perf_counter() - t0
+        print(f"  {doing}: {len(rows):,} rows in {seconds:.1f} s = {len(rows) / max(seconds, 1e-9):,.0f} rows/s", flush=True)
+        return result
+
+    store_class._write_batches = timed
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--people", type=int, default=100_000)
@@ -50,11 +75,15 @@ def main(argv: list[str]) -> int:
                         help="target number of flow + decision rows (flows are added to reach it)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--load-only", action="store_true", help="skip reading back and deleting")
+    parser.add_argument("--steps", action="store_true", help="print the time of each write step")
     parser.add_argument("--server-pid", type=int, help="with NEO4J_URI: the server's PID, to report its CPU and memory")
     args = parser.parse_args(argv)
 
     from orgpower.graph.neo4j_store import Neo4jStore
     from orgpower.ingest.synthetic import generate_org
+
+    if args.steps:
+        time_write_steps(Neo4jStore)
 
     began = time.perf_counter()
     probe = generate_org(args.people, "mixed", seed=args.seed, flows_per_person=1)
