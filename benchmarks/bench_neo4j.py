@@ -17,8 +17,10 @@ CPU-s; 1 writer (ORGPOWER_NEO4J_WRITERS=1) 63.6 s = 22,623 rows/s, server 69.1 C
 (10,000 was 18 % slower), heap 4g + page cache 2g, ParallelGC, checkpoint/tx-log settings
 (volume 4g, rotation 1g), no ``snapshot`` property on relationships (+2 %), and
 ``CALL {} IN 2 CONCURRENT TRANSACTIONS`` over one large parameter list (-7 %). The server
-is CPU-bound in Community's slotted Cypher runtime: people nodes (many properties, two
-indexes) write at ~6,600/s, relationships at ~30,000-55,000/s.
+is CPU-bound in Community's slotted Cypher runtime. ``--load-only --steps`` at 100,000 people
+(48.9 s, 29,433 rows/s): people 10.1 s (9,900/s: many properties, two indexes), decisions
+1.8 s, MANAGES 3.5 s, FLOW 14.5 s (51,800/s), RELATION 5.4 s, ROLE 4.5 s, BINDS 2.8 s; the
+other ~6 s are schema, staging, publishing and building the rows in Python.
 """
 
 from __future__ import annotations
