@@ -33,24 +33,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from memory_probes import peak_mib, reset_peak
+
 TARGETS = {100_000: (60.0, 4.0), 1_000_000: (600.0, 16.0)}  # seconds, GiB
-
-
-def _reset_peak() -> None:
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:  # not Linux or not permitted: the peak then only grows
-        pass
-
-
-def _peak_mib() -> float:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _cpu() -> float:
@@ -59,11 +44,11 @@ def _cpu() -> float:
 
 
 def _timed(rows: list[dict], step: str, fn, *args, **kwargs):
-    _reset_peak()
+    reset_peak()
     wall, cpu = time.perf_counter(), _cpu()
     result = fn(*args, **kwargs)
     rows.append({
-        "step": step, "seconds": time.perf_counter() - wall, "cpu_seconds": _cpu() - cpu, "peak_mib": _peak_mib(),
+        "step": step, "seconds": time.perf_counter() - wall, "cpu_seconds": _cpu() - cpu, "peak_mib": peak_mib(),
     })
     return result
 

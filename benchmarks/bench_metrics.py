@@ -33,11 +33,11 @@ import argparse
 import json
 import math
 import os
-import resource
 import subprocess
 import sys
 import time
-from pathlib import Path
+
+from memory_probes import peak_mib, reset_peak
 
 TARGETS = {100_000: (60.0, 4.0), 1_000_000: (600.0, 16.0)}  # seconds, GiB
 SPEEDUP_TARGET = (10_000, 10.0)
@@ -45,25 +45,6 @@ NX_EXACT_SOURCES = 2_000  # above this many nodes networkx betweenness is sample
 NX_SAMPLE = 200  # sources for sampled networkx betweenness, nodes for sampled constraint
 NX_SAMPLE_HUGE = 20  # the same above 100,000 nodes (one networkx BFS there takes seconds)
 NX_CONSTRAINT_EXACT = 20_000
-
-
-# ---------------------------------------------------------------- memory probes (Linux)
-
-def _reset_peak() -> None:
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:  # not Linux or not permitted: the peak then only grows
-        pass
-
-
-def _peak_mib() -> float:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 class Steps:
@@ -74,11 +55,11 @@ class Steps:
         self.overall_peak = 0.0
 
     def run(self, group: str, measure: str, fn, *args, **kwargs):
-        _reset_peak()
+        reset_peak()
         started = time.perf_counter()
         result = fn(*args, **kwargs)
         seconds = time.perf_counter() - started
-        peak = _peak_mib()
+        peak = peak_mib()
         self.overall_peak = max(self.overall_peak, peak)
         self.rows.append({"group": group, "measure": measure, "seconds": seconds, "peak_mib": peak})
         print(f"    {group:18} {measure:24} {seconds:9.2f} s  peak {peak:8.0f} MiB", flush=True)
@@ -88,7 +69,6 @@ class Steps:
 # ---------------------------------------------------------------- our measurement
 
 def _ours(people: int, archetype: str, null_samples: int, end_to_end: bool) -> dict:
-    import numpy as np
     import scipy.sparse as sp
 
     from orgpower.api import build_graph, generate_org
@@ -147,11 +127,11 @@ def _ours(people: int, archetype: str, null_samples: int, end_to_end: bool) -> d
     result = {"people": people, "steps": steps.rows, "measurement_seconds": measured,
               "like_for_like_seconds": like_for_like, "layers": shape}
     if end_to_end:
-        _reset_peak()
+        reset_peak()
         started = time.perf_counter()
         measure_org(graph, null_samples=null_samples, seed=0)
         result["end_to_end_seconds"] = time.perf_counter() - started
-        result["end_to_end_peak_mib"] = _peak_mib()
+        result["end_to_end_peak_mib"] = peak_mib()
         print(f"    measure_org end to end {result['end_to_end_seconds']:.2f} s, "
               f"peak {result['end_to_end_peak_mib']:.0f} MiB", flush=True)
     result["peak_mib"] = max(steps.overall_peak, result.get("end_to_end_peak_mib", 0.0))

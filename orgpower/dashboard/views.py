@@ -159,6 +159,13 @@ def thin_curve(curve: pd.DataFrame, max_points: int = 1_000) -> pd.DataFrame:
     return curve.iloc[rows]
 
 
+def reading_phrase(reading: Mapping[str, Any], emphasis: str = "**") -> str:
+    """A reading's label, emphasised, with its sub-labels: ``**mutual** (shared)``."""
+    label = f"{emphasis}{reading.get('label') or 'undetermined'}{emphasis}"
+    sublabels = reading.get("sublabels") or []
+    return f"{label} ({', '.join(sublabels)})" if sublabels else label
+
+
 def number(value: Any, digits: int = 3) -> str:
     """A measure for display: ``—`` when undefined (None/NaN).
 

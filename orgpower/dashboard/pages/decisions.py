@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from orgpower.dashboard import state
-from orgpower.dashboard.views import show_value
+from orgpower.dashboard.views import reading_phrase, show_value
 
 TABLES = {
     "decision_rights": ("Decision rights by person", "Distinct decisions per actor and role; *deciding* = holds the say (accountable, approve, veto, agree), *voice* = consulted, recommend, agree or responsible."),
@@ -20,7 +20,7 @@ st.title("Decisions")
 document = result.document
 reading = document.get("classification", {}).get("layers", {}).get("decisions")
 if reading:
-    st.markdown(f"The decision-rights layer reads as **{reading.get('label')}**" + (f" ({', '.join(reading.get('sublabels', []))})" if reading.get("sublabels") else "") + ".")
+    st.markdown(f"The decision-rights layer reads as {reading_phrase(reading)}.")
 summary = document.get("decisions")
 if isinstance(summary, dict) and summary:
     with st.expander("Summary", expanded=True):

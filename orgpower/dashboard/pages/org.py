@@ -8,7 +8,7 @@ import streamlit as st
 
 from orgpower.dashboard import state
 from orgpower.dashboard.orgchart import org_chart_html
-from orgpower.dashboard.views import number
+from orgpower.dashboard.views import number, reading_phrase
 
 MAX_TABLE_ROWS = state.MAX_TABLE_ROWS  # rows sent to the browser at once; search narrows the rest
 MAX_TABLE_CELLS = state.MAX_TABLE_CELLS  # with every measure (100+ columns) fewer rows
@@ -151,8 +151,7 @@ else:
     pick = st.selectbox("Unit", range(len(units)), format_func=lambda i: names[i], key="org_unit")
     unit = units[pick]
     st.markdown(
-        f"**{names[pick]}** reads as **{unit.get('label', 'undetermined')}**"
-        + (f" ({', '.join(unit.get('sublabels', []))})" if unit.get("sublabels") else "")
+        f"**{names[pick]}** reads as {reading_phrase(unit)}"
         + f" · {number(unit.get('size'))} people · head: {label_of.get(str(unit.get('head')), unit.get('head') or '—')}"
     )
     cols = st.columns(3)

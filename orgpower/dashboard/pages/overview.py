@@ -6,7 +6,7 @@ import streamlit as st
 
 from orgpower.dashboard import state
 from orgpower.dashboard.glossary import AXES, LABELS, MEASURES
-from orgpower.dashboard.views import number, show_value
+from orgpower.dashboard.views import number, reading_phrase, show_value
 
 result = state.require_result()
 document = result.document
@@ -15,11 +15,7 @@ reading = document.get("classification", {}).get("org", {})
 
 st.title("Overview")
 label = reading.get("label", "undetermined")
-sublabels = reading.get("sublabels") or []
-st.markdown(
-    f"### This organisation reads as **{label}**"
-    + (f" ({', '.join(sublabels)})" if sublabels else "")
-)
+st.markdown(f"### This organisation reads as {reading_phrase(reading)}")
 st.write(LABELS.get(label, ""))
 with st.popover("How is this read?", icon=":material/help:"):
     st.markdown(LABELS["_how"])

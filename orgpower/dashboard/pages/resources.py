@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from orgpower.dashboard import state
-from orgpower.dashboard.views import show_value, thin_curve
+from orgpower.dashboard.views import reading_phrase, show_value, thin_curve
 
 result = state.require_result()
 st.title("Resources")
@@ -15,7 +15,7 @@ document = result.document
 tables = result.tables
 reading = document.get("classification", {}).get("layers", {}).get("flows")
 if reading:
-    st.markdown(f"Resource flows read as **{reading.get('label')}**" + (f" ({', '.join(reading.get('sublabels', []))})" if reading.get("sublabels") else "") + ".")
+    st.markdown(f"Resource flows read as {reading_phrase(reading)}.")
 summary = document.get("resources")
 if isinstance(summary, dict) and summary:
     show_value({k: v for k, v in summary.items() if not isinstance(v, (dict, list))}, key="resources_summary")
