@@ -22,6 +22,22 @@ pytestmark = pytest.mark.neo4j
 
 TABLES = ("people", "reporting", "flows", "decisions", "relations", "units")
 
+# snapshot name -> every key a load of it was given (keys are random integers, so the
+# data of a replaced or failed load can only be found by the key it was written under)
+KEYS_ISSUED: dict[str, set] = {}
+
+
+@pytest.fixture(autouse=True)
+def record_issued_keys(monkeypatch):
+    stage = Neo4jStore._stage
+
+    def recording(self, snapshot):
+        key = stage(self, snapshot)
+        KEYS_ISSUED.setdefault(snapshot, set()).add(key)
+        return key
+
+    monkeypatch.setattr(Neo4jStore, "_stage", recording)
+
 
 @pytest.fixture(scope="module")
 def store(neo4j_uri):
@@ -56,10 +72,10 @@ def assert_same_model(read: OrgModel, original: OrgModel) -> None:
 
 def graph_size(store: Neo4jStore, name: str) -> dict[str, int]:
     """Nodes and relationships of every key ever written for snapshot ``name`` (current or not)."""
-    prefix = f"{name}#"
-    nodes = store.run("MATCH (n) WHERE n.snapshot STARTS WITH $p RETURN count(n) AS c", p=prefix)[0]["c"]
-    arcs = store.run("MATCH ()-[r]->() WHERE r.snapshot STARTS WITH $p RETURN count(r) AS c", p=prefix)[0]["c"]
-    keys = store.run("MATCH (n) WHERE n.snapshot STARTS WITH $p RETURN count(DISTINCT n.snapshot) AS c", p=prefix)[0]["c"]
+    issued = sorted(KEYS_ISSUED.get(name, ()))
+    nodes = store.run("MATCH (n) WHERE n.snapshot IN $keys RETURN count(n) AS c", keys=issued)[0]["c"]
+    arcs = store.run("MATCH ()-[r]->() WHERE r.snapshot IN $keys RETURN count(r) AS c", keys=issued)[0]["c"]
+    keys = store.run("MATCH (n) WHERE n.snapshot IN $keys RETURN count(DISTINCT n.snapshot) AS c", keys=issued)[0]["c"]
     staging = store.run("MATCH (s:Staging {name: $name}) RETURN count(s) AS c", name=name)[0]["c"]
     return {"nodes": nodes, "relationships": arcs, "keys": keys, "staging": staging}
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
+import secrets
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from orgpower.errors import DatabaseError, UsageError
-from orgpower.model import InputFile, OrgModel, Problem
+from orgpower.model import PEOPLE_COLUMNS, UNIT_COLUMNS, InputFile, OrgModel, Problem
 
 # Neo4j 5.9 brought the Cypher this module and cypher_measures.py use (quantified paths,
 # composite uniqueness constraints in Community); 5.26 is the LTS we test against.
@@ -55,11 +55,19 @@ FETCH_SIZE = 100_000
 READ_CHUNK = 50_000
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 STALE_LOAD_HOURS = 6
+KEY_ATTEMPTS = 8
 
 PERSON, UNIT, DECISION = "Person", "Unit", "Decision"
 NODE_LABELS = (PERSON, UNIT, DECISION)
+# Columns each node label stores as named properties (the rest go in as a map); names
+# from model.py, so no user text ever reaches a query.
+CANONICAL_NODE_COLUMNS = {PERSON: PEOPLE_COLUMNS, UNIT: UNIT_COLUMNS, DECISION: ("domain",)}
 # Property keys the store itself uses on nodes; a column of that name is stored as "column:<name>".
 RESERVED_KEYS = frozenset({"snapshot", "id", "ord", "listed"})
+# Columns stored once per table (in the :Snapshot's table schema) when every row has
+# the same value, rather than on each of a million relationships: the file a table was
+# read from. Storing it per row made a load about 8 % slower.
+CONSTANT_COLUMNS = ("source_file",)
 # table -> (node label or relationship type, the id column of a node table)
 NODE_TABLES = {"people": (PERSON, "person_id"), "units": (UNIT, "unit_id")}
 ARC_TABLES = {"reporting": "MANAGES", "flows": "FLOW", "relations": "RELATION"}
@@ -149,15 +157,30 @@ def _id_list(ids: pd.Series) -> list[str]:
 
 
 def _table_schema(frame: pd.DataFrame, id_column: str | None = None) -> dict[str, Any]:
+    """Columns, dtypes and property keys of a table, and the CONSTANT_COLUMNS it holds once."""
     columns = [str(c) for c in frame.columns]
+    constants = {}
+    for column in CONSTANT_COLUMNS:
+        if column in frame.columns and len(frame) and frame[column].notna().all():
+            values = frame[column].unique()
+            if len(values) == 1 and isinstance(values[0], str):
+                constants[column] = values[0]
     return {
         "columns": columns,
         "dtypes": {str(c): str(frame[c].dtype) for c in frame.columns},
         "keys": _column_keys(columns, id_column),
+        "constants": constants,
     }
 
 
-def _property_rows(frame: pd.DataFrame, keys: dict[str, str], skip: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+def _stored_columns(frame: pd.DataFrame, schema: dict[str, Any]) -> pd.DataFrame:
+    """The table without the columns its schema holds once."""
+    return frame.drop(columns=list(schema["constants"]))
+
+
+def _property_rows(
+    frame: pd.DataFrame, keys: dict[str, str], skip: tuple[str, ...] = (), *, with_ord: bool = True,
+) -> list[dict[str, Any]]:
     """One property map per row (missing values left out), plus ``ord`` = the row's position."""
     columns = [c for c in frame.columns if c not in skip]
     values = [_plain_values(frame[c]) for c in columns]
@@ -165,7 +188,8 @@ def _property_rows(frame: pd.DataFrame, keys: dict[str, str], skip: tuple[str, .
     rows = []
     for position, row in enumerate(zip(*values)) if columns else enumerate([()] * len(frame)):
         props = {name: value for name, value in zip(names, row) if value is not None}
-        props["ord"] = position
+        if with_ord:
+            props["ord"] = position
         rows.append(props)
     return rows
 
@@ -178,6 +202,8 @@ def _restore_table(records: list[dict[str, Any]], schema: dict[str, Any]) -> pd.
     frame = pd.DataFrame(
         {c: pd.Series([r.get(keys[c]) for r in records], dtype=object) for c in columns}, columns=columns
     )
+    for column, value in schema.get("constants", {}).items():  # snapshots of format 1 have none
+        frame[column] = pd.Series([value] * len(frame), dtype=object)
     for column in columns:
         try:
             frame[column] = _as_dtype(frame[column], schema["dtypes"][column])
@@ -341,11 +367,7 @@ class Neo4jStore:
             raise UsageError("The snapshot name must be a non-empty text, e.g. --snapshot 2025-q1.")
         self.ensure_schema()
         self._purge_retired()
-        key = f"{snapshot}#{uuid.uuid4().hex}"
-        with self._session("starting a load") as session:
-            session.execute_write(lambda tx: tx.run(
-                "CREATE (:Staging {key: $key, name: $name, state: 'loading', since: datetime()})",
-                key=key, name=snapshot).consume())
+        key = self._stage(snapshot)
         try:
             counts, tables = self._write(model, key)
             self._publish(model, snapshot, key, counts, tables)
@@ -360,50 +382,84 @@ class Neo4jStore:
         self._purge_retired()
         return counts
 
-    def _write_batches(self, query: str, rows: list, key: str, doing: str, *, collect: bool = False) -> Any:
+    def _stage(self, snapshot: str) -> int:
+        """A fresh key for a load of ``snapshot``, claimed by a :Staging node.
+
+        Keys are small random integers, not text: every node and relationship carries
+        one, and an integer below 2**31 fits in one property block, where a 40-character
+        text key took a record of the string store per entity (a load ran about 20 %
+        slower). A key no :Snapshot or :Staging node holds is free; a race for the same
+        one is left to the uniqueness constraint on :Staging(key).
+        """
+        for _ in range(KEY_ATTEMPTS):
+            key = secrets.randbelow(2**31 - 1) + 1
+            with self._session("starting a load") as session:
+                claimed = session.execute_write(lambda tx, k=key: tx.run(
+                    "OPTIONAL MATCH (s:Snapshot {key: $key}) OPTIONAL MATCH (t:Staging {key: $key}) "
+                    "WITH count(s) + count(t) AS holders WHERE holders = 0 "
+                    "CREATE (:Staging {key: $key, name: $name, state: 'loading', since: datetime()}) "
+                    "RETURN count(*)", key=k, name=snapshot).single())
+            if claimed is not None and claimed[0] == 1:
+                return key
+        raise DatabaseError(f"Neo4j at {self.uri} gave no free snapshot key in {KEY_ATTEMPTS} tries; load again.")
+
+    def _write_batches(self, query: str, rows: list, key: int, doing: str, *, collect: bool = False) -> Any:
         """Run ``query`` over ``rows`` in batches, one transaction each; check that every row was written.
 
-        The query returns one record per written row (``collect``: its values are
-        gathered and returned) or one ``count``.
+        The query returns one record: the ``count`` of rows written or (``collect``) a
+        list with one entry per row written; the lists of all batches are returned
+        joined, in batch order.
         """
         batches = [rows[start:start + BATCH_ROWS] for start in range(0, len(rows), BATCH_ROWS)]
+        results: list[Any] = [None] * len(batches)
 
-        def write_share(share: list[list]) -> tuple[int, list]:
-            count, written = 0, []
+        def write_share(positions: range) -> None:
             with self._session(doing) as session:
-                for batch in share:
-                    if collect:
-                        written += session.execute_write(lambda tx, b=batch: tx.run(query, rows=b, key=key).values())
-                    else:
-                        count += session.execute_write(lambda tx, b=batch: tx.run(query, rows=b, key=key).single()[0])
-            return count, written
+                for position in positions:
+                    results[position] = session.execute_write(
+                        lambda tx, b=batches[position]: tx.run(query, rows=b, key=key).single()[0])
 
         # Neo4j runs one transaction on one core: a second writer uses the second core.
         # Arc rows come sorted by source node, so the writers mostly lock different nodes;
         # a deadlock between them is a transient error that execute_write retries.
         writers = min(self.writers, len(batches))
         if writers < 2:
-            count, written = write_share(batches)
+            write_share(range(len(batches)))
         else:
             with ThreadPoolExecutor(max_workers=writers) as pool:
-                results = list(pool.map(write_share, [batches[i::writers] for i in range(writers)]))
-            count = sum(c for c, _ in results)
-            written = [pair for _, w in results for pair in w]
-        done = len(written) if collect else count
+                list(pool.map(write_share, [range(i, len(batches), writers) for i in range(writers)]))
+        written = [value for batch in results for value in batch] if collect else None
+        done = len(written) if collect else sum(results)
         if done != len(rows):
             # an arc whose end was not found: never drop a row silently
             raise DatabaseError(f"Neo4j at {self.uri} wrote {done} of {len(rows)} rows while {doing}; nothing was kept.")
-        return written if collect else count
+        return written if collect else done
 
-    def _write_nodes(self, label: str, rows: list[dict[str, Any]], key: str, doing: str, listed: bool) -> dict[str, int]:
-        """CREATE one node per property map; return id -> internal node id (for the arcs)."""
+    def _write_nodes(
+        self, label: str, frame: pd.DataFrame, keys: dict[str, str], key: int, doing: str, listed: bool,
+    ) -> dict[str, int]:
+        """CREATE one node per row of ``frame``; return id -> internal node id (for the arcs).
+
+        Rows travel as lists, like the arcs': the canonical columns (model.py's names, so
+        no user text reaches the query) in a fixed order, any other column in one map.
+        Neo4j resolves a list position once per query plan but a map key once per row.
+        """
         assert label in NODE_LABELS
+        columns = [str(c) for c in frame.columns]
+        canonical = [c for c in columns if c in CANONICAL_NODE_COLUMNS[label] or keys[c] == "id"]
+        extras = [c for c in columns if c not in canonical]
+        values = [_plain_values(frame[c]) for c in canonical]
+        extra_maps = _property_rows(frame[extras], keys, with_ord=False) if extras else [None] * len(frame)
+        rows = list(map(list, zip(range(len(frame)), extra_maps, *values)))
+        props = "".join(f", {keys[c]}: row[{2 + i}]" for i, c in enumerate(canonical))
+        id_position = 2 + [keys[c] for c in canonical].index("id")
         pairs = self._write_batches(
-            f"UNWIND $rows AS row CREATE (n:{label} {{snapshot: $key, listed: {'true' if listed else 'false'}}}) "
-            "SET n += row RETURN row.id, id(n)", rows, key, doing, collect=True)
+            f"UNWIND $rows AS row CREATE (n:{label} {{snapshot: $key, listed: {'true' if listed else 'false'}, "
+            f"ord: row[0]{props}}}) " + ("SET n += row[1] " if extras else "") + f"RETURN collect([row[{id_position}], id(n)])",
+            rows, key, doing, collect=True)
         return {node_id: internal for node_id, internal in pairs if node_id is not None}
 
-    def _write(self, model: OrgModel, key: str) -> tuple[dict[str, int], dict[str, Any]]:
+    def _write(self, model: OrgModel, key: int) -> tuple[dict[str, int], dict[str, Any]]:
         counts: dict[str, int] = {}
         tables: dict[str, Any] = {}
         people = model.people.reset_index(drop=True)
@@ -416,9 +472,9 @@ class Neo4jStore:
             label, id_column = NODE_TABLES[table]
             schema = _table_schema(frame, id_column)
             tables[table] = schema
-            rows = _property_rows(frame, schema["keys"])
-            created = self._write_nodes(label, rows, key, f"writing {table}", listed=True)
-            counts[table] = len(rows)
+            created = self._write_nodes(
+                label, _stored_columns(frame, schema), schema["keys"], key, f"writing {table}", listed=True)
+            counts[table] = len(frame)
             ends = ends | {i: n for i, n in created.items() if i not in ends}
         named: set[str] = set()
         for table in ("flows", "relations"):
@@ -428,7 +484,9 @@ class Neo4jStore:
         named.update(_id_list(model.decisions["actor"].dropna()))
         named.update(_id_list(model.decisions["affects"].dropna()))
         unlisted = sorted(named - set(ends))
-        ends |= self._write_nodes(UNIT, [{"id": i} for i in unlisted], key, "writing units named by arcs", listed=False)
+        ends |= self._write_nodes(
+            UNIT, pd.DataFrame({"id": pd.Series(unlisted, dtype=object)}), {"id": "id"}, key,
+            "writing units named by arcs", listed=False)
         counts["units_named"] = len(unlisted)
 
         # decisions: (:Decision) nodes; ROLE (one per row) and distinct BINDS are arcs below
@@ -437,18 +495,20 @@ class Neo4jStore:
         first = decisions.assign(decision=decision_ids).drop_duplicates("decision")
         domains = _plain_values(first["domain"]) if "domain" in first else [None] * len(first)
         decision_nodes = self._write_nodes(
-            DECISION, [{"id": i, "domain": d} for i, d in zip(first["decision"].tolist(), domains)], key,
-            "writing decisions", listed=True)
+            DECISION, pd.DataFrame({"id": pd.Series(first["decision"].tolist(), dtype=object),
+                                    "domain": pd.Series(domains, dtype=object)}),
+            {"id": "id", "domain": "domain"}, key, "writing decisions", listed=True)
         counts["decisions"] = len(decision_nodes)
 
         # arcs: one relationship per input row
         for table, rel_type in ARC_TABLES.items():
             frame = getattr(model, table).reset_index(drop=True)
             tables[table] = _table_schema(frame)
-            counts[table] = self._write_arcs(rel_type, frame, frame["source"], frame["target"], ends, ends, key)
+            counts[table] = self._write_arcs(
+                rel_type, _stored_columns(frame, tables[table]), frame["source"], frame["target"], ends, ends, key)
         tables["decisions"] = _table_schema(decisions)
         counts["decision_roles"] = self._write_arcs(
-            "ROLE", decisions.drop(columns=["decision"]).rename(columns={"actor": "source"}),
+            "ROLE", _stored_columns(decisions, tables["decisions"]).drop(columns=["decision"]).rename(columns={"actor": "source"}),
             decisions["actor"], decision_ids, ends, decision_nodes, key, ends_in=("source",))
         binds = decisions.assign(decision=decision_ids)[["decision", "affects"]].dropna().astype(str).drop_duplicates()
         counts["decision_binds"] = self._write_arcs(
@@ -458,7 +518,7 @@ class Neo4jStore:
 
     def _write_arcs(
         self, rel_type: str, frame: pd.DataFrame, sources: pd.Series, targets: pd.Series,
-        source_nodes: dict[str, int], target_nodes: dict[str, int], key: str, *,
+        source_nodes: dict[str, int], target_nodes: dict[str, int], key: int, *,
         ends_in: tuple[str, ...] = ARC_ENDS, keep_order: bool = True,
     ) -> int:
         """CREATE one ``rel_type`` relationship per row of ``frame`` between the nodes its ends name.
@@ -493,7 +553,7 @@ class Neo4jStore:
         )
         return self._write_batches(query, rows, key, f"writing {rel_type} relationships")
 
-    def _publish(self, model: OrgModel, name: str, key: str, counts: dict[str, int], tables: dict[str, Any]) -> None:
+    def _publish(self, model: OrgModel, name: str, key: int, counts: dict[str, int], tables: dict[str, Any]) -> None:
         """Point :Snapshot ``name`` at ``key`` in one transaction; the old key is retired."""
         properties = {
             "key": key,
@@ -502,7 +562,7 @@ class Neo4jStore:
             "problems": json.dumps([p.to_dict() for p in model.problems], default=str),
             "tables": json.dumps(tables),
             "counts": json.dumps(counts),
-            "format": 1,
+            "format": 2,  # 2: integer keys, constant columns held once in "tables"
         }
         with self._session("publishing the snapshot") as session:
             published = session.execute_write(lambda tx: tx.run(
@@ -518,7 +578,7 @@ class Neo4jStore:
 
     # ---- deleting data
 
-    def _purge_key(self, key: str) -> None:
+    def _purge_key(self, key: int | str) -> None:
         """Delete every node (with its relationships) written under ``key``, in batches."""
         with self._session("deleting old snapshot data") as session:
             # server-side batches (CALL ... IN TRANSACTIONS needs an auto-commit query):
@@ -579,7 +639,7 @@ class Neo4jStore:
         model.problems = [Problem(**(p | {"ids": tuple(p.get("ids") or ())})) for p in json.loads(info["problems"])]
         return model
 
-    def _collect(self, anchor: str, condition: str, expand: str, row: str, key: str, doing: str, expected: int) -> list:
+    def _collect(self, anchor: str, condition: str, expand: str, row: str, key: int | str, doing: str, expected: int) -> list:
         """Rows of ``row`` for every match, as a few records each holding a list of rows.
 
         The driver decodes one record at a time in Python, so streaming a million small
@@ -598,7 +658,7 @@ class Neo4jStore:
 
     def _read_arcs(
         self, anchor: str, expand: str, rel_type: str, schema: dict[str, Any], ends: dict[str, str],
-        key: str, doing: str, expected: int,
+        key: int | str, doing: str, expected: int,
     ) -> list[dict[str, Any]]:
         """Arcs as value lists (much faster to ship than maps), back into records."""
         canonical = [c for c in ARC_PROPERTY_COLUMNS[rel_type] if c in schema["columns"]]
