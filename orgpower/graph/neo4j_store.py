@@ -30,9 +30,12 @@ password; the CLI exits 3.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
+import random
 import secrets
+import time
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,6 +59,7 @@ READ_CHUNK = 50_000
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 STALE_LOAD_HOURS = 6
 KEY_ATTEMPTS = 8
+WRITE_ATTEMPTS = 10  # per batch, when a deadlock between the writers aborts it
 
 PERSON, UNIT, DECISION = "Person", "Unit", "Decision"
 NODE_LABELS = (PERSON, UNIT, DECISION)
@@ -216,6 +220,43 @@ def _as_dtype(series: pd.Series, dtype: str) -> pd.Series:
     if dtype.startswith(("float", "Float")):
         return pd.to_numeric(series.where(series.notna(), np.nan), errors="raise").astype(dtype)
     return series.astype(dtype)
+
+
+class NodeIds:
+    """Internal node ids of the nodes a load wrote, looked up by id a whole column at a time."""
+
+    def __init__(self, internal_by_id: dict[str, int]):
+        self._ids = pd.Index(list(internal_by_id), dtype=object)
+        self._internal = np.fromiter(internal_by_id.values(), dtype=np.int64, count=len(internal_by_id))
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def internal_ids(self, ids: pd.Series) -> np.ndarray | None:
+        """The internal id of each of ``ids`` (as text), or None if one has no node."""
+        # each distinct id is looked up once: arcs name the same nodes many times over
+        named = ids.astype("category")
+        found = self._ids.get_indexer(named.cat.categories.astype(str))
+        codes = named.cat.codes.to_numpy()
+        if (codes < 0).any() or (found < 0).any():  # a missing id, or an id with no node
+            return None
+        return self._internal[found[codes]]
+
+
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while millions of row lists are built.
+
+    Each collection scans every list made so far, so building the rows of 750,000
+    arcs took four times as long with it on; the rows hold no reference cycles.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # ---------------------------------------------------------------- the store
@@ -416,8 +457,7 @@ class Neo4jStore:
         def write_share(positions: range) -> None:
             with self._session(doing) as session:
                 for position in positions:
-                    results[position] = session.execute_write(
-                        lambda tx, b=batches[position]: tx.run(query, rows=b, key=key).single()[0])
+                    results[position] = _write_batch(session, query, batches[position], key)
 
         # Neo4j runs one transaction on one core: a second writer uses the second core.
         # Arc rows come sorted by source node, so the writers mostly lock different nodes;
@@ -448,9 +488,10 @@ class Neo4jStore:
         columns = [str(c) for c in frame.columns]
         canonical = [c for c in columns if c in CANONICAL_NODE_COLUMNS[label] or keys[c] == "id"]
         extras = [c for c in columns if c not in canonical]
-        values = [_plain_values(frame[c]) for c in canonical]
-        extra_maps = _property_rows(frame[extras], keys, with_ord=False) if extras else [None] * len(frame)
-        rows = list(map(list, zip(range(len(frame)), extra_maps, *values)))
+        with _cycle_collector_paused():
+            values = [_plain_values(frame[c]) for c in canonical]
+            extra_maps = _property_rows(frame[extras], keys, with_ord=False) if extras else [None] * len(frame)
+            rows = list(map(list, zip(range(len(frame)), extra_maps, *values)))
         props = "".join(f", {keys[c]}: row[{2 + i}]" for i, c in enumerate(canonical))
         id_position = 2 + [keys[c] for c in canonical].index("id")
         pairs = self._write_batches(
@@ -499,26 +540,27 @@ class Neo4jStore:
                                     "domain": pd.Series(domains, dtype=object)}),
             {"id": "id", "domain": "domain"}, key, "writing decisions", listed=True)
         counts["decisions"] = len(decision_nodes)
+        end_nodes, decision_nodes = NodeIds(ends), NodeIds(decision_nodes)
 
         # arcs: one relationship per input row
         for table, rel_type in ARC_TABLES.items():
             frame = getattr(model, table).reset_index(drop=True)
             tables[table] = _table_schema(frame)
             counts[table] = self._write_arcs(
-                rel_type, _stored_columns(frame, tables[table]), frame["source"], frame["target"], ends, ends, key)
+                rel_type, _stored_columns(frame, tables[table]), frame["source"], frame["target"], end_nodes, end_nodes, key)
         tables["decisions"] = _table_schema(decisions)
         counts["decision_roles"] = self._write_arcs(
             "ROLE", _stored_columns(decisions, tables["decisions"]).drop(columns=["decision"]).rename(columns={"actor": "source"}),
-            decisions["actor"], decision_ids, ends, decision_nodes, key, ends_in=("source",))
+            decisions["actor"], decision_ids, end_nodes, decision_nodes, key, ends_in=("source",))
         binds = decisions.assign(decision=decision_ids)[["decision", "affects"]].dropna().astype(str).drop_duplicates()
         counts["decision_binds"] = self._write_arcs(
-            "BINDS", binds.iloc[:, :0], binds["decision"], binds["affects"], decision_nodes, ends, key,
+            "BINDS", binds.iloc[:, :0], binds["decision"], binds["affects"], decision_nodes, end_nodes, key,
             keep_order=False)
         return counts, tables
 
     def _write_arcs(
         self, rel_type: str, frame: pd.DataFrame, sources: pd.Series, targets: pd.Series,
-        source_nodes: dict[str, int], target_nodes: dict[str, int], key: int, *,
+        source_nodes: "NodeIds", target_nodes: "NodeIds", key: int, *,
         ends_in: tuple[str, ...] = ARC_ENDS, keep_order: bool = True,
     ) -> int:
         """CREATE one ``rel_type`` relationship per row of ``frame`` between the nodes its ends name.
@@ -526,24 +568,27 @@ class Neo4jStore:
         Rows travel as lists (ends by internal node id, then the canonical columns in a
         fixed order), which Neo4j reads several times faster than maps; any other column
         goes in one map. Property keys in the query text are this module's constants.
+        Rows are sent in the order of their source node (arcs of one node together touch
+        fewer pages per batch) and carry their table position as ``ord``.
         """
         if frame.empty and not len(sources):
             return 0
+        s_nodes, t_nodes = source_nodes.internal_ids(sources), target_nodes.internal_ids(targets)
+        if s_nodes is None or t_nodes is None:  # ingest sets such rows aside; here it would be a bug
+            raise DatabaseError(f"A {rel_type} row names an id with no node; nothing was written to {self.uri}.")
+        order = np.argsort(s_nodes, kind="stable")
+        frame = frame.iloc[order]
         columns = [c for c in frame.columns if c not in ends_in]
         canonical = [c for c in ARC_PROPERTY_COLUMNS.get(rel_type, ()) if c in columns]
         extras = [c for c in columns if c not in canonical]
         keys = _column_keys([str(c) for c in extras], None)
-        try:
-            s_nodes = [source_nodes[s] for s in _id_list(sources)]
-            t_nodes = [target_nodes[t] for t in _id_list(targets)]
-        except KeyError as error:  # ingest sets such rows aside; here it would be a bug
-            raise DatabaseError(f"A {rel_type} row names an id with no node; nothing was written to {self.uri}.") from error
-        values = [_plain_values(frame[c]) for c in canonical]
-        extra_maps = _property_rows(frame[extras], keys) if extras else None
-        n = len(s_nodes)
-        positions = range(n) if keep_order else [None] * n
-        rows = list(map(list, zip(s_nodes, t_nodes, positions, extra_maps or [None] * n, *values)))
-        rows.sort(key=lambda r: r[0])  # arcs of one node together: fewer pages touched per batch
+        n = len(order)
+        with _cycle_collector_paused():
+            values = [_plain_values(frame[c]) for c in canonical]
+            extra_maps = _property_rows(frame[extras], keys, with_ord=False) if extras else [None] * n
+            positions = order.tolist() if keep_order else [None] * n
+            rows = list(map(list, zip(
+                s_nodes[order].tolist(), t_nodes[order].tolist(), positions, extra_maps, *values)))
         props = ", ".join(f"{c}: row[{4 + i}]" for i, c in enumerate(canonical))
         query = (
             "UNWIND $rows AS row MATCH (a) WHERE id(a) = row[0] MATCH (b) WHERE id(b) = row[1] "
@@ -674,6 +719,29 @@ class Neo4jStore:
                 record.update({k: v for k, v in value[-1].items() if k not in record})
             records.append(record)
         return records
+
+def _write_batch(session: Any, query: str, batch: list, key: int) -> Any:
+    """Run ``query`` over one batch in one transaction and return its one value.
+
+    Two writers can deadlock on a node both attach arcs to; Neo4j then aborts one
+    transaction with a transient error. That batch is tried again after a few
+    milliseconds: the driver's own retry (execute_write) first waits a whole second.
+    """
+    from neo4j import exceptions as neo
+
+    attempt = 1
+    while True:
+        try:
+            with session.begin_transaction() as tx:
+                value = tx.run(query, rows=batch, key=key).single()[0]
+                tx.commit()
+            return value
+        except neo.TransientError:
+            if attempt == WRITE_ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0.005, 0.05) * attempt)
+            attempt += 1
+
 
 def _with_ends(schema: dict[str, Any], ends: tuple[str, ...]) -> dict[str, Any]:
     """Arc tables keep their end columns under their own names (read as ``a.id``/``b.id``)."""
