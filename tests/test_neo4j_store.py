@@ -14,11 +14,22 @@ import pandas as pd
 import pytest
 
 from orgpower.errors import DatabaseError, UsageError
-from orgpower.graph.neo4j_store import MIN_SERVER_VERSION, Neo4jStore, _server_version, safe_uri
+from orgpower.graph import neo4j_store
+from orgpower.graph.neo4j_store import (
+    MIN_SERVER_VERSION,
+    WRITE_ATTEMPTS,
+    Neo4jStore,
+    NodeIds,
+    _restore_table,
+    _server_version,
+    _write_batch,
+    safe_uri,
+)
 from orgpower.ingest.synthetic import generate_org
 from orgpower.model import InputFile, OrgModel, Problem
 
 pytestmark = pytest.mark.neo4j
+neo4j_errors = pytest.importorskip("neo4j.exceptions")
 
 TABLES = ("people", "reporting", "flows", "decisions", "relations", "units")
 
@@ -309,6 +320,41 @@ def test_audit_from_a_snapshot_equals_the_in_process_audit(neo4j_uri, sample_org
     pd.testing.assert_frame_equal(people_db, people_files, rtol=1e-12, atol=1e-12)
 
 
+def test_snapshot_keys_are_integers_that_fit_one_property_block(store, snapshot_name):
+    # a text key took a record of the string store on every node and relationship
+    store.load(small_org(), snapshot_name)
+    key = store.snapshot_info(snapshot_name)["key"]
+    assert isinstance(key, int) and 0 < key < 2**31
+    on_people = store.run("MATCH (p:Person {snapshot: $key}) RETURN count(p) AS c", key=key)[0]["c"]
+    assert on_people == len(small_org().people)
+
+
+def test_a_file_name_every_row_shares_is_held_once_and_comes_back_on_every_row(store, snapshot_name):
+    model = small_org()
+    assert model.flows["source_file"].nunique() == 1
+    store.load(model, snapshot_name)
+    tables = json.loads(store.snapshot_info(snapshot_name)["tables"])
+    assert tables["flows"]["constants"] == {"source_file": model.flows["source_file"].iloc[0]}
+    on_arcs = store.run(
+        "MATCH (s:Snapshot {name: $name}) MATCH ()-[r:FLOW {snapshot: s.key}]->() "
+        "WHERE r.source_file IS NOT NULL RETURN count(r) AS c", name=snapshot_name)[0]["c"]
+    assert on_arcs == 0
+    assert_same_model(store.read_model(snapshot_name), model)
+
+
+def test_file_names_that_differ_between_rows_stay_on_each_relationship(store, snapshot_name):
+    model = small_org()
+    model.flows.loc[model.flows.index[::2], "source_file"] = "flows-2025.csv"
+    store.load(model, snapshot_name)
+    tables = json.loads(store.snapshot_info(snapshot_name)["tables"])
+    assert tables["flows"]["constants"] == {}
+    stored = store.run(
+        "MATCH (s:Snapshot {name: $name}) MATCH ()-[r:FLOW {snapshot: s.key}]->() "
+        "RETURN r.source_file AS file, count(r) AS c ORDER BY file", name=snapshot_name)
+    assert {r["file"]: r["c"] for r in stored} == model.flows["source_file"].value_counts().to_dict()
+    assert_same_model(store.read_model(snapshot_name), model)
+
+
 # ---- pure logic (no server)
 
 
@@ -328,3 +374,69 @@ def test_uris_are_shown_without_their_credentials():
 def test_a_malformed_uri_is_a_usage_error():
     with pytest.raises(UsageError, match="not a Neo4j URI"):
         Neo4jStore.connect("http://localhost:7474", password=os.environ.get("NEO4J_PASSWORD", "x"))
+
+
+class FlakyTransaction:
+    """A transaction that a deadlock aborts ``aborts[0]`` times before it commits."""
+
+    def __init__(self, aborts: list[int], committed: list[list]):
+        self.aborts, self.committed = aborts, committed
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def run(self, query, rows, key):
+        if self.aborts[0] > 0:
+            self.aborts[0] -= 1
+            raise neo4j_errors.TransientError("Neo.TransientError.Transaction.DeadlockDetected")
+        self.rows = rows
+        return self
+
+    def single(self):
+        return [len(self.rows)]
+
+    def commit(self):
+        self.committed.append(self.rows)
+
+
+class FlakySession:
+    def __init__(self, aborts: int):
+        self.aborts, self.committed = [aborts], []
+
+    def begin_transaction(self):
+        return FlakyTransaction(self.aborts, self.committed)
+
+
+def test_a_deadlocked_batch_is_tried_again_and_written_once(monkeypatch):
+    monkeypatch.setattr(neo4j_store.time, "sleep", lambda seconds: None)
+    session = FlakySession(aborts=3)
+    assert _write_batch(session, "UNWIND $rows AS row ...", [[1], [2]], key=7) == 2
+    assert session.committed == [[[1], [2]]]
+
+
+def test_a_batch_that_deadlocks_on_every_attempt_fails_with_the_server_error(monkeypatch):
+    monkeypatch.setattr(neo4j_store.time, "sleep", lambda seconds: None)
+    session = FlakySession(aborts=WRITE_ATTEMPTS)
+    with pytest.raises(neo4j_errors.TransientError):
+        _write_batch(session, "UNWIND $rows AS row ...", [[1]], key=7)
+    assert session.committed == []
+
+
+def test_node_ids_are_found_for_every_arc_end_or_not_at_all():
+    nodes = NodeIds({"P1": 10, "U1": 20, "007": 30})
+    assert nodes.internal_ids(pd.Series(["U1", "P1", "U1", "007"], dtype="string")).tolist() == [20, 10, 20, 30]
+    assert nodes.internal_ids(pd.Series(["P1", "7"], dtype="string")) is None  # "7" is not "007"
+    assert nodes.internal_ids(pd.Series(["P1", None], dtype="string")) is None
+
+
+def test_a_table_stored_before_constant_columns_existed_is_restored_as_stored():
+    # snapshots of format 1 have no "constants" in their table schema
+    schema = {"columns": ["source", "target", "source_file"], "dtypes": {c: "string" for c in ("source", "target", "source_file")},
+              "keys": {"source": "source", "target": "target", "source_file": "source_file"}}
+    records = [{"source": "A", "target": "B", "source_file": "f.csv", "ord": 1},
+               {"source": "B", "target": "A", "source_file": "g.csv", "ord": 0}]
+    table = _restore_table(records, schema)
+    assert table["source_file"].tolist() == ["g.csv", "f.csv"]

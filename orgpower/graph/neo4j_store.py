@@ -518,12 +518,9 @@ class Neo4jStore:
             counts[table] = len(frame)
             ends = ends | {i: n for i, n in created.items() if i not in ends}
         named: set[str] = set()
-        for table in ("flows", "relations"):
-            frame = getattr(model, table)
-            for end in ARC_ENDS:
-                named.update(_id_list(frame[end].dropna()))
-        named.update(_id_list(model.decisions["actor"].dropna()))
-        named.update(_id_list(model.decisions["affects"].dropna()))
+        for column in (*(getattr(model, t)[end] for t in ("flows", "relations") for end in ARC_ENDS),
+                       model.decisions["actor"], model.decisions["affects"]):
+            named.update(_id_list(pd.Series(column.dropna().unique())))  # distinct first: ids repeat a lot
         unlisted = sorted(named - set(ends))
         ends |= self._write_nodes(
             UNIT, pd.DataFrame({"id": pd.Series(unlisted, dtype=object)}), {"id": "id"}, key,
