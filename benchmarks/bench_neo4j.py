@@ -11,16 +11,26 @@ rows/s, the read-back time and rows/s, and this process's peak memory. ``--steps
 prints the time and rows/s of each write step (people, units, decisions, each relationship
 type), to see where a load spends its time.
 
-Measured at 100,000 people (1,438,118 rows; 2 cores shared with other work, so compare runs
-made back to back, --load-only): 2 writers (the default) 52.3 s = 27,505 rows/s, server 80.0
-CPU-s; 1 writer (ORGPOWER_NEO4J_WRITERS=1) 63.6 s = 22,623 rows/s, server 69.1 CPU-s. Tried at 30,000 people without a gain in rows/s: batches of 1,000 or 10,000 rows
-(10,000 was 18 % slower), heap 4g + page cache 2g, ParallelGC, checkpoint/tx-log settings
-(volume 4g, rotation 1g), no ``snapshot`` property on relationships (+2 %), and
-``CALL {} IN 2 CONCURRENT TRANSACTIONS`` over one large parameter list (-7 %). The server
-is CPU-bound in Community's slotted Cypher runtime. ``--load-only --steps`` at 100,000 people
-(48.9 s, 29,433 rows/s): people 10.1 s (9,900/s: many properties, two indexes), decisions
-1.8 s, MANAGES 3.5 s, FLOW 14.5 s (51,800/s), RELATION 5.4 s, ROLE 4.5 s, BINDS 2.8 s; the
-other ~6 s are schema, staging, publishing and building the rows in Python.
+Measured at 100,000 people (1,438,118 rows), 2026-11-26, after the integer snapshot
+keys, list rows for nodes, file names held once per table, column-at-a-time id lookups
+and row building with the cycle collector paused (``--loads 3``): server start 6.4 s
+(RSS 592 MiB); first load after the start 34.4 s = 41,855 rows/s (server 56.0 CPU-s, of
+which about 25 are the JIT compiling the write paths); second load 24.9 s = 57,649 rows/s
+(34.1 CPU-s); third 22.3 s = 64,436 rows/s (29.2 CPU-s); read back 18.0 s = 79,785
+rows/s; delete 25-30 s per snapshot; server peak RSS 1.85 GiB; this process 5.9-6.6 CPU-s
+per load. Before (text keys, map rows): first load 37.2-43.7 s, second 25.5 s = 56,349
+rows/s with 31.8 server CPU-s and 8.3 client CPU-s.
+
+What did not help (each tried at 30,000 or 100,000 people, back to back): batches of
+1,000, 5,000 or 10,000 rows; 3 or 4 writers (deadlocks, no gain on 2 cores); heap 4g +
+page cache 2g; ParallelGC; checkpoint/tx-log settings; no ``ord`` or no ``snapshot`` on
+relationships (within noise once the key was an integer); ``CALL {} IN CONCURRENT
+TRANSACTIONS``; building the next table's rows in a thread while the current one is
+written (no gain: the server, not the client, is the bottleneck); C1-only JIT
+(``-XX:TieredStopAtLevel=1``: a warm load 38 s) and ``-XX:CompileThresholdScaling=0.3``
+(first load 40 s). Where a warm load spends its time (``--steps``): people 2.4 s,
+decisions 0.4 s, MANAGES 0.9 s, FLOW 7.6 s (~99,000 rows/s), RELATION 3.0 s, ROLE 2.7 s,
+BINDS 1.6 s; about 2 s building rows in Python between the steps.
 """
 
 from __future__ import annotations
