@@ -66,18 +66,9 @@ def mib(kib: int) -> str:
     return f"{kib / 1024:.0f} MiB"
 
 
-def time_write_steps(store_class: type) -> None:
-    """Wrap the store's batch writer so that each write step prints its time and rows/s."""
-    write_batches = store_class._write_batches
-
-    def timed(self, query, rows, key, doing, **options):
-        t0 = time.perf_counter()
-        result = write_batches(self, query, rows, key, doing, **options)
-        seconds = time.perf_counter() - t0
-        print(f"  {doing}: {len(rows):,} rows in {seconds:.1f} s = {len(rows) / max(seconds, 1e-9):,.0f} rows/s", flush=True)
-        return result
-
-    store_class._write_batches = timed
+def print_step(step: str, rows: int, seconds: float) -> None:
+    """Neo4jStore.load's progress callback: each write step's time and rows/s."""
+    print(f"  {step}: {rows:,} rows in {seconds:.1f} s = {rows / max(seconds, 1e-9):,.0f} rows/s", flush=True)
 
 
 def main(argv: list[str]) -> int:
@@ -95,9 +86,6 @@ def main(argv: list[str]) -> int:
 
     from orgpower.graph.neo4j_store import Neo4jStore
     from orgpower.ingest.synthetic import generate_org
-
-    if args.steps:
-        time_write_steps(Neo4jStore)
 
     began = time.perf_counter()
     probe = generate_org(args.people, "mixed", seed=args.seed, flows_per_person=1)
@@ -138,7 +126,7 @@ def main(argv: list[str]) -> int:
             for label, snapshot in loads:
                 t0, c0 = time.perf_counter(), cpu_seconds(server_pid) if server_pid else 0.0
                 client0 = time.process_time()
-                counts = store.load(model, snapshot)
+                counts = store.load(model, snapshot, progress=print_step if args.steps else None)
                 load_s = time.perf_counter() - t0
                 client_cpu = time.process_time() - client0
                 print(f"{label}: {load_s:.1f} s, {total_rows / load_s:,.0f} rows/s "

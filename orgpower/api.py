@@ -15,7 +15,7 @@ readings, findings, documents).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -85,9 +85,15 @@ def generate_org(people: int, archetype: str = "mixed", *, seed: int = 0) -> Org
     return _generate(people, archetype, seed=seed)
 
 
-def load_to_neo4j(model: OrgModel, uri: str, *, snapshot: str = "default", user: str | None = None, password: str | None = None) -> dict[str, int]:
-    """Write a validated org into Neo4j as snapshot ``snapshot``; returns counts written."""
+def load_to_neo4j(
+    model: OrgModel, uri: str, *, snapshot: str = "default", user: str | None = None, password: str | None = None,
+    progress: Callable[[str, int, float], None] | None = None,
+) -> dict[str, int]:
+    """Write a validated org into Neo4j as snapshot ``snapshot``; returns counts written.
+
+    ``progress(step, rows, seconds)`` hears of each write step as it ends (counts only).
+    """
     from orgpower.graph.neo4j_store import Neo4jStore
 
     with Neo4jStore.connect(uri, user=user, password=password) as store:
-        return store.load(model, snapshot=snapshot)
+        return store.load(model, snapshot=snapshot, progress=progress)

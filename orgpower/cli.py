@@ -128,9 +128,16 @@ def _cmd_load(args: argparse.Namespace) -> int:
     if model.errors and model.people.empty:
         print(format_validation(model), file=sys.stderr)
         return 1
-    counts = api.load_to_neo4j(model, uri, snapshot=args.snapshot)
+    counts = api.load_to_neo4j(model, uri, snapshot=args.snapshot, progress=_print_load_step)
     print(f"Loaded snapshot {args.snapshot!r} into {uri}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     return 0
+
+
+def _print_load_step(step: str, rows: int, seconds: float) -> None:
+    """A large load takes a while: say on stderr what each step wrote (counts only)."""
+    if not rows:
+        return
+    print(f"  {step}: {rows:,} rows in {seconds:.1f} s", file=sys.stderr, flush=True)
 
 
 def _cmd_snapshots(args: argparse.Namespace) -> int:

@@ -355,6 +355,27 @@ def test_file_names_that_differ_between_rows_stay_on_each_relationship(store, sn
     assert_same_model(store.read_model(snapshot_name), model)
 
 
+def test_progress_hears_of_every_write_step_with_its_row_count(store, snapshot_name):
+    model = small_org()
+    steps = []
+    counts = store.load(model, snapshot_name, progress=lambda step, rows, seconds: steps.append((step, rows)))
+    heard = dict(steps)
+    assert heard["writing people"] == counts["people"]
+    assert heard["writing FLOW relationships"] == counts["flows"]
+    assert heard["writing ROLE relationships"] == counts["decision_roles"]
+    assert heard["writing BINDS relationships"] == counts["decision_binds"]
+    assert all(isinstance(rows, int) for _, rows in steps)  # counts only: no ids or names
+
+
+def test_cli_load_says_on_stderr_what_each_step_wrote(neo4j_uri, sample_orgs, snapshot_name, capsys):
+    from orgpower.cli import main
+
+    assert main(["load", str(sample_orgs / "riverbank_coop"), "--neo4j", neo4j_uri, "--snapshot", snapshot_name]) == 0
+    err = capsys.readouterr().err
+    assert "writing people: 120 rows in" in err
+    assert "units named by arcs" not in err  # a step with nothing to write stays quiet
+
+
 # ---- pure logic (no server)
 
 

@@ -37,7 +37,7 @@ import random
 import secrets
 import time
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
@@ -270,6 +270,7 @@ class Neo4jStore:
         self.uri = safe_uri(uri)
         self.database = database
         self.writers = max(1, int(os.environ.get("ORGPOWER_NEO4J_WRITERS", "2")))
+        self._progress: Callable[[str, int, float], None] | None = None
 
     # ---- connecting
 
@@ -398,17 +399,23 @@ class Neo4jStore:
 
     # ---- loading
 
-    def load(self, model: OrgModel, snapshot: str = "default") -> dict[str, int]:
+    def load(
+        self, model: OrgModel, snapshot: str = "default", *, progress: Callable[[str, int, float], None] | None = None,
+    ) -> dict[str, int]:
         """Write ``model`` as snapshot ``snapshot`` (replacing one of that name); return counts.
 
         All or nothing: the data is written under a fresh key and published in one
         transaction at the end; on any failure what was written is deleted again.
+        ``progress(step, rows, seconds)`` is called after each write step (people,
+        units, decisions, each relationship type) with its row count and duration;
+        it gets counts only, never ids or names.
         """
         if not isinstance(snapshot, str) or not snapshot.strip():
             raise UsageError("The snapshot name must be a non-empty text, e.g. --snapshot 2025-q1.")
         self.ensure_schema()
         self._purge_retired()
         key = self._stage(snapshot)
+        self._progress = progress
         try:
             counts, tables = self._write(model, key)
             self._publish(model, snapshot, key, counts, tables)
@@ -420,6 +427,8 @@ class Neo4jStore:
             except DatabaseError:
                 pass  # the :Staging node stays; the next load deletes the leftovers
             raise
+        finally:
+            self._progress = None
         self._purge_retired()
         return counts
 
@@ -451,6 +460,7 @@ class Neo4jStore:
         list with one entry per row written; the lists of all batches are returned
         joined, in batch order.
         """
+        began = time.perf_counter()
         batches = [rows[start:start + BATCH_ROWS] for start in range(0, len(rows), BATCH_ROWS)]
         results: list[Any] = [None] * len(batches)
 
@@ -473,6 +483,8 @@ class Neo4jStore:
         if done != len(rows):
             # an arc whose end was not found: never drop a row silently
             raise DatabaseError(f"Neo4j at {self.uri} wrote {done} of {len(rows)} rows while {doing}; nothing was kept.")
+        if self._progress is not None:
+            self._progress(doing, len(rows), time.perf_counter() - began)
         return written if collect else done
 
     def _write_nodes(
