@@ -53,7 +53,7 @@ from orgpower.model import PEOPLE_COLUMNS, UNIT_COLUMNS, InputFile, OrgModel, Pr
 # composite uniqueness constraints in Community); 5.26 is the LTS we test against.
 MIN_SERVER_VERSION = (5, 9)
 BATCH_ROWS = 2_000
-DELETE_BATCH = 20_000
+PURGE_PART_NODES = 20_000  # nodes whose relationship ids are fetched at once when deleting
 FETCH_SIZE = 100_000
 READ_CHUNK = 50_000
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -453,12 +453,15 @@ class Neo4jStore:
                 return key
         raise DatabaseError(f"Neo4j at {self.uri} gave no free snapshot key in {KEY_ATTEMPTS} tries; load again.")
 
-    def _write_batches(self, query: str, rows: list, key: int, doing: str, *, collect: bool = False) -> Any:
+    def _write_batches(
+        self, query: str, rows: list, key: int | str, doing: str, *, collect: bool = False, check: bool = True,
+    ) -> Any:
         """Run ``query`` over ``rows`` in batches, one transaction each; check that every row was written.
 
         The query returns one record: the ``count`` of rows written or (``collect``) a
         list with one entry per row written; the lists of all batches are returned
-        joined, in batch order.
+        joined, in batch order. ``check=False`` (deletes) accepts fewer: a row may
+        already be gone.
         """
         began = time.perf_counter()
         batches = [rows[start:start + BATCH_ROWS] for start in range(0, len(rows), BATCH_ROWS)]
@@ -480,7 +483,7 @@ class Neo4jStore:
                 list(pool.map(write_share, [range(i, len(batches), writers) for i in range(writers)]))
         written = [value for batch in results for value in batch] if collect else None
         done = len(written) if collect else sum(results)
-        if done != len(rows):
+        if check and done != len(rows):
             # an arc whose end was not found: never drop a row silently
             raise DatabaseError(f"Neo4j at {self.uri} wrote {done} of {len(rows)} rows while {doing}; nothing was kept.")
         if self._progress is not None:
@@ -633,19 +636,32 @@ class Neo4jStore:
     # ---- deleting data
 
     def _purge_key(self, key: int | str) -> None:
-        """Delete every node (with its relationships) written under ``key``, in batches."""
-        with self._session("deleting old snapshot data") as session:
-            # server-side batches (CALL ... IN TRANSACTIONS needs an auto-commit query):
-            # relationships first, by their start node, so that no transaction holds a
-            # hub's million arcs; then the nodes
-            for label in NODE_LABELS:
-                session.run(
-                    f"MATCH (n:{label} {{snapshot: $key}})-[r]->() "
-                    "CALL { WITH r DELETE r } IN TRANSACTIONS OF $batch ROWS", key=key, batch=DELETE_BATCH).consume()
-            for label in NODE_LABELS:
-                session.run(
-                    f"MATCH (n:{label} {{snapshot: $key}}) "
-                    "CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF $batch ROWS", key=key, batch=DELETE_BATCH).consume()
+        """Delete every node and relationship written under ``key``.
+
+        Relationships first, then nodes, each by internal id in batches spread over the
+        writers, as a load writes them: one server-side ``CALL {} IN TRANSACTIONS``
+        runs on one core and took 1.7 times as long (25 s against 15 s for a snapshot
+        of 1.4 million rows). Every relationship starts at a node of its snapshot, so
+        walking out of those nodes finds them all; the ids are fetched a part of the
+        nodes at a time, which bounds the memory a huge snapshot needs here.
+        """
+        doing = "deleting old snapshot data"
+        for label in NODE_LABELS:
+            nodes = self.run(f"MATCH (a:{label} {{snapshot: $key}}) RETURN count(a) AS n", doing, key=key)[0]["n"]
+            parts = max(1, nodes // PURGE_PART_NODES)
+            for part in range(parts):
+                arcs = self.run(
+                    f"MATCH (a:{label} {{snapshot: $key}}) WHERE id(a) % $parts = $part "
+                    "MATCH (a)-[r]->() RETURN collect(id(r)) AS ids", doing, key=key, parts=parts, part=part)[0]["ids"]
+                self._write_batches(
+                    "UNWIND $rows AS arc MATCH ()-[r]->() WHERE id(r) = arc DELETE r RETURN count(*)",
+                    sorted(arcs), key, doing, check=False)
+        for label in NODE_LABELS:
+            nodes = self.run(f"MATCH (a:{label} {{snapshot: $key}}) RETURN collect(id(a)) AS ids", doing, key=key)[0]["ids"]
+            self._write_batches(
+                "UNWIND $rows AS node MATCH (n) WHERE id(n) = node DETACH DELETE n RETURN count(*)",
+                sorted(nodes), key, doing, check=False)
+        with self._session(doing) as session:
             session.execute_write(lambda tx: tx.run("MATCH (s:Staging {key: $key}) DELETE s", key=key).consume())
 
     def _purge_retired(self) -> None:
