@@ -12,14 +12,15 @@ prints the time and rows/s of each write step (people, units, decisions, each re
 type), to see where a load spends its time.
 
 Measured at 100,000 people (1,438,118 rows), 2026-11-26, after the integer snapshot
-keys, list rows for nodes, file names held once per table, column-at-a-time id lookups
-and row building with the cycle collector paused (``--loads 3``): server start 6.4 s
-(RSS 592 MiB); first load after the start 34.4 s = 41,855 rows/s (server 56.0 CPU-s, of
-which about 25 are the JIT compiling the write paths); second load 24.9 s = 57,649 rows/s
-(34.1 CPU-s); third 22.3 s = 64,436 rows/s (29.2 CPU-s); read back 18.0 s = 79,785
-rows/s; delete 25-30 s per snapshot; server peak RSS 1.85 GiB; this process 5.9-6.6 CPU-s
-per load. Before (text keys, map rows): first load 37.2-43.7 s, second 25.5 s = 56,349
-rows/s with 31.8 server CPU-s and 8.3 client CPU-s.
+keys, list rows for nodes, file names held once per table, column-at-a-time id lookups,
+row building with the cycle collector paused and deletes by id over two writers
+(``--loads 3 --steps``): server start 5.8 s (RSS 593 MiB); first load after the start
+34.5 s = 41,638 rows/s (server 57.2 CPU-s, of which about 25 are the JIT compiling the
+write paths); second load 22.9 s = 62,914 rows/s (31.3 CPU-s); third 22.5 s = 64,010
+rows/s (30.9 CPU-s); read back 17.2 s = 83,601 rows/s; delete 17-21 s per snapshot;
+server peak RSS 1.36 GiB; this process 5.7-6.0 CPU-s per load, peak RSS 1.45 GiB.
+Before (text keys, map rows, server-side deletes): first load 37.2-43.7 s, second 25.5 s
+= 56,349 rows/s with 31.8 server CPU-s and 8.3 client CPU-s; delete 26-32 s.
 
 What did not help (each tried at 30,000 or 100,000 people, back to back): batches of
 1,000, 5,000 or 10,000 rows; 3 or 4 writers (deadlocks, no gain on 2 cores); heap 4g +
