@@ -53,6 +53,8 @@ from orgpower.model import PEOPLE_COLUMNS, UNIT_COLUMNS, InputFile, OrgModel, Pr
 # composite uniqueness constraints in Community); 5.26 is the LTS we test against.
 MIN_SERVER_VERSION = (5, 9)
 BATCH_ROWS = 2_000
+# rows built in Python at a time (then written): bounds the client's memory on huge orgs
+CHUNK_ROWS = 100_000
 PURGE_PART_NODES = 20_000  # nodes whose relationship ids are fetched at once when deleting
 FETCH_SIZE = 100_000
 READ_CHUNK = 50_000
@@ -463,7 +465,6 @@ class Neo4jStore:
         joined, in batch order. ``check=False`` (deletes) accepts fewer: a row may
         already be gone.
         """
-        began = time.perf_counter()
         batches = [rows[start:start + BATCH_ROWS] for start in range(0, len(rows), BATCH_ROWS)]
         results: list[Any] = [None] * len(batches)
 
@@ -486,8 +487,6 @@ class Neo4jStore:
         if check and done != len(rows):
             # an arc whose end was not found: never drop a row silently
             raise DatabaseError(f"Neo4j at {self.uri} wrote {done} of {len(rows)} rows while {doing}; nothing was kept.")
-        if self._progress is not None:
-            self._progress(doing, len(rows), time.perf_counter() - began)
         return written if collect else done
 
     def _write_nodes(
@@ -500,20 +499,31 @@ class Neo4jStore:
         Neo4j resolves a list position once per query plan but a map key once per row.
         """
         assert label in NODE_LABELS
+        began = time.perf_counter()
         columns = [str(c) for c in frame.columns]
         canonical = [c for c in columns if c in CANONICAL_NODE_COLUMNS[label] or keys[c] == "id"]
         extras = [c for c in columns if c not in canonical]
-        with _cycle_collector_paused():
-            values = [_plain_values(frame[c]) for c in canonical]
-            extra_maps = _property_rows(frame[extras], keys, with_ord=False) if extras else [None] * len(frame)
-            rows = list(map(list, zip(range(len(frame)), extra_maps, *values)))
         props = "".join(f", {keys[c]}: row[{2 + i}]" for i, c in enumerate(canonical))
         id_position = 2 + [keys[c] for c in canonical].index("id")
-        pairs = self._write_batches(
+        query = (
             f"UNWIND $rows AS row CREATE (n:{label} {{snapshot: $key, listed: {'true' if listed else 'false'}, "
-            f"ord: row[0]{props}}}) " + ("SET n += row[1] " if extras else "") + f"RETURN collect([row[{id_position}], id(n)])",
-            rows, key, doing, collect=True)
-        return {node_id: internal for node_id, internal in pairs if node_id is not None}
+            f"ord: row[0]{props}}}) " + ("SET n += row[1] " if extras else "") + f"RETURN collect([row[{id_position}], id(n)])"
+        )
+        internal: dict[str, int] = {}
+        for start in range(0, len(frame), CHUNK_ROWS):
+            chunk = frame.iloc[start:start + CHUNK_ROWS]
+            with _cycle_collector_paused():
+                values = [_plain_values(chunk[c]) for c in canonical]
+                extra_maps = _property_rows(chunk[extras], keys, with_ord=False) if extras else [None] * len(chunk)
+                rows = list(map(list, zip(range(start, start + len(chunk)), extra_maps, *values)))
+            pairs = self._write_batches(query, rows, key, doing, collect=True)
+            internal.update((node_id, node) for node_id, node in pairs if node_id is not None)
+        self._report(doing, len(frame), began)
+        return internal
+
+    def _report(self, step: str, rows: int, began: float) -> None:
+        if self._progress is not None:
+            self._progress(step, rows, time.perf_counter() - began)
 
     def _write(self, model: OrgModel, key: int) -> tuple[dict[str, int], dict[str, Any]]:
         counts: dict[str, int] = {}
@@ -581,26 +591,20 @@ class Neo4jStore:
         fixed order), which Neo4j reads several times faster than maps; any other column
         goes in one map. Property keys in the query text are this module's constants.
         Rows are sent in the order of their source node (arcs of one node together touch
-        fewer pages per batch) and carry their table position as ``ord``.
+        fewer pages per batch) and carry their table position as ``ord``. They are built
+        and written CHUNK_ROWS at a time: a million rows as Python lists take 0.5 GB.
         """
         if frame.empty and not len(sources):
             return 0
+        began = time.perf_counter()
         s_nodes, t_nodes = source_nodes.internal_ids(sources), target_nodes.internal_ids(targets)
         if s_nodes is None or t_nodes is None:  # ingest sets such rows aside; here it would be a bug
             raise DatabaseError(f"A {rel_type} row names an id with no node; nothing was written to {self.uri}.")
         order = np.argsort(s_nodes, kind="stable")
-        frame = frame.iloc[order]
         columns = [c for c in frame.columns if c not in ends_in]
         canonical = [c for c in ARC_PROPERTY_COLUMNS.get(rel_type, ()) if c in columns]
         extras = [c for c in columns if c not in canonical]
         keys = _column_keys([str(c) for c in extras], None)
-        n = len(order)
-        with _cycle_collector_paused():
-            values = [_plain_values(frame[c]) for c in canonical]
-            extra_maps = _property_rows(frame[extras], keys, with_ord=False) if extras else [None] * n
-            positions = order.tolist() if keep_order else [None] * n
-            rows = list(map(list, zip(
-                s_nodes[order].tolist(), t_nodes[order].tolist(), positions, extra_maps, *values)))
         props = ", ".join(f"{c}: row[{4 + i}]" for i, c in enumerate(canonical))
         query = (
             "UNWIND $rows AS row MATCH (a) WHERE id(a) = row[0] MATCH (b) WHERE id(b) = row[1] "
@@ -608,7 +612,20 @@ class Neo4jStore:
             + ("SET r += row[3] " if extras else "")
             + "RETURN count(r)"
         )
-        return self._write_batches(query, rows, key, f"writing {rel_type} relationships")
+        doing = f"writing {rel_type} relationships"
+        written = 0
+        for start in range(0, len(order), CHUNK_ROWS):
+            part = order[start:start + CHUNK_ROWS]
+            chunk = frame.iloc[part]
+            with _cycle_collector_paused():
+                values = [_plain_values(chunk[c]) for c in canonical]
+                extra_maps = _property_rows(chunk[extras], keys, with_ord=False) if extras else [None] * len(part)
+                positions = part.tolist() if keep_order else [None] * len(part)
+                rows = list(map(list, zip(
+                    s_nodes[part].tolist(), t_nodes[part].tolist(), positions, extra_maps, *values)))
+            written += self._write_batches(query, rows, key, doing)
+        self._report(doing, len(order), began)
+        return written
 
     def _publish(self, model: OrgModel, name: str, key: int, counts: dict[str, int], tables: dict[str, Any]) -> None:
         """Point :Snapshot ``name`` at ``key`` in one transaction; the old key is retired."""
