@@ -37,7 +37,7 @@ import random
 import secrets
 import time
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
@@ -202,20 +202,36 @@ def _property_rows(
 
 def _restore_table(records: list[dict[str, Any]], schema: dict[str, Any]) -> pd.DataFrame:
     """Rebuild a table from property maps: column order, dtypes and row order as loaded."""
-    columns: list[str] = schema["columns"]
     keys: dict[str, str] = schema["keys"]
-    records = sorted(records, key=lambda r: r["ord"])
+    with _cycle_collector_paused():
+        values = {c: [r.get(keys[c]) for r in records] for c in schema["columns"]}
+        positions = [r["ord"] for r in records]
+    return _table_from_columns(values, positions, schema)
+
+
+def _table_from_columns(values: dict[str, Sequence[Any]], positions: Sequence[int], schema: dict[str, Any]) -> pd.DataFrame:
+    """Rebuild a table from its columns as read (rows in any order, ``positions`` = each
+    row's ``ord``): column order, dtypes and row order as loaded."""
+    columns: list[str] = schema["columns"]
+    n = len(positions)
+    order = np.argsort(np.fromiter(positions, dtype=np.int64, count=n), kind="stable")
     frame = pd.DataFrame(
-        {c: pd.Series([r.get(keys[c]) for r in records], dtype=object) for c in columns}, columns=columns
-    )
+        {c: pd.Series(_objects(values.get(c), n)[order], dtype=object) for c in columns}, columns=columns)
     for column, value in schema.get("constants", {}).items():  # snapshots of format 1 have none
-        frame[column] = pd.Series([value] * len(frame), dtype=object)
+        frame[column] = pd.Series([value] * n, dtype=object)
     for column in columns:
         try:
             frame[column] = _as_dtype(frame[column], schema["dtypes"][column])
         except (TypeError, ValueError):
             pass  # keep the values as read rather than lose them
     return frame
+
+
+def _objects(column: Sequence[Any] | None, n: int) -> np.ndarray:
+    """A column as a numpy object array (None for a column that was not read)."""
+    if column is None:
+        return np.full(n, None, dtype=object)
+    return np.fromiter(column, dtype=object, count=n)
 
 
 def _as_dtype(series: pd.Series, dtype: str) -> pd.Series:
@@ -712,16 +728,13 @@ class Neo4jStore:
             units=_restore_table(units, tables["units"]),
         )
         for table, rel_type in ARC_TABLES.items():
-            records = []
-            for label in (PERSON, UNIT):
-                records += self._read_arcs(
-                    f"MATCH (a:{label} {{snapshot: $key}})", f"MATCH (a)-[r:{rel_type}]->(b)", rel_type,
-                    tables[table], {"source": "a.id", "target": "b.id"}, key, doing, counts.get(table, 0))
-            setattr(model, table, _restore_table(records, _with_ends(tables[table], ARC_ENDS)))
-        records = self._read_arcs(
-            f"MATCH (a:{DECISION} {{snapshot: $key}})", "MATCH (a)<-[r:ROLE]-(b)", "ROLE", tables["decisions"],
+            setattr(model, table, self._read_arcs(
+                [f"MATCH (a:{label} {{snapshot: $key}})" for label in (PERSON, UNIT)],
+                f"MATCH (a)-[r:{rel_type}]->(b)", rel_type, tables[table], {"source": "a.id", "target": "b.id"},
+                key, doing, counts.get(table, 0)))
+        model.decisions = self._read_arcs(
+            [f"MATCH (a:{DECISION} {{snapshot: $key}})"], "MATCH (a)<-[r:ROLE]-(b)", "ROLE", tables["decisions"],
             {"decision": "a.id", "actor": "b.id"}, key, doing, counts.get("decision_roles", 0))
-        model.decisions = _restore_table(records, _with_ends(tables["decisions"], ("decision", "actor")))
         model.inputs = [InputFile(**i) for i in json.loads(info["inputs"])]
         model.problems = [Problem(**(p | {"ids": tuple(p.get("ids") or ())})) for p in json.loads(info["problems"])]
         return model
@@ -744,23 +757,28 @@ class Neo4jStore:
         return out
 
     def _read_arcs(
-        self, anchor: str, expand: str, rel_type: str, schema: dict[str, Any], ends: dict[str, str],
+        self, anchors: list[str], expand: str, rel_type: str, schema: dict[str, Any], ends: dict[str, str],
         key: int | str, doing: str, expected: int,
-    ) -> list[dict[str, Any]]:
-        """Arcs as value lists (much faster to ship than maps), back into records."""
+    ) -> pd.DataFrame:
+        """An arc table read back: its arcs as value lists (much faster to ship than maps),
+        turned into columns at once rather than into a map per row."""
         canonical = [c for c in ARC_PROPERTY_COLUMNS[rel_type] if c in schema["columns"]]
         extras = [c for c in schema["columns"] if c not in canonical and c not in ends]
         fields = ["ord", *canonical]
         row = "[" + ", ".join([*ends.values(), *(f"r.{f}" for f in fields)] + (["r {.*}"] if extras else [])) + "]"
-        values = self._collect(anchor, "", expand, row, key, doing, expected)
+        rows: list[list[Any]] = []
+        for anchor in anchors:
+            rows += self._collect(anchor, "", expand, row, key, doing, expected)
         names = [*ends, *fields]
-        records = []
-        for value in values:
-            record = dict(zip(names, value))
-            if extras:
-                record.update({k: v for k, v in value[-1].items() if k not in record})
-            records.append(record)
-        return records
+        schema = _with_ends(schema, tuple(ends))
+        with _cycle_collector_paused():
+            columns = list(zip(*rows)) if rows else [()] * (len(names) + bool(extras))
+            values: dict[str, Sequence[Any]] = dict(zip(names, columns))
+            if extras:  # the other columns, from each arc's property map
+                maps = columns[-1]
+                for column in extras:
+                    values[column] = [m.get(schema["keys"][column]) for m in maps]
+        return _table_from_columns(values, values["ord"], schema)
 
 def _write_batch(session: Any, query: str, batch: list, key: int) -> Any:
     """Run ``query`` over one batch in one transaction and return its one value.
