@@ -13,14 +13,16 @@ type), to see where a load spends its time.
 
 Measured at 100,000 people (1,438,118 rows), 2026-11-26, after the integer snapshot
 keys, list rows for nodes, file names held once per table, column-at-a-time id lookups,
-row building with the cycle collector paused and deletes by id over two writers
-(``--loads 3 --steps``): server start 5.8 s (RSS 593 MiB); first load after the start
-34.5 s = 41,638 rows/s (server 57.2 CPU-s, of which about 25 are the JIT compiling the
-write paths); second load 22.9 s = 62,914 rows/s (31.3 CPU-s); third 22.5 s = 64,010
-rows/s (30.9 CPU-s); read back 17.2 s = 83,601 rows/s; delete 17-21 s per snapshot;
-server peak RSS 1.36 GiB; this process 5.7-6.0 CPU-s per load, peak RSS 1.45 GiB.
-Before (text keys, map rows, server-side deletes): first load 37.2-43.7 s, second 25.5 s
-= 56,349 rows/s with 31.8 server CPU-s and 8.3 client CPU-s; delete 26-32 s.
+row building in chunks with the cycle collector paused, deletes by id over two writers
+and arc tables read back as columns (``--loads 3``): server start 5.3 s (RSS 593 MiB);
+first load after the start 34.5 s = 41,724 rows/s (server 56.8 CPU-s, of which about 25
+are the JIT compiling the write paths); second load 23.8 s = 60,360 rows/s (32.7 CPU-s);
+third 21.6 s = 66,502 rows/s (29.0 CPU-s); read back 12.2 s = 118,069 rows/s; delete
+17.6-20.1 s per snapshot; server peak RSS 1.34 GiB; this process 5.5-5.7 CPU-s per load,
+peak RSS 1.27 GiB (reading back; 0.6 GiB while loading).
+Before (text keys, map rows, server-side deletes, a map per row read): first load
+37.2-43.7 s, second 25.5 s = 56,349 rows/s with 31.8 server CPU-s and 8.3 client CPU-s;
+read back 17.9 s; delete 26-32 s; client peak 1.44 GiB.
 
 What did not help (each tried at 30,000 or 100,000 people, back to back): batches of
 1,000, 5,000 or 10,000 rows; 3 or 4 writers (deadlocks, no gain on 2 cores); heap 4g +
