@@ -289,6 +289,11 @@ class Neo4jStore:
         self.database = database
         self.writers = max(1, int(os.environ.get("ORGPOWER_NEO4J_WRITERS", "2")))
         self._progress: Callable[[str, int, float], None] | None = None
+        # every session of this store sees what the others wrote, also on a cluster whose
+        # reads go to other members than its writes (causal consistency)
+        from neo4j import GraphDatabase
+
+        self._bookmarks = GraphDatabase.bookmark_manager()
 
     # ---- connecting
 
@@ -364,7 +369,9 @@ class Neo4jStore:
 
         try:
             # large pulls: the default of 1000 records per round trip makes bulk reads client-bound
-            with self._driver.session(database=self.database, fetch_size=FETCH_SIZE) as session:
+            with self._driver.session(
+                database=self.database, fetch_size=FETCH_SIZE, bookmark_manager=self._bookmarks,
+            ) as session:
                 yield session
         except neo.ConstraintError as error:
             raise DatabaseError(
