@@ -247,9 +247,6 @@ class NodeIds:
         self._ids = pd.Index(list(internal_by_id), dtype=object)
         self._internal = np.fromiter(internal_by_id.values(), dtype=np.int64, count=len(internal_by_id))
 
-    def __len__(self) -> int:
-        return len(self._ids)
-
     def internal_ids(self, ids: pd.Series) -> np.ndarray | None:
         """The internal id of each of ``ids`` (as text), or None if one has no node."""
         # each distinct id is looked up once: arcs name the same nodes many times over
@@ -498,7 +495,7 @@ class Neo4jStore:
 
         # Neo4j runs one transaction on one core: a second writer uses the second core.
         # Arc rows come sorted by source node, so the writers mostly lock different nodes;
-        # a deadlock between them is a transient error that execute_write retries.
+        # a deadlock between them aborts one batch, which _write_batch tries again.
         writers = min(self.writers, len(batches))
         if writers < 2:
             write_share(range(len(batches)))
@@ -545,6 +542,7 @@ class Neo4jStore:
         return internal
 
     def _report(self, step: str, rows: int, began: float) -> None:
+        """Tell the load's progress callback, if any, that ``step`` wrote ``rows``."""
         if self._progress is not None:
             self._progress(step, rows, time.perf_counter() - began)
 
