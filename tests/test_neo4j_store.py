@@ -198,7 +198,10 @@ def hostile_org() -> OrgModel:
     flows = pd.DataFrame({
         "source": ["U'1", ids[6]], "target": [ids[7], "unit-only \" id"], "amount": [10.0, 2.5],
         "kind": ["') DETACH DELETE n //", None], "period": ["2025", "2025"], "currency": ["EUR", "EUR"],
-    }).astype({"source": "string", "target": "string", "kind": "string", "period": "string", "currency": "string"})
+        # further columns travel in a map; one is named like the store's own row position
+        "project": ["P'1", None], "ord": ["second", "first"],
+    }).astype({"source": "string", "target": "string", "kind": "string", "period": "string", "currency": "string",
+               "project": "string", "ord": "string"})
     decisions = pd.DataFrame({
         "decision": ["D'1", "D'1"], "actor": [ids[1], ids[2]], "role": ["accountable", "consulted"],
         "domain": ["x", "x"], "affects": [ids[5], None],

@@ -749,7 +749,13 @@ class Neo4jStore:
         return model
 
     def _collect(self, anchor: str, condition: str, expand: str, row: str, key: int | str, doing: str, expected: int) -> list:
-        """Rows of ``row`` for every match, as a few records each holding a list of rows.
+        """Rows of ``row`` for every match (see :meth:`_collect_parts`), as one list."""
+        return [value for part in self._collect_parts(anchor, condition, expand, row, key, doing, expected) for value in part]
+
+    def _collect_parts(
+        self, anchor: str, condition: str, expand: str, row: str, key: int | str, doing: str, expected: int,
+    ) -> Iterator[list]:
+        """Rows of ``row`` for every match, a part of the anchor nodes at a time.
 
         The driver decodes one record at a time in Python, so streaming a million small
         records is client-bound; a list of READ_CHUNK rows per record decodes several
@@ -758,12 +764,9 @@ class Neo4jStore:
         """
         parts = max(1, min(256, expected // READ_CHUNK + 1))
         query = f"{anchor} WHERE id(a) % $parts = $part {condition} {expand} RETURN collect({row}) AS rows"
-        out: list = []
         with self._session(doing) as session:
             for part in range(parts):
-                out += session.execute_read(
-                    lambda tx, p=part: tx.run(query, key=key, parts=parts, part=p).single()[0])
-        return out
+                yield session.execute_read(lambda tx, p=part: tx.run(query, key=key, parts=parts, part=p).single()[0])
 
     def _read_arcs(
         self, anchors: list[str], expand: str, rel_type: str, schema: dict[str, Any], ends: dict[str, str],
@@ -775,19 +778,23 @@ class Neo4jStore:
         extras = [c for c in schema["columns"] if c not in canonical and c not in ends]
         fields = ["ord", *canonical]
         row = "[" + ", ".join([*ends.values(), *(f"r.{f}" for f in fields)] + (["r {.*}"] if extras else [])) + "]"
-        rows: list[list[Any]] = []
-        for anchor in anchors:
-            rows += self._collect(anchor, "", expand, row, key, doing, expected)
-        names = [*ends, *fields]
         schema = _with_ends(schema, tuple(ends))
-        with _cycle_collector_paused():
-            columns = list(zip(*rows)) if rows else [()] * (len(names) + bool(extras))
-            values: dict[str, Sequence[Any]] = dict(zip(names, columns))
-            if extras:  # the other columns, from each arc's property map
-                maps = columns[-1]
-                for column in extras:
-                    values[column] = [m.get(schema["keys"][column]) for m in maps]
-        return _table_from_columns(values, values["ord"], schema)
+        named = [*ends, *canonical]  # the columns at row[0], row[1], row[3], ...; row[2] is ord
+        values: dict[str, list[Any]] = {c: [] for c in [*named, *extras]}  # a column may be named "ord" too
+        positions: list[int] = []
+        for anchor in anchors:
+            # a part at a time into columns: the rows of all parts at once would double the memory
+            for rows in self._collect_parts(anchor, "", expand, row, key, doing, expected):
+                if not rows:
+                    continue
+                with _cycle_collector_paused():
+                    columns = list(zip(*rows))
+                    positions.extend(columns[len(ends)])
+                    for name, column in zip(named, columns[:len(ends)] + columns[len(ends) + 1:]):
+                        values[name].extend(column)
+                    for column in extras:  # the other columns, from each arc's property map
+                        values[column].extend(m.get(schema["keys"][column]) for m in columns[-1])
+        return _table_from_columns(values, positions, schema)
 
 def _write_batch(session: Any, query: str, batch: list, key: int) -> Any:
     """Run ``query`` over one batch in one transaction and return its one value.
