@@ -206,40 +206,16 @@ VENDORS: tuple[Vendor, ...] = (
         },
         note="HR data set export: 'ManagerID' is not an employee id, so managers are resolved by 'ManagerName'.",
     ),
-    Vendor(
-        name="native",
-        kind="people",
-        signature=(("person_id",),),
-        columns={c: (c,) for c in SCHEMAS["people"].columns},
-        fill_by_synonyms=True,
-    ),
-    Vendor(
-        name="native",
-        kind="flows",
-        signature=(("source",), ("target",), ("amount",)),
-        columns={c: (c,) for c in SCHEMAS["flows"].columns},
-        fill_by_synonyms=True,
-    ),
-    Vendor(
-        name="native",
-        kind="decisions",
-        signature=(("decision",), ("actor",), ("role",)),
-        columns={c: (c,) for c in SCHEMAS["decisions"].columns},
-        fill_by_synonyms=True,
-    ),
-    Vendor(
-        name="native",
-        kind="relations",
-        signature=(("source",), ("target",), ("relation",)),
-        columns={c: (c,) for c in SCHEMAS["relations"].columns},
-        fill_by_synonyms=True,
-    ),
-    Vendor(
-        name="native",
-        kind="units",
-        signature=(("unit_id",),),
-        columns={c: (c,) for c in SCHEMAS["units"].columns},
-        fill_by_synonyms=True,
+    # the native bundle: each kind recognised by its schema's required columns
+    *(
+        Vendor(
+            name="native",
+            kind=kind,
+            signature=tuple((column,) for column in SCHEMAS[kind].required),
+            columns={c: (c,) for c in SCHEMAS[kind].columns},
+            fill_by_synonyms=True,
+        )
+        for kind in ("people", "flows", "decisions", "relations", "units")
     ),
 )
 
