@@ -184,20 +184,11 @@ def _stored_columns(frame: pd.DataFrame, schema: dict[str, Any]) -> pd.DataFrame
     return frame.drop(columns=list(schema["constants"]))
 
 
-def _property_rows(
-    frame: pd.DataFrame, keys: dict[str, str], skip: tuple[str, ...] = (), *, with_ord: bool = True,
-) -> list[dict[str, Any]]:
-    """One property map per row (missing values left out), plus ``ord`` = the row's position."""
-    columns = [c for c in frame.columns if c not in skip]
-    values = [_plain_values(frame[c]) for c in columns]
-    names = [keys[str(c)] for c in columns]
-    rows = []
-    for position, row in enumerate(zip(*values)) if columns else enumerate([()] * len(frame)):
-        props = {name: value for name, value in zip(names, row) if value is not None}
-        if with_ord:
-            props["ord"] = position
-        rows.append(props)
-    return rows
+def _property_rows(frame: pd.DataFrame, keys: dict[str, str]) -> list[dict[str, Any]]:
+    """One property map per row of ``frame`` (missing values left out)."""
+    values = [_plain_values(frame[c]) for c in frame.columns]
+    names = [keys[str(c)] for c in frame.columns]
+    return [{name: value for name, value in zip(names, row) if value is not None} for row in zip(*values)]
 
 
 def _restore_table(records: list[dict[str, Any]], schema: dict[str, Any]) -> pd.DataFrame:
@@ -534,7 +525,7 @@ class Neo4jStore:
             chunk = frame.iloc[start:start + CHUNK_ROWS]
             with _cycle_collector_paused():
                 values = [_plain_values(chunk[c]) for c in canonical]
-                extra_maps = _property_rows(chunk[extras], keys, with_ord=False) if extras else [None] * len(chunk)
+                extra_maps = _property_rows(chunk[extras], keys) if extras else [None] * len(chunk)
                 rows = list(map(list, zip(range(start, start + len(chunk)), extra_maps, *values)))
             pairs = self._write_batches(query, rows, key, doing, collect=True)
             internal.update((node_id, node) for node_id, node in pairs if node_id is not None)
@@ -577,10 +568,8 @@ class Neo4jStore:
         decisions = model.decisions.reset_index(drop=True)
         decision_ids = decisions["decision"].astype(str)
         first = decisions.assign(decision=decision_ids).drop_duplicates("decision")
-        domains = _plain_values(first["domain"]) if "domain" in first else [None] * len(first)
         decision_nodes = self._write_nodes(
-            DECISION, pd.DataFrame({"id": pd.Series(first["decision"].tolist(), dtype=object),
-                                    "domain": pd.Series(domains, dtype=object)}),
+            DECISION, first[["decision", *(["domain"] if "domain" in first else [])]].rename(columns={"decision": "id"}),
             {"id": "id", "domain": "domain"}, key, "writing decisions", listed=True)
         counts["decisions"] = len(decision_nodes)
         end_nodes, decision_nodes = NodeIds(ends), NodeIds(decision_nodes)
@@ -640,7 +629,7 @@ class Neo4jStore:
             chunk = frame.iloc[part]
             with _cycle_collector_paused():
                 values = [_plain_values(chunk[c]) for c in canonical]
-                extra_maps = _property_rows(chunk[extras], keys, with_ord=False) if extras else [None] * len(part)
+                extra_maps = _property_rows(chunk[extras], keys) if extras else [None] * len(part)
                 positions = part.tolist() if keep_order else [None] * len(part)
                 rows = list(map(list, zip(
                     s_nodes[part].tolist(), t_nodes[part].tolist(), positions, extra_maps, *values)))
