@@ -2,42 +2,109 @@
 anything they show, a Python user gets with one call here.
 
 >>> import orgpower
->>> model = orgpower.read_org(["sample_orgs/acme_command"])        # doctest: +SKIP
->>> result = orgpower.audit(model)                                # doctest: +SKIP
->>> result.document["classification"]["org"]["label"]             # doctest: +SKIP
+>>> model = orgpower.read_org("sample_orgs/northwind_command")       # doctest: +SKIP
+>>> result = orgpower.audit(model)                                  # doctest: +SKIP
+>>> result.document["classification"]["org"]["label"]               # doctest: +SKIP
 'power-over'
 >>> orgpower.write_reports(result, "out", formats=("json", "html"))  # doctest: +SKIP
 
-Data flow: ``ingest`` (files -> :class:`OrgModel`) -> ``graph`` (model -> layers, in
-process or in Neo4j) -> ``metrics`` (layers -> numbers) -> ``report`` (numbers ->
-readings, findings, documents).
+The pipeline is orchestrated here, top-down and in one place: ``ingest`` (files or
+frames -> :class:`OrgModel`) -> ``graph`` (model -> layers, in process or read back from
+Neo4j) -> ``metrics`` (layers -> numbers) -> ``report`` (numbers -> readings, findings,
+documents). No lower part calls back up into this module.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from orgpower.errors import InputError, OrgpowerWarning, UsageError
 from orgpower.model import OrgModel
 
 if TYPE_CHECKING:  # imported lazily so that `orgpower validate` starts fast
+    import pandas as pd
+
     from orgpower.graph.layers import OrgGraph
     from orgpower.report.audit import AuditConfig, AuditResult
 
 PathLike = str | Path
+Source = PathLike | Iterable[PathLike]
+"""A folder or file path (``str`` or :class:`~pathlib.Path`), or any list of them."""
 
 
-def read_org(paths: Iterable[PathLike], *, mapping: PathLike | dict[str, Any] | None = None) -> OrgModel:
-    """Read and validate an input bundle (a folder, or any list of files) into an :class:`OrgModel`.
+class Progress(Protocol):
+    """Hears of long work as it goes: ``stage`` (``read``, ``graph``, ``measure``,
+    ``report``, ``compare``), ``done`` of ``total`` steps (``total`` None when unknown)
+    and a short ``detail`` (counts and layer names only, never people data)."""
+
+    def __call__(self, stage: str, done: int, total: int | None, detail: str = "") -> None: ...
+
+
+def _silent(stage: str, done: int, total: int | None, detail: str = "") -> None:
+    return None
+
+
+def _as_paths(source: Source) -> list[Path]:
+    # a str is a path, never a sequence of one-letter paths
+    if isinstance(source, (str, Path)):
+        return [Path(source)]
+    if isinstance(source, OrgModel):
+        raise UsageError("read_org was given an OrgModel, which is already read: pass it to audit() directly.")
+    try:
+        paths = [Path(p) for p in source]
+    except TypeError:
+        raise UsageError(
+            f"Cannot read an org from a {type(source).__name__}: give a path (str or Path), a list of paths, "
+            "or DataFrames as people=, flows=, decisions=, relations=."
+        ) from None
+    if not paths:
+        raise UsageError("No input was given: pass a folder, a file or a list of files.")
+    return paths
+
+
+def read_org(
+    source: Source | None = None,
+    *,
+    people: "pd.DataFrame | None" = None,
+    flows: "pd.DataFrame | None" = None,
+    decisions: "pd.DataFrame | None" = None,
+    relations: "pd.DataFrame | None" = None,
+    mapping: PathLike | dict[str, Any] | None = None,
+) -> OrgModel:
+    """Read and validate an org into an :class:`OrgModel`.
+
+    ``source`` is a folder or a file (``str`` or :class:`~pathlib.Path`) or any list of
+    them: a native bundle or an HR system's export, recognised by its headers. Tables
+    already in pandas are given as ``people=``, ``flows=``, ``decisions=``,
+    ``relations=`` instead (headers are recognised the same way; rows are numbered as a
+    spreadsheet would, header = row 1). ``mapping`` overrides the detected columns.
 
     Never raises on bad rows: every problem is a :class:`~orgpower.model.Problem` in
     ``model.problems``. Raises :class:`~orgpower.errors.InputError` only when nothing
-    usable was given (no readable file, no people).
+    usable was given (no readable file, no people), and
+    :class:`~orgpower.errors.UsageError` when the call itself is wrong.
+
+    >>> model = read_org("sample_orgs/riverbank_coop")                 # doctest: +SKIP
+    >>> model = read_org(people=pd.DataFrame({"person_id": ["a", "b"], "manager_id": [None, "a"]}))  # doctest: +SKIP
     """
+    frames = {"people": people, "flows": flows, "decisions": decisions, "relations": relations}
+    given = {kind: frame for kind, frame in frames.items() if frame is not None}
+    if source is not None and given:
+        raise UsageError("Give either paths or DataFrames (people=, flows=, ...), not both.")
+    if given:
+        from orgpower.ingest.bundle import read_frames
+
+        return read_frames(given, mapping=mapping)
+    if source is None:
+        raise UsageError("No input was given: pass a folder, a file, a list of files, or people= as a DataFrame.")
     from orgpower.ingest.bundle import read_bundle
 
-    return read_bundle([Path(p) for p in paths], mapping=mapping)
+    return read_bundle(_as_paths(source), mapping=mapping)
 
 
 def build_graph(model: OrgModel) -> "OrgGraph":
@@ -47,27 +114,159 @@ def build_graph(model: OrgModel) -> "OrgGraph":
     return _build(model)
 
 
+def read_snapshot(uri: str, snapshot: str, *, user: str | None = None, password: str | None = None) -> OrgModel:
+    """Read an org back from a Neo4j snapshot that :func:`load_to_neo4j` wrote."""
+    from orgpower.graph.neo4j_store import Neo4jStore
+
+    with Neo4jStore.connect(uri, user=user, password=password) as store:
+        return store.read_model(snapshot)
+
+
+def group_attribute_columns(model: OrgModel) -> list[str]:
+    """The people columns representation can be audited by (attributes, unit, level, ...)."""
+    not_attributes = {"person_id", "manager_id", "manager_name", "name", "source_file", "source_row"}
+    return [str(c) for c in model.people.columns if str(c) not in not_attributes and not str(c).startswith("_")]
+
+
+def resolve_group_attributes(model: OrgModel, attributes: Iterable[str]) -> tuple[str, ...]:
+    """Each asked-for attribute as the people table spells it.
+
+    An exact name is kept; a name that differs only in case (``gender`` for a header
+    ``Gender``) is matched with an :class:`~orgpower.errors.OrgpowerWarning`; an unknown
+    name raises :class:`~orgpower.errors.UsageError` that suggests the closest columns.
+    """
+    columns = group_attribute_columns(model)
+    by_fold: dict[str, list[str]] = {}
+    for column in columns:
+        by_fold.setdefault(column.casefold(), []).append(column)
+    resolved: list[str] = []
+    for asked in attributes:
+        if asked in columns:
+            resolved.append(asked)
+            continue
+        same = by_fold.get(asked.casefold(), [])
+        if len(same) == 1:
+            warnings.warn(
+                OrgpowerWarning(f"Group attribute {asked!r} matched the column {same[0]!r} (case differs)."), stacklevel=3
+            )
+            resolved.append(same[0])
+            continue
+        if len(same) > 1:
+            raise UsageError(
+                f"Group attribute {asked!r} matches several columns that differ only in case "
+                f"({', '.join(map(repr, same))}): give the exact one."
+            )
+        close = difflib.get_close_matches(asked.casefold(), list(by_fold), n=3, cutoff=0.6)
+        hint = f" Did you mean {' or '.join(repr(by_fold[c][0]) for c in close)}?" if close else ""
+        listed = ", ".join(repr(c) for c in columns[:20]) + (", ..." if len(columns) > 20 else "")
+        raise UsageError(
+            f"No column {asked!r} in the people table to audit representation by.{hint}"
+            + (f" The people table has: {listed}." if columns else " The people table has no attribute columns.")
+        )
+    return tuple(dict.fromkeys(resolved))
+
+
+def _check_usable(model: OrgModel, what: str) -> None:
+    if model.people is None or model.people.empty:
+        problems = "; ".join(p.message for p in model.errors[:3])
+        raise InputError(
+            f"The {what} org has no usable people rows, so there is nothing to audit"
+            + (f" ({problems})" if problems else "")
+            + ". Run `orgpower validate` on the files and fix the problems it lists."
+        )
+
+
+def _model(
+    source: OrgModel | Source | None, frames: dict[str, Any], mapping: Any, neo4j_uri: str | None,
+    snapshot: str | None, what: str, progress: Progress,
+) -> OrgModel:
+    if isinstance(source, OrgModel):
+        model = source
+    elif neo4j_uri and snapshot and source is None and not any(f is not None for f in frames.values()):
+        progress("read", 0, None, f"Neo4j snapshot {snapshot}")
+        model = read_snapshot(neo4j_uri, snapshot)
+    elif source is None and not any(f is not None for f in frames.values()):
+        raise UsageError(f"No {what} org was given: pass input files or a folder, or --neo4j URI --snapshot NAME.")
+    else:
+        progress("read", 0, None, "")
+        model = read_org(source, mapping=mapping, **frames)
+    progress("read", 1, 1, f"{len(model.people):,} people, {len(model.errors):,} errors, {len(model.warnings):,} warnings")
+    _check_usable(model, what)
+    return model
+
+
+def _audit_model(model: OrgModel, config: "AuditConfig", progress: Progress) -> "AuditResult":
+    from orgpower.metrics.org import measure_org
+    from orgpower.report.audit import assemble_audit
+
+    progress("graph", 0, None, "")
+    graph = build_graph(model)
+    progress("graph", 1, 1, f"{len(graph.layers)} layers, {len(graph.person_ids):,} people")
+
+    def measured(done: int, total: int, what: str) -> None:
+        progress("measure", done, total, what)
+
+    measures = measure_org(
+        graph, null_samples=config.null_samples, seed=config.seed, exact_limit=config.exact_limit, progress=measured,
+    )
+    progress("report", 0, None, "")
+    result = assemble_audit(model, graph, measures, config)
+    progress("report", 1, 1, f"{len(result.document.get('findings', [])):,} findings")
+    return result
+
+
 def audit(
-    source: OrgModel | Iterable[PathLike],
+    source: OrgModel | Source | None = None,
     *,
+    people: "pd.DataFrame | None" = None,
+    flows: "pd.DataFrame | None" = None,
+    decisions: "pd.DataFrame | None" = None,
+    relations: "pd.DataFrame | None" = None,
+    mapping: PathLike | dict[str, Any] | None = None,
     config: "AuditConfig | None" = None,
-    compare: OrgModel | Iterable[PathLike] | None = None,
+    compare: OrgModel | Source | None = None,
     neo4j_uri: str | None = None,
     snapshot: str | None = None,
     compare_snapshot: str | None = None,
+    progress: Progress | None = None,
 ) -> "AuditResult":
     """Run the full audit: measures, readings on the three axes, findings, representation.
 
-    ``source`` is an :class:`OrgModel` or input paths; with ``neo4j_uri`` and
-    ``snapshot`` the org is read back from Neo4j instead. ``compare`` (or
-    ``compare_snapshot``) adds the change since an older snapshot.
-    """
-    from orgpower.report.audit import run_audit
+    The org is ``source`` (an :class:`OrgModel`, a path, or a list of paths), or tables
+    given as ``people=``, ``flows=``, ``decisions=``, ``relations=`` DataFrames, or, with
+    ``neo4j_uri`` and ``snapshot`` and no source, a Neo4j snapshot. ``compare`` (an org
+    in any of the same forms) or ``compare_snapshot`` adds the change since then.
+    ``config`` (:class:`AuditConfig`) holds every setting and threshold; its
+    ``group_attributes`` are matched to the people columns ignoring case (with an
+    :class:`~orgpower.errors.OrgpowerWarning`). ``progress`` (see :class:`Progress`)
+    hears of each stage.
 
-    return run_audit(
-        source, config=config, compare=compare, neo4j_uri=neo4j_uri,
-        snapshot=snapshot, compare_snapshot=compare_snapshot,
-    )
+    Raises :class:`~orgpower.errors.InputError` when the input cannot be used at all;
+    problems in single rows are in ``result.document["validation"]`` and among the findings.
+
+    >>> result = audit("sample_orgs/northwind_command")                 # doctest: +SKIP
+    >>> result                                                          # doctest: +SKIP
+    <AuditResult power-over: 48 people, 5 layers, 3 high findings, 0 data errors>
+    """
+    from orgpower.report.audit import AuditConfig, add_comparison
+
+    progress = progress or _silent
+    config = config or AuditConfig()
+    frames = {"people": people, "flows": flows, "decisions": decisions, "relations": relations}
+    model = _model(source, frames, mapping, neo4j_uri, snapshot, "audited", progress)
+    if config.group_attributes:
+        config = dataclasses.replace(config, group_attributes=resolve_group_attributes(model, config.group_attributes))
+    result = _audit_model(model, config, progress)
+    if compare is not None or compare_snapshot:
+        if compare_snapshot:
+            if not neo4j_uri:
+                raise UsageError("compare_snapshot needs neo4j_uri (--neo4j URI).")
+            old_model = _model(None, {}, None, neo4j_uri, compare_snapshot, "compare", progress)
+        else:
+            old_model = _model(compare, {}, mapping, None, None, "compare", progress)
+        old = _audit_model(old_model, config, lambda stage, *rest: progress("compare", *rest))
+        add_comparison(result, old)
+    return result
 
 
 def write_reports(result: "AuditResult", out_dir: PathLike, formats: Sequence[str] = ("json", "html")) -> dict[str, Path]:

@@ -1,73 +1,158 @@
-"""`orgpower` command line: a thin shell over :mod:`orgpower.api` (interfaces.md §2).
+"""`orgpower` command line: a thin shell over :mod:`orgpower.api`.
 
-Exit status: 0 success, 1 input unusable / errors found, 2 usage error, 3 database
-unreachable. A problem in the input never ends in a traceback.
+Built on click (one small pure-Python dependency): each subcommand prints its own usage
+on a usage error, a mistyped option or command gets a "did you mean", and ``--help``
+shows every option with its default and examples.
+
+Exit status: 0 success, 1 input unusable or errors found (data errors too, with
+``--strict``), 2 usage error, 3 database unreachable. A problem in the input never ends
+in a traceback. Progress goes to stderr, only when stderr is a terminal and not ``-q``;
+results go to stdout.
 """
 
 from __future__ import annotations
 
-import argparse
+import difflib
 import os
+import shutil
 import sys
+import time
+import warnings
 from pathlib import Path
+from typing import Any, TextIO
+
+import click
 
 from orgpower import __version__
-from orgpower.errors import OrgpowerError, UsageError
+from orgpower.errors import OrgpowerError, OrgpowerWarning, UsageError
 
 REPORT_FORMATS = ("json", "html", "xlsx", "pdf")
+ARCHETYPES = ("power-over", "mutual", "mixed")
+CONTEXT = {"help_option_names": ["-h", "--help"], "show_default": True, "max_content_width": 100}
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # usage errors exit 2 with one sentence
-        self.print_usage(sys.stderr)
-        print(f"orgpower: {message}", file=sys.stderr)
-        raise SystemExit(2)
+# ---- manners: suggestions, usage of the subcommand, progress ------------------------------
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="orgpower", description="Power-over vs mutual structures in an organisation.")
-    parser.add_argument("--version", action="version", version=f"orgpower {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+class _Commands(click.Group):
+    """Commands listed in the order they are used, and a suggestion for a mistyped one."""
 
-    validate = commands.add_parser("validate", help="read and check an input bundle")
-    validate.add_argument("inputs", nargs="+", help="a folder or any list of files")
-    validate.add_argument("--json", action="store_true", help="print the problems as JSON")
-    validate.add_argument("--show-mapping", action="store_true", help="show the detected format and column mapping")
-    validate.add_argument("--mapping", help="a mapping file (YAML/JSON/CSV) that overrides detection")
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
 
-    audit = commands.add_parser("audit", help="full audit: audit.json, audit.html, people.csv, ...")
-    audit.add_argument("inputs", nargs="*", help="a folder or any list of files (omit with --neo4j --snapshot)")
-    audit.add_argument("--out", default="orgpower-audit", help="output folder (default: orgpower-audit)")
-    audit.add_argument("--format", default="json,html", help="comma list of json,html,xlsx,pdf (json is always written)")
-    audit.add_argument("--neo4j", help="read the org from this Neo4j URI instead of files")
-    audit.add_argument("--snapshot", help="Neo4j snapshot name")
-    audit.add_argument("--compare", nargs="+", help="an older bundle (folder or files) to compare with")
-    audit.add_argument("--compare-snapshot", help="an older Neo4j snapshot to compare with")
-    audit.add_argument("--mapping", help="a mapping file that overrides detection")
-    audit.add_argument("--config", help="a thresholds/settings file (TOML or JSON) overriding the defaults")
-    audit.add_argument("--group-attribute", action="append", default=[], help="an attribute to audit representation by (repeatable)")
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            names = self.list_commands(ctx)
+            close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
+            hint = f" Did you mean {close[0]}?" if close else ""
+            ctx.fail(f"No such command {name!r}.{hint} Commands: {', '.join(names)}.")
+        return super().resolve_command(ctx, args)
 
-    load = commands.add_parser("load", help="write the validated org into Neo4j")
-    load.add_argument("inputs", nargs="+")
-    load.add_argument("--neo4j", help="bolt URI (default: $NEO4J_URI)")
-    load.add_argument("--snapshot", default="default")
-    load.add_argument("--mapping")
 
-    snapshots = commands.add_parser("snapshots", help="list or delete Neo4j snapshots")
-    snapshots.add_argument("--neo4j", help="bolt URI (default: $NEO4J_URI)")
-    snapshots.add_argument("--delete", metavar="NAME", help="delete this snapshot")
+class _Command(click.Command):
+    """A command whose own usage errors (``UsageError`` from orgpower) print its usage line,
+    as click's do."""
 
-    dashboard = commands.add_parser("dashboard", help="start the Streamlit dashboard")
-    dashboard.add_argument("--port", type=int, default=8501)
-    dashboard.add_argument("--address", default="127.0.0.1")
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as error:
+            raise click.UsageError(error.message, ctx) from None
 
-    generate = commands.add_parser("generate", help="write a synthetic org bundle")
-    generate.add_argument("--people", type=int, required=True)
-    generate.add_argument("--archetype", choices=("power-over", "mutual", "mixed"), default="mixed")
-    generate.add_argument("--out", required=True)
-    generate.add_argument("--seed", type=int, default=0)
-    generate.add_argument("--format", choices=("csv", "parquet"), default="csv")
-    return parser
+
+_Commands.command_class = _Command
+
+
+class _Audit(_Command):
+    """``--compare OLD…`` takes several paths, as documented: ``--compare a b`` is read as
+    ``--compare a --compare b`` (a click option takes one value per use)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        spread: list[str] = []
+        state = None  # "first": the value of --compare is next; "more": further values may follow
+        for arg in args:
+            if arg == "--compare":
+                state = "first"
+            elif state == "first":
+                state = "more"
+            elif state == "more" and not arg.startswith("-"):
+                spread.append("--compare")
+            else:
+                state = None
+            spread.append(arg)
+        return super().parse_args(ctx, spread)
+
+
+def _printable(text: str) -> str:
+    # layer names come from files: never let a control character reach the terminal
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
+class Progress:
+    """Long work, told on stderr: one line per stage with its counts, a bar where the total
+    is known, and the seconds it took. Silent when stderr is not a terminal or with -q,
+    so logs and pipes get only the results."""
+
+    LABELS = {
+        "read": "Reading", "graph": "Building graph", "measure": "Measuring", "report": "Reading results",
+        "write": "Writing", "load": "Loading", "export": "Exporting",
+    }
+
+    def __init__(self, quiet: bool = False, stream: TextIO | None = None):
+        self.stream = stream or sys.stderr
+        self.enabled = not quiet and bool(getattr(self.stream, "isatty", lambda: False)())
+        self.stage: str | None = None
+        self.started = 0.0
+        self.open_line = False
+
+    def _label(self, stage: str) -> str:
+        if stage.startswith("compare:"):
+            return "Older org: " + self._label(stage.split(":", 1)[1]).lower()
+        return self.LABELS.get(stage, stage.capitalize())
+
+    def _write(self, text: str, *, end: bool) -> None:
+        width = max(20, shutil.get_terminal_size((100, 20)).columns - 1)
+        text = _printable(text)[:width]
+        self.stream.write("\r" + text.ljust(width if self.open_line else len(text)) + ("\n" if end else ""))
+        self.stream.flush()
+        self.open_line = not end
+
+    def __call__(self, stage: str, done: int, total: int | None, detail: str = "") -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if stage != self.stage:
+            self.stage, self.started = stage, now
+        label = f"{self._label(stage):<16}"
+        if total is not None and done >= total:
+            self._write(f"{label} {detail}  ({now - self.started:.1f} s)".rstrip(), end=True)
+            self.stage = None
+        elif total:
+            filled = int(24 * done / total)
+            self._write(f"{label} [{'#' * filled}{'.' * (24 - filled)}] {done}/{total} {detail}", end=False)
+        else:
+            self._write(f"{label} {detail}...", end=False)
+
+    def line(self, text: str) -> None:
+        """A finished step of its own (a Neo4j write step)."""
+        if self.enabled:
+            self._write(text, end=True)
+
+    def close(self) -> None:
+        if self.enabled and self.open_line:
+            self._write("", end=True)
+
+
+def _quiet_option(function: Any) -> Any:
+    return click.option("-q", "--quiet", is_flag=True, help="No progress on stderr (it is shown only on a terminal).")(function)
+
+
+def _mapping_option(function: Any) -> Any:
+    return click.option(
+        "--mapping", metavar="FILE",
+        help="A mapping file (JSON, or a CSV of canonical,header rows) that overrides the detected columns.",
+    )(function)
 
 
 def _neo4j_uri(given: str | None) -> str:
@@ -77,124 +162,268 @@ def _neo4j_uri(given: str | None) -> str:
     return uri
 
 
-def _cmd_validate(args: argparse.Namespace) -> int:
+def _report_formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
+    for fmt in formats:
+        if fmt not in REPORT_FORMATS:
+            close = difflib.get_close_matches(fmt, REPORT_FORMATS, n=1, cutoff=0.5)
+            hint = f" Did you mean {close[0]}?" if close else ""
+            raise click.BadParameter(
+                f"Unknown report format {fmt}.{hint} Choose from {', '.join(REPORT_FORMATS)}.", ctx, param
+            )
+    return formats
+
+
+# ---- commands ---------------------------------------------------------------------------
+
+
+@click.group(cls=_Commands, context_settings=CONTEXT, epilog="""\b
+Examples:
+  orgpower validate exports/ --show-mapping
+  orgpower audit exports/ --out report --format json,html,xlsx,pdf
+  orgpower audit exports-2026q4/ --compare exports-2026q2/ --out change
+  orgpower export exports/ --format gexf --out graph
+Run 'orgpower COMMAND --help' for a command's options and examples.""")
+@click.version_option(__version__, "--version", prog_name="orgpower", message="%(prog)s %(version)s")
+def cli() -> None:
+    """Power-over vs mutual structures in an organisation: reporting lines, resource flows
+    and decision rights, read from HR exports.
+
+    Exit status: 0 success, 1 input unusable or errors found, 2 usage error,
+    3 database unreachable.
+    """
+
+
+@cli.command(context_settings=CONTEXT, epilog="""\b
+Examples:
+  orgpower validate exports/
+  orgpower validate workday.xlsx budgets.csv --show-mapping
+  orgpower validate staff.csv --mapping mapping.json --json > problems.json""")
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("--json", "as_json", is_flag=True, help="Print the org counts and every problem as JSON.")
+@click.option("--show-mapping", is_flag=True, help="Show each file's detected kind, format and column mapping.")
+@_mapping_option
+def validate(inputs: tuple[str, ...], as_json: bool, show_mapping: bool, mapping: str | None) -> int:
+    """Read and check an input bundle: INPUT is a folder or any list of files.
+
+    Prints the org's headline and every problem grouped by code, with file, row and
+    value. Exits 1 when there are errors, 0 when there are only warnings.
+    """
     from orgpower import api
     from orgpower.ingest.summary import format_validation, validation_json
 
-    model = api.read_org(args.inputs, mapping=args.mapping)
-    if args.json:
-        print(validation_json(model))
-    else:
-        print(format_validation(model, show_mapping=args.show_mapping))
+    model = api.read_org(list(inputs), mapping=mapping)
+    click.echo(validation_json(model) if as_json else format_validation(model, show_mapping=show_mapping))
     return 1 if model.errors else 0
 
 
-def _cmd_audit(args: argparse.Namespace) -> int:
-    formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
-    unknown = sorted(set(formats) - set(REPORT_FORMATS))
-    if unknown:
-        raise UsageError(f"Unknown report format {', '.join(unknown)}: choose from {', '.join(REPORT_FORMATS)}.")
-    if not args.inputs and not (args.neo4j or args.snapshot):
+@cli.command(cls=_Audit, context_settings=CONTEXT, epilog="""\b
+Examples:
+  orgpower audit exports/ --out report
+  orgpower audit exports/ --format json,html,xlsx,pdf --group-attribute gender
+  orgpower audit exports-2026q4/ --compare exports-2026q2/ --out change
+  orgpower audit --neo4j bolt://localhost:7687 --snapshot 2026-q4 --out report
+  orgpower audit exports/ --strict -q   # in a script: exit 1 on data errors, no progress""")
+@click.argument("inputs", nargs=-1, metavar="[INPUT]...")
+@click.option("--out", default="orgpower-audit", metavar="DIR", help="Output folder (created if missing; inputs are never overwritten).")
+@click.option("--format", "formats", default="json,html", metavar="LIST", callback=_report_formats,
+              help="Comma list of json, html, xlsx, pdf. audit.json and people.csv are always written.")
+@click.option("--group-attribute", "group_attributes", multiple=True, metavar="NAME",
+              help="A people column to audit representation by, e.g. gender (repeatable; case-insensitive).")
+@click.option("--compare", multiple=True, metavar="OLD...",
+              help="An older bundle (folder or files) to compare with: adds what changed.")
+@click.option("--config", metavar="FILE", help="Thresholds and settings (TOML or JSON) overriding the defaults.")
+@_mapping_option
+@click.option("--neo4j", metavar="URI", help="Read the org from this Neo4j server instead of files (default: $NEO4J_URI).")
+@click.option("--snapshot", metavar="NAME", help="The Neo4j snapshot to audit (with --neo4j).")
+@click.option("--compare-snapshot", metavar="NAME", help="An older Neo4j snapshot to compare with.")
+@click.option("--strict", is_flag=True, help="Exit 1 when the input has data errors (the reports are still written).")
+@_quiet_option
+def audit(
+    inputs: tuple[str, ...], out: str, formats: tuple[str, ...], group_attributes: tuple[str, ...],
+    compare: tuple[str, ...], config: str | None, mapping: str | None, neo4j: str | None, snapshot: str | None,
+    compare_snapshot: str | None, strict: bool, quiet: bool,
+) -> int:
+    """Full audit of an org: INPUT is a folder or any list of files (or none, with --neo4j
+    and --snapshot).
+
+    Writes audit.json, people.csv and the other formats asked for into --out, then prints
+    the files and a one-line summary: the reading, high findings and data errors.
+    """
+    if not inputs and not (neo4j or snapshot):
         raise UsageError("Give the input files or folder, or --neo4j URI --snapshot NAME.")
     from orgpower import api
-    from orgpower.report.audit import AuditConfig
+    from orgpower.report.config import AuditConfig
 
-    config = AuditConfig.load(args.config) if args.config else AuditConfig()
-    if args.group_attribute:
-        config = config.with_group_attributes(args.group_attribute)
-    if args.inputs:
-        source = api.read_org(args.inputs, mapping=args.mapping)
-        neo4j_uri = None
-    else:
-        source = None
-        neo4j_uri = _neo4j_uri(args.neo4j)
-    compare = api.read_org(args.compare, mapping=args.mapping) if args.compare else None
-    result = api.audit(
-        source, config=config, compare=compare, neo4j_uri=neo4j_uri, snapshot=args.snapshot,
-        compare_snapshot=args.compare_snapshot,
-    )
-    written = api.write_reports(result, args.out, formats)
+    settings = AuditConfig.load(config) if config else AuditConfig()
+    if group_attributes:
+        settings = settings.with_group_attributes(list(group_attributes))
+    neo4j_uri = None if inputs else _neo4j_uri(neo4j)
+    if compare_snapshot and not neo4j_uri:
+        neo4j_uri = _neo4j_uri(neo4j)
+    progress = Progress(quiet)
+    try:
+        result = api.audit(
+            list(inputs) or None, mapping=mapping, config=settings, compare=list(compare) or None,
+            neo4j_uri=neo4j_uri, snapshot=snapshot, compare_snapshot=compare_snapshot, progress=progress,
+        )
+        progress("write", 0, None, ", ".join(formats))
+        written = api.write_reports(result, out, formats)
+        progress("write", 1, 1, f"{len(written)} files")
+    finally:
+        progress.close()
     for fmt, path in written.items():
-        print(f"{fmt:>5}: {path}")
+        click.echo(f"{fmt:>5}: {path}")
+    click.echo(result.summary())
+    if strict and result.model.errors:
+        click.echo(
+            f"orgpower: {len(result.model.errors):,} data errors in the input (--strict): "
+            "run `orgpower validate` on it for the list.", err=True,
+        )
+        return 1
     return 0
 
 
-def _cmd_load(args: argparse.Namespace) -> int:
-    uri = _neo4j_uri(args.neo4j)
+@cli.command(context_settings=CONTEXT, epilog="""\b
+Examples:
+  orgpower load exports/ --neo4j bolt://localhost:7687 --snapshot 2026-q4
+  NEO4J_URI=bolt://db:7687 NEO4J_USER=neo4j NEO4J_PASSWORD=... orgpower load exports/""")
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("--neo4j", metavar="URI", help="Bolt URI of the Neo4j server (default: $NEO4J_URI; "
+              "credentials from $NEO4J_USER, $NEO4J_PASSWORD).")
+@click.option("--snapshot", default="default", metavar="NAME", help="Name the org is kept under (a later load of the same name replaces it).")
+@_mapping_option
+@_quiet_option
+def load(inputs: tuple[str, ...], neo4j: str | None, snapshot: str, mapping: str | None, quiet: bool) -> int:
+    """Validate an org (INPUT: a folder or any list of files) and write it into Neo4j as
+    a snapshot, for `orgpower audit --neo4j` and the dashboard."""
+    uri = _neo4j_uri(neo4j)
     from orgpower import api
     from orgpower.ingest.summary import format_validation
 
-    model = api.read_org(args.inputs, mapping=args.mapping)
+    progress = Progress(quiet)
+    model = api.read_org(list(inputs), mapping=mapping)
     if model.errors and model.people.empty:
-        print(format_validation(model), file=sys.stderr)
+        click.echo(format_validation(model), err=True)
         return 1
-    counts = api.load_to_neo4j(model, uri, snapshot=args.snapshot, progress=_print_load_step)
-    print(f"Loaded snapshot {args.snapshot!r} into {uri}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+    def step(name: str, rows: int, seconds: float) -> None:
+        if rows:  # a step with nothing to write stays quiet
+            progress.line(f"  {name}: {rows:,} rows in {seconds:.1f} s")
+
+    counts = api.load_to_neo4j(model, uri, snapshot=snapshot, progress=step)
+    click.echo(f"Loaded snapshot {snapshot!r} into {uri}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     return 0
 
 
-def _print_load_step(step: str, rows: int, seconds: float) -> None:
-    """A large load takes a while: say on stderr what each step wrote (counts only)."""
-    if not rows:
-        return
-    print(f"  {step}: {rows:,} rows in {seconds:.1f} s", file=sys.stderr, flush=True)
-
-
-def _cmd_snapshots(args: argparse.Namespace) -> int:
+@cli.command(context_settings=CONTEXT, epilog="""\b
+Examples:
+  orgpower snapshots --neo4j bolt://localhost:7687
+  orgpower snapshots --delete 2025-q4""")
+@click.option("--neo4j", metavar="URI", help="Bolt URI of the Neo4j server (default: $NEO4J_URI).")
+@click.option("--delete", metavar="NAME", help="Delete this snapshot (and nothing else).")
+def snapshots(neo4j: str | None, delete: str | None) -> int:
+    """List the org snapshots kept in Neo4j, or delete one."""
     from orgpower.graph.neo4j_store import Neo4jStore
 
-    uri = _neo4j_uri(args.neo4j)
+    uri = _neo4j_uri(neo4j)
     with Neo4jStore.connect(uri) as store:
-        if args.delete:
-            store.delete_snapshot(args.delete)
-            print(f"Deleted snapshot {args.delete!r}.")
+        if delete:
+            store.delete_snapshot(delete)
+            click.echo(f"Deleted snapshot {delete!r}.")
         else:
-            for snapshot in store.list_snapshots():
-                print(snapshot)
+            for name in store.list_snapshots():
+                click.echo(name)
     return 0
 
 
-def _cmd_dashboard(args: argparse.Namespace) -> int:
+@cli.command(context_settings=CONTEXT, epilog="""\b
+Examples:
+  orgpower dashboard
+  orgpower dashboard --port 8600""")
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, metavar="PORT", help="Port to serve on (1-65535).")
+@click.option("--address", default="127.0.0.1", metavar="HOST", help="Address to serve on (127.0.0.1: this machine only).")
+def dashboard(port: int, address: str) -> int:
+    """Start the Streamlit dashboard (stop it with Ctrl+C)."""
     from orgpower.dashboard.launch import launch
 
-    return launch(port=args.port, address=args.address)
+    return launch(port=port, address=address)
 
 
-def _cmd_generate(args: argparse.Namespace) -> int:
-    from orgpower.ingest.synthetic import write_bundle
+@cli.command(context_settings=CONTEXT, epilog="""\b
+Examples:
+  orgpower generate --people 500 --archetype power-over --out demo-org
+  orgpower generate --people 20000 --format parquet --seed 7 --out big-org""")
+@click.option("--people", type=int, required=True, metavar="N", help="Number of people in the org (at least 1).")
+@click.option("--archetype", type=click.Choice(ARCHETYPES), default="mixed",
+              help="power-over: steep tree, one-way flows, decisions at the top; mutual: flat, returned ties, "
+                   "shared decisions; mixed: some of each.")
+@click.option("--out", required=True, metavar="DIR", help="Folder to write the bundle into (existing files are never overwritten).")
+@click.option("--seed", type=int, default=0, metavar="SEED", help="Random seed: the same seed gives the same org.")
+@click.option("--format", "file_format", type=click.Choice(("csv", "parquet")), default="csv", help="File format of the bundle.")
+def generate(people: int, archetype: str, out: str, seed: int, file_format: str) -> int:
+    """Write a synthetic org bundle (people, flows, decisions, relations, units) to try
+    orgpower on, or to test at scale."""
     from orgpower import api
+    from orgpower.ingest.synthetic import write_bundle
 
-    if args.people < 1:
+    if people < 1:
         raise UsageError("--people must be at least 1.")
-    model = api.generate_org(args.people, args.archetype, seed=args.seed)
-    paths = write_bundle(model, Path(args.out), file_format=args.format)
-    print(f"Wrote a {args.archetype} org of {args.people} people to {args.out} ({len(paths)} files).")
+    model = api.generate_org(people, archetype, seed=seed)
+    paths = write_bundle(model, Path(out), file_format=file_format)
+    click.echo(f"Wrote a {archetype} org of {people} people to {out} ({len(paths)} files).")
     return 0
 
 
-COMMANDS = {
-    "validate": _cmd_validate,
-    "audit": _cmd_audit,
-    "load": _cmd_load,
-    "snapshots": _cmd_snapshots,
-    "dashboard": _cmd_dashboard,
-    "generate": _cmd_generate,
-}
+# ---- entry point ------------------------------------------------------------------------
+
+
+def _show_usage_error(error: click.UsageError) -> None:
+    if isinstance(error, getattr(click.exceptions, "NoArgsIsHelpError", ())) and error.ctx is not None:
+        click.echo(error.ctx.get_help(), err=True)  # no command at all: the help is the answer
+        return
+    if error.ctx is not None:
+        click.echo(error.ctx.get_usage(), err=True)
+        click.echo(f"Try '{error.ctx.command_path} --help' for help.\n", err=True)
+    click.echo(f"orgpower: {error.format_message()}", err=True)
+
+
+def _show_warning(message: Any, category: type, filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+    if issubclass(category, OrgpowerWarning):
+        click.echo(f"orgpower: warning: {message}", err=True)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = sys.argv[1:] if argv is None else list(argv)
+    with warnings.catch_warnings():
+        if not sys.warnoptions:  # the user's own -W / PYTHONWARNINGS choice wins
+            # a library's deprecation notice is not the user's business; ours are
+            warnings.simplefilter("ignore")
+            warnings.simplefilter("always", OrgpowerWarning)
+        warnings.showwarning = _show_warning
+        try:
+            return _run(args)
+        except BrokenPipeError:  # output piped into `head` and closed early: not an error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
+
+
+def _run(args: list[str]) -> int:
     try:
-        return COMMANDS[args.command](args)
+        code = cli.main(args, prog_name="orgpower", standalone_mode=False)
+        return int(code or 0)
+    except click.UsageError as error:
+        _show_usage_error(error)
+        return 2
     except OrgpowerError as error:
-        print(f"orgpower: {error.message}", file=sys.stderr)
+        click.echo(f"orgpower: {error.message}", err=True)
         return error.exit_code
-    except KeyboardInterrupt:
-        print("orgpower: interrupted.", file=sys.stderr)
+    except click.ClickException as error:
+        click.echo(f"orgpower: {error.format_message()}", err=True)
+        return error.exit_code
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("orgpower: interrupted.", err=True)
         return 130
-    except BrokenPipeError:  # output piped into `head` and closed early: not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

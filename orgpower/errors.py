@@ -32,3 +32,8 @@ class DatabaseError(OrgpowerError):
     The message names the URI, never the password."""
 
     exit_code = 3
+
+
+class OrgpowerWarning(UserWarning):
+    """Something the user should know that does not stop the work (a group attribute
+    matched in another case, ...). The command line prints it as ``orgpower: warning: ...``."""

@@ -147,3 +147,24 @@ class OrgModel:
         solid = self.reporting[self.reporting["line"] == "solid"]
         has_manager = set(solid["target"].astype(str))
         return sorted(set(self.people["person_id"].astype(str)) - has_manager)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table and problems per severity (numbers only: safe to log)."""
+        return {
+            "people": len(self.people), "reporting_lines": len(self.reporting), "flows": len(self.flows),
+            "decision_roles": len(self.decisions), "relations": len(self.relations), "units": len(self.units),
+            "errors": len(self.errors), "warnings": len(self.warnings), "inputs": len(self.inputs),
+        }
+
+    def __repr__(self) -> str:
+        # short on purpose: the tables are people data and can hold millions of rows
+        c = self.counts()
+        return (f"<OrgModel {c['people']:,} people, {c['flows']:,} flows, {c['decision_roles']:,} decision roles, "
+                f"{c['relations']:,} relations from {c['inputs']} inputs; {c['errors']:,} errors, {c['warnings']:,} warnings>")
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        rows = "".join(f"<tr><th style='text-align:left'>{escape(k.replace('_', ' '))}</th><td>{v:,}</td></tr>"
+                       for k, v in self.counts().items())
+        return f"<table><caption>OrgModel</caption>{rows}</table>"

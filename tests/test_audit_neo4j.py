@@ -8,7 +8,8 @@ import uuid
 import pytest
 
 from orgpower.api import generate_org, load_to_neo4j
-from orgpower.report.audit import AuditConfig, run_audit
+from orgpower.api import audit as run_audit
+from orgpower.report.audit import AuditConfig
 
 pytestmark = pytest.mark.neo4j
 

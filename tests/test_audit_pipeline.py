@@ -18,7 +18,8 @@ import pytest
 from orgpower.api import generate_org
 from orgpower.errors import InputError
 from orgpower.model import OrgModel
-from orgpower.report.audit import AuditConfig, run_audit
+from orgpower.api import audit as run_audit
+from orgpower.report.audit import AuditConfig
 from orgpower.report.writers import write_reports
 
 FAST = AuditConfig(null_samples=5)

@@ -370,11 +370,19 @@ def test_progress_hears_of_every_write_step_with_its_row_count(store, snapshot_n
     assert all(isinstance(rows, int) for _, rows in steps)  # counts only: no ids or names
 
 
-def test_cli_load_says_on_stderr_what_each_step_wrote(neo4j_uri, sample_orgs, snapshot_name, capsys):
+def test_cli_load_says_on_a_terminal_what_each_step_wrote(neo4j_uri, sample_orgs, snapshot_name, monkeypatch):
+    import io
+    import sys
+
     from orgpower.cli import main
 
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(sys, "stderr", Terminal())
     assert main(["load", str(sample_orgs / "riverbank_coop"), "--neo4j", neo4j_uri, "--snapshot", snapshot_name]) == 0
-    err = capsys.readouterr().err
+    err = sys.stderr.getvalue()
     assert "writing people: 120 rows in" in err
     assert "units named by arcs" not in err  # a step with nothing to write stays quiet
 

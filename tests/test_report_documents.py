@@ -13,7 +13,8 @@ import openpyxl
 import pytest
 
 from orgpower.api import generate_org, read_org
-from orgpower.report.audit import AuditConfig, run_audit
+from orgpower.api import audit as run_audit
+from orgpower.report.audit import AuditConfig
 from orgpower.report.document import clean, dumps
 from orgpower.report.writers import write_reports
 

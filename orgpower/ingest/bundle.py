@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from orgpower.errors import InputError, UsageError
 from orgpower.ingest import validate as v
 from orgpower.ingest.mapping import MappingSpec, load_mapping
-from orgpower.ingest.readers import TABLE_SUFFIXES, RawTable, read_edge_list, read_tables
+from orgpower.ingest.readers import TABLE_SUFFIXES, RawTable, read_edge_list, read_frame, read_tables
 from orgpower.ingest.schemas import SYNONYMS, header_key
 from orgpower.ingest.vendors import Detection, detect, fuzzy_mapping
 from orgpower.model import (
@@ -561,7 +561,25 @@ def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | Non
         for table in read:
             label = f"{table.file}#{table.sheet}" if len(read) > 1 and table.sheet else table.file
             tables.append((table, label, path))
+    return _model_from_tables(tables, problems, spec, explicit)
 
+
+def read_frames(frames: Mapping[str, pd.DataFrame], mapping: str | Path | Mapping[str, Any] | None = None) -> OrgModel:
+    """Read and validate tables already in pandas (``{"people": frame, "flows": frame, ...}``),
+    exactly as the same tables saved as ``people.csv``, ``flows.csv``, ... would be read."""
+    tables: list[tuple[RawTable, str, Path]] = []
+    for kind, frame in frames.items():
+        if not isinstance(frame, pd.DataFrame):
+            raise UsageError(f"{kind}= must be a pandas DataFrame, not a {type(frame).__name__}.")
+        table = read_frame(frame, kind)
+        tables.append((table, kind, Path(kind)))
+    # a frame is given by name, like an explicit file: never skipped as prose or an edge list
+    return _model_from_tables(tables, [], load_mapping(mapping), {path.resolve() for _, _, path in tables})
+
+
+def _model_from_tables(
+    tables: list[tuple[RawTable, str, Path]], problems: list[Problem], spec: MappingSpec | None, explicit: set[Path],
+) -> OrgModel:
     people_parts: list[pd.DataFrame] = []
     flow_parts: list[pd.DataFrame] = []
     decision_parts: list[pd.DataFrame] = []

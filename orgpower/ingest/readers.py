@@ -635,3 +635,30 @@ def read_edge_list(path: Path) -> RawTable | None:
     table.frame = frame
     table.row_numbers = np.array([n for n, _ in numbered], dtype=np.int64)
     return table
+
+
+# --- DataFrames already in pandas --------------------------------------------------------
+
+
+def read_frame(frame: pd.DataFrame, name: str) -> RawTable:
+    """A table already in pandas, as if read from a file called ``name``: cells as text,
+    as a CSV export would give them. A float column holding only whole numbers (pandas'
+    form of an integer id column with blanks) reads ``7``, not ``7.0``; the index is not
+    a column, and row ``i`` is spreadsheet row ``i + 2`` (header = row 1)."""
+    out = {}
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_float_dtype(values):
+            whole = values.dropna()
+            if len(whole) and bool(np.all(np.isfinite(whole)) and np.all(np.mod(whole, 1) == 0)):
+                values = values.astype("Int64")
+        out[str(column)] = values.astype("string")
+    text = pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+    sha256 = hashlib.sha256(text.to_csv(index=False, lineterminator="\n").encode("utf-8")).hexdigest()
+    table = RawTable(file=name, sha256=sha256, format="dataframe")
+    table.frame = _tidy(text)
+    if table.frame.empty:
+        table.problems.append(Problem(code="empty_file", severity="error", file=name,
+                                      message=f"The {name} DataFrame has no rows.",
+                                      suggestion="Pass a DataFrame with the data, or leave the argument out."))
+    return table

@@ -10,6 +10,7 @@ plus ``null_model`` (degree-preserving rewiring, :func:`orgpower.metrics.nulls.n
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -140,23 +141,35 @@ def _structure(graph: OrgGraph, people: pd.DataFrame, tree, layers: dict[str, di
     return structure
 
 
-def measure_org(graph: OrgGraph, *, null_samples: int = 20, seed: int = 0, exact_limit: int = 20000) -> OrgMeasures:
+def measure_org(
+    graph: OrgGraph, *, null_samples: int = 20, seed: int = 0, exact_limit: int = 20000,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> OrgMeasures:
     """Measure one org: every layer, every person, the formal structure.
 
     Deterministic for a ``seed``: each layer gets its own seed derived from ``seed`` and
     its position (:func:`layer_seed`). ``exact_limit`` is the node count above which
-    all-pairs measures are estimated (and say so under ``estimated``).
+    all-pairs measures are estimated (and say so under ``estimated``). ``progress(done,
+    total, step)`` hears as each step starts (one per layer, then the people): ``done``
+    steps are finished; the last call has ``done == total``.
     """
     from orgpower.metrics.layer import layer_measures
     from orgpower.metrics.nulls import null_comparison
 
+    def tell(done: int, step: str) -> None:
+        if progress is not None:
+            progress(done, len(graph.layers) + 1, step)
+
     layers: dict[str, dict] = {}
     for position, (name, layer) in enumerate(graph.layers.items()):
+        tell(position, f"layer {name}")
         own_seed = layer_seed(seed, position)
         measures = dict(layer_measures(layer, exact_limit=exact_limit, seed=own_seed))
         measures["null_model"] = null_comparison(layer, samples=null_samples, seed=own_seed, observed=measures)
         layers[name] = measures
+    tell(len(graph.layers), "people")
     nodes = node_measures(graph, exact_limit=exact_limit, seed=seed)
+    tell(len(graph.layers) + 1, "")
     structure = _structure(graph, nodes.people, nodes.tree, layers)
     return OrgMeasures(
         layers=layers, people=nodes.people, structure=structure, estimated=nodes.estimated, notes=nodes.notes,

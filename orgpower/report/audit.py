@@ -1,26 +1,24 @@
-"""The audit: one org in, measures, readings, findings and every table out.
+"""The audit's last step: one org's measures in, readings, findings and every table out.
 
-:func:`run_audit` is what ``orgpower audit`` and the dashboard call (through
-:func:`orgpower.api.audit`); nothing the dashboard shows is computed anywhere else.
+:func:`assemble_audit` turns numbers into the audit; :func:`orgpower.api.audit` runs the
+pipeline (read -> graph -> measure -> assemble) and is what ``orgpower audit`` and the
+dashboard call, so nothing the dashboard shows is computed anywhere else.
 
->>> from orgpower.api import generate_org                     # doctest: +SKIP
->>> result = run_audit(generate_org(60, "power-over"))        # doctest: +SKIP
->>> result.document["classification"]["org"]["label"]        # doctest: +SKIP
+>>> import orgpower                                                    # doctest: +SKIP
+>>> result = orgpower.audit(orgpower.generate_org(60, "power-over"))  # doctest: +SKIP
+>>> result.document["classification"]["org"]["label"]                # doctest: +SKIP
 'power-over'
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from orgpower.errors import InputError
-from orgpower.graph.layers import OrgGraph, build_graph
+from orgpower.graph.layers import OrgGraph
 from orgpower.model import OrgModel
 from orgpower.report.config import AuditConfig, Thresholds
 from orgpower.report.decisions import DecisionAudit, audit_decisions
@@ -29,7 +27,7 @@ from orgpower.report.representation import represent, representation_table
 from orgpower.report.resources import ResourceAudit, audit_resources
 from orgpower.report.scopes import pair_readings, team_readings, unit_readings
 
-__all__ = ["AuditConfig", "AuditResult", "Thresholds", "run_audit", "person_power"]
+__all__ = ["AuditConfig", "AuditResult", "Thresholds", "add_comparison", "assemble_audit", "person_power"]
 
 # people.csv keeps these model columns beside the measures; every other attribute
 # (gender, pay, location, ...) stays out of per-person outputs.
@@ -52,38 +50,34 @@ class AuditResult:
     readings: dict[str, Reading] = field(default_factory=dict)
     power: pd.DataFrame | None = None  # span, layer, budget given, decision rights per person
 
-
-def _load_model(source: Any, neo4j_uri: str | None, snapshot: str | None, what: str) -> OrgModel:
-    if neo4j_uri and snapshot and (source is None or what == "compare"):
-        from orgpower.graph.neo4j_store import Neo4jStore
-
-        with Neo4jStore.connect(neo4j_uri) as store:
-            return store.read_model(snapshot)
-    if isinstance(source, OrgModel):
-        return source
-    if source is None:
-        raise InputError(f"No {what} org was given: pass input files or a folder, or --neo4j URI --snapshot NAME.")
-    if isinstance(source, (str, Path)):
-        source = [source]
-    from orgpower.api import read_org
-
-    return read_org(list(source))
-
-
-def _check_usable(model: OrgModel, what: str) -> None:
-    if model.people is None or model.people.empty:
-        problems = "; ".join(p.message for p in model.errors[:3])
-        raise InputError(
-            f"The {what} org has no usable people rows, so there is nothing to audit"
-            + (f" ({problems})" if problems else "")
-            + ". Run `orgpower validate` on the files and fix the problems it lists."
+    def summary(self) -> str:
+        """One line: the org's reading, high findings, data errors and warnings."""
+        reading = self.document.get("classification", {}).get("org", {})
+        label = reading.get("label", "no reading")
+        sublabels = reading.get("sublabels") or []
+        findings = self.document.get("findings", [])
+        high = sum(1 for f in findings if f.get("severity") == "high")
+        errors, warns = len(self.model.errors), len(self.model.warnings)
+        return (
+            f"Reading: {label}" + (f" ({', '.join(sublabels)})" if sublabels else "")
+            + f"; {high} high finding{'' if high == 1 else 's'} of {len(findings)}"
+            + f"; {errors:,} data error{'' if errors == 1 else 's'}, {warns:,} warning{'' if warns == 1 else 's'} in the input."
         )
 
+    def __repr__(self) -> str:
+        # short on purpose: the default dataclass repr printed every table (hundreds of kB)
+        people = len(self.model.people)
+        label = self.document.get("classification", {}).get("org", {}).get("label", "no reading")
+        high = sum(1 for f in self.document.get("findings", []) if f.get("severity") == "high")
+        return (f"<AuditResult {label}: {people:,} people, {len(self.graph.layers)} layers, "
+                f"{high} high findings, {len(self.model.errors):,} data errors>")
 
-def _measure(graph: OrgGraph, config: AuditConfig) -> Any:
-    from orgpower.metrics.org import measure_org
+    def _repr_html_(self) -> str:
+        from html import escape
 
-    return measure_org(graph, null_samples=config.null_samples, seed=config.seed, exact_limit=config.exact_limit)
+        findings = self.document.get("findings", [])[:5]
+        items = "".join(f"<li><b>{escape(str(f.get('severity')))}</b> {escape(str(f.get('title')))}</li>" for f in findings)
+        return f"<div><p>{escape(self.summary())}</p><p>Leading findings:</p><ol>{items}</ol></div>"
 
 
 def _reporting_depths(graph: OrgGraph) -> dict[str, int]:
@@ -153,42 +147,25 @@ def people_table(model: OrgModel, people_measures: pd.DataFrame | None, power: p
     return table
 
 
-def run_audit(
-    source: OrgModel | Iterable[str | Path] | None,
-    *,
-    config: AuditConfig | None = None,
-    compare: OrgModel | Iterable[str | Path] | None = None,
-    neo4j_uri: str | None = None,
-    snapshot: str | None = None,
-    compare_snapshot: str | None = None,
-) -> AuditResult:
-    """Audit one org (an :class:`OrgModel`, input paths, or a Neo4j snapshot).
+def add_comparison(result: AuditResult, old: AuditResult) -> None:
+    """Add the change since ``old`` (an audit of an earlier snapshot) to ``result``:
+    ``result.comparison``, its tables, and ``document["comparison"]``."""
+    from orgpower.report.compare import compare_audits
 
-    Raises :class:`~orgpower.errors.InputError` when the input cannot be used at all;
-    problems in single rows are reported in ``document["validation"]`` and as findings.
+    result.comparison = compare_audits(result, old)
+    result.tables.update(result.comparison.pop("_tables"))
+    result.document["comparison"] = result.comparison
+
+
+def assemble_audit(model: OrgModel, graph: OrgGraph, measures: Any, config: AuditConfig) -> AuditResult:
+    """Turn one org's measures into the audit: readings, findings, audit.json, every table.
+
+    ``graph`` is ``build_graph(model)`` and ``measures`` is ``measure_org(graph, ...)``
+    with ``config``'s settings; :func:`orgpower.api.audit` runs the whole pipeline.
     """
-    config = config or AuditConfig()
-    model = _load_model(source, neo4j_uri, snapshot, "audited")
-    _check_usable(model, "audited")
-    result = _audit_model(model, config)
-    if compare is not None or compare_snapshot:
-        from orgpower.report.compare import compare_audits
-
-        old_model = _load_model(compare, neo4j_uri, compare_snapshot, "compare") if compare_snapshot else _load_model(compare, None, None, "compare")
-        _check_usable(old_model, "compare")
-        old = _audit_model(old_model, config)
-        result.comparison = compare_audits(result, old)
-        result.tables.update(result.comparison.pop("_tables"))
-        result.document["comparison"] = result.comparison
-    return result
-
-
-def _audit_model(model: OrgModel, config: AuditConfig) -> AuditResult:
     from orgpower.report.document import build_document
     from orgpower.report.findings import build_findings
 
-    graph = build_graph(model)
-    measures = _measure(graph, config)
     layer_readings = {}
     for name, values in measures.layers.items():
         layer = graph.layers.get(name)
