@@ -82,7 +82,7 @@ def main(argv: list[str]) -> int:
     worst = 0.0
     for visit in ("first", "again"):
         for page in PAGES:
-            at.switch_page(f"pages/{page}.py")
+            at.switch_page(f"views_pages/{page}.py")
             t = time.perf_counter()
             at.run()
             seconds = time.perf_counter() - t
@@ -119,7 +119,7 @@ def interactions(at, model) -> float:
     biggest = str(model.people["unit"].value_counts().index[0])
     manager = str(model.reporting["source"].value_counts().index[0])
     steps = []
-    at.switch_page("pages/power_map.py")
+    at.switch_page("views_pages/power_map.py")
     at.run()
     for layer in at.selectbox(key="map_layer").options:
         steps.append((f"power map: {layer}", lambda layer=layer: (at.selectbox(key="map_layer").set_value(layer), at.multiselect(key="map_units").set_value([]))))
@@ -142,7 +142,7 @@ def interactions(at, model) -> float:
                 at.run()
         print(f"{name:<40} first {seconds[0]:6.2f} s  again {seconds[1]:6.2f} s {sent:7.2f} MiB sent", flush=True)
         worst = max(worst, seconds[1])
-    at.switch_page("pages/org.py")
+    at.switch_page("views_pages/org.py")
     at.run()
     org_steps = [
         ("org: search 'a'", lambda: at.text_input(key="org_search").set_value("a")),

@@ -106,7 +106,7 @@ def test_upload_page_opens_with_the_file_uploader_and_no_org():
 @pytest.mark.parametrize("page", PAGES)
 def test_every_audit_page_without_an_org_points_to_upload(page):
     at = fresh_app().run()
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"views_pages/{page}.py").run()
     assert_no_exception(at)
     assert any("No org loaded yet" in i.value for i in at.info)
 
@@ -115,7 +115,7 @@ def test_every_audit_page_without_an_org_points_to_upload(page):
 
 
 def test_loading_a_sample_org_shows_the_people_read_by_the_library(loaded, reference):
-    loaded.switch_page("pages/upload.py").run()
+    loaded.switch_page("views_pages/upload.py").run()
     assert_no_exception(loaded)
     assert metric(loaded, "People") == f"{len(reference.model.people):,}"
     assert metric(loaded, "Errors") == f"{len(reference.model.errors):,}"
@@ -149,7 +149,7 @@ def test_an_unusable_file_gets_one_sentence_and_no_traceback(tmp_path):
     else:
         pytest.fail("the library accepted a file without people")
     assert any(expected in e.value for e in at.error)
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("views_pages/overview.py").run()
     assert any(expected in i.value for i in at.info)
 
 
@@ -169,7 +169,7 @@ def test_a_dirty_export_goes_on_with_its_usable_rows(dirty):
 
 
 def test_applying_the_mapping_unchanged_reads_the_same_org(loaded, reference):
-    loaded.switch_page("pages/upload.py").run()
+    loaded.switch_page("views_pages/upload.py").run()
     loaded.button(key="mapping_apply").click().run()
     assert_no_exception(loaded)
     assert metric(loaded, "People") == f"{len(reference.model.people):,}"
@@ -179,7 +179,7 @@ def test_applying_the_mapping_unchanged_reads_the_same_org(loaded, reference):
 
 
 def test_overview_states_the_org_reading_of_the_audit(loaded, reference):
-    loaded.switch_page("pages/overview.py").run()
+    loaded.switch_page("views_pages/overview.py").run()
     assert_no_exception(loaded)
     label = reference.document["classification"]["org"]["label"]
     assert f"reads as **{label}**" in texts(loaded)
@@ -187,7 +187,7 @@ def test_overview_states_the_org_reading_of_the_audit(loaded, reference):
 
 
 def test_overview_shows_the_three_axis_scores_of_the_audit(loaded, reference):
-    loaded.switch_page("pages/overview.py").run()
+    loaded.switch_page("views_pages/overview.py").run()
     scores = reference.document["classification"]["org"]["scores"]
     shown = {m.label: m.value for m in loaded.metric}
     for axis in ("asymmetry", "direction", "concentration"):
@@ -196,7 +196,7 @@ def test_overview_shows_the_three_axis_scores_of_the_audit(loaded, reference):
 
 
 def test_overview_lists_the_headline_findings(loaded, reference):
-    loaded.switch_page("pages/overview.py").run()
+    loaded.switch_page("views_pages/overview.py").run()
     titles = [e.label for e in loaded.expander]
     for finding in reference.document["findings"][:6]:
         assert finding["title"] in titles
@@ -206,7 +206,7 @@ def test_overview_lists_the_headline_findings(loaded, reference):
 
 
 def test_org_chart_starts_at_the_roots_of_the_reporting_line(loaded, reference):
-    loaded.switch_page("pages/org.py").run()
+    loaded.switch_page("views_pages/org.py").run()
     assert_no_exception(loaded)
     chart = loaded.get("html")[0].proto.body
     people = reference.model.people.set_index(reference.model.people["person_id"].astype(str))
@@ -215,7 +215,7 @@ def test_org_chart_starts_at_the_roots_of_the_reporting_line(loaded, reference):
 
 
 def test_finding_a_person_shows_their_measures_from_people_csv(loaded, reference):
-    loaded.switch_page("pages/org.py").run()
+    loaded.switch_page("views_pages/org.py").run()
     person = reference.people.sort_values("span_of_control", ascending=False).iloc[0]
     loaded.text_input(key="org_search").set_value(str(person["person_id"])).run()
     assert_no_exception(loaded)
@@ -224,7 +224,7 @@ def test_finding_a_person_shows_their_measures_from_people_csv(loaded, reference
 
 
 def test_clicking_a_row_of_the_people_table_selects_that_person(loaded, reference):
-    loaded.switch_page("pages/org.py").run()
+    loaded.switch_page("views_pages/org.py").run()
     loaded.text_input(key="org_search").set_value("").run()  # the whole table, in people.csv order
     third = str(reference.people.iloc[2]["person_id"])
     loaded.session_state["org_people"] = {"selection": {"rows": [2], "columns": [], "cells": []}}
@@ -236,7 +236,7 @@ def test_clicking_a_row_of_the_people_table_selects_that_person(loaded, referenc
 
 
 def test_spans_and_layers_heatmap_is_drawn_from_the_audit_table(loaded, reference):
-    loaded.switch_page("pages/org.py").run()
+    loaded.switch_page("views_pages/org.py").run()
     assert reference.tables["spans_layers"] is not None and not reference.tables["spans_layers"].empty
     assert loaded.get("vega_lite_chart"), "no heatmap drawn"
     assert not any("no spans-by-layer table" in i.value for i in loaded.info)
@@ -246,13 +246,13 @@ def test_spans_and_layers_heatmap_is_drawn_from_the_audit_table(loaded, referenc
 
 
 def test_power_map_offers_every_layer_of_the_graph(loaded, reference):
-    loaded.switch_page("pages/power_map.py").run()
+    loaded.switch_page("views_pages/power_map.py").run()
     assert_no_exception(loaded)
     assert list(loaded.selectbox(key="map_layer").options) == list(reference.graph.layers)
 
 
 def test_power_map_draws_each_layer_without_error(loaded, reference):
-    loaded.switch_page("pages/power_map.py").run()
+    loaded.switch_page("views_pages/power_map.py").run()
     for layer in reference.graph.layers:
         loaded.selectbox(key="map_layer").set_value(layer).run()
         assert_no_exception(loaded)
@@ -260,7 +260,7 @@ def test_power_map_draws_each_layer_without_error(loaded, reference):
 
 
 def test_clicking_a_node_of_the_power_map_shows_that_persons_measures(loaded, reference):
-    loaded.switch_page("pages/power_map.py").run()
+    loaded.switch_page("views_pages/power_map.py").run()
     loaded.selectbox(key="map_layer").set_value("reporting").run()
     person = reference.people.iloc[1]
     loaded.session_state["map_chart_reporting"] = {"selection": {"node": [{"id": str(person["person_id"])}]}}
@@ -276,7 +276,7 @@ def test_clicking_a_node_of_the_power_map_shows_that_persons_measures(loaded, re
 
 def test_power_map_above_the_threshold_shows_units_and_drills_into_one(loaded, monkeypatch):
     monkeypatch.setattr(powermap, "AGGREGATE_ABOVE", 3)
-    loaded.switch_page("pages/power_map.py").run()
+    loaded.switch_page("views_pages/power_map.py").run()
     loaded.selectbox(key="map_layer").set_value("reporting").run()
     assert any("the map shows units" in i.value for i in loaded.info)
     unit = loaded.selectbox(key="map_drill").options[0]
@@ -304,7 +304,7 @@ def test_people_table_with_every_measure_is_cut_by_cells_and_the_download_has_ev
     from orgpower.dashboard import state
 
     monkeypatch.setattr(state, "MAX_TABLE_CELLS", 1)  # the floor of 100 rows applies
-    loaded.switch_page("pages/org.py").run()
+    loaded.switch_page("views_pages/org.py").run()
     loaded.toggle(key="org_all_columns").set_value(True).run()
     assert_no_exception(loaded)
     shown = table_with(loaded, *reference.people.columns[:5])
@@ -321,7 +321,7 @@ def test_power_map_of_a_unit_too_large_to_draw_shows_its_busiest_people(loaded, 
     people = reference.model.people
     unit = str(people["unit"].value_counts().index[0])
     members = set(people.loc[people["unit"] == unit, "person_id"].astype(str))
-    loaded.switch_page("pages/power_map.py").run()
+    loaded.switch_page("views_pages/power_map.py").run()
     loaded.selectbox(key="map_layer").set_value("reporting").run()
     loaded.multiselect(key="map_units").set_value([unit]).run()
     assert_no_exception(loaded)
@@ -337,7 +337,7 @@ def test_power_map_of_a_unit_too_large_to_draw_shows_its_busiest_people(loaded, 
 
 
 def test_decisions_page_shows_the_decision_rights_table_of_the_audit(loaded, reference):
-    loaded.switch_page("pages/decisions.py").run()
+    loaded.switch_page("views_pages/decisions.py").run()
     assert_no_exception(loaded)
     expected = reference.tables["decision_rights"]
     assert not expected.empty, f"{SAMPLE} should have decisions"
@@ -346,14 +346,14 @@ def test_decisions_page_shows_the_decision_rights_table_of_the_audit(loaded, ref
 
 
 def test_resources_page_shows_the_balance_and_lorenz_curve(loaded, reference):
-    loaded.switch_page("pages/resources.py").run()
+    loaded.switch_page("views_pages/resources.py").run()
     assert_no_exception(loaded)
     assert len(table_with(loaded, *reference.tables["resource_balance"].columns)) == len(reference.tables["resource_balance"])
     assert loaded.get("vega_lite_chart")
 
 
 def test_representation_shows_groups_as_the_library_returns_them(loaded, sample_dir, quick_audit_settings):
-    loaded.switch_page("pages/representation.py").run()
+    loaded.switch_page("views_pages/representation.py").run()
     assert_no_exception(loaded)
     options = loaded.multiselect(key="representation_attributes").options
     attribute = "location" if "location" in options else options[0]
@@ -387,7 +387,7 @@ def older_snapshot(sample_dir: Path, folder: Path, leavers: int = 5) -> Path:
 def test_compare_with_an_older_snapshot_shows_who_joined(loaded, sample_dir, tmp_path, quick_audit_settings):
     older = older_snapshot(sample_dir, tmp_path / "older")
     expected = api.audit(api.read_org([sample_dir]), config=quick_audit_settings, compare=api.read_org([older])).comparison
-    loaded.switch_page("pages/compare.py").run()
+    loaded.switch_page("views_pages/compare.py").run()
     files = [(p.name, p.read_bytes(), "text/csv") for p in sorted(older.iterdir())]
     loaded.file_uploader(key="compare_files").set_value(files).run()
     assert_no_exception(loaded)
@@ -398,7 +398,7 @@ def test_compare_with_an_older_snapshot_shows_who_joined(loaded, sample_dir, tmp
 
 @pytest.mark.slow  # ~9 s: WeasyPrint renders the PDF
 def test_report_page_offers_every_written_file_for_download(loaded):
-    loaded.switch_page("pages/report.py").run()
+    loaded.switch_page("views_pages/report.py").run()
     loaded.get("button_group")[0].set_value(["html", "pdf", "xlsx"]).run()
     loaded.button(key="report_prepare").click().run()
     assert_no_exception(loaded)
@@ -412,7 +412,7 @@ def test_report_page_offers_every_written_file_for_download(loaded):
 
 def test_one_sessions_org_is_not_visible_in_another_session(loaded):
     other = fresh_app().run()
-    other.switch_page("pages/overview.py").run()
+    other.switch_page("views_pages/overview.py").run()
     assert any("No org loaded yet" in i.value for i in other.info)
 
 
@@ -484,7 +484,7 @@ def test_a_neo4j_snapshot_is_picked_and_audited_like_the_library_does(neo4j_uri,
         at.button(key="neo4j_load").click().run()
         assert_no_exception(at)
         assert metric(at, "People") == "60"
-        at.switch_page("pages/overview.py").run()
+        at.switch_page("views_pages/overview.py").run()
         assert f"reads as **{expected.document['classification']['org']['label']}**" in texts(at)
     finally:
         with Neo4jStore.connect(neo4j_uri) as store:

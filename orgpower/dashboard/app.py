@@ -3,6 +3,11 @@
 A thin shell over :mod:`orgpower.api`: the Upload page reads and audits an org, the
 other pages show the audit's own tables and documents. Run with
 ``streamlit run orgpower/dashboard/app.py`` or, better, ``orgpower dashboard``.
+
+One gate for every page: the page modules live in ``views_pages/`` (a folder Streamlit
+does not scan, unlike ``pages/``) and are registered with ``st.navigation`` only after
+:func:`orgpower.dashboard.auth.gate` lets the session in. Before that, every page path
+is registered to the login form and nothing else, so no page module can run.
 """
 
 from __future__ import annotations
@@ -12,32 +17,48 @@ from pathlib import Path
 import streamlit as st
 
 from orgpower.dashboard import auth, state
+from orgpower.dashboard.views import display_uri
 
-PAGES = Path(__file__).resolve().parent / "pages"
+VIEWS = Path(__file__).resolve().parent / "views_pages"
+# (module, title, icon, url path) per section. Icons are emoji: a ":material/…:" page
+# icon becomes the favicon, which the browser fetches from a font CDN.
+SECTIONS = {
+    "Data": [("upload", "Upload", "📤", "upload")],
+    "Audit": [
+        ("overview", "Overview", "🧭", "overview"),
+        ("org", "Org", "🌳", "org"),
+        ("power_map", "Power map", "🕸️", "power_map"),
+        ("decisions", "Decisions", "⚖️", "decisions"),
+        ("resources", "Resources", "💶", "resources"),
+        ("representation", "Representation", "👥", "representation"),
+        ("compare", "Compare", "🔀", "compare"),
+    ],
+    "Export": [("report", "Report", "📄", "report")],
+}
+DEFAULT_PAGE = "upload"
 
-st.set_page_config(page_title="orgpower", page_icon=":material/account_tree:", layout="wide")
+st.set_page_config(page_title="orgpower", page_icon="🏛️", layout="wide")
 
 if not auth.gate():
+    # Every path of the app shows the login form; after login the same path shows its page.
+    login = [
+        st.Page(auth.login_form, title="Log in", url_path=url, default=module == DEFAULT_PAGE)
+        for pages in SECTIONS.values()
+        for module, _title, _icon, url in pages
+    ]
+    st.navigation(login, position="hidden").run()
     st.stop()
 
-pages = {
-    "Data": [
-        st.Page(PAGES / "upload.py", title="Upload", icon=":material/upload:", default=True),
-    ],
-    "Audit": [
-        st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:"),
-        st.Page(PAGES / "org.py", title="Org", icon=":material/account_tree:"),
-        st.Page(PAGES / "power_map.py", title="Power map", icon=":material/hub:"),
-        st.Page(PAGES / "decisions.py", title="Decisions", icon=":material/gavel:"),
-        st.Page(PAGES / "resources.py", title="Resources", icon=":material/payments:"),
-        st.Page(PAGES / "representation.py", title="Representation", icon=":material/groups:"),
-        st.Page(PAGES / "compare.py", title="Compare", icon=":material/compare_arrows:"),
-    ],
-    "Export": [
-        st.Page(PAGES / "report.py", title="Report", icon=":material/description:"),
-    ],
-}
-page = st.navigation(pages, expanded=True)
+page = st.navigation(
+    {
+        section: [
+            st.Page(VIEWS / f"{module}.py", title=title, icon=icon, url_path=url, default=module == DEFAULT_PAGE)
+            for module, title, icon, url in pages
+        ]
+        for section, pages in SECTIONS.items()
+    },
+    expanded=True,
+)
 
 with st.sidebar:
     org = state.current_org()
@@ -49,6 +70,6 @@ with st.sidebar:
         people = len(org.model.people) if org.model is not None else 0
         st.caption(f"**{org.label}** · {people:,} people · loaded in {org.seconds:.1f} s")
     uri = state.neo4j_uri()
-    st.caption(f"Backend: Neo4j ({uri})" if uri else "Backend: in-process")
+    st.caption(f"Backend: Neo4j ({display_uri(uri)})" if uri else "Backend: in-process")
 
 page.run()

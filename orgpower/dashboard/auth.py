@@ -20,9 +20,11 @@ import base64
 import getpass
 import hashlib
 import hmac
+import math
 import os
 import secrets
 import sys
+import threading
 import time
 import tomllib
 from pathlib import Path
@@ -80,13 +82,109 @@ def load_users(path: str | Path) -> dict[str, str]:
     return {name: str(entry["password"]) for name, entry in users.items()}
 
 
+# The stand-in hash an unknown user's password is checked against: made once, with the
+# same parameters as real entries, so an unknown user costs one scrypt like a known one.
+_DUMMY_HASH: str | None = None
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+    return _DUMMY_HASH
+
+
 def check_login(users: dict[str, str], user: str, password: str) -> bool:
-    """Constant work whether or not the user exists, so timing does not reveal user names."""
+    """Equal work whether or not the user exists (one scrypt each), so timing does not
+    reveal user names."""
     stored = users.get(user)
     if stored is None:
-        verify_password(password, hash_password("", salt=b"\0" * 16))
+        verify_password(password, _dummy_hash())
         return False
     return verify_password(password, stored)
+
+
+# --- limits on guessing ------------------------------------------------------------------
+
+WINDOW_SECONDS = 15 * 60
+MAX_FAILURES_PER_USER = 5  # per user name, from anywhere
+MAX_FAILURES_PER_ADDRESS = 20  # per client address, over all user names (an office behind one NAT)
+FAILURE_DELAY_SECONDS = 1.0
+
+
+class LoginThrottle:
+    """Failed logins counted per user name and per client address over a sliding window,
+    process-wide (every browser session of the server shares one throttle).
+
+    A name or an address with too many recent failures is refused without checking the
+    password until the oldest of those failures leaves the window. Unknown user names
+    count like known ones, so refusals do not reveal which names exist.
+
+    >>> clock = iter(range(100)).__next__
+    >>> throttle = LoginThrottle(per_user=2, per_address=10, window=60, clock=clock)
+    >>> throttle.failed("ann", "10.0.0.1"); throttle.failed("ann", "10.0.0.2")
+    >>> throttle.wait_seconds("ann", "10.0.0.3") > 0, throttle.wait_seconds("bo", "10.0.0.3")
+    (True, 0.0)
+    """
+
+    def __init__(
+        self, *, per_user: int = MAX_FAILURES_PER_USER, per_address: int = MAX_FAILURES_PER_ADDRESS,
+        window: float = WINDOW_SECONDS, clock=time.monotonic, max_keys: int = 100_000,
+    ) -> None:
+        self.per_user, self.per_address, self.window, self.clock, self.max_keys = per_user, per_address, window, clock, max_keys
+        self._failures: dict[tuple[str, str], list[float]] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _keys(user: str, address: str | None) -> list[tuple[str, str]]:
+        return [("user", user.strip().casefold()[:200]), ("address", address or "local")]
+
+    def _limit(self, kind: str) -> int:
+        return self.per_user if kind == "user" else self.per_address
+
+    def _recent(self, key: tuple[str, str], now: float) -> list[float]:
+        times = [t for t in self._failures.get(key, ()) if now - t < self.window]
+        if times:
+            self._failures[key] = times
+        else:
+            self._failures.pop(key, None)
+        return times
+
+    def wait_seconds(self, user: str, address: str | None) -> float:
+        """0 when an attempt may be checked, else the seconds until it may."""
+        with self._lock:
+            now = self.clock()
+            wait = 0.0
+            for key in self._keys(user, address):
+                times = self._recent(key, now)
+                limit = self._limit(key[0])
+                if len(times) >= limit:
+                    wait = max(wait, times[-limit] + self.window - now)
+            return wait
+
+    def failed(self, user: str, address: str | None) -> None:
+        with self._lock:
+            now = self.clock()
+            if len(self._failures) >= self.max_keys:  # bounded memory under a spray of names
+                for key in list(self._failures):
+                    self._recent(key, now)
+                while len(self._failures) >= self.max_keys:
+                    self._failures.pop(next(iter(self._failures)))
+            for key in self._keys(user, address):
+                times = self._recent(key, now)
+                times.append(now)
+                self._failures[key] = times[-self._limit(key[0]):]
+
+    def succeeded(self, user: str) -> None:
+        """A correct password clears the user's failures (not the address's)."""
+        with self._lock:
+            self._failures.pop(self._keys(user, None)[0], None)
+
+
+THROTTLE = LoginThrottle()
+
+
+# --- the gate --------------------------------------------------------------------------
 
 
 def _oidc_configured() -> bool:
@@ -98,45 +196,117 @@ def _oidc_configured() -> bool:
         return False
 
 
+def _oidc_identity() -> str:
+    import streamlit as st
+
+    return str(st.user.get("sub") or st.user.get("email") or "")
+
+
+def _start_session(user: str) -> None:
+    """A new login starts from an empty session: nothing of an earlier user stays."""
+    import streamlit as st
+
+    from orgpower.dashboard import state
+
+    state.clear_session()
+    st.session_state[_USER_KEY] = user
+
+
+def log_out() -> None:
+    """Forget the user and everything the session held (org, audits, uploaded files)."""
+    from orgpower.dashboard import state
+
+    state.clear_session()
+
+
+def _oidc_log_out() -> None:
+    import streamlit as st
+
+    log_out()
+    st.logout()
+
+
 def gate() -> bool:
-    """Show the login when one is configured; True when the page may be shown."""
+    """True when the session may see the app: no login is configured, or it is logged in.
+
+    Draws nothing but the sidebar's **Log out** button; :func:`login_form` is the page
+    every path shows otherwise. Fails closed: an unreadable password file lets nobody in.
+    """
     import streamlit as st
 
     if _oidc_configured():
-        if st.user.is_logged_in:
-            with st.sidebar:
-                st.button("Log out", on_click=st.logout, key="auth_logout")
-            return True
-        st.title("orgpower")
-        st.button("Log in", on_click=st.login, type="primary", key="auth_oidc_login")
-        return False
+        if not st.user.get("is_logged_in", False):  # fails closed when absent
+            return False
+        identity = _oidc_identity()
+        if st.session_state.get(_USER_KEY) != identity:  # a new login in this tab
+            _start_session(identity)
+        with st.sidebar:
+            st.button("Log out", on_click=_oidc_log_out, key="auth_logout")
+        return True
 
     users_file = os.environ.get(USERS_FILE_ENV)
     if not users_file:
         return True
-    if st.session_state.get(_USER_KEY):
-        with st.sidebar:
-            if st.button("Log out", key="auth_logout"):
-                del st.session_state[_USER_KEY]
-                st.rerun()
-        return True
+    user = st.session_state.get(_USER_KEY)
+    if not user:
+        return False
     try:
         users = load_users(users_file)
+    except ValueError:
+        return False
+    if user not in users:  # removed from the password file since logging in
+        log_out()
+        return False
+    with st.sidebar:
+        st.caption(f"Logged in as {user}")
+        st.button("Log out", on_click=log_out, key="auth_logout")
+    return True
+
+
+def client_address() -> str | None:
+    """The client's address as the server sees it (None for this machine)."""
+    import streamlit as st
+
+    try:
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - outside a browser session
+        return None
+    return address if isinstance(address, str) else None  # AppTest gives a stand-in object
+
+
+def login_form() -> None:
+    """The only page before login: the identity provider's button or the password form."""
+    import streamlit as st
+
+    st.title("orgpower: log in")
+    if _oidc_configured():
+        st.button("Log in", on_click=st.login, type="primary", key="auth_oidc_login")
+        return
+    try:
+        users = load_users(os.environ.get(USERS_FILE_ENV, ""))
     except ValueError as error:
         st.error(str(error))
-        return False
-    st.title("orgpower: log in")
+        return
     with st.form("login"):
-        user = st.text_input("User", key="auth_user")
-        password = st.text_input("Password", type="password", key="auth_password")
+        user = st.text_input("User", key="auth_user", max_chars=200)
+        password = st.text_input("Password", type="password", key="auth_password", max_chars=1000)
         submitted = st.form_submit_button("Log in", type="primary")
-    if submitted:
-        if check_login(users, user, password):
-            st.session_state[_USER_KEY] = user
-            st.rerun()
-        time.sleep(1.0)  # slows password guessing
-        st.error("Unknown user or wrong password.")
-    return False
+    if not submitted:
+        return
+    address = client_address()
+    wait = THROTTLE.wait_seconds(user, address)
+    if wait > 0:
+        time.sleep(FAILURE_DELAY_SECONDS)
+        minutes = max(1, math.ceil(wait / 60))
+        st.error(f"Too many failed logins for this user or from this address: try again in {minutes} minute(s).")
+        return
+    if check_login(users, user, password):
+        THROTTLE.succeeded(user)
+        _start_session(user)
+        st.rerun()
+    THROTTLE.failed(user, address)
+    time.sleep(FAILURE_DELAY_SECONDS)  # slows guessing further
+    st.error("Unknown user or wrong password.")
 
 
 def main(argv: list[str] | None = None) -> int:

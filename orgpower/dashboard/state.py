@@ -30,7 +30,7 @@ from orgpower.errors import OrgpowerError
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SAMPLE_ORGS = ROOT / "sample_orgs"
-PAGES = Path(__file__).resolve().parent / "pages"
+PAGES = Path(__file__).resolve().parent / "views_pages"  # not "pages/": Streamlit would run those without the login
 INPUT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet")
 MEMO_ENTRIES = 64  # per session: lookups of the org, plus layouts of a few layers and filters
 
@@ -66,6 +66,15 @@ def session_workdir() -> Path:
         holder = tempfile.TemporaryDirectory(prefix="orgpower-session-")
         st.session_state[_WORKDIR] = holder  # cleaned up when the session state is dropped
     return Path(holder.name)
+
+
+def clear_session() -> None:
+    """Forget everything this session holds (its org, audits, memos, widget values) and
+    remove its files now, rather than whenever the session object is collected."""
+    holder = st.session_state.get(_WORKDIR)
+    if holder is not None:
+        holder.cleanup()
+    st.session_state.clear()
 
 
 def memo(name: str, key: Sequence[Any], compute: Callable[[], Any]) -> Any:
@@ -116,7 +125,7 @@ def upload_page_path() -> str:
 
 def page_path(name: str) -> str:
     """A page as ``st.page_link`` / ``st.switch_page`` take it (relative to app.py)."""
-    return f"pages/{name}.py"
+    return f"views_pages/{name}.py"
 
 
 # --- inputs ----------------------------------------------------------------------------
