@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
-from test_e2e_browser import CHROMIUM_ARGS, free_port, orgpower_command, settle, wait_healthy
+from test_e2e_browser import CHROMIUM_ARGS, dashboard, free_port, orgpower_command, settle, wait_healthy  # noqa: F401 - dashboard is a fixture
 
 from orgpower.dashboard.app import SECTIONS
 from orgpower.dashboard.auth import hash_password
@@ -139,4 +139,63 @@ def test_logging_out_forgets_the_org_and_its_files_before_the_next_user(guarded_
     assert "people.csv" not in page.locator("body").inner_text()
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Org", exact=True).click()
     expect(page.get_by_text("No org loaded yet")).to_be_visible(timeout=TIMEOUT_MS)
+    assert outside == [], f"requests left the dashboard's origin: {outside[:5]}"
+
+
+# --- text from data is shown as text ---------------------------------------------------
+
+LINK = "[Session expired: log in again](https://evil.example/login)"
+IMAGE = "![logo](https://evil.example/pixel.png)"
+COLOUR = ":red[Board] $x^2$"
+HOSTILE_PEOPLE = (
+    "person_id,name,title,manager_id,unit\n"
+    f'P1,"{LINK}","{IMAGE}",,"{COLOUR}"\n'
+    'P2,"https://evil.example/auto www.evil.example a@evil.example","<img src=https://evil.example/i.png>",P1,"' + COLOUR + '"\n'
+    'P3,"**Bold** :material/lock: $$\\frac{1}{2}$$","# Heading",P1,"' + COLOUR + '"\n'
+    'P4,Dee,Clerk,P2,"[Ops](https://evil.example/ops)"\n'
+    'P5,Eve,Clerk,P2,"[Ops](https://evil.example/ops)"\n'
+    'P6,Fay,Clerk,P3,"[Ops](https://evil.example/ops)"\n'
+).encode()
+HOSTILE_FILE_NAME = "[Report](https:evil.example) $x$ people.csv"
+
+
+def assert_data_shown_as_text(page, origin: str, where: str) -> None:
+    links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    foreign = [href for href in links if not href.startswith(origin)]
+    assert foreign == [], f"{where}: links from data: {foreign[:5]}"
+    images = page.eval_on_selector_all("img[src]", "els => els.map(e => e.src)")
+    assert [src for src in images if not src.startswith((origin, "data:", "blob:"))] == [], f"{where}: remote images"
+    assert page.locator(".katex").count() == 0, f"{where}: LaTeX from data"
+
+
+@pytest.mark.browser
+@pytest.mark.slow  # ~40 s: every page of an org whose names, units and titles are Markdown
+def test_names_units_titles_and_file_names_are_shown_as_text_on_every_page(dashboard, browser):
+    from test_e2e_browser import PAGES
+
+    origin = dashboard
+    outside: list[str] = []
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page.set_default_timeout(TIMEOUT_MS)
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((origin, "data:", "blob:")) else None)
+    page.goto(origin)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        [{"name": HOSTILE_FILE_NAME, "mimeType": "text/csv", "buffer": HOSTILE_PEOPLE}]
+    )
+    expect(page.get_by_text("Validation problems")).to_be_visible(timeout=TIMEOUT_MS)
+    settle(page)
+    assert_data_shown_as_text(page, origin, "Upload")
+    body = page.locator("body").inner_text().replace("\u2060", "")
+    assert HOSTILE_FILE_NAME in body  # the file name, literally
+    for title, heading, _shot in PAGES:
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
+        expect(page.get_by_role("heading", name=heading, exact=True).first).to_be_visible(timeout=TIMEOUT_MS)
+        settle(page)
+        if title == "Org":
+            page.get_by_role("textbox", name="Find a person (name, title or id)").fill("P1")
+            page.keyboard.press("Enter")
+            settle(page)
+            assert LINK in page.locator("body").inner_text().replace("\u2060", ""), "the name is not shown literally"
+            assert COLOUR in page.locator("body").inner_text().replace("\u2060", ""), "the unit is not shown literally"
+        assert_data_shown_as_text(page, origin, title)
     assert outside == [], f"requests left the dashboard's origin: {outside[:5]}"

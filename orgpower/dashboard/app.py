@@ -17,6 +17,7 @@ from pathlib import Path
 import streamlit as st
 
 from orgpower.dashboard import auth, state
+from orgpower.dashboard.safe_text import plain
 from orgpower.dashboard.views import display_uri
 
 VIEWS = Path(__file__).resolve().parent / "views_pages"
@@ -65,11 +66,11 @@ with st.sidebar:
     if org is None:
         st.caption("No org loaded.")
     elif org.error:
-        st.caption(f"{org.label}: not usable.")
+        st.caption(f"{plain(org.label)}: not usable.")
     else:
         people = len(org.model.people) if org.model is not None else 0
-        st.caption(f"**{org.label}** · {people:,} people · loaded in {org.seconds:.1f} s")
+        st.caption(f"**{plain(org.label)}** · {people:,} people · loaded in {org.seconds:.1f} s")
     uri = state.neo4j_uri()
-    st.caption(f"Backend: Neo4j ({display_uri(uri)})" if uri else "Backend: in-process")
+    st.caption(f"Backend: Neo4j ({plain(display_uri(uri))})" if uri else "Backend: in-process")
 
 page.run()

@@ -29,6 +29,8 @@ import time
 import tomllib
 from pathlib import Path
 
+from orgpower.dashboard.safe_text import plain
+
 USERS_FILE_ENV = "ORGPOWER_USERS_FILE"
 _USER_KEY = "orgpower_user"
 # scrypt cost: n=2**14, r=8, p=1 is the interactive-login setting of the scrypt paper
@@ -258,7 +260,7 @@ def gate() -> bool:
         log_out()
         return False
     with st.sidebar:
-        st.caption(f"Logged in as {user}")
+        st.caption(f"Logged in as {plain(user)}")
         st.button("Log out", on_click=log_out, key="auth_logout")
     return True
 
@@ -285,7 +287,7 @@ def login_form() -> None:
     try:
         users = load_users(os.environ.get(USERS_FILE_ENV, ""))
     except ValueError as error:
-        st.error(str(error))
+        st.error(plain(error))
         return
     with st.form("login"):
         user = st.text_input("User", key="auth_user", max_chars=200)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import time
 from collections import OrderedDict
@@ -26,6 +27,7 @@ import pandas as pd
 import streamlit as st
 
 from orgpower import api
+from orgpower.dashboard.safe_text import plain
 from orgpower.errors import OrgpowerError
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -104,6 +106,19 @@ def compare_org() -> LoadedOrg | None:
 
 def set_compare_org(org: LoadedOrg | None) -> None:
     st.session_state[_COMPARE] = org
+    remove_unused_uploads()
+
+
+def remove_unused_uploads() -> None:
+    """Delete the session's uploaded files that neither its org nor its comparison uses
+    (uploads replaced by newer ones), instead of keeping them until the session ends."""
+    uploads = session_workdir() / "uploads"
+    if not uploads.is_dir():
+        return
+    in_use = {p.parent.parent for o in (current_org(), compare_org()) if o is not None for p in o.paths}
+    for folder in uploads.iterdir():
+        if folder not in in_use:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def require_result() -> Any:
@@ -114,7 +129,7 @@ def require_result() -> Any:
         st.page_link(upload_page_path(), label="Go to Upload", icon=":material/upload:")
         st.stop()
     if org.result is None:
-        st.info(org.error or "The audit of this org is not available.")
+        st.info(plain(org.error) if org.error else "The audit of this org is not available.")
         st.stop()
     return org.result
 
@@ -140,13 +155,43 @@ def inputs_hash(files: Sequence[tuple[str, bytes]], mapping: dict[str, Any] | No
     return digest.hexdigest()
 
 
+MAX_FILE_NAME_BYTES = 120  # well under the 255 bytes most file systems allow
+
+
+def safe_file_name(name: str) -> str:
+    r"""A browser's file name as one safe path component: the last part of any path, no
+    control characters, never ``.``/``..``, and at most :data:`MAX_FILE_NAME_BYTES`
+    bytes (a longer stem is cut and marked with ``…``; the suffix is kept).
+
+    >>> safe_file_name("../../etc/passwd"), safe_file_name(".."), safe_file_name("a\\b.csv")
+    ('passwd', 'upload', 'b.csv')
+    >>> len(safe_file_name("x" * 300 + ".csv").encode()) <= MAX_FILE_NAME_BYTES
+    True
+    """
+    name = "".join(ch for ch in str(name).replace("\\", "/").rsplit("/", 1)[-1] if ch.isprintable())
+    name = name.strip()
+    if name in ("", ".", ".."):
+        return "upload"
+    if len(name.encode("utf-8")) <= MAX_FILE_NAME_BYTES:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or len(suffix) > 10:
+        stem, suffix = name, ""
+    suffix = f".{suffix}" if suffix else ""
+    room = MAX_FILE_NAME_BYTES - len(suffix.encode("utf-8")) - len("…".encode("utf-8"))
+    cut = stem.encode("utf-8")[:room].decode("utf-8", errors="ignore")
+    return f"{cut}…{suffix}"
+
+
 def save_uploads(files: Sequence[tuple[str, bytes]], input_hash: str) -> list[Path]:
-    """Write uploaded files into this session's folder, one sub-folder per input hash."""
+    """Write uploaded files into this session's folder: one sub-folder per input hash and
+    one numbered folder per file, so that two files with the same name never overwrite
+    each other and each keeps its name (validation messages name it)."""
     folder = session_workdir() / "uploads" / input_hash[:16]
-    folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, content in files:
-        target = folder / Path(name).name  # a browser may send a path; keep the file name only
+    for i, (name, content) in enumerate(files):
+        target = folder / str(i) / safe_file_name(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
         paths.append(target)
     return paths
@@ -192,10 +237,10 @@ def run_pipeline(
     ``prepare``, build the lookups the pages share (:func:`prepare_views`)."""
     org = LoadedOrg(label=label, origin=origin, input_hash=input_hash, paths=list(paths), mapping=mapping)
     started = time.perf_counter()
-    with st.status(f"Loading {label}…", expanded=True) as status:
+    with st.status(f"Loading {plain(label)}…", expanded=True) as status:
         try:
             if neo4j_uri:
-                st.write(f"Reading snapshot {snapshot!r} from Neo4j and auditing it…")
+                st.markdown(f"Reading snapshot {plain(repr(snapshot))} from Neo4j and auditing it…")
                 org.result = api.audit(None, config=audit_config(), neo4j_uri=neo4j_uri, snapshot=snapshot)
                 org.model = getattr(org.result, "model", None)
             else:
@@ -212,10 +257,10 @@ def run_pipeline(
             org.error = f"This part of orgpower is not available in this installation ({error.name})."
         org.seconds = time.perf_counter() - started
         if org.error:
-            status.update(label=f"Could not use {label}", state="error", expanded=True)
-            st.error(org.error)
+            status.update(label=f"Could not use {plain(label)}", state="error", expanded=True)
+            st.error(plain(org.error))
         else:
-            status.update(label=f"Loaded {label} in {org.seconds:.1f} s", state="complete", expanded=False)
+            status.update(label=f"Loaded {plain(label)} in {org.seconds:.1f} s", state="complete", expanded=False)
     return org
 
 
@@ -282,6 +327,7 @@ def load_into_session(org: LoadedOrg) -> None:
     too) shows it."""
     st.session_state[_ORG] = org
     st.session_state.pop(_COMPARE, None)  # a comparison belonged to the previous org
+    remove_unused_uploads()
     st.rerun()
 
 
@@ -359,7 +405,7 @@ def audit_with_groups(org: LoadedOrg, attributes: tuple[str, ...]) -> Any:
     try:
         return memo("audit_groups", (org.input_hash, attributes), run)
     except OrgpowerError as error:
-        st.error(error.message)
+        st.error(plain(error.message))
         return None
 
 
@@ -373,7 +419,7 @@ def audit_compared(org: LoadedOrg, older: LoadedOrg) -> Any:
     try:
         return memo("audit_compare", (org.input_hash, older.input_hash), run)
     except OrgpowerError as error:
-        st.error(error.message)
+        st.error(plain(error.message))
         return None
 
 

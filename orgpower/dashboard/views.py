@@ -15,6 +15,8 @@ from urllib.parse import urlsplit, urlunsplit
 import numpy as np
 import pandas as pd
 
+from orgpower.dashboard.safe_text import plain
+
 PROBLEM_COLUMNS = ("severity", "code", "file", "row", "column", "value", "message", "suggestion", "ids")
 INPUT_COLUMNS = ("file", "kind", "format", "vendor", "rows", "rows_used", "encoding", "delimiter", "sheet", "mapping")
 MAPPING_COLUMNS = ("file", "kind", "orgpower column", "header in your file")
@@ -205,9 +207,9 @@ def show_value(value: Any, *, key: str) -> None:
         table = pd.DataFrame.from_dict({k: dict(v) for k, v in value.items()}, orient="index").rename_axis("").reset_index()
         st.dataframe(table, hide_index=True, width="stretch", key=f"value_{key}")
     elif not isinstance(value, (Mapping, list, tuple)) and value is not None:
-        st.markdown(f"**{number(value)}**")
+        st.markdown(f"**{plain(number(value))}**")
     elif isinstance(value, (list, tuple)) and value and all(not isinstance(v, (dict, list)) for v in value):
-        st.write(", ".join(_fmt(v) for v in value))
+        st.markdown(plain(", ".join(_fmt(v) for v in value)))
     elif isinstance(value, Mapping) and value and all(not isinstance(v, (dict, list)) for v in value.values()):
         st.dataframe(pd.DataFrame({"key": list(value), "value": [_fmt(v) for v in value.values()]}), hide_index=True, width="stretch", key=f"value_{key}")
     elif value in (None, [], {}):

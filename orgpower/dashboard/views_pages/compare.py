@@ -6,12 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from orgpower.dashboard import state
+from orgpower.dashboard.safe_text import plain
 from orgpower.dashboard.views import number, show_value
 
 result = state.require_result()
 org = state.current_org()
 st.title("Compare")
-st.caption(f"Compare **{org.label}** (the current org) with an older snapshot of it: files, a sample org, or a Neo4j snapshot.")
+st.caption(f"Compare **{plain(org.label)}** (the current org) with an older snapshot of it: files, a sample org, or a Neo4j snapshot.")
 
 sources = ["Upload files", "Sample org"] + (["Neo4j snapshot"] if state.neo4j_uri() else [])
 source = st.segmented_control("Older snapshot from", sources, default=sources[0], key="compare_source")
@@ -52,14 +53,14 @@ if older is None:
     st.info("Choose the older snapshot above.")
     st.stop()
 if older.model is None:
-    st.error(older.error or "The older snapshot could not be read.")
+    st.error(plain(older.error) if older.error else "The older snapshot could not be read.")
     st.stop()
 
 compared = state.audit_compared(org, older)
 if compared is None:
     st.stop()
 comparison = getattr(compared, "comparison", None)
-st.subheader(f"{older.label} → {org.label}")
+st.subheader(f"{plain(older.label)} → {plain(org.label)}")
 if comparison is None:
     st.info("The audit returned no comparison for these two snapshots.")
     st.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from orgpower.dashboard import state
+from orgpower.dashboard.safe_text import plain
 from orgpower.dashboard.views import reading_phrase, show_value
 
 TABLES = {
@@ -46,4 +47,4 @@ findings = [f for f in document.get("findings", []) if "decision" in str(f.get("
 if findings:
     st.subheader("Findings on decisions")
     for finding in findings:
-        st.markdown(f"- **{finding.get('title')}** {finding.get('recommendation') or ''}")
+        st.markdown(f"- **{plain(finding.get('title'))}** {plain(finding.get('recommendation'))}")

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from orgpower.dashboard import state
+from orgpower.dashboard.safe_text import plain
 from orgpower.dashboard.orgchart import org_chart_html
 from orgpower.dashboard.views import number, reading_phrase
 
@@ -78,7 +79,7 @@ with right:
         st.caption("Find a person above, or click a row in the table below, to see their measures.")
     else:
         row = people[people["person_id"].astype(str) == selected]
-        st.markdown(f"**{label_of.get(selected, selected)}**")
+        st.markdown(f"**{plain(label_of.get(selected, selected))}**")
         if row.empty:
             st.caption("No measures for this person.")
         else:
@@ -151,8 +152,8 @@ else:
     pick = st.selectbox("Unit", range(len(units)), format_func=lambda i: names[i], key="org_unit")
     unit = units[pick]
     st.markdown(
-        f"**{names[pick]}** reads as {reading_phrase(unit)}"
-        + f" · {number(unit.get('size'))} people · head: {label_of.get(str(unit.get('head')), unit.get('head') or '—')}"
+        f"**{plain(names[pick])}** reads as {reading_phrase(unit)}"
+        + f" · {number(unit.get('size'))} people · head: {plain(label_of.get(str(unit.get('head')), unit.get('head') or '—'))}"
     )
     cols = st.columns(3)
     for col, axis in zip(cols, ("asymmetry", "direction", "concentration")):
@@ -164,4 +165,4 @@ else:
         ])
         st.dataframe(per_layer, hide_index=True, width="stretch", key="org_unit_layers")
     for line in unit.get("evidence", []):
-        st.caption(line)
+        st.caption(plain(line))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from orgpower.dashboard import state
+from orgpower.dashboard.safe_text import plain
 from orgpower.dashboard.glossary import AXES, LABELS, MEASURES
 from orgpower.dashboard.views import number, reading_phrase, show_value
 
@@ -44,12 +45,12 @@ for column, (axis, meaning) in zip(columns, AXES.items()):
             if detail.get("values"):
                 show_value(detail["values"], key=f"axis_{axis}")
             if detail.get("evidence"):
-                st.caption(detail["evidence"])
+                st.caption(plain(detail["evidence"]))
 
 if reading.get("evidence"):
     with st.expander("Why this reading (evidence)"):
         for line in reading["evidence"]:
-            st.markdown(f"- {line}")
+            st.markdown(f"- {plain(line)}")
 
 st.markdown("#### Headline findings")
 findings = document.get("findings", [])
@@ -57,15 +58,15 @@ if not findings:
     st.info("No findings were raised for this org.")
 ICONS = {"high": ":material/error:", "medium": ":material/warning:", "low": ":material/info:"}
 for i, finding in enumerate(findings[:6]):
-    with st.expander(finding.get("title", finding.get("id", "Finding")), expanded=i < 2, icon=ICONS.get(finding.get("severity"), ":material/info:")):
+    with st.expander(plain(finding.get("title", finding.get("id", "Finding"))), expanded=i < 2, icon=ICONS.get(finding.get("severity"), ":material/info:")):
         if finding.get("summary"):
-            st.write(finding["summary"])
+            st.markdown(plain(finding["summary"]))
         for line in finding.get("evidence") or []:
-            st.markdown(f"- {line}" if isinstance(line, str) else f"- {line}")
+            st.markdown(f"- {plain(line)}")
         if finding.get("metrics"):
             st.caption(" · ".join(f"{k}: {number(v)}" for k, v in finding["metrics"].items()))
         if finding.get("recommendation"):
-            st.markdown(f"**What could change it:** {finding['recommendation']}")
+            st.markdown(f"**What could change it:** {plain(finding['recommendation'])}")
 if len(findings) > 6:
     st.caption(f"{len(findings) - 6} more finding(s) in the report.")
 

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from orgpower.dashboard import state
+from orgpower.dashboard.safe_text import plain
 from orgpower.dashboard.powermap import AGGREGATE_ABOVE, BUSIEST_SHOWN, MAX_TIES_DRAWN, busiest_nodes, layer_ties, network_chart, positions, ties_between_units
 from orgpower.dashboard.views import number, show_value
 
@@ -55,7 +56,7 @@ if chosen_units and len(in_ties) > AGGREGATE_ABOVE:
 layer_measures = result.document.get("layers", {}).get(layer_name, {})
 
 if len(in_ties) == 0:
-    st.info(f"No ties in the {layer_name} layer" + (" among the chosen units." if chosen_units else "."))
+    st.info(f"No ties in the {plain(layer_name)} layer" + (" among the chosen units." if chosen_units else "."))
     st.stop()
 
 measure = people_by_id[size_by] if size_by != "(same size)" else None
@@ -119,7 +120,7 @@ picked = [p.get("id") for p in selection.get("node", []) if hasattr(p, "get")]
 
 left, right = st.columns(2)
 with left:
-    st.markdown(f"#### The {layer_name} layer")
+    st.markdown(f"#### The {plain(layer_name)} layer")
     show_value({k: v for k, v in layer_measures.items() if not isinstance(v, (dict, list))}, key="map_layer_measures")
 with right:
     if aggregate:
@@ -127,9 +128,9 @@ with right:
         drill = st.selectbox("Unit", nodes.sort_values("people", ascending=False)["id"].tolist(), index=None, key="map_drill")
         if drill:
             # a callback: widget state may only be changed before the widget is drawn
-            st.button(f"Show the people of {drill}", key="map_drill_go", on_click=st.session_state.update, kwargs={"map_units": [drill]})
+            st.button(f"Show the people of {plain(drill)}", key="map_drill_go", on_click=st.session_state.update, kwargs={"map_units": [drill]})
     if picked:
-        st.markdown(f"#### {picked[0]}")
+        st.markdown(f"#### {plain(picked[0])}")
         if str(picked[0]) in people_by_id.index:
             record = people_by_id.loc[str(picked[0])]
             record = record.iloc[0] if isinstance(record, pd.DataFrame) else record

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from orgpower.dashboard import state
+from orgpower.dashboard.safe_text import plain
 from orgpower.errors import OrgpowerError
 
 FORMATS = {"html": ("HTML report", "text/html"), "pdf": ("PDF report", "application/pdf"), "xlsx": ("Excel appendix", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), "json": ("audit.json", "application/json"), "csv": ("people table", "text/csv"), "people.csv": ("people table", "text/csv")}
@@ -26,7 +27,7 @@ if st.button("Prepare the report", type="primary", key="report_prepare"):
             paths = state.write_reports(result, folder, formats)
         except OrgpowerError as error:
             status.update(label="Could not write the report", state="error")
-            st.error(error.message)
+            st.error(plain(error.message))
             paths = None
         else:
             status.update(label="Report ready", state="complete")

@@ -9,6 +9,7 @@ import altair as alt
 import streamlit as st
 
 from orgpower.dashboard import state
+from orgpower.dashboard.safe_text import plain
 from orgpower.dashboard.views import number
 
 result = state.require_result()
@@ -45,7 +46,7 @@ if not groups or table is None or table.empty:
 for group in groups:
     hidden = group.get("hidden_groups", 0)
     st.markdown(
-        f"**{group.get('attribute')}**: {number(group.get('people'))} people, groups under k = {group.get('k')} suppressed"
+        f"**{plain(group.get('attribute'))}**: {number(group.get('people'))} people, groups under k = {group.get('k')} suppressed"
         + (f" ({hidden} group(s) hidden)." if hidden else ".")
     )
 st.caption("ratio = the group's share of the measure / its share of headcount (1 = in proportion). Suppressed cells are shown as suppressed.")

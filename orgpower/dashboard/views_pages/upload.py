@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from orgpower.dashboard import state
+from orgpower.dashboard.safe_text import plain
 from orgpower.dashboard.views import display_uri, input_files_frame, mapping_frame, mapping_from_frame, problems_frame
 
 st.title("Upload")
@@ -55,11 +56,11 @@ elif source == "Sample org":
             org.label_hash = digest
             state.load_into_session(org)
 elif source == "Neo4j snapshot":
-    st.caption(f"Neo4j at {display_uri(uri)}")
+    st.caption(f"Neo4j at {plain(display_uri(uri))}")
     try:
         snapshots = state.list_snapshots(uri)  # not memoised: a snapshot loaded meanwhile must show
     except Exception as error:  # noqa: BLE001 - any driver failure becomes one sentence
-        st.error(f"Could not list the snapshots in Neo4j at {display_uri(uri)}: {getattr(error, 'message', type(error).__name__)}.")
+        st.error(plain(f"Could not list the snapshots in Neo4j at {display_uri(uri)}: {getattr(error, 'message', type(error).__name__)}."))
         snapshots = []
     if snapshots:
         snapshot = st.selectbox("Snapshot", snapshots, key="neo4j_snapshot")
@@ -76,9 +77,9 @@ if org is None:
     st.stop()
 
 st.divider()
-st.subheader(org.label)
+st.subheader(plain(org.label))
 if org.error and org.model is None:
-    st.error(org.error)
+    st.error(plain(org.error))
     st.stop()
 
 model = org.model
@@ -131,4 +132,4 @@ if org.result is not None:
         )
     st.page_link(state.page_path("overview"), label="Go on to the Overview", icon=":material/arrow_forward:")
 elif org.error:
-    st.error(org.error)
+    st.error(plain(org.error))
