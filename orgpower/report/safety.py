@@ -2,23 +2,61 @@
 would run as a formula in Excel/LibreOffice, so it gets a leading apostrophe
 (OWASP "CSV injection"). Numbers are left as numbers.
 
+The check looks past leading spaces and invisible characters (a zero-width space or a
+byte-order mark before "=" is still a formula to some importers) and at the character's
+compatibility form, so the Unicode look-alikes of = + - @ (full-width ＝ ＋ － ＠, small
+﹦ ﹢ ﹣ ﹫, super- and subscript ⁼ ₊ …, and the minus sign −) are neutralised too.
+
 >>> neutralise("=HYPERLINK(\\"http://x\\")")
 '\\'=HYPERLINK("http://x")'
 >>> neutralise("-12"), neutralise(-12), neutralise("Sales")
 ("'-12", -12, 'Sales')
+>>> neutralise("＝1+1"), neutralise("\\u200b=1+1")[0]
+("'＝1+1", "'")
 """
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_CHARS = frozenset(FORMULA_START)
+# Look-alikes whose compatibility form (NFKC) is not an ASCII sign (⁻ and ₋ become −).
+_LOOK_ALIKES = {"\u2212": "-", "\u2796": "-", "\u2795": "+", "\ufe62": "+"}
+EXCEL_MAX_CELL_CHARS = 32_767  # Excel's limit on the text of one cell
+
+
+def _first_visible(value: str) -> str:
+    """The first character that is neither a space nor an invisible format character."""
+    for char in value:
+        if char in "\t\r":
+            return char
+        if char.isspace() or unicodedata.category(char) == "Cf":
+            continue
+        return char
+    return ""
+
+
+def runs_as_formula(value: str) -> bool:
+    """True when a spreadsheet could read ``value`` as a formula."""
+    if not value:
+        return False
+    first = value[0]
+    if first < "\x80" and not first.isspace():  # the common case, decided at once
+        return first in _FORMULA_CHARS
+    first = _first_visible(value)
+    if not first:
+        return False
+    first = unicodedata.normalize("NFKC", first)[:1]
+    first = _LOOK_ALIKES.get(first, first)
+    return first in FORMULA_START
 
 
 def neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and runs_as_formula(value):
         return "'" + value
     return value
 
@@ -31,3 +69,18 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if not (pd.api.types.is_numeric_dtype(out[column]) or pd.api.types.is_bool_dtype(out[column])):
             out[column] = out[column].map(neutralise).astype(object)
     return out
+
+
+def fit_excel_cell(value: Any) -> Any:
+    """Text longer than Excel's 32,767 characters per cell, cut so that it fits, ending
+    with a note that says so and how long the text was (Excel would refuse the file, and
+    a silent cut would show part of a value as the whole of it).
+
+    >>> cell = fit_excel_cell("x" * 50_000)
+    >>> len(cell), cell[-40:]
+    (32767, ',767 characters per cell; 50,000 in all]')
+    """
+    if not isinstance(value, str) or len(value) <= EXCEL_MAX_CELL_CHARS:
+        return value
+    note = f" … [cut at Excel's limit of {EXCEL_MAX_CELL_CHARS:,} characters per cell; {len(value):,} in all]"
+    return value[: EXCEL_MAX_CELL_CHARS - len(note)] + note

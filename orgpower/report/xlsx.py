@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from orgpower.report.safety import neutralise, neutralise_frame
+from orgpower.report.safety import fit_excel_cell, neutralise, neutralise_frame
 
 EXCEL_MAX_ROWS = 1_048_576  # the sheet size limit of Excel (header row included)
 SHEET_ORDER = ("findings", "layers", "units", "teams", "reporting_pairs", "people", "spans_layers")
@@ -43,7 +43,8 @@ def _rows(frame: pd.DataFrame):
             columns.append([(int(x) if as_int else float(x)) if ok else None for x, ok in zip(numbers.tolist(), finite)])
         else:
             columns.append([None if v is None or v is pd.NA or (isinstance(v, float) and not math.isfinite(v))
-                            else v if isinstance(v, (bool, int, float, str)) else str(v) for v in values.tolist()])
+                            else fit_excel_cell(v) if isinstance(v, str) else v if isinstance(v, (bool, int, float)) else fit_excel_cell(str(v))
+                            for v in values.tolist()])
     return zip(*columns)
 
 
@@ -62,7 +63,7 @@ def write_xlsx(tables: dict[str, pd.DataFrame], summary: dict[str, Any], path: P
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             sheet.write_number(row, 1, value)
         else:
-            sheet.write_string(row, 1, neutralise(str(value)), wrap)
+            sheet.write_string(row, 1, fit_excel_cell(neutralise(str(value))), wrap)
     order = [n for n in SHEET_ORDER if n in tables] + sorted(n for n in tables if n not in SHEET_ORDER and not n.startswith("_"))
     for name in order:
         frame = tables[name]
