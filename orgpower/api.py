@@ -269,12 +269,18 @@ def audit(
     return result
 
 
-def write_reports(result: "AuditResult", out_dir: PathLike, formats: Sequence[str] = ("json", "html")) -> dict[str, Path]:
+def write_reports(result: "AuditResult", out_dir: PathLike, formats: Sequence[str] = ("json", "html"),
+                  **options: Any) -> dict[str, Path]:
     """Write ``audit.json`` (always), ``people.csv`` (always) and the other formats asked for
-    (``html``, ``pdf``, ``xlsx``) into ``out_dir``; returns format -> path."""
+    (``html``, ``pdf``, ``xlsx``) into ``out_dir``; returns format -> path.
+
+    ``options`` (keywords of :func:`orgpower.report.writers.write_reports`): ``meta`` (a
+    :class:`~orgpower.report.meta.ReportMeta`: title, organisation, prepared for and by,
+    date), ``names`` (show names beside ids), ``csv_encoding`` (people.csv, default
+    ``utf-8-sig``). None of them changes audit.json."""
     from orgpower.report.writers import write_reports as _write
 
-    return _write(result, Path(out_dir), tuple(formats))
+    return _write(result, Path(out_dir), tuple(formats), **options)
 
 
 def generate_org(people: int, archetype: str = "mixed", *, seed: int = 0) -> OrgModel:

@@ -108,9 +108,9 @@ def test_html_has_method_and_input_hashes(reports, parsed_html):
 def test_xlsx_has_a_sheet_per_table(reports):
     result, written = reports
     sheets = openpyxl.load_workbook(written["xlsx"], read_only=True).sheetnames
-    assert sheets[0] == "summary"
+    assert sheets[:3] == ["contents", "summary", "glossary"]
     assert {"findings", "layers", "units", "teams", "people", "decision_rights", "representation"} <= set(sheets)
-    assert len(sheets) == 1 + len(result.tables)
+    assert len(sheets) == 3 + len(result.tables)
 
 
 def test_pdf_pages_rasterise_and_hold_the_findings(reports, tmp_path):

@@ -13,7 +13,7 @@ import pytest
 from orgpower import api
 from orgpower.report.config import AuditConfig
 from orgpower.report.safety import EXCEL_MAX_CELL_CHARS, fit_excel_cell, neutralise, runs_as_formula
-from orgpower.report.xlsx import write_xlsx
+from orgpower.report.xlsx import write_workbook
 
 FORMULAS = [
     "=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1",
@@ -45,7 +45,7 @@ def hostile_reports(tmp_path_factory):
     pd.DataFrame(rows, columns=["person_id", "name", "manager_id"]).to_csv(folder / "people.csv", index=False)
     result = api.audit(api.read_org([folder / "people.csv"]), config=AuditConfig(null_samples=0))
     out = folder / "out"
-    written = api.write_reports(result, out, ("json", "xlsx"))
+    written = api.write_reports(result, out, ("json", "xlsx"), names=True)  # names are shown only on request
     return dict(rows=rows, written=written)
 
 
@@ -60,15 +60,16 @@ def test_the_xlsx_people_sheet_neutralises_every_look_alike(hostile_reports):
     book = openpyxl.load_workbook(hostile_reports["written"]["xlsx"], read_only=True)
     sheet = book["people"]
     rows = sheet.iter_rows(values_only=True)
-    header = list(next(rows))
-    names = {row[header.index("person_id")]: row[header.index("name")] for row in rows}
+    header = list(next(rows))  # plain headers: "Person id", "Name"
+    names = {row[header.index("Person id")]: row[header.index("Name")] for row in rows}
     for person, name, _manager in hostile_reports["rows"]:
         assert names[person] == (name if person == "P6" else "'" + name)
 
 
 def test_a_cell_longer_than_excels_limit_is_cut_with_a_note(tmp_path):
     long_text = "x" * 1_000_000  # the probe used 50 MB; anything over 32,767 takes this path
-    path = write_xlsx({"people": pd.DataFrame({"person_id": ["P1"], "notes": [long_text]})}, {"title": long_text}, tmp_path / "a.xlsx")
+    path = write_workbook({"people": pd.DataFrame({"person_id": ["P1"], "notes": [long_text]})}, tmp_path / "a.xlsx",
+                          summary_rows=[("title", long_text, None)])
     book = openpyxl.load_workbook(path, read_only=True)
     cell = list(book["people"].iter_rows(values_only=True))[1][1]
     assert len(cell) == EXCEL_MAX_CELL_CHARS

@@ -139,6 +139,31 @@ def spans_heatmap(table: pd.DataFrame) -> str:
 
 # --- power map ---------------------------------------------------------------------------
 
+MARKER_GAP = 20.0  # centre distance of two layer markers (radius 9 + white ring): never closer
+
+
+def _free_spot(x: float, y: float, placed: list[tuple[float, float]], centre: tuple[float, float]) -> tuple[float, float]:
+    """The first point from (x, y) towards ``centre`` (then around it) that is at least
+    MARKER_GAP from every placed marker, so that layers on one spot stay readable and
+    inside the frame."""
+    def free(px: float, py: float) -> bool:
+        return all(np.hypot(px - qx, py - qy) >= MARKER_GAP for qx, qy in placed)
+
+    if free(x, y):
+        return x, y
+    cx, cy = centre
+    norm = max(np.hypot(cx - x, cy - y), 1.0)
+    ux, uy = (cx - x) / norm, (cy - y) / norm
+    for step in range(1, 40):
+        for turn in (0.0, 0.6, -0.6, 1.2, -1.2):  # straight towards the centre first, then fanned
+            c, s_ = np.cos(turn), np.sin(turn)
+            dx, dy = ux * c - uy * s_, ux * s_ + uy * c
+            px, py = x + MARKER_GAP * step * dx, y + MARKER_GAP * step * dy
+            if free(px, py):
+                return px, py
+    return x, y
+
+
 def power_map(layers: dict[str, dict[str, Any]], units: list[dict[str, Any]]) -> str:
     """Asymmetry (x: 0 returned … 1 one-way) against direction (y: 0 circulating … 1 layered).
 
@@ -183,12 +208,7 @@ def power_map(layers: dict[str, dict[str, Any]], units: list[dict[str, Any]]) ->
         if a is None or d is None:
             continue
         x, y = xy(a, d)
-        # layers on the same spot are fanned out so that each number stays readable
-        clashes = sum(1 for px, py in placed if abs(px - x) < 16 and abs(py - y) < 16)
-        if clashes:  # step towards the centre of the map, so dots never leave the frame
-            cx, cy = pad + size / 2, pad + size / 2
-            norm = max(np.hypot(cx - x, cy - y), 1.0)
-            x, y = x + 19 * clashes * (cx - x) / norm, y + 19 * clashes * (cy - y) / norm
+        x, y = _free_spot(x, y, placed, (pad + size / 2, pad + size / 2))
         placed.append((x, y))
         body.append(f"<circle cx='{x:.1f}' cy='{y:.1f}' r='9' fill='{colour}' stroke='white' stroke-width='2'/>")
         body.append(_text(x, y + 4, str(i), 10.5, "middle", "white", "bold"))

@@ -3,6 +3,15 @@
 ``audit.json`` and ``people.csv`` are always written; ``html``, ``pdf`` and ``xlsx`` on
 request. The folder is created when missing; no input file is ever overwritten (the
 audit refuses, with a sentence, to write over a file it read).
+
+People appear by id in every document; ``names=True`` (for a consultant with the
+client's consent) adds their names to people.csv, the people sheet of audit.xlsx and
+next to each id in audit.html / audit.pdf. audit.json never holds names.
+
+``people.csv`` is UTF-8 with a byte-order mark by default (``utf-8-sig``), so that Excel
+on Windows opens accented names correctly; ``csv_encoding`` chooses another encoding
+(``utf-8`` for tools that dislike the mark, ``cp1252``, ``latin-1``...). A name that the
+chosen encoding cannot hold is an error, never a silent '?'.
 """
 
 from __future__ import annotations
@@ -13,10 +22,13 @@ from typing import Any
 
 from orgpower.errors import InputError, UsageError
 from orgpower.report.document import dumps
+from orgpower.report.meta import ReportMeta
 from orgpower.report.safety import neutralise_frame
 
 FORMATS = ("json", "csv", "html", "pdf", "xlsx")
 FILE_NAMES = {"json": "audit.json", "csv": "people.csv", "html": "audit.html", "pdf": "audit.pdf", "xlsx": "audit.xlsx"}
+DEFAULT_CSV_ENCODING = "utf-8-sig"
+NAME_COLUMNS = ("name",)  # person columns shown only when names are asked for
 
 
 def _input_hashes(result: Any) -> set[str]:
@@ -38,26 +50,60 @@ def _is_an_input(path: Path, input_hashes: set[str]) -> bool:
     return digest.hexdigest() in input_hashes
 
 
-def _summary(result: Any) -> dict[str, Any]:
-    doc = result.document
-    org = doc["classification"]["org"]
-    return {
-        "reading": org["label"] + (f" ({', '.join(org['sublabels'])})" if org["sublabels"] else ""),
-        "people": doc["org"]["people"],
-        "layers of ties": ", ".join(doc["org"]["graph_layers"]),
-        "findings": len(doc["findings"]),
-        "orgpower version": doc["tool"]["version"],
-        "inputs": "; ".join(f"{i['file']} sha256 {i['sha256']}" for i in doc["inputs"]) or "in memory",
-        "min group size (k)": doc["settings"]["min_group_size"],
-        "null samples / seed": f"{doc['settings']['null_samples']} / {doc['settings']['seed']}",
-    }
+def people_for_output(result: Any, names: bool = False) -> Any:
+    """people.csv's rows: ids only unless ``names`` (the name column right after the id)."""
+    people = result.people
+    if names:
+        if "name" not in people.columns and "name" in result.model.people.columns:
+            lookup = result.model.people.astype({"person_id": str}).set_index("person_id")["name"]
+            people = people.assign(name=people["person_id"].astype(str).map(lookup))
+        if "name" in people.columns:
+            return people[["person_id", "name", *[c for c in people.columns if c not in ("person_id", "name")]]]
+        return people
+    return people.drop(columns=[c for c in NAME_COLUMNS if c in people.columns])
 
 
-def write_reports(result: Any, out_dir: Path, formats: tuple[str, ...] = ("json", "html")) -> dict[str, Path]:
-    """Write the requested documents; returns format -> path (json and csv always)."""
+def _check_encoding(encoding: str) -> str:
+    import codecs
+
+    try:
+        return codecs.lookup(encoding).name if encoding.lower().replace("_", "-") != "utf-8-sig" else "utf-8-sig"
+    except LookupError:
+        raise UsageError(f"Unknown CSV encoding {encoding!r}: use utf-8-sig (default), utf-8, cp1252 or latin-1.") from None
+
+
+def write_people_csv(frame: Any, path: Path, encoding: str = DEFAULT_CSV_ENCODING) -> Path:
+    """people.csv, safe to open in a spreadsheet, in ``encoding`` (UTF-8 with BOM by default)."""
+    encoding = _check_encoding(encoding)
+    # 10 significant digits, as in audit.json: the same input gives the same bytes even
+    # where a sparse solve differs in the 15th digit between runs
+    text = neutralise_frame(frame).to_csv(index=False, lineterminator="\n", float_format="%.10g")
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError as error:
+        bad = text[error.start:error.end]
+        raise InputError(
+            f"people.csv cannot be written in {encoding}: the character {bad!r} has no place in it. "
+            "Use the default utf-8-sig (Excel reads it), or utf-8."
+        ) from None
+    path.write_bytes(data)
+    return path
+
+
+def write_reports(result: Any, out_dir: Path, formats: tuple[str, ...] = ("json", "html"), *,
+                  meta: ReportMeta | None = None, names: bool = False,
+                  csv_encoding: str = DEFAULT_CSV_ENCODING) -> dict[str, Path]:
+    """Write the requested documents; returns format -> path (json and csv always).
+
+    ``meta`` fills the cover and summary (title, organisation, prepared for and by,
+    date); it never changes audit.json. ``names`` shows people's names beside their
+    ids in every document; ``csv_encoding`` is the encoding of people.csv.
+    """
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         raise UsageError(f"Unknown report format {', '.join(unknown)}: choose from json, html, xlsx, pdf.")
+    csv_encoding = _check_encoding(csv_encoding)
+    meta = meta or ReportMeta()
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"The output path {out_dir} is a file, not a folder: give a folder with --out.")
@@ -73,24 +119,21 @@ def write_reports(result: Any, out_dir: Path, formats: tuple[str, ...] = ("json"
     written: dict[str, Path] = {}
     targets["json"].write_text(dumps(result.document), encoding="utf-8")
     written["json"] = targets["json"]
-    # 10 significant digits, as in audit.json: the same input gives the same bytes even
-    # where a sparse solve differs in the 15th digit between runs
-    neutralise_frame(result.people).to_csv(targets["csv"], index=False, lineterminator="\n", float_format="%.10g")
-    written["csv"] = targets["csv"]
-    html_text = None
+    people = people_for_output(result, names)
+    written["csv"] = write_people_csv(people, targets["csv"], csv_encoding)
     if "html" in targets or "pdf" in targets:
         from orgpower.report.html import render_html
 
-        html_text = render_html(result)
-    if "html" in targets:
-        targets["html"].write_text(html_text, encoding="utf-8")
-        written["html"] = targets["html"]
-    if "pdf" in targets:
-        from orgpower.report.pdf import write_pdf
+        options = {"meta": meta, "names": names, "formats": tuple(wanted)}
+        if "html" in targets:
+            targets["html"].write_text(render_html(result, **options), encoding="utf-8")
+            written["html"] = targets["html"]
+        if "pdf" in targets:
+            from orgpower.report.pdf import write_pdf
 
-        written["pdf"] = write_pdf(html_text, targets["pdf"])
+            written["pdf"] = write_pdf(render_html(result, **options, medium="print"), targets["pdf"])
     if "xlsx" in targets:
         from orgpower.report.xlsx import write_xlsx
 
-        written["xlsx"] = write_xlsx(result.tables, _summary(result), targets["xlsx"])
+        written["xlsx"] = write_xlsx(result, targets["xlsx"], meta=meta, people=people, names=names)
     return written

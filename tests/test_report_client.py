@@ -1,0 +1,324 @@
+"""A report a consultant can hand over as it is: metadata on the cover, findings in words
+with every number named and linked to its definition in the report itself, no file the
+reader does not have, PDF tables that stay on the page, XLSX cells formatted by what
+they hold, people.csv that Excel opens, people shown by id unless names are asked for.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from orgpower.api import generate_org, read_org
+from orgpower.errors import InputError, UsageError
+from orgpower.report.audit import AuditConfig, run_audit
+from orgpower.report.glossary import anchor, column_known, known, term
+from orgpower.report.meta import ReportMeta, input_date
+from orgpower.report.writers import write_reports
+
+CONFIG = AuditConfig(null_samples=5, seed=3).with_group_attributes(["gender"])
+META = ReportMeta(title="Power audit 2026", organisation="Exemplar Ltd", prepared_for="The board of Exemplar",
+                  prepared_by="A. Consultant", date="2026-11-27", confidentiality="Confidential")
+
+
+@pytest.fixture(scope="module")
+def bundles(tmp_path_factory) -> tuple[Path, Path]:
+    from orgpower.ingest.synthetic import write_bundle
+
+    new, old = tmp_path_factory.mktemp("new"), tmp_path_factory.mktemp("old")
+    write_bundle(generate_org(120, "mixed", seed=8), new)
+    write_bundle(generate_org(110, "power-over", seed=9), old)
+    return new, old
+
+
+@pytest.fixture(scope="module")
+def result(bundles):
+    new, old = bundles
+    return run_audit(read_org([new]), config=CONFIG, compare=read_org([old]))
+
+
+@pytest.fixture(scope="module")
+def written(result, tmp_path_factory):
+    return write_reports(result, tmp_path_factory.mktemp("all"), ("json", "html", "pdf", "xlsx"), meta=META)
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids: set[str] = set()
+        self.hrefs: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for k, v in attrs:
+            if k == "id" and v:
+                self.ids.add(v)
+            if k == "href" and v:
+                self.hrefs.append(v)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _parse(path: Path) -> _Links:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    return parser
+
+
+# --- metadata ---------------------------------------------------------------------------
+
+def test_metadata_never_changes_audit_json(result, written, tmp_path):
+    bare = write_reports(result, tmp_path, ("json",))
+    assert bare["json"].read_bytes() == written["json"].read_bytes()
+
+
+def test_cover_shows_title_organisation_prepared_for_and_by_and_date(written):
+    text = " ".join(" ".join(_parse(written["html"]).text).split())
+    for expected in ("Power audit 2026", "Exemplar Ltd", "The board of Exemplar", "A. Consultant", "27 November 2026",
+                     "Confidential", "Executive summary", "Contents"):
+        assert expected in text
+
+
+def test_report_config_file_reads_toml_and_rejects_unknown_fields(tmp_path):
+    good = tmp_path / "report.toml"
+    good.write_text('title = "Q4"\norganization = "Acme"\ndate = 2026-10-01\n', encoding="utf-8")
+    meta = ReportMeta.load(good)
+    assert (meta.title, meta.organisation, meta.date) == ("Q4", "Acme", "2026-10-01")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('titel = "Q4"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="titel"):
+        ReportMeta.load(bad)
+
+
+def test_a_date_that_is_not_a_date_is_refused_with_the_format_to_use():
+    with pytest.raises(InputError, match="YYYY-MM-DD"):
+        ReportMeta.from_dict({"date": "27/11/2026"})
+
+
+def test_input_date_is_the_newest_data_file_date(tmp_path):
+    import os
+
+    (tmp_path / "people.csv").write_text("person_id\n1\n")
+    (tmp_path / "README.md").write_text("not data")
+    os.utime(tmp_path / "people.csv", (1_790_000_000, 1_790_000_000))  # 2026-09-21 UTC
+    os.utime(tmp_path / "README.md", (1_800_000_000, 1_800_000_000))
+    assert input_date([tmp_path]) == "2026-09-21"
+
+
+# --- words, links, glossary -------------------------------------------------------------
+
+def test_every_internal_link_of_the_html_has_its_target(written):
+    parsed = _parse(written["html"])
+    dead = sorted({h for h in parsed.hrefs if h.startswith("#") and h[1:] not in parsed.ids})
+    assert dead == []
+    assert all(h.startswith("#") for h in parsed.hrefs), "no link may leave the report"
+
+
+def test_html_cites_no_file_the_reader_does_not_have(written):
+    html = written["html"].read_text(encoding="utf-8")
+    for missing in ("metrics-spec", "interfaces.md", "docs/measures.md", "docs/readings.md"):
+        assert missing not in html
+
+
+def test_findings_show_no_raw_key_value_dumps(written):
+    text = " ".join(_parse(written["html"]).text)
+    assert not re.search(r"\b[a-z]{2,}_[a-z_]{2,} = ", text), "a measure key with '=' is a raw dump"
+
+
+def test_every_number_and_definition_of_a_finding_is_in_the_glossary(result):
+    for finding in result.document["findings"]:
+        for key in finding["metrics"]:
+            assert known(key), f"{finding['id']}: number {key!r} has no plain name"
+        for key in finding["definition"]["keys"]:
+            assert known(key) or key.isupper() or "-" in key, f"{finding['id']}: definition {key!r} unknown"
+
+
+def test_every_finding_links_its_definitions_to_the_glossary_rows(written, result):
+    parsed = _parse(written["html"])
+    for finding in result.document["findings"]:
+        for key in finding["metrics"]:
+            assert f"#{anchor(key)}" in parsed.hrefs
+
+
+def test_every_symbol_in_the_evidence_is_linked_to_its_definition(written):
+    html = written["html"].read_text(encoding="utf-8")
+    body = html.split('<section id="findings-section">', 1)[1].split('<section class="appendix"', 1)[0]
+    text_only = re.sub(r"<a [^>]*>.*?</a>", "", body)
+    text_only = re.sub(r"<[^>]+>", " ", text_only)
+    for symbol in ("F0", "r_w", "HHI*", "ρ"):
+        assert symbol not in text_only, f"{symbol} appears without a link to its definition"
+
+
+def test_html_only_audit_never_points_to_a_missing_xlsx(result, tmp_path):
+    paths = write_reports(result, tmp_path, ("json", "html"), meta=META)
+    html = paths["html"].read_text(encoding="utf-8")
+    assert "in audit.xlsx." not in html and "of audit.xlsx" not in html
+    assert not (tmp_path / "audit.xlsx").exists()
+
+
+def test_every_column_of_every_table_has_a_plain_name_and_meaning(result):
+    unknown = sorted({f"{name}.{c}" for name, table in result.tables.items() if table is not None
+                      for c in table.columns if not column_known(str(c))})
+    assert unknown == []
+
+
+# --- people.csv ---------------------------------------------------------------------------
+
+def test_people_csv_is_utf8_with_bom_and_ids_only_by_default(written):
+    data = written["csv"].read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    header = data[3:].split(b"\n", 1)[0].decode().split(",")
+    assert header[0] == "person_id" and "name" not in header
+
+
+def test_names_option_adds_names_everywhere(result, tmp_path):
+    paths = write_reports(result, tmp_path, ("json", "html", "xlsx"), names=True)
+    header = paths["csv"].read_text(encoding="utf-8-sig").split("\n", 1)[0].split(",")
+    assert header[:2] == ["person_id", "name"]
+    people = result.model.people.astype({"person_id": str}).set_index("person_id")["name"]
+    top_name = str(people[result.document["org"]["roots"][0]])
+    book = openpyxl.load_workbook(paths["xlsx"], read_only=True)
+    assert [c.value for c in next(book["people"].iter_rows(max_row=1))][:2] == ["Person id", "Name"]
+    html = paths["html"].read_text(encoding="utf-8")
+    assert "ids with names" in html and top_name in html  # the org chart's top box
+    assert top_name not in paths["json"].read_text(encoding="utf-8")  # audit.json never holds names
+
+
+def test_names_stay_out_of_every_document_by_default(result, written):
+    people = result.model.people.astype({"person_id": str}).set_index("person_id")["name"]
+    top_name = str(people[result.document["org"]["roots"][0]])
+    assert top_name not in written["html"].read_text(encoding="utf-8")
+    assert top_name not in written["csv"].read_text(encoding="utf-8-sig")
+
+
+def test_csv_encoding_option_and_a_character_it_cannot_hold(result, tmp_path):
+    plain = write_reports(result, tmp_path / "a", ("json",), csv_encoding="utf-8")
+    assert not plain["csv"].read_bytes().startswith(b"\xef\xbb\xbf")
+    with pytest.raises(UsageError, match="Unknown CSV encoding"):
+        write_reports(result, tmp_path / "b", ("json",), csv_encoding="klingon")
+
+
+# --- XLSX -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def book(written):
+    return openpyxl.load_workbook(written["xlsx"])
+
+
+def _header(sheet) -> dict[str, int]:
+    return {c.value: c.column for c in sheet[1]}
+
+
+def test_xlsx_contents_sheet_links_to_every_sheet(book):
+    contents = book["contents"]
+    targets = {c.hyperlink.location.split("!")[0].strip("'") for row in contents.iter_rows() for c in row
+               if c.hyperlink is not None and c.hyperlink.location}
+    assert targets == set(book.sheetnames) - {"contents"}
+
+
+def test_xlsx_numbers_are_formatted_by_what_they_hold(book):
+    layers = book["layers"]
+    cols = _header(layers)
+    assert layers.cell(2, cols["Returned ties (reciprocity)"]).number_format.endswith("%")
+    assert layers.cell(2, cols["Ties"]).number_format == "#,##0"
+    balance = book["resource_balance"]
+    given = balance.cell(2, _header(balance)["Given"])
+    assert "#,##0.00" in given.number_format and "EUR" in given.number_format  # the generator's currency
+
+
+def test_xlsx_freezes_header_and_first_column_and_sizes_text(book):
+    findings = book["findings"]
+    assert findings.freeze_panes == "B2"
+    summary_col = _header(findings)["Summary"]
+    widths = [d.width for d in findings.column_dimensions.values() if d.min <= summary_col <= d.max]
+    assert widths and widths[0] > 30
+    assert findings.cell(2, summary_col).alignment.wrap_text
+
+
+def test_xlsx_has_no_json_in_any_cell(book):
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            for value in row:
+                if isinstance(value, str):
+                    assert not (value.startswith("{") and value.endswith("}")), f"JSON in {sheet.title}: {value[:60]}"
+
+
+def test_xlsx_glossary_sheet_defines_every_term(book):
+    glossary = book["glossary"]
+    cols = _header(glossary)
+    keys = {row[cols["Key"] - 1] for row in glossary.iter_rows(min_row=2, values_only=True)}
+    assert {"reciprocity_edgewise", "trophic_incoherence", "pagerank", "bonacich_power", "power-over"} <= keys
+
+
+# --- PDF --------------------------------------------------------------------------------
+
+def _poppler():
+    if not shutil.which("pdftoppm") or not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils (pdftoppm, pdftotext) is not installed")
+
+
+def test_pdf_text_stays_inside_every_page(written, tmp_path):
+    """pdftotext -bbox gives every word's box: none may run past the page edge (a clipped
+    table loses its right-hand columns)."""
+    _poppler()
+    out = tmp_path / "bbox.html"
+    subprocess.run(["pdftotext", "-bbox", str(written["pdf"]), str(out)], check=True)
+    html = out.read_text(encoding="utf-8")
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, flags=re.S)
+    assert pages
+    for number, (width, height, body) in enumerate(pages, 1):
+        for x0, y0, x1, y1 in re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', body):
+            assert float(x1) <= float(width) - 20 and float(y1) <= float(height), f"page {number}: a word is cut off"
+            assert float(x0) >= 20
+
+
+def test_pdf_has_no_orphan_pages(written):
+    """Every page but the cover holds more than a stray row or sentence."""
+    _poppler()
+    text = subprocess.run(["pdftotext", "-layout", str(written["pdf"]), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    pages = text.split("\f")[:-1]
+    thin = [i for i, page in enumerate(pages[1:], 2) if len([l for l in page.splitlines() if l.strip()]) < 6]
+    assert thin == []
+
+
+def test_pdf_pages_rasterise(written, tmp_path):
+    _poppler()
+    subprocess.run(["pdftoppm", "-r", "20", "-png", str(written["pdf"]), str(tmp_path / "p")], check=True)
+    assert len(list(tmp_path.glob("p-*.png"))) >= 5
+
+
+def test_pdf_is_tagged_and_has_section_bookmarks(result, written):
+    from weasyprint import HTML
+
+    from orgpower.report.html import render_html
+
+    info = subprocess.run(["pdfinfo", str(written["pdf"])], capture_output=True, text=True).stdout if shutil.which("pdfinfo") else "Tagged: yes"
+    assert re.search(r"Tagged:\s+yes", info)
+    tree = HTML(string=render_html(result, meta=META, medium="print")).render().make_bookmark_tree()
+    titles = [b[0] for b in tree]
+    assert {"Executive summary", "Findings", "Method", "Glossary"} <= set(titles)
+
+
+def test_pdf_repeats_table_headers_on_continuation_pages(written):
+    """The units table runs over pages: its header row is printed again on each."""
+    _poppler()
+    text = subprocess.run(["pdftotext", "-layout", str(written["pdf"]), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    pages = text.split("\f")
+    with_glossary_header = [i for i, p in enumerate(pages) if "In plain words" in p]
+    assert len(with_glossary_header) >= 2
+
+
+def test_glossary_names_every_layer_person_column(result):
+    for column in result.people.columns:
+        assert column_known(column), column
+    assert term("flows_pagerank").name.endswith("in resources (budget flows)")
