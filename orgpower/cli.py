@@ -238,11 +238,24 @@ Examples:
 @click.option("--snapshot", metavar="NAME", help="The Neo4j snapshot to audit (with --neo4j).")
 @click.option("--compare-snapshot", metavar="NAME", help="An older Neo4j snapshot to compare with.")
 @click.option("--strict", is_flag=True, help="Exit 1 when the input has data errors (the reports are still written).")
+@click.option("--title", metavar="TEXT", help="Report title on the cover (default: 'Power in ORGANISATION').")
+@click.option("--organisation", metavar="NAME", help="The audited organisation's name.")
+@click.option("--prepared-for", metavar="TEXT", help="Who the report is for (cover and summary sheet).")
+@click.option("--prepared-by", metavar="TEXT", help="Who prepared the report.")
+@click.option("--date", "report_date", metavar="YYYY-MM-DD", help="Report date (default: newest modification date of the input files).")
+@click.option("--report-config", metavar="FILE", help="Report details (title, organisation, prepared_for, prepared_by, date, "
+              "confidentiality) in a TOML or JSON file; the options above override it.")
+@click.option("--names", is_flag=True, help="Show people's names beside their ids in every document (with the client's consent); "
+              "ids only by default. audit.json never holds names.")
+@click.option("--csv-encoding", default="utf-8-sig", show_default=True, metavar="ENCODING",
+              help="Encoding of people.csv: utf-8-sig (UTF-8 with BOM, opens correctly in Excel), utf-8, cp1252, ...")
 @_quiet_option
 def audit(
     inputs: tuple[str, ...], out: str, formats: tuple[str, ...], group_attributes: tuple[str, ...],
     compare: tuple[str, ...], config: str | None, mapping: str | None, neo4j: str | None, snapshot: str | None,
-    compare_snapshot: str | None, strict: bool, quiet: bool,
+    compare_snapshot: str | None, strict: bool, title: str | None, organisation: str | None,
+    prepared_for: str | None, prepared_by: str | None, report_date: str | None, report_config: str | None,
+    names: bool, csv_encoding: str, quiet: bool,
 ) -> int:
     """Full audit of an org: INPUT is a folder or any list of files (or none, with --neo4j
     and --snapshot).
@@ -255,7 +268,13 @@ def audit(
     from orgpower import api
     from orgpower.report.config import AuditConfig
 
+    from orgpower.report.meta import ReportMeta, input_date
+
     settings = AuditConfig.load(config) if config else AuditConfig()
+    meta = (ReportMeta.load(report_config) if report_config else ReportMeta()).merged(
+        title=title, organisation=organisation, prepared_for=prepared_for, prepared_by=prepared_by, date=report_date)
+    if not meta.date and inputs:
+        meta = meta.merged(date=input_date(inputs))
     if group_attributes:
         settings = settings.with_group_attributes(list(group_attributes))
     neo4j_uri = None if inputs else _neo4j_uri(neo4j)
@@ -268,7 +287,7 @@ def audit(
             neo4j_uri=neo4j_uri, snapshot=snapshot, compare_snapshot=compare_snapshot, progress=progress,
         )
         progress("write", 0, None, ", ".join(formats))
-        written = api.write_reports(result, out, formats)
+        written = api.write_reports(result, out, formats, meta=meta, names=names, csv_encoding=csv_encoding)
         progress("write", 1, 1, f"{len(written)} files")
     finally:
         progress.close()

@@ -17,7 +17,8 @@ import pytest
 
 from orgpower.api import generate_org, read_org
 from orgpower.errors import InputError, UsageError
-from orgpower.report.audit import AuditConfig, run_audit
+from orgpower.api import audit as run_audit
+from orgpower.report.config import AuditConfig
 from orgpower.report.glossary import anchor, column_known, known, term
 from orgpower.report.meta import ReportMeta, input_date
 from orgpower.report.writers import write_reports
@@ -322,3 +323,18 @@ def test_glossary_names_every_layer_person_column(result):
     for column in result.people.columns:
         assert column_known(column), column
     assert term("flows_pagerank").name.endswith("in resources (budget flows)")
+
+
+def test_cli_report_details_from_a_file_and_options(tmp_path):
+    from orgpower.cli import main
+
+    sample = Path(__file__).resolve().parents[1] / "sample_orgs" / "riverbank_coop"
+    details = tmp_path / "report.toml"
+    details.write_text('organisation = "Riverbank"\nprepared_for = "The members"\ndate = "2026-01-31"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["audit", str(sample), "--out", str(out), "-q", "--report-config", str(details),
+                 "--prepared-by", "The audit team", "--date", "2026-02-01", "--csv-encoding", "utf-8"]) == 0
+    html = (out / "audit.html").read_text(encoding="utf-8")
+    assert "Power in Riverbank" in html and "The members" in html and "The audit team" in html
+    assert "1 February 2026" in html  # the option overrides the file
+    assert not (out / "people.csv").read_bytes().startswith(b"\xef\xbb\xbf")

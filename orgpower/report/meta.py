@@ -45,10 +45,14 @@ class ReportMeta:
     prepared_for: str | None = None
     prepared_by: str | None = None
     date: str | None = None
-    """The report date as written (ISO ``YYYY-MM-DD`` is shown as '27 November 2026'); by
-    default the command line uses the newest modification date of the input files."""
+    """The report date, ``YYYY-MM-DD`` (shown as '27 November 2026'); by default the
+    command line uses the newest modification date of the input files."""
     confidentiality: str | None = None
     """A line printed on the cover and in every page footer, e.g. 'Confidential'."""
+
+    def __post_init__(self) -> None:
+        if self.date:
+            _check_date(self.date, "the report details")
 
     @property
     def heading(self) -> str:
@@ -60,10 +64,7 @@ class ReportMeta:
     def date_text(self) -> str | None:
         if not self.date:
             return None
-        try:
-            day = dt.date.fromisoformat(self.date)
-        except ValueError:
-            return self.date
+        day = dt.date.fromisoformat(self.date)
         return f"{day.day} {day:%B %Y}"
 
     def merged(self, **overrides: Any) -> "ReportMeta":
