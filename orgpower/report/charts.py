@@ -142,12 +142,14 @@ def spans_heatmap(table: pd.DataFrame) -> str:
 MARKER_GAP = 20.0  # centre distance of two layer markers (radius 9 + white ring): never closer
 
 
-def _free_spot(x: float, y: float, placed: list[tuple[float, float]], centre: tuple[float, float]) -> tuple[float, float]:
-    """The first point from (x, y) towards ``centre`` (then around it) that is at least
-    MARKER_GAP from every placed marker, so that layers on one spot stay readable and
-    inside the frame."""
+def _free_spot(x: float, y: float, placed: list[tuple[float, float]], centre: tuple[float, float],
+               box: tuple[float, float] = (-np.inf, np.inf)) -> tuple[float, float]:
+    """The first point from (x, y) towards ``centre`` (then fanned around that direction)
+    that is at least MARKER_GAP from every placed marker and inside ``box`` (low, high
+    for both coordinates), so that layers on one spot stay readable and inside the frame."""
     def free(px: float, py: float) -> bool:
-        return all(np.hypot(px - qx, py - qy) >= MARKER_GAP for qx, qy in placed)
+        inside = box[0] <= px <= box[1] and box[0] <= py <= box[1]
+        return inside and all(np.hypot(px - qx, py - qy) >= MARKER_GAP for qx, qy in placed)
 
     if free(x, y):
         return x, y
@@ -208,7 +210,7 @@ def power_map(layers: dict[str, dict[str, Any]], units: list[dict[str, Any]]) ->
         if a is None or d is None:
             continue
         x, y = xy(a, d)
-        x, y = _free_spot(x, y, placed, (pad + size / 2, pad + size / 2))
+        x, y = _free_spot(x, y, placed, (pad + size / 2, pad + size / 2), (pad + 10.0, pad + size - 10.0))
         placed.append((x, y))
         body.append(f"<circle cx='{x:.1f}' cy='{y:.1f}' r='9' fill='{colour}' stroke='white' stroke-width='2'/>")
         body.append(_text(x, y + 4, str(i), 10.5, "middle", "white", "bold"))
