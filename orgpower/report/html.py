@@ -61,10 +61,6 @@ def _fmt(value: Any, digits: int = 2) -> str:
     return str(value)
 
 
-def _pct(value: Any) -> str:
-    return "–" if value is None else f"{float(value):.0%}"
-
-
 def _org_chart(result: Any, names: dict[str, str] | None = None) -> str:
     reporting = result.graph.layers.get("reporting")
     if reporting is None:
@@ -368,8 +364,6 @@ def context(result: Any, *, meta: ReportMeta | None = None, names: bool = False,
         "references": REFERENCES,
         "versions": _versions(),
         "colours": charts.COLOURS,
-        "fmt": _fmt,
-        "pct": _pct,
         "fv": format_value,
         "fk": format_kind,
         "term": term,
