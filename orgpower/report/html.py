@@ -278,7 +278,7 @@ def glossary_rows(doc: dict[str, Any]) -> list[tuple[str, list]]:
 
 
 def context(result: Any, *, meta: ReportMeta | None = None, names: bool = False,
-            formats: tuple[str, ...] = ("json", "html"), medium: str = "screen") -> dict[str, Any]:
+            formats: tuple[str, ...] = ("json", "html")) -> dict[str, Any]:
     """Everything the template shows, as plain values and ready SVG strings."""
     from orgpower.report.xlsx import flows_currency, sheet_names
 
@@ -326,7 +326,6 @@ def context(result: Any, *, meta: ReportMeta | None = None, names: bool = False,
     return {
         "doc": doc,
         "meta": meta,
-        "medium": medium,
         "names": names,
         "formats": formats,
         "org": doc["org"],
@@ -373,13 +372,15 @@ def context(result: Any, *, meta: ReportMeta | None = None, names: bool = False,
 
 
 def render_html(result: Any, *, meta: ReportMeta | None = None, names: bool = False,
-                formats: tuple[str, ...] = ("json", "html"), medium: str = "screen") -> str:
-    """audit.html; ``medium="print"`` is the variant WeasyPrint prints (cover page, contents
-    with page numbers, no on-screen navigation)."""
+                formats: tuple[str, ...] = ("json", "html")) -> str:
+    """audit.html, which is also what WeasyPrint prints into audit.pdf (its print CSS
+    makes the cover page, the contents with page numbers and the landscape pages).
+    ``formats`` are the documents written beside it, so that a note never points to a
+    file that is not there."""
     env = Environment(
         loader=PackageLoader("orgpower.report", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
         trim_blocks=True, lstrip_blocks=True,
     )
     env.filters["layer_name"] = layer_name
-    return env.get_template("audit.html.j2").render(**context(result, meta=meta, names=names, formats=formats, medium=medium))
+    return env.get_template("audit.html.j2").render(**context(result, meta=meta, names=names, formats=formats))

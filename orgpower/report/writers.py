@@ -124,14 +124,16 @@ def write_reports(result: Any, out_dir: Path, formats: tuple[str, ...] = ("json"
     if "html" in targets or "pdf" in targets:
         from orgpower.report.html import render_html
 
-        options = {"meta": meta, "names": names, "formats": tuple(wanted)}
+        # one HTML for both: the print CSS of the template lays out the PDF (cover page,
+        # contents with page numbers, landscape change tables)
+        html_text = render_html(result, meta=meta, names=names, formats=tuple(wanted))
         if "html" in targets:
-            targets["html"].write_text(render_html(result, **options), encoding="utf-8")
+            targets["html"].write_text(html_text, encoding="utf-8")
             written["html"] = targets["html"]
         if "pdf" in targets:
             from orgpower.report.pdf import write_pdf
 
-            written["pdf"] = write_pdf(render_html(result, **options, medium="print"), targets["pdf"])
+            written["pdf"] = write_pdf(html_text, targets["pdf"])
     if "xlsx" in targets:
         from orgpower.report.xlsx import write_xlsx
 
