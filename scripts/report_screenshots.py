@@ -60,7 +60,7 @@ def pdf_pictures(pdf: Path, dest: Path, name: str) -> None:
     from PIL import Image
 
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["pdftoppm", "-r", "36", "-png", str(pdf), f"{tmp}/p"], check=True)
+        subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), f"{tmp}/p"], check=True)
         pages = sorted(Path(tmp).glob("p-*.png"))
         images = [Image.open(p) for p in pages]
         w, h = max(i.width for i in images), max(i.height for i in images)
@@ -69,7 +69,7 @@ def pdf_pictures(pdf: Path, dest: Path, name: str) -> None:
         sheet = Image.new("RGB", (cols * (w + 6), rows * (h + 6)), "#cccccc")
         for k, img in enumerate(images):
             sheet.paste(img, ((k % cols) * (w + 6) + 3, (k // cols) * (h + 6) + 3))
-        sheet.convert("P", palette=Image.ADAPTIVE, colors=128).save(dest / f"report-{name}-pdf-pages.png", optimize=True)
+        sheet.convert("P", palette=Image.ADAPTIVE, colors=64).save(dest / f"report-{name}-pdf-pages.png", optimize=True)
         print(f"{name}: pdf {len(images)} pages")
         subprocess.run(["pdftoppm", "-r", "80", "-png", "-f", "3", "-l", "3", str(pdf), f"{tmp}/s"], check=True)
         summary = next(Path(tmp).glob("s-*.png"), None)

@@ -427,3 +427,13 @@ def test_power_map_layer_markers_never_overlap():
         for x2, y2 in centres[i + 1:]:
             assert ((x1 - x2) ** 2 + (y1 - y2) ** 2) ** 0.5 >= MARKER_GAP - 1e-6
         assert 60 <= x1 <= 480 and 60 <= y1 <= 480  # inside the frame
+
+
+def test_pdf_executive_summary_is_one_page_and_findings_start_the_next(written):
+    _poppler()
+    text = subprocess.run(["pdftotext", "-layout", str(written["pdf"]), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    pages = [" ".join(p.split()) for p in text.split("\f")]
+    summary = next(i for i, p in enumerate(pages) if p.startswith("Executive summary"))
+    assert "What would change the reading" in pages[summary]
+    assert pages[summary + 1].startswith("Findings")
