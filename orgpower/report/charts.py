@@ -172,7 +172,7 @@ def power_map(layers: dict[str, dict[str, Any]], units: list[dict[str, Any]]) ->
     Large labelled dots are layers; small dots are units, coloured by their reading.
     """
     size, pad = 420, 60
-    W, H = size + 2 * pad + 140, size + 2 * pad
+    W, H = size + 2 * pad + 140, size + 2 * pad + 22
 
     def xy(a: float, d: float) -> tuple[float, float]:
         inset = 10  # keep dots at 0 or 1 inside the frame
@@ -182,11 +182,12 @@ def power_map(layers: dict[str, dict[str, Any]], units: list[dict[str, Any]]) ->
         f"<rect x='{pad}' y='{pad}' width='{size}' height='{size}' fill='#fbfcfc' stroke='#aaa'/>",
         f"<rect x='{pad + size / 2}' y='{pad}' width='{size / 2}' height='{size / 2}' fill='#fdedec'/>",
         f"<rect x='{pad}' y='{pad + size / 2}' width='{size / 2}' height='{size / 2}' fill='#e9f7ef'/>",
-        # quadrant names sit on the inner edges, away from the corners where dots gather
-        _text(pad + size / 2 + 8, pad + size / 2 - 8, "power-over (one-way, layered)", 11, "start", COLOURS["power-over"], "bold"),
-        _text(pad + size / 2 - 8, pad + size / 2 + 18, "mutual (returned, circulating)", 11, "end", COLOURS["mutual"], "bold"),
-        _text(pad + size / 2 + 8, pad + size / 2 + 18, "circulating (one-way, no ranking)", 11, "start", "#7d6608"),
-        _text(pad + size / 2, H - 18, "asymmetry: 0 = every tie returned … 1 = none returned", 11, "middle", "#444"),
+        # quadrant names outside the frame (above the top quadrants, below the bottom ones),
+        # so that no dot of a layer or unit ever covers them
+        _text(pad + size - 2, pad - 8, "power-over (one-way, layered)", 11, "end", COLOURS["power-over"], "bold"),
+        _text(pad + 2, pad + size + 32, "mutual (returned, circulating)", 11, "start", COLOURS["mutual"], "bold"),
+        _text(pad + size - 2, pad + size + 32, "circulating (one-way, no ranking)", 11, "end", "#7d6608"),
+        _text(pad + size / 2, H - 10, "asymmetry: 0 = every tie returned … 1 = none returned", 11, "middle", "#444"),
         f"<g transform='translate(18,{pad + size / 2}) rotate(-90)'>"
         + _text(0, 0, "direction: 0 = circulates … 1 = runs down", 11, "middle", "#444") + "</g>",
     ]
