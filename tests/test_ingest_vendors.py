@@ -43,6 +43,12 @@ EXPORTS = {
          ["3", "Cy", "Low", "Top, Ada", "CFO", "Finance", "HQ", "Boston"]],
         {("1", "2"), ("1", "3")},
     ),
+    "bamboohr_api": (
+        [["id", "employeeNumber", "displayName", "supervisor", "supervisorEId", "workEmail", "jobTitle", "department"],
+         ["40", "1001", "Ada Top", "", "", "ada@example.org", "CEO", "Exec"],
+         ["41", "1002", "Bo Mid", "Ada Top", "40", "bo@example.org", "COO", "Ops"]],
+        {("40", "41")},
+    ),
     "successfactors": (
         [["USERID", "MANAGER", "FIRSTNAME", "LASTNAME", "TITLE", "DEPARTMENT", "DIVISION", "LOCATION", "HR"],
          ["u1", "NO_MANAGER", "Ada", "Top", "CEO", "Exec", "Corp", "Walldorf", "hr1"],

@@ -9,9 +9,11 @@ after :func:`header_key`: lower case, punctuation and underscores to spaces), so
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 
 def header_key(header: object) -> str:
@@ -22,8 +24,13 @@ def header_key(header: object) -> str:
 
     >>> header_key("Manager - ID"), header_key("Employee #"), header_key("ManagerName")
     ('manager id', 'employee no', 'manager name')
+    >>> header_key("Vorgesetzte:r"), header_key("Führungskraft"), header_key("Intitulé du poste")
+    ('vorgesetzte r', 'fuhrungskraft', 'intitule du poste')
     """
     text = unicodedata.normalize("NFKC", str(header)).replace("\ufeff", "").strip()
+    # Accents fold away ("Führungskraft" = "Fuhrungskraft", "Département" = "Departement").
+    text = unicodedata.normalize("NFKD", text.replace("ß", "ss"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)  # ManagerID -> Manager ID
     text = re.sub(r"(?<=[A-Z])(?=[A-Z][a-z])", " ", text)  # HRManager -> HR Manager
     text = text.lower().replace("#", " no ")
@@ -52,8 +59,8 @@ PEOPLE = Schema(
     kind="people",
     required=("person_id",),
     optional=(
-        "manager_id", "manager_name", "dotted_manager_id", "dotted_manager_name",
-        "name", "first_name", "last_name", "title", "unit", "level", "location", "fte", "cost",
+        "employee_number", "email", "manager_id", "manager_name", "manager_email",
+        "dotted_manager_id", "dotted_manager_name", "name", "first_name", "last_name", "title", "unit", "level", "location", "fte", "cost",
     ),
     numeric=("fte", "cost"),
 )
@@ -90,88 +97,27 @@ UNITS = Schema(
 SCHEMAS = {s.kind: s for s in (PEOPLE, JUNIOR_POSTS, FLOWS, DECISIONS, RELATIONS, UNITS)}
 
 # Header keys (see header_key) that fuzzy matching accepts for each canonical column,
-# per kind. Order matters only within a list: the first header present wins.
-SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
-    "people": {
-        "person_id": (
-            "person id", "id", "employee id", "employee number", "employee no", "emp id", "empid",
-            "staff id", "staff number", "worker id", "user id", "userid", "associate id",
-            "personnel number", "pernr", "post unique reference", "post id", "position id",
-            "badge id", "person", "employee",
-        ),
-        "manager_id": (
-            "manager id", "manager employee id", "manager employee no", "manager employee number",
-            "supervisor id", "supervisor employee id", "reports to id", "reports to employee id",
-            "reports to associate id", "line manager id", "boss id", "parent id", "manager user id",
-            "manager no", "reports to senior post", "manager person id", "parent",
-        ),
-        "manager_name": (
-            "manager name", "manager", "supervisor", "supervisor name", "reports to",
-            "reports to name", "line manager", "line manager name", "boss", "boss name",
-            "manager full name",
-        ),
-        "dotted_manager_id": (
-            "dotted line manager id", "dotted manager id", "matrix manager id",
-            "secondary manager id", "functional manager id", "dotted line id",
-        ),
-        "dotted_manager_name": (
-            "dotted line manager", "dotted manager", "matrix manager", "secondary manager",
-            "functional manager", "dotted line", "dotted line to",
-        ),
-        "name": ("name", "full name", "employee name", "display name", "worker", "person name", "preferred name"),
-        "first_name": ("first name", "firstname", "given name", "legal first name", "forename"),
-        "last_name": ("last name", "lastname", "surname", "family name", "legal last name"),
-        "title": ("title", "job title", "business title", "position", "position title", "role title", "job"),
-        "unit": ("unit", "department", "dept", "team", "org unit", "organisation unit", "organization unit",
-                 "supervisory organization", "home department description", "division"),
-        "level": ("level", "grade", "band", "job level", "grade or equivalent", "pay grade"),
-        "location": ("location", "office", "site", "work location", "location description", "city"),
-        "fte": ("fte", "full time equivalent", "fte ratio"),
-        "cost": ("cost", "salary", "annual salary", "pay", "compensation", "base salary"),
-    },
-    "flows": {
-        "source": ("source", "from", "funder", "payer", "giver", "sender", "from id", "source id", "allocator"),
-        "target": ("target", "to", "recipient", "payee", "receiver", "to id", "target id", "beneficiary"),
-        "amount": ("amount", "value", "budget", "sum", "total", "amount eur", "amount usd", "amount gbp"),
-        "kind": ("kind", "type", "flow type", "category", "resource"),
-        "period": ("period", "year", "fiscal year", "quarter", "month", "date"),
-        "currency": ("currency", "ccy"),
-    },
-    "decisions": {
-        "decision": ("decision", "decision id", "decision name", "decision area", "activity", "task", "deliverable"),
-        "actor": ("actor", "person", "person id", "who", "actor id", "role holder", "participant", "stakeholder"),
-        "role": ("role", "raci", "rapid", "raci role", "rapid role", "responsibility"),
-        "domain": ("domain", "area", "category", "process"),
-        "affects": ("affects", "affected", "binds", "scope", "applies to", "affected ids"),
-    },
-    "relations": {
-        "source": ("source", "from", "ego", "sender", "from id", "source id"),
-        "target": ("target", "to", "alter", "receiver", "to id", "target id"),
-        "relation": ("relation", "relation type", "tie", "tie type", "type", "layer", "edge type"),
-        "weight": ("weight", "strength", "value", "count", "frequency"),
-    },
-    "units": {
-        "unit_id": (
-            "unit id", "unit code", "department id", "department code", "dept id", "org unit id",
-            "organisation unit id", "organization unit id", "cost center", "cost centre", "cost center id",
-            "cost centre id", "cost center code", "unit",
-        ),
-        "name": ("name", "unit name", "department name", "department", "cost center name", "cost centre name",
-                 "description", "title"),
-        "parent_unit": (
-            "parent unit", "parent unit id", "parent department", "parent department id", "parent dept",
-            "parent cost center", "parent cost centre", "parent org unit", "parent id", "parent",
-        ),
-    },
-    "junior_posts": {
-        "manager_id": ("reporting senior post",),
-        "fte": ("number of posts in fte",),
-        "title": ("generic job title",),
-        "unit": ("unit",),
-        "level": ("grade",),
-        "cost": ("payscale minimum",),
-    },
-}
+# per kind, read from the data table ``header_synonyms.csv`` (kind, column, language,
+# header as an export writes it). Order matters only within a column: the first
+# header present wins. English, German, French, Spanish and Dutch headers are listed.
+SYNONYMS_FILE = Path(__file__).with_name("header_synonyms.csv")
+
+
+def load_synonyms(path: Path = SYNONYMS_FILE) -> dict[str, dict[str, tuple[str, ...]]]:
+    """kind -> canonical column -> header keys, in the order of the table."""
+    table: dict[str, dict[str, list[str]]] = {}
+    with open(path, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            keys = table.setdefault(row["kind"], {}).setdefault(row["column"], [])
+            key = header_key(row["header"])
+            if key and key not in keys:
+                keys.append(key)
+    return {kind: {column: tuple(keys) for column, keys in columns.items()} for kind, columns in table.items()}
+
+
+SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = load_synonyms()
+for _kind, _columns in SYNONYMS.items():  # the table names only columns of the schemas
+    assert set(_columns) <= set(SCHEMAS[_kind].columns), (_kind, set(_columns) - set(SCHEMAS[_kind].columns))
 
 # Manager cells that name no person: the person is treated as a top of the hierarchy.
 NOT_A_PERSON = frozenset({

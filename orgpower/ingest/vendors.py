@@ -34,10 +34,10 @@ class Vendor:
     columns: Mapping[str, tuple[str, ...]]  # canonical column -> header alternatives
     top_markers: tuple[str, ...] = ()  # manager cells that mean "top of the hierarchy"
     note: str = ""  # said once (as an info problem) whenever the flavour is detected
-    # Map headers the table does not name by the fuzzy synonyms too (native files may
-    # carry extra columns such as "Dotted Line Manager"); off for vendors whose other
-    # headers would be misread (the HR data set's ManagerID is not an employee id).
-    fill_by_synonyms: bool = False
+    # Headers of this export that mean something else than their generic synonym says
+    # (the HR data set's ManagerID is not an employee id): kept as attributes, never
+    # mapped by the generic synonyms that otherwise fill every column the table leaves.
+    ignore: tuple[str, ...] = ()
     # Numeric columns where the export writes 0 for "not disclosed" (read as blank).
     zero_means_missing: tuple[str, ...] = ()
 
@@ -112,6 +112,28 @@ VENDORS: tuple[Vendor, ...] = (
         },
         note="BambooHR export: 'Reports To' holds the manager's name; names are resolved to ids where unique.",
     ),
+    # BambooHR API / connector flattening (camelCase field names of the employees API):
+    # 'id' is the employee id, 'supervisorEId' the manager's id, 'supervisor' a name.
+    Vendor(
+        name="bamboohr_api",
+        kind="people",
+        signature=(("id",), ("supervisorEId", "supervisorId", "supervisorEmail")),
+        columns={
+            "person_id": ("id",),
+            "employee_number": ("employeeNumber",),
+            "manager_id": ("supervisorEId",),
+            "manager_email": ("supervisorEmail",),
+            "manager_name": ("supervisor",),
+            "name": ("displayName",),
+            "first_name": ("firstName",),
+            "last_name": ("lastName",),
+            "email": ("workEmail",),
+            "title": ("jobTitle",),
+            "unit": ("department", "division"),
+            "location": ("location",),
+        },
+        note="BambooHR API export: 'supervisorEId' holds the manager's employee id.",
+    ),
     Vendor(
         name="successfactors",
         kind="people",
@@ -126,7 +148,8 @@ VENDORS: tuple[Vendor, ...] = (
             "location": ("LOCATION",),
             "dotted_manager_id": ("MATRIX_MANAGER",),
         },
-        top_markers=("NO_MANAGER",),  # SuccessFactors' own marker for the top of the tree
+        # SuccessFactors' own marker for the top of the tree; partner templates write NO_MGR
+        top_markers=("NO_MANAGER", "NO_MGR"),
     ),
     Vendor(
         name="adp",
@@ -204,6 +227,7 @@ VENDORS: tuple[Vendor, ...] = (
             "location": ("State",),
             "cost": ("Salary",),
         },
+        ignore=("ManagerID",),
         note="HR data set export: 'ManagerID' is not an employee id, so managers are resolved by 'ManagerName'.",
     ),
     # the native bundle: each kind recognised by its schema's required columns
@@ -213,7 +237,6 @@ VENDORS: tuple[Vendor, ...] = (
             kind=kind,
             signature=tuple((column,) for column in SCHEMAS[kind].required),
             columns={c: (c,) for c in SCHEMAS[kind].columns},
-            fill_by_synonyms=True,
         )
         for kind in ("people", "flows", "decisions", "relations", "units")
     ),
@@ -230,6 +253,7 @@ class Detection:
     top_markers: tuple[str, ...] = ()
     note: str = ""
     zero_means_missing: tuple[str, ...] = ()
+    close: tuple[str, ...] = ()  # other formats whose signature the headers also fit
 
 
 def _pick(keys: Mapping[str, str], alternatives: Iterable[str]) -> str | None:
@@ -251,7 +275,7 @@ def _vendor_mapping(vendor: Vendor, keys: Mapping[str, str]) -> dict[str, str] |
     return mapping
 
 
-def fuzzy_mapping(headers: Iterable[str], kind: str) -> dict[str, str]:
+def fuzzy_mapping(headers: Iterable[str], kind: str, *, taken: Iterable[str] = ()) -> dict[str, str]:
     """Map headers onto the canonical columns of ``kind`` by :data:`SYNONYMS`.
 
     Exact canonical names win over synonyms; one header feeds at most one column.
@@ -261,7 +285,7 @@ def fuzzy_mapping(headers: Iterable[str], kind: str) -> dict[str, str]:
     """
     keys = _header_keys(headers)
     mapping: dict[str, str] = {}
-    used: set[str] = set()
+    used: set[str] = set(taken)
     synonyms = SYNONYMS[kind]
     # Exact canonical names first, then synonyms in table order.
     for canonical in synonyms:
@@ -304,21 +328,29 @@ def detect(headers: Iterable[str], *, hint: str | None = None) -> Detection:
     """
     headers = [str(h) for h in headers]
     keys = _header_keys(headers)
-    best: tuple[int, Vendor, dict[str, str]] | None = None
+    matches: list[tuple[tuple[int, int], Vendor, dict[str, str]]] = []
     for vendor in VENDORS:
         mapping = _vendor_mapping(vendor, keys)
-        if mapping is None or not _fits(vendor.kind, mapping):
+        if mapping is None:
             continue
-        score = len(mapping) + 100 * (vendor.kind == hint)
-        if best is None or score > best[0]:
-            best = (score, vendor, mapping)
-    if best is not None:
-        _, vendor, mapping = best
-        if vendor.fill_by_synonyms:
-            for canonical, header in fuzzy_mapping(headers, vendor.kind).items():
-                if canonical not in mapping and header not in mapping.values():
-                    mapping[canonical] = header
-        return Detection(vendor.kind, vendor.name, mapping, vendor.top_markers, vendor.note, vendor.zero_means_missing)
+        # Vendor recognition adds to the generic synonyms, never replaces them: every
+        # column the vendor's table leaves open is filled from the synonyms.
+        ignored = {keys[k] for k in map(header_key, vendor.ignore) if k in keys}
+        for canonical, header in fuzzy_mapping(headers, vendor.kind, taken=ignored).items():
+            if canonical not in mapping and header not in mapping.values():
+                mapping[canonical] = header
+        if not _fits(vendor.kind, mapping):
+            continue
+        # The richer match wins: more columns named by the vendor's own table, then more in all.
+        own = sum(1 for c, h in mapping.items() if _pick(keys, vendor.columns.get(c, ())) == h)
+        matches.append(((own + 100 * (vendor.kind == hint), len(mapping)), vendor, mapping))
+    if matches:
+        matches.sort(key=lambda m: m[0], reverse=True)
+        _, vendor, mapping = matches[0]
+        mapping = {c: mapping[c] for c in SCHEMAS[vendor.kind].columns if c in mapping}
+        close = tuple(dict.fromkeys(m[1].name for m in matches[1:] if m[1].name != vendor.name))
+        return Detection(vendor.kind, vendor.name, mapping, vendor.top_markers, vendor.note,
+                         vendor.zero_means_missing, close)
     candidates = []
     for kind in ("people", "flows", "decisions", "relations", "units"):
         mapping = fuzzy_mapping(headers, kind)
