@@ -75,6 +75,7 @@ def read_org(
     decisions: "pd.DataFrame | None" = None,
     relations: "pd.DataFrame | None" = None,
     mapping: PathLike | dict[str, Any] | None = None,
+    flat_org: bool = False,
 ) -> OrgModel:
     """Read and validate an org into an :class:`OrgModel`.
 
@@ -89,6 +90,10 @@ def read_org(
     usable was given (no readable file, no people), and
     :class:`~orgpower.errors.UsageError` when the call itself is wrong.
 
+    When many people come out without a manager (a manager column missed, or none
+    exported), the model carries a ``manager_column_unused`` / ``too_many_tops`` error
+    and :func:`audit` refuses it; ``flat_org=True`` says the org really is flat.
+
     >>> model = read_org("sample_orgs/riverbank_coop")                 # doctest: +SKIP
     >>> model = read_org(people=pd.DataFrame({"person_id": ["a", "b"], "manager_id": [None, "a"]}))  # doctest: +SKIP
     """
@@ -99,12 +104,12 @@ def read_org(
     if given:
         from orgpower.ingest.bundle import read_frames
 
-        return read_frames(given, mapping=mapping)
+        return read_frames(given, mapping=mapping, flat_org=flat_org)
     if source is None:
         raise UsageError("No input was given: pass a folder, a file, a list of files, or people= as a DataFrame.")
     from orgpower.ingest.bundle import read_bundle
 
-    return read_bundle(_as_paths(source), mapping=mapping)
+    return read_bundle(_as_paths(source), mapping=mapping, flat_org=flat_org)
 
 
 def build_graph(model: OrgModel) -> "OrgGraph":
@@ -167,6 +172,14 @@ def resolve_group_attributes(model: OrgModel, attributes: Iterable[str]) -> tupl
 
 
 def _check_usable(model: OrgModel, what: str) -> None:
+    from orgpower.ingest.validate import GUARD_CODES
+
+    guard = [p for p in model.errors if p.code in GUARD_CODES]
+    if guard:  # an org read as flat by mistake would be audited with full confidence
+        raise InputError(
+            f"The {what} org is refused: {guard[0].message} If the org really is flat, read it with "
+            f"flat_org=True (command line: --flat-org)."
+        )
     if model.people is None or model.people.empty:
         problems = "; ".join(p.message for p in model.errors[:3])
         raise InputError(
@@ -178,7 +191,7 @@ def _check_usable(model: OrgModel, what: str) -> None:
 
 def _model(
     source: OrgModel | Source | None, frames: dict[str, Any], mapping: Any, neo4j_uri: str | None,
-    snapshot: str | None, what: str, progress: Progress,
+    snapshot: str | None, what: str, progress: Progress, flat_org: bool = False,
 ) -> OrgModel:
     if isinstance(source, OrgModel):
         model = source
@@ -189,7 +202,7 @@ def _model(
         raise UsageError(f"No {what} org was given: pass input files or a folder, or --neo4j URI --snapshot NAME.")
     else:
         progress("read", 0, None, "")
-        model = read_org(source, mapping=mapping, **frames)
+        model = read_org(source, mapping=mapping, flat_org=flat_org, **frames)
     progress("read", 1, 1, f"{len(model.people):,} people, {len(model.errors):,} errors, {len(model.warnings):,} warnings")
     _check_usable(model, what)
     return model
@@ -229,6 +242,7 @@ def audit(
     snapshot: str | None = None,
     compare_snapshot: str | None = None,
     progress: Progress | None = None,
+    flat_org: bool = False,
 ) -> "AuditResult":
     """Run the full audit: measures, readings on the three axes, findings, representation.
 
@@ -241,7 +255,10 @@ def audit(
     :class:`~orgpower.errors.OrgpowerWarning`). ``progress`` (see :class:`Progress`)
     hears of each stage.
 
-    Raises :class:`~orgpower.errors.InputError` when the input cannot be used at all;
+    Raises :class:`~orgpower.errors.InputError` when the input cannot be used at all, and
+    when its manager column looks missed (``manager_column_unused``, ``too_many_tops``)
+    unless ``flat_org=True`` says the org really is flat (an :class:`OrgModel` says so
+    when it is read);
     problems in single rows are in ``result.document["validation"]`` and among the findings.
 
     >>> result = audit("sample_orgs/northwind_command")                 # doctest: +SKIP
@@ -253,7 +270,7 @@ def audit(
     progress = progress or _silent
     config = config or AuditConfig()
     frames = {"people": people, "flows": flows, "decisions": decisions, "relations": relations}
-    model = _model(source, frames, mapping, neo4j_uri, snapshot, "audited", progress)
+    model = _model(source, frames, mapping, neo4j_uri, snapshot, "audited", progress, flat_org)
     if config.group_attributes:
         config = dataclasses.replace(config, group_attributes=resolve_group_attributes(model, config.group_attributes))
     result = _audit_model(model, config, progress)
@@ -263,7 +280,7 @@ def audit(
                 raise UsageError("compare_snapshot needs neo4j_uri (--neo4j URI).")
             old_model = _model(None, {}, None, neo4j_uri, compare_snapshot, "compare", progress)
         else:
-            old_model = _model(compare, {}, mapping, None, None, "compare", progress)
+            old_model = _model(compare, {}, mapping, None, None, "compare", progress, flat_org)
         old = _audit_model(old_model, config, lambda stage, *rest: progress("compare", *rest))
         add_comparison(result, old)
     return result

@@ -248,8 +248,8 @@ def test_malformed_mapping_file_is_a_usage_error(tmp_path, content):
 def test_names_resolved_to_ids_are_counted_in_an_info_problem(tmp_path):
     rows, _ = EXPORTS["bamboohr"]
     model = read_org([_csv(tmp_path / "bamboo.csv", rows)])
-    [problem] = [p for p in model.problems if p.code == "manager_resolved_by_name"]
-    assert problem.severity == "info" and problem.message.startswith("2 managers")
+    [problem] = [p for p in model.problems if p.code == "manager_resolution"]
+    assert problem.severity == "info" and "2 of 2 manager references were matched (2 by name)" in problem.message
 
 
 def test_export_format_note_is_said_once_per_flavour(tmp_path):

@@ -22,9 +22,11 @@ import pyarrow.compute as pc
 
 from orgpower.errors import InputError, UsageError
 from orgpower.ingest import validate as v
+from orgpower.ingest.managers import MANAGER_COLUMNS, PeopleKeys, resolve_references, split_references, suspect_columns
 from orgpower.ingest.mapping import MappingSpec, load_mapping
 from orgpower.ingest.readers import TABLE_SUFFIXES, RawTable, read_edge_list, read_frame, read_tables
 from orgpower.ingest.schemas import SYNONYMS, header_key
+from orgpower.ingest.validate import FileGuard
 from orgpower.ingest.vendors import Detection, detect, fuzzy_mapping
 from orgpower.model import (
     DECISION_COLUMNS, FLOW_COLUMNS, PEOPLE_COLUMNS, RELATION_COLUMNS, REPORTING_COLUMNS, UNIT_COLUMNS,
@@ -177,65 +179,80 @@ def _attributes(frame: pd.DataFrame, mapping: Mapping[str, str], taken: set[str]
 # --- people ---------------------------------------------------------------------------------
 
 
-def people_rows(table: RawTable, label: str, detection: Detection, problems: list[Problem]) -> pd.DataFrame:
-    """A people table -> canonical people rows with the manager reference still unresolved."""
+def people_rows(table: RawTable, label: str, detection: Detection,
+                problems: list[Problem]) -> tuple[pd.DataFrame, FileGuard]:
+    """A people table -> canonical people rows with the manager references still
+    unresolved (``manager_ref``: the first manager of the cell; ``dotted_ref``: dotted
+    managers, ``;``-separated), and what the guard needs to know of the file."""
     frame, m = table.frame, detection.mapping
     base = _base(frame, label, table.spreadsheet_rows())
-    out = base.copy()
-    out["person_id"] = _text(frame, m.get("person_id"))
-    name = _text(frame, m.get("name"))
-    if "name" not in m and ("first_name" in m or "last_name" in m):
-        first, last = _text(frame, m.get("first_name")), _text(frame, m.get("last_name"))
-        joined = (first.fillna("") + " " + last.fillna("")).str.strip()
-        name = joined.where(joined != "")
-    out["name"] = name
-    manager_id = _text(frame, m.get("manager_id"))
-    manager_name = _text(frame, m.get("manager_name"))
-    if "manager_id" in m and "manager_name" in m and _names_fit_better(manager_id, manager_name, out):
-        problems.append(Problem(
-            code="manager_id_column_ignored", severity="warning", file=label, column=m["manager_id"],
-            message=(f"{label}: most values of '{m['manager_id']}' are not person ids of this file while the names "
-                     f"in '{m['manager_name']}' match people, so managers were taken by name."),
-            suggestion="If the id column is right, add the managers' rows or give a mapping with --mapping.",
-        ))
-        manager_id = pd.Series(np.nan, index=frame.index, dtype=_STRING)
-    out["manager_ref"] = manager_id.where(manager_id.notna(), manager_name)
-    out["manager_by_name"] = v.as_mask(manager_id.isna() & manager_name.notna())
-    tops = {t.upper() for t in detection.top_markers}
-    out["manager_top"] = v.is_in(out["manager_ref"].str.upper(), tops) if tops else False
-    dotted_id = _text(frame, m.get("dotted_manager_id"))
-    dotted_name = _text(frame, m.get("dotted_manager_name"))
-    out["dotted_ref"] = dotted_id.where(dotted_id.notna(), dotted_name)
-    out["dotted_by_name"] = v.as_mask(dotted_id.isna() & dotted_name.notna())
+    columns: dict[str, Any] = dict(base)
+    columns["person_id"] = _text(frame, m.get("person_id"))
+    first, last = _text(frame, m.get("first_name")), _text(frame, m.get("last_name"))
+    joined = (first.fillna("") + " " + last.fillna("")).str.strip()
+    joined = joined.where(joined != "")
+    name = _text(frame, m.get("name")) if "name" in m else joined
+    columns["name"] = name
+    columns["_alt_name"] = joined if "name" in m else pd.Series(np.nan, index=frame.index, dtype=_STRING)
+    columns["_email"] = _text(frame, m.get("email"))
+    columns["_number"] = _text(frame, m.get("employee_number"))
+    keys_frame = pd.DataFrame({k: columns[k] for k in ("person_id", "name", "_alt_name", "_email", "_number")})
+    keys = PeopleKeys.of(keys_frame)
+    used = _manager_columns(frame, m, keys, columns["person_id"], label, problems)
+    cells = pd.Series(np.nan, index=frame.index, dtype=_STRING)
+    for header in used:  # the best column first; the others fill its blanks
+        cells = cells.where(cells.notna(), _text(frame, header))
+    solid, more = split_references(cells)
+    columns["manager_ref"] = solid
+    dotted = _text(frame, m.get("dotted_manager_id"))
+    dotted = dotted.where(dotted.notna(), _text(frame, m.get("dotted_manager_name")))
+    both = dotted.notna() & more.notna()
+    columns["dotted_ref"] = (dotted.where(dotted.notna(), more)).where(~both, dotted + ";" + more)
     for column in ("title", "unit", "level", "location"):
-        out[column] = _text(frame, m.get(column))
+        columns[column] = _text(frame, m.get(column))
     for column in ("fte", "cost"):
-        out[column] = _numbers(frame, m.get(column), base, column, label, problems)
+        columns[column] = _numbers(frame, m.get(column), base, column, label, problems)
     for column in detection.zero_means_missing:
-        out[column] = out[column].where(out[column] != 0)
-    out["kind"] = "post" if detection.vendor == "uk_organogram_senior" else "person"
-    taken = set(out.columns) | set(PEOPLE_COLUMNS)
-    for key, values in _attributes(frame, m, taken).items():
-        out[key] = values
-    return out
+        columns[column] = columns[column].where(columns[column] != 0)
+    columns["kind"] = pd.Series("post" if detection.vendor == "uk_organogram_senior" else "person",
+                                index=frame.index, dtype=_STRING)
+    taken = set(columns) | set(PEOPLE_COLUMNS)
+    keep = {k: h for k, h in m.items() if k not in ("email", "employee_number")}  # keys stay as attributes too
+    columns.update(_attributes(frame, keep, taken))
+    out = pd.DataFrame(columns, index=frame.index)  # every column at once: wide files stay linear
+    guard = FileGuard(label, tuple(used), tuple(detection.top_markers),
+                      lambda: suspect_columns(frame, m, keys, columns["person_id"]))
+    return out, guard
 
 
-def _names_fit_better(manager_id: pd.Series, manager_name: pd.Series, people: pd.DataFrame) -> bool:
-    """True when a manager id column matches under half of its values to person ids of
-    the file, and the manager name column matches more of its values to names (as in
-    exports whose ManagerID is a key of some other table)."""
-    ids = manager_id.dropna()
-    if ids.empty or people["name"].isna().all():
-        return False
-    id_share = v.is_in(ids, people["person_id"].dropna()).mean()
-    if id_share >= 0.5:
-        return False
-    names = manager_name.dropna()
-    if names.empty:
-        return False
-    known = pd.concat([v.name_key(people["name"]), v.short_name_key(v.name_key(people["name"]))]).dropna()
-    name_share = v.is_in(v.name_key(names), known).mean()
-    return bool(name_share > id_share)
+def _manager_columns(frame: pd.DataFrame, m: Mapping[str, str], keys: PeopleKeys, ids: pd.Series,
+                     label: str, problems: list[Problem]) -> list[str]:
+    """The mapped manager columns (id, email, name), best first. An earlier column
+    gives way only when it matches under half of its values to people of the file and
+    a later one matches more (as in exports whose ManagerID is a key of another table)."""
+    mapped = [m[c] for c in MANAGER_COLUMNS if c in m]
+    if len(mapped) < 2:
+        return mapped
+    shares = []
+    for header in mapped:
+        values = _text(frame, header).dropna().iloc[:2000]
+        resolved, _ = resolve_references(values, keys)
+        shares.append(float(resolved.notna().mean()) if len(values) else 0.0)
+    best = 0
+    for i in range(1, len(mapped)):
+        if shares[best] < 0.5 and shares[i] > shares[best]:
+            best = i
+    if best:
+        first = mapped[0]
+        if "manager_id" in m and m["manager_id"] == first:
+            problems.append(Problem(
+                code="manager_id_column_ignored", severity="warning", file=label, column=first,
+                message=(f"{label}: most values of '{first}' are not person ids of this file while the values "
+                         f"in '{mapped[best]}' match people, so managers were taken from '{mapped[best]}'."),
+                suggestion="If the id column is right, add the managers' rows or give a mapping with --mapping.",
+            ))
+        return [mapped[best]]
+    return mapped
 
 
 def junior_rows(table: RawTable, label: str, detection: Detection, problems: list[Problem]) -> pd.DataFrame:
@@ -246,10 +263,7 @@ def junior_rows(table: RawTable, label: str, detection: Detection, problems: lis
     senior = _text(frame, m.get("manager_id"))
     out["person_id"] = senior.fillna("(none)") + "/junior/" + out["source_row"].astype(str)
     out["manager_ref"] = senior
-    out["manager_by_name"] = False
-    out["manager_top"] = False
     out["dotted_ref"] = pd.Series(np.nan, index=frame.index, dtype=_STRING)
-    out["dotted_by_name"] = False
     out["name"] = pd.Series(np.nan, index=frame.index, dtype=_STRING)
     for column in ("title", "unit", "level"):
         out[column] = _text(frame, m.get(column))
@@ -275,37 +289,6 @@ def junior_rows(table: RawTable, label: str, detection: Detection, problems: lis
     for key, values in _attributes(frame, m, taken).items():
         out[key] = values
     return out
-
-
-def validate_people(people: pd.DataFrame, problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Canonical people rows -> (validated people, reporting arcs solid and dotted)."""
-    people = people.reset_index(drop=True)
-    people, found = v.check_blank_ids(people)
-    problems += found
-    people, found = v.check_duplicates(people)
-    problems += found
-    people = people.reset_index(drop=True)
-    manager, found = v.resolve_managers(people)
-    problems += found
-    manager, found = v.break_cycles(people, manager)
-    problems += found
-    problems += v.several_roots(people, manager)
-    people["manager_id"] = manager.astype(_STRING)
-    solid = pd.DataFrame({"source": people["manager_id"], "target": people["person_id"], "line": "solid"})
-    solid = solid[v.as_mask(solid["source"].notna())]
-    dotted = pd.DataFrame(columns=list(REPORTING_COLUMNS))
-    if v.as_mask(people["dotted_ref"].notna()).any():
-        dotted_manager, found = v.resolve_managers(
-            people, ref_column="dotted_ref", by_name_column="dotted_by_name", top_column="_none", dotted=True,
-        )
-        problems += found
-        dotted = pd.DataFrame({"source": dotted_manager, "target": people["person_id"], "line": "dotted"})
-        dotted = dotted[v.as_mask(dotted["source"].notna())]
-    reporting = pd.concat([solid, dotted], ignore_index=True).astype({"source": _STRING, "target": _STRING, "line": _STRING})
-    helper = ["manager_ref", "manager_by_name", "manager_top", "dotted_ref", "dotted_by_name"]
-    people = people.drop(columns=helper)
-    ordered = list(PEOPLE_COLUMNS) + [c for c in people.columns if c not in PEOPLE_COLUMNS]
-    return people[ordered], reporting
 
 
 # --- flows, decisions, relations -------------------------------------------------------------
@@ -549,8 +532,12 @@ def _no_id_problem(label: str, headers: list[str], hint: str | None) -> Problem:
 # --- the bundle ------------------------------------------------------------------------------
 
 
-def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | None = None) -> OrgModel:
-    """Read and validate a bundle. Raises :class:`InputError` only when no people were given."""
+def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | None = None, *,
+                flat_org: bool = False) -> OrgModel:
+    """Read and validate a bundle. Raises :class:`InputError` only when no people were given.
+
+    ``flat_org=True`` says the org really has no (or few) reporting lines: the guard
+    against a missed manager column then informs instead of refusing."""
     paths = [Path(p) for p in paths]
     files, problems = expand_paths(paths)
     spec = load_mapping(mapping)
@@ -561,10 +548,11 @@ def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | Non
         for table in read:
             label = f"{table.file}#{table.sheet}" if len(read) > 1 and table.sheet else table.file
             tables.append((table, label, path))
-    return _model_from_tables(tables, problems, spec, explicit)
+    return _model_from_tables(tables, problems, spec, explicit, flat_org=flat_org)
 
 
-def read_frames(frames: Mapping[str, pd.DataFrame], mapping: str | Path | Mapping[str, Any] | None = None) -> OrgModel:
+def read_frames(frames: Mapping[str, pd.DataFrame], mapping: str | Path | Mapping[str, Any] | None = None, *,
+                flat_org: bool = False) -> OrgModel:
     """Read and validate tables already in pandas (``{"people": frame, "flows": frame, ...}``),
     exactly as the same tables saved as ``people.csv``, ``flows.csv``, ... would be read."""
     tables: list[tuple[RawTable, str, Path]] = []
@@ -574,11 +562,13 @@ def read_frames(frames: Mapping[str, pd.DataFrame], mapping: str | Path | Mappin
         table = read_frame(frame, kind)
         tables.append((table, kind, Path(kind)))
     # a frame is given by name, like an explicit file: never skipped as prose or an edge list
-    return _model_from_tables(tables, [], load_mapping(mapping), {path.resolve() for _, _, path in tables})
+    return _model_from_tables(tables, [], load_mapping(mapping), {path.resolve() for _, _, path in tables},
+                              flat_org=flat_org)
 
 
 def _model_from_tables(
     tables: list[tuple[RawTable, str, Path]], problems: list[Problem], spec: MappingSpec | None, explicit: set[Path],
+    *, flat_org: bool = False,
 ) -> OrgModel:
     people_parts: list[pd.DataFrame] = []
     flow_parts: list[pd.DataFrame] = []
@@ -586,6 +576,7 @@ def _model_from_tables(
     relation_parts: list[pd.DataFrame] = []
     unit_parts: list[pd.DataFrame] = []
     described: list[dict[str, Any]] = []
+    guards: list[FileGuard] = []
     notes: set[str] = set()
     for table, label, path in tables:
         before = len(problems)
@@ -643,7 +634,9 @@ def _model_from_tables(
             problems.append(Problem(code="export_format", severity="info", file=label, message=detection.note,
                                     suggestion="Nothing to do."))
         if kind == "people":
-            people_parts.append(people_rows(table, label, detection, problems))
+            rows, guard = people_rows(table, label, detection, problems)
+            people_parts.append(rows)
+            guards.append(guard)
         elif kind == "junior_posts":
             people_parts.append(junior_rows(table, label, detection, problems))
         elif kind == "flows":
@@ -662,7 +655,8 @@ def _model_from_tables(
             + (f" (problems: {', '.join(reasons)})" if reasons else "")
             + "; give a file with a person id column (e.g. person_id, Employee ID), or a mapping with --mapping."
         )
-    people, reporting = validate_people(pd.concat(people_parts, ignore_index=True), problems)
+    people, reporting = v.validate_people(pd.concat(people_parts, ignore_index=True), guards, problems,
+                                          flat_org=flat_org)
     if people.empty:
         reasons = sorted({p.code for p in problems if p.severity == "error"})
         raise InputError(
@@ -689,7 +683,8 @@ def _model_from_tables(
 
     units = _units(people, distinct, person_ids, unit_table)
     inputs = _inputs(described, people, flows, decisions, relations, dotted_used, unit_table)
-    problems = _name_columns_as_in_the_file(problems, {item.file: item.mapping for item in inputs})
+    problems = _name_columns_as_in_the_file(problems, {item.file: item.mapping for item in inputs},
+                                            {g.file: g.manager_columns[0] for g in guards if g.manager_columns})
     model = OrgModel(
         people=people.reset_index(drop=True), reporting=reporting[list(REPORTING_COLUMNS)],
         flows=flows.reset_index(drop=True), decisions=decisions.reset_index(drop=True),
@@ -750,15 +745,19 @@ def split_dotted_relations(relations: pd.DataFrame, person_ids: pd.Index,
     return others, dotted, kept[["source_file", "source_row"]]
 
 
-def _name_columns_as_in_the_file(problems: list[Problem], mappings: dict[str, dict[str, str]]) -> list[Problem]:
+def _name_columns_as_in_the_file(problems: list[Problem], mappings: dict[str, dict[str, str]],
+                                 manager_columns: dict[str, str]) -> list[Problem]:
     """Problems name the column as the user's file heads it ("Reports To"), not the
     canonical or internal name ("manager_ref")."""
-    internal = {"manager_ref": ("manager_id", "manager_name"), "dotted_ref": ("dotted_manager_id", "dotted_manager_name")}
+    internal = {"manager_ref": ("manager_id", "manager_email", "manager_name"),
+                "dotted_ref": ("dotted_manager_id", "dotted_manager_name")}
     out = []
     for problem in problems:
         mapping = mappings.get(problem.file or "", {})
         column = problem.column
-        if column is not None and mapping:
+        if column == "manager_ref" and problem.file in manager_columns:
+            column = manager_columns[problem.file]
+        elif column is not None and mapping:
             candidates = internal.get(column, (column,))
             header = next((mapping[c] for c in candidates if c in mapping), None)
             if header is not None:

@@ -13,7 +13,8 @@ Problem codes (see docs/input-formats.md for the meaning and fix of each) are li
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -22,8 +23,9 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from orgpower.ingest.schemas import NOT_A_PERSON, header_key
-from orgpower.model import DECISION_ROLES, Problem
+from orgpower.ingest.managers import HOW, PeopleKeys, Suspect, near_id, resolve_references
+from orgpower.ingest.schemas import header_key
+from orgpower.model import DECISION_ROLES, PEOPLE_COLUMNS, Problem
 
 # code -> default severity. Listed once so the docs, the tests and the summary agree.
 CODES: dict[str, str] = {
@@ -39,7 +41,9 @@ CODES: dict[str, str] = {
     "duplicate_id": "error",  # warning for a job share
     "manager_not_found": "error",
     "ambiguous_manager_name": "error",
-    "manager_resolved_by_name": "info",
+    "manager_resolution": "info",
+    "manager_column_unused": "error",
+    "too_many_tops": "error",
     "manager_id_as_decimal": "info",
     "manager_id_column_ignored": "warning",
     "manager_not_a_person": "warning",
@@ -101,10 +105,13 @@ def row_problems(
     values: pd.Series | None = None,
     severity: str | None = None,
     ids: pd.Series | None = None,
+    extra: pd.Series | None = None,
+    extra2: pd.Series | None = None,
     limit: int = ROW_LIMIT,
 ) -> list[Problem]:
-    """One problem per flagged row (``message`` may use ``{file}``, ``{row}``, ``{value}``),
-    at most ``limit`` per file, then one problem that counts the rest.
+    """One problem per flagged row (``message`` may use ``{file}``, ``{row}``, ``{value}``,
+    and ``{extra}``, ``{extra2}``: per-row text such as the person's name), at most
+    ``limit`` per file, then one problem that counts the rest.
 
     ``frame`` must carry ``source_file`` and ``source_row``.
     """
@@ -115,6 +122,8 @@ def row_problems(
     flagged = frame.loc[mask, ["source_file", "source_row"]]
     shown_values = None if values is None else values[mask]
     shown_ids = None if ids is None else ids[mask]
+    shown_extra = None if extra is None else extra[mask]
+    shown_extra2 = None if extra2 is None else extra2[mask]
     problems: list[Problem] = []
     for file, group in flagged.groupby("source_file", sort=False):
         positions = group.index[:limit]
@@ -123,7 +132,11 @@ def row_problems(
             value = None if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) else str(value)
             row = int(group.at[position, "source_row"])
             try:
-                text = message.format(file=file, row=row, value=value if value is not None else "(blank)")
+                text = message.format(
+                    file=file, row=row, value=value if value is not None else "(blank)",
+                    extra="" if shown_extra is None else shown_extra.loc[position],
+                    extra2="" if shown_extra2 is None else shown_extra2.loc[position],
+                )
             except (KeyError, IndexError, ValueError):  # a template must never break the report
                 text = f"{file} row {row}: {code} ({value if value is not None else 'blank'})."
             problems.append(Problem(
@@ -181,29 +194,6 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     numbers[~finite] = np.nan
     bad = filled & ~undisclosed & ~finite
     return pd.Series(numbers, index=values.index), bad
-
-
-def name_key(names: pd.Series) -> pd.Series:
-    """Names -> a matching key: "Last, First M." and "First M. Last" give the same key.
-
-    >>> name_key(pd.Series(["King, Janet ", "Janet King", "LeBlanc, Brandon R."])).tolist()
-    ['janet king', 'janet king', 'brandon r leblanc']
-    """
-    text = names.astype("str").str.strip()
-    parts = text.str.split(",", n=1, expand=True).astype("str")
-    if parts.shape[1] == 2:
-        swapped = (parts[1].str.strip() + " " + parts[0].str.strip()).where(parts[1].notna(), text)
-    else:
-        swapped = text
-    key = swapped.astype("str").str.lower().str.replace(r"[\W_]+", " ", regex=True).str.strip()
-    return key
-
-
-def short_name_key(keys: pd.Series) -> pd.Series:
-    """First and last word of a name key (drops middle names and initials)."""
-    first = keys.str.extract(r"^(\S+)", expand=False)
-    last = keys.str.extract(r"(\S+)$", expand=False)
-    return (first + " " + last).where(keys.str.contains(" ", regex=False).fillna(False), keys)
 
 
 # --- people -----------------------------------------------------------------------------
@@ -272,118 +262,237 @@ def check_duplicates(people: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]
     return people.loc[keep], problems
 
 
-def resolve_managers(
-    people: pd.DataFrame, *, ref_column: str = "manager_ref", by_name_column: str = "manager_by_name",
-    top_column: str = "manager_top", dotted: bool = False,
-) -> tuple[pd.Series, list[Problem]]:
-    """The manager id of each person after resolution, and the problems.
+@dataclass(frozen=True)
+class FileGuard:
+    """What the guard against a misread flat org knows of one people file: the manager
+    columns used (best first), the export's top markers (``NO_MANAGER``, ``XX``), and
+    how to find the columns that look like a manager reference (computed only when the
+    guard needs them)."""
 
-    ``ref_column`` holds what the file says (an id, or a name where ``by_name_column`` is
-    true); ``top_column`` marks cells that mean "top" (organogram ``XX``). Names are
-    matched whole ("Last, First" = "First Last"), then by first and last word; a name
-    that fits several people is ambiguous. A reference that matches nobody is
-    ``manager_not_a_person`` when it reads like a body ("Board of Directors"), else
-    ``manager_not_found``. Unresolved references leave the person at the top.
+    file: str
+    manager_columns: tuple[str, ...]
+    top_markers: tuple[str, ...] = ()
+    suspects: Callable[[], list[Suspect]] = field(default=lambda: [], compare=False)
+
+
+# The guard: more than this share of a file's people without any manager given (and at
+# least TOP_MINIMUM of them) reads as a manager column missed, not as a real org.
+TOP_SHARE = 0.2
+TOP_MINIMUM = 3
+GUARD_CODES = frozenset({"manager_column_unused", "too_many_tops"})
+
+
+def validate_people(people: pd.DataFrame, guards: list[FileGuard], problems: list[Problem], *,
+                    flat_org: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Canonical people rows (manager references unresolved) -> (validated people,
+    reporting arcs solid and dotted). One pass, in order: blank ids, repeated ids,
+    manager references resolved, reporting cycles broken, the flat-org guard, tops."""
+    people = people.reset_index(drop=True)
+    people, found = check_blank_ids(people)
+    problems += found
+    people, found = check_duplicates(people)
+    problems += found
+    people = people.reset_index(drop=True)
+    keys = PeopleKeys.of(people)
+    markers = tuple(dict.fromkeys(m for g in guards for m in g.top_markers))
+    manager, how, found = check_managers(people, keys, markers=markers)
+    problems += found
+    manager, found = break_cycles(people, manager)
+    problems += found
+    problems += check_flat_org(people, how, guards, flat_org=flat_org)
+    problems += several_roots(people, manager)
+    people["manager_id"] = manager.astype("str")
+    solid = pd.DataFrame({"source": people["manager_id"], "target": people["person_id"], "line": "solid"})
+    solid = solid[as_mask(solid["source"].notna())]
+    dotted = pd.DataFrame({c: pd.Series(dtype="str") for c in ("source", "target", "line")})
+    if as_mask(people["dotted_ref"].notna()).any():
+        # several dotted managers in one cell: one row each
+        long = people[["person_id", "source_file", "source_row", "name"]].assign(
+            dotted_ref=people["dotted_ref"].str.split(";")).explode("dotted_ref")
+        long["dotted_ref"] = long["dotted_ref"].str.strip()
+        long = long[as_mask(long["dotted_ref"].notna() & (long["dotted_ref"] != ""))]
+        dotted_manager, _, found = check_managers(long, keys, ref_column="dotted_ref", dotted=True)
+        problems += found
+        dotted = pd.DataFrame({"source": dotted_manager, "target": long["person_id"], "line": "dotted"})
+        dotted = dotted[as_mask(dotted["source"].notna())]
+    reporting = pd.concat([solid, dotted], ignore_index=True).astype({"source": "str", "target": "str", "line": "str"})
+    people = people.drop(columns=[c for c in people.columns if c.startswith("_") or c in ("manager_ref", "dotted_ref")])
+    ordered = list(PEOPLE_COLUMNS) + [c for c in people.columns if c not in PEOPLE_COLUMNS]
+    return people[ordered], reporting
+
+
+def check_flat_org(people: pd.DataFrame, how: pd.Series, guards: list[FileGuard], *,
+                   flat_org: bool = False) -> list[Problem]:
+    """The guard against reading an org as flat by mistake, per people file: a column
+    that looks like a manager reference while no manager column was used
+    (``manager_column_unused``), or more than :data:`TOP_SHARE` of the people without
+    any manager given (``too_many_tops``). Both are errors naming the suspected column
+    (``column``) and the mapping line that would use it (``value`` = the canonical
+    column), unless ``flat_org`` says the org really is flat."""
+    problems: list[Problem] = []
+    no_manager = as_mask(how.isna() | how.isin(("no_manager", "not_a_person")))
+    persons = as_mask(people["kind"] != "fte_group")
+    for guard in guards:
+        rows = as_mask(people["source_file"] == guard.file) & persons
+        n, tops = int(rows.sum()), int((no_manager & rows).sum())
+        if not n:
+            continue
+        flat = tops >= TOP_MINIMUM and tops > TOP_SHARE * n
+        if guard.manager_columns and not flat:
+            continue
+        suspects = guard.suspects()
+        if not guard.manager_columns and suspects:
+            suspect = suspects[0]
+            others = ", ".join(f"'{s.header}'" for s in suspects[1:4])
+            problems.append(Problem(
+                code="manager_column_unused", severity="warning" if flat_org else "error", file=guard.file,
+                column=suspect.header, value=suspect.canonical,
+                message=(f"{guard.file}: column '{suspect.header}' looks like each person's manager ({suspect.reason}), "
+                         f"but no manager column was used, so {tops} of {n} people come out without a manager"
+                         f"{'; also suspected: ' + others if others else ''}. The mapping line "
+                         f"'{suspect.canonical},{suspect.header}' would use it."),
+                suggestion=_mapping_advice(suspect, flat_org),
+            ))
+            continue
+        if not flat:
+            continue
+        suspect = suspects[0] if suspects else None
+        used = " and ".join(f"'{h}'" for h in guard.manager_columns)
+        if guard.manager_columns:
+            cause = f"the manager column {used} is blank for them"
+        else:
+            cause = "no column of the file was recognised as the manager"
+        problems.append(Problem(
+            code="too_many_tops", severity="info" if flat_org else "error", file=guard.file,
+            column=suspect.header if suspect else None, value=suspect.canonical if suspect else None,
+            message=(f"{guard.file}: {tops} of {n} people ({tops / n:.0%}) have no manager ({cause}), so the org "
+                     f"would be read as {'nearly ' if tops < n else ''}flat"
+                     + (f"; column '{suspect.header}' looks like the manager ({suspect.reason}): the mapping line "
+                        f"'{suspect.canonical},{suspect.header}' would use it." if suspect else ".")
+                     + (" Read as flat, as you said." if flat_org else "")),
+            suggestion=(_mapping_advice(suspect, flat_org) if suspect else
+                        "Nothing to do." if flat_org else
+                        "Export the manager column too (or give a mapping file with --mapping naming it, e.g. "
+                        "'manager_id,Manager ID'); if the org really is flat, say so with --flat-org."),
+        ))
+    return problems
+
+
+def _mapping_advice(suspect: Suspect | None, flat_org: bool) -> str:
+    if suspect is None or flat_org:
+        return "Nothing to do if the org really has no reporting lines."
+    return (f"Put the line '{suspect.canonical},{suspect.header}' in a mapping file (CSV with header "
+            f"'canonical,header') and run again with --mapping FILE; if the org really is flat, say so with --flat-org.")
+
+
+def check_managers(
+    people: pd.DataFrame, keys: PeopleKeys, *, ref_column: str = "manager_ref", markers: Iterable[str] = (),
+    dotted: bool = False,
+) -> tuple[pd.Series, pd.Series, list[Problem]]:
+    """The manager id of each person after resolution, how each reference was resolved
+    (see :data:`~orgpower.ingest.managers.HOW`), and the problems.
+
+    A reference that fits several people is ambiguous and never guessed; one that
+    matches nobody is ``manager_not_found`` (with the near id it most likely meant), or
+    ``manager_not_a_person`` when it reads like a body ("Board of Directors"); a
+    no-manager token leaves the person at the top. A person named as their own manager
+    is the top of the org when they are its only top (the convention of org-chart
+    tools, told as info), else an error. Unresolved references leave the person at the top.
     """
     what = "dotted-line manager" if dotted else "manager"
     ref = people[ref_column]
-    by_name = as_mask(people[by_name_column]) if by_name_column in people else np.zeros(len(people), bool)
-    top = as_mask(people[top_column]) if top_column in people else np.zeros(len(people), bool)
-    person_ids = pd.Index(people["person_id"].astype("str"))
-    given = as_mask(ref.notna()) & ~top
-    resolved = ref.where(given & is_in(ref, person_ids))
+    resolved, how = resolve_references(ref, keys, markers)
+    own = people["person_id"].astype("str")
+    person = own.map(keys.label)
     problems: list[Problem] = []
 
-    # A manager id column that passed through a float ("7.0" for id "7", common when a
-    # script exported it with blanks) is read back to the id, and said once.
-    decimal = given & as_mask(resolved.isna()) & as_mask(ref.str.fullmatch(r"\d+\.0+"))
-    if decimal.any():
-        trimmed = ref[decimal].str.replace(r"\.0+$", "", regex=True)
-        matched = is_in(trimmed, person_ids)
-        positions = np.flatnonzero(decimal)[matched]
-        resolved.iloc[positions] = trimmed[matched].to_numpy()
-        if len(positions):
-            problems.append(Problem(
-                code="manager_id_as_decimal", severity="info", column=ref_column,
-                message=f"{len(positions)} {what} ids were written as decimals (e.g. '{ref.iloc[positions[0]]}') and read as the id without '.0'.",
-                suggestion="Export the manager id column as text.",
-            ))
-
-    unresolved_names = given & by_name & as_mask(resolved.isna())
-    ambiguous = np.zeros(len(people), bool)
-    if unresolved_names.any() and "name" in people and people["name"].notna().any():
-        names = people["name"]
-        full = name_key(names)
-        short = short_name_key(full)
-        wanted = name_key(ref.loc[unresolved_names])
-        found = pd.Series(pd.NA, index=wanted.index, dtype="object")
-        for keys in (full, short):
-            lookup = pd.DataFrame({"key": keys, "id": people["person_id"]}).dropna()
-            counts = lookup["key"].value_counts()
-            unique = lookup[lookup["key"].map(counts) == 1].set_index("key")["id"]
-            probe = wanted if keys is full else short_name_key(wanted)
-            hit = probe.map(unique)
-            found = found.where(found.notna(), hit)
-            clash = probe.map(counts).fillna(0).to_numpy() > 1
-            ambiguous[np.flatnonzero(unresolved_names)[clash & as_mask(found.isna())]] = True
-        resolved.loc[found.index] = found.where(found.notna(), resolved.loc[found.index])
-        n_by_name = int(found.notna().sum())
-        if n_by_name:
-            problems.append(Problem(
-                code="manager_resolved_by_name", severity="info",
-                message=f"{n_by_name} {what}s were given by name and matched to a unique person.",
-                suggestion="Prefer a manager id column if the export has one.",
-            ))
-    ambiguous &= as_mask(resolved.isna())
+    ambiguous = as_mask(how == "ambiguous")
     problems += row_problems(
         people, ambiguous, code="ambiguous_manager_name", column=ref_column, values=ref,
-        severity="warning" if dotted else None, ids=people["person_id"],
-        message=f"{{file}} row {{row}}: the {what} name '{{value}}' fits several people; that line was set aside.",
+        severity="warning" if dotted else None, ids=people["person_id"], extra=person,
+        message=f"{{file}} row {{row}}: the {what} name '{{value}}' of {{extra}} fits several people; that line was set aside.",
         suggestion="Use the manager's id, or make the names unique (e.g. add a middle initial).",
     )
-    missing = given & as_mask(resolved.isna()) & ~ambiguous
-    missing_refs = ref[missing]
-    bodies = [value for value in missing_refs.dropna().unique() if header_key(value) in NOT_A_PERSON]
-    body = np.zeros(len(people), bool)
-    body[np.flatnonzero(missing)] = is_in(missing_refs, bodies) if bodies else False
+    body = as_mask(how == "not_a_person")
     problems += row_problems(
         people, body, code="manager_not_a_person", column=ref_column, values=ref, ids=people["person_id"],
         message=f"{{file}} row {{row}}: the {what} '{{value}}' is not a person; the row is treated as a top of the hierarchy.",
         suggestion="Leave the manager blank for the top of the organisation, or give the id of the person it reports to.",
     )
-    not_found = missing & ~body
-    near = _near_ids(ref, not_found, person_ids)
-    for mask, hint in ((not_found & ~near, ""), (not_found & near, " (an id differs only in case or leading zeros)")):
-        problems += row_problems(
-            people, mask, code="manager_not_found", column=ref_column, values=ref, ids=people["person_id"],
-            severity="warning" if dotted else None,
-            message=(f"{{file}} row {{row}}: {what} '{{value}}' is not an id{' or unique name' if by_name.any() else ''} "
-                     f"of anyone in the bundle{hint}; the row is kept "
-                     f"{'without that dotted line' if dotted else 'as a top of the hierarchy'}."),
-            suggestion=("Ids are compared as text: write the manager id exactly as in the id column."
-                        if hint else "Check the manager id for typos, or add the manager's own row."),
-        )
-    self_line = as_mask(resolved == people["person_id"])
+    not_found = as_mask(how == "unmatched")
+    near = pd.Series([near_id(value, keys) if flag else None for value, flag in zip(ref, not_found)],
+                     index=people.index, dtype="object") if not_found.any() else pd.Series(None, index=people.index, dtype="object")
+    has_near = as_mask(near.notna())
+    hint = near.map(lambda n: f" (an id differs only in case or leading zeros: did you mean {keys.label(n)}?)" if n else "")
+    scope = "an id, employee number, email or unique name" if not dotted else "an id or unique name"
+    for mask, suggestion in (
+        (not_found & ~has_near, "Check the manager reference for typos, or add the manager's own row."),
+        (not_found & has_near, "Ids are compared as text: write the manager id exactly as in the id column."),
+    ):
+        problems += _not_found(people, mask, ref, person, hint, what, scope, dotted, suggestion)
+
+    decimal = as_mask(how == "decimal")
+    if decimal.any():
+        first = ref[decimal].iloc[0]
+        problems.append(Problem(
+            code="manager_id_as_decimal", severity="info", column=ref_column,
+            message=f"{int(decimal.sum())} {what} ids were written as decimals (e.g. '{first}') and read as the id without '.0'.",
+            suggestion="Export the manager id column as text.",
+        ))
+        how = how.where(~decimal, "id")
+
+    self_line = as_mask(resolved.notna() & (resolved == own))
+    how = how.where(~self_line, "self")
+    other_tops = as_mask(how.isna() | how.isin(("no_manager", "not_a_person"))) & ~self_line
+    convention = not dotted and self_line.sum() == 1 and not other_tops.any()
     problems += row_problems(
         people, self_line, code="self_manager", column=ref_column, values=ref, ids=people["person_id"],
-        severity="warning" if dotted else None,
-        message=f"{{file}} row {{row}}: '{{value}}' is given as their own {what}; the line was set aside.",
-        suggestion="Leave the manager blank at the top of the organisation, or give the real manager's id.",
+        severity="info" if convention else ("warning" if dotted else None), extra=person,
+        message=(f"{{file}} row {{row}}: {{extra}} is given as their own {what}, the way org-chart tools mark the "
+                 f"top; read as the top of the org." if convention else
+                 f"{{file}} row {{row}}: {{extra}} is given as their own {what}; the line was set aside."),
+        suggestion=("Nothing to do." if convention else
+                    "Leave the manager blank at the top of the organisation, or give the real manager's id."),
     )
     resolved = resolved.where(~self_line)
-    return resolved.astype("object").where(resolved.notna(), None), problems
+    problems += _resolution_counts(people, how, what)
+    return resolved.astype("object").where(resolved.notna(), None), how, problems
 
 
-def _near_ids(ref: pd.Series, mask: np.ndarray, person_ids: pd.Index) -> np.ndarray:
-    """Rows whose reference matches a person id once case and leading zeros are ignored
-    ("e7" for "E7", "0042" for "42"): still not found (ids are text), but worth saying."""
-    near = np.zeros(len(ref), bool)
-    if not mask.any():
-        return near
-    def fold(values: pd.Series) -> pd.Series:
-        return values.astype("str").str.lower().str.lstrip("0")
-    near[np.flatnonzero(mask)] = is_in(fold(ref[mask]), fold(pd.Series(person_ids)))
-    return near
+def _not_found(people: pd.DataFrame, mask: np.ndarray, ref: pd.Series, person: pd.Series, hint: pd.Series,
+               what: str, scope: str, dotted: bool, suggestion: str) -> list[Problem]:
+    return row_problems(
+        people, mask, code="manager_not_found", column="manager_ref" if not dotted else "dotted_ref", values=ref,
+        ids=people["person_id"], severity="warning" if dotted else None, extra=person, extra2=hint,
+        message=(f"{{file}} row {{row}}: {what} '{{value}}' of {{extra}} is not {scope} of anyone in the bundle"
+                 f"{{extra2}}; the row is kept {'without that dotted line' if dotted else 'as a top of the hierarchy'}."),
+        suggestion=suggestion,
+    )
+
+
+def _resolution_counts(people: pd.DataFrame, how: pd.Series, what: str) -> list[Problem]:
+    """One info problem per file: how many references were matched by id, employee
+    number, email and name, how many are ambiguous or unmatched, how many say none."""
+    problems = []
+    words = (("id", "by id"), ("number", "by employee number"), ("email", "by email"), ("name", "by name"))
+    others = (("ambiguous", "ambiguous"), ("unmatched", "unmatched"), ("not_a_person", "not a person"),
+              ("no_manager", "saying no manager"), ("self", "naming the person themself"))
+    for file, group in how.groupby(people["source_file"], sort=False):
+        counts = group.value_counts()
+        given = int(counts.sum())
+        if not given or set(counts.index) <= {"id", "no_manager"}:
+            continue  # every manager an id (or none): nothing to say
+        matched = sum(int(counts.get(k, 0)) for k, _ in words)
+        parts = ", ".join(f"{int(counts[k])} {label}" for k, label in words if counts.get(k, 0))
+        rest = ", ".join(f"{int(counts[k])} {label}" for k, label in others if counts.get(k, 0))
+        problems.append(Problem(
+            code="manager_resolution", severity="info", file=str(file),
+            value=";".join(f"{k}={int(counts.get(k, 0))}" for k in HOW),
+            message=(f"{file}: {matched} of {given} {what} references were matched"
+                     f"{' (' + parts + ')' if parts else ''}{'; ' + rest if rest else ''}."),
+            suggestion="Nothing to do unless some are ambiguous or unmatched (listed separately).",
+        ))
+    return problems
 
 
 def parent_index(person_ids: pd.Series, manager_ids: pd.Series) -> np.ndarray:
