@@ -62,6 +62,12 @@ EXPORTS = {
          ["A2", "A1", "Bo", "Mid", "COO", "Ops", "NJ"]],
         {("A1", "A2")},
     ),
+    "adp_api": (
+        [["associateOID", "workerID", "person.legalName.formattedName", "workAssignments.reportsTo.associateOID"],
+         ["G3X1", "1001", "Ada Top", ""],
+         ["G3X2", "1002", "Bo Mid", "G3X1"]],
+        {("G3X1", "G3X2")},
+    ),
     "hibob": (
         [["Employee ID", "Display name", "Reports to Employee ID", "Department", "Site", "Job title"],
          ["h1", "Ada Top", "", "Exec", "Tel Aviv", "CEO"],

@@ -492,10 +492,87 @@ def edge_list_rows(table: RawTable, label: str, problems: list[Problem]) -> pd.D
 # --- classification --------------------------------------------------------------------------
 
 
+def _squashed(text: object) -> str:
+    return header_key(text).replace(" ", "")
+
+
+def _label_row(headers: list[str], cells: list[object]) -> bool:
+    """A row of labels under system keys (SAP SuccessFactors: USERID over "User ID",
+    FIRSTNAME over "First Name"): at least half of its filled cells repeat their header."""
+    pairs = [(_squashed(h), _squashed(c)) for h, c in zip(headers, cells) if isinstance(c, str) and c.strip()]
+    if len(pairs) < 2:
+        return False
+    same = sum(1 for h, c in pairs if h and c and (h == c or (len(c) >= 3 and (h in c or c in h))))
+    return same >= max(2, 0.6 * len(pairs))
+
+
+def _description_row(cells: list[object], following: list[list[object]]) -> bool:
+    """A row that describes each column in words ("Unique identifier of the employee"),
+    above data rows that do not."""
+    def wordy(row: list[object]) -> float:
+        filled = [c for c in row if isinstance(c, str) and c.strip()]
+        return sum(1 for c in filled if len(c.split()) >= 3) / len(filled) if filled else 0.0
+    return wordy(cells) >= 0.6 and all(wordy(row) < 0.3 for row in following)
+
+
+def skip_header_rows(table: RawTable, label: str, problems: list[Problem]) -> RawTable:
+    """A second header row (labels under system keys) or a description row below the
+    header is recognised and taken out of the data, in CSV and XLSX alike; later rows
+    keep their spreadsheet row numbers."""
+    frame = table.frame
+    headers = [str(h) for h in frame.columns]
+    skipped: list[tuple[int, str]] = []
+    rows = table.spreadsheet_rows()
+    while len(frame) - len(skipped) > 1 and len(skipped) < 2:
+        position = len(skipped)
+        cells = [None if pd.isna(c) else str(c) for c in frame.iloc[position].tolist()]
+        following = [[None if pd.isna(c) else str(c) for c in frame.iloc[i].tolist()]
+                     for i in range(position + 1, min(position + 4, len(frame)))]
+        if _label_row(headers, cells) and not any(_label_row(headers, row) for row in following[:1]):
+            skipped.append((int(rows[position]), "a second header row (labels under the column keys)"))
+        elif _description_row(cells, following):
+            skipped.append((int(rows[position]), "a row describing the columns"))
+        else:
+            break
+    if not skipped:
+        return table
+    for row, what in skipped:
+        problems.append(Problem(
+            code="second_header_row", severity="info", file=label, row=row,
+            message=f"{label} row {row} is {what}, not a person; it was skipped and data read from row {row + 1}.",
+            suggestion="Nothing to do.",
+        ))
+    return dataclasses.replace(table, frame=frame.iloc[len(skipped):].reset_index(drop=True),
+                               row_numbers=np.asarray(rows[len(skipped):], dtype=np.int64))
+
+
+def _key_column(table: RawTable, label: str, detection: Detection, problems: list[Problem]) -> Detection:
+    """A people file without an id column whose work email (or employee number) is
+    filled and unique on every row: that column is the key, said in the mapping."""
+    mapping = fuzzy_mapping([str(h) for h in table.frame.columns], "people")
+    for column in ("email", "employee_number"):
+        header = mapping.get(column)
+        if header is None:
+            continue
+        values = table.frame[header]
+        if values.notna().all() and values.astype(str).str.strip().str.lower().is_unique:
+            mapping = {"person_id": header, **{c: h for c, h in mapping.items() if c != column}}
+            problems.append(Problem(
+                code="key_column", severity="info", file=label, column=header, value=column,
+                message=(f"{label} has no id column; '{header}' is filled and unique on every row, so it is "
+                         f"used as the person id."),
+                suggestion="Nothing to do; add an employee id column to the export if it has one.",
+            ))
+            return Detection("people", "generic", mapping)
+    return detection
+
+
 def classify(table: RawTable, label: str, spec: MappingSpec | None, problems: list[Problem]) -> Detection:
     headers = [str(h) for h in table.frame.columns]
     hint = kind_hint(table.file)
     detection = detect(headers, hint=hint)
+    if detection.kind is None and hint in (None, "people"):
+        detection = _key_column(table, label, detection, problems)
     explicit = spec.for_table(label, table.file, headers) if spec else None
     if explicit is None:
         return detection
@@ -590,6 +667,7 @@ def _model_from_tables(
         record["rows"] = len(table.frame)
         if table.frame.empty:
             continue
+        table = skip_header_rows(table, label, problems)
         detection = classify(table, label, spec, problems)
         kind = detection.kind
         if kind != "decisions" and (kind is None or kind_hint(table.file) == "decisions"):

@@ -44,6 +44,8 @@ CODES: dict[str, str] = {
     "manager_resolution": "info",
     "manager_column_unused": "error",
     "too_many_tops": "error",
+    "second_header_row": "info",
+    "key_column": "info",
     "manager_id_as_decimal": "info",
     "manager_id_column_ignored": "warning",
     "manager_not_a_person": "warning",

@@ -113,7 +113,8 @@ VENDORS: tuple[Vendor, ...] = (
         note="BambooHR export: 'Reports To' holds the manager's name; names are resolved to ids where unique.",
     ),
     # BambooHR API / connector flattening (camelCase field names of the employees API):
-    # 'id' is the employee id, 'supervisorEId' the manager's id, 'supervisor' a name.
+    # 'id' is the employee id, 'supervisorId' the manager's id, 'supervisorEId' the
+    # manager's employee number, 'supervisor' a name.
     Vendor(
         name="bamboohr_api",
         kind="people",
@@ -121,7 +122,7 @@ VENDORS: tuple[Vendor, ...] = (
         columns={
             "person_id": ("id",),
             "employee_number": ("employeeNumber",),
-            "manager_id": ("supervisorEId",),
+            "manager_id": ("supervisorId", "supervisorEId"),
             "manager_email": ("supervisorEmail",),
             "manager_name": ("supervisor",),
             "name": ("displayName",),
@@ -132,7 +133,7 @@ VENDORS: tuple[Vendor, ...] = (
             "unit": ("department", "division"),
             "location": ("location",),
         },
-        note="BambooHR API export: 'supervisorEId' holds the manager's employee id.",
+        note="BambooHR API export: the manager is 'supervisorId' (an id) or 'supervisorEId' (an employee number).",
     ),
     Vendor(
         name="successfactors",
@@ -164,6 +165,22 @@ VENDORS: tuple[Vendor, ...] = (
             "unit": ("Home Department Description",),
             "location": ("Location Description",),
             "fte": ("FTE",),
+        },
+    ),
+    # ADP Workforce Now API / connector flattening: workers keyed by associateOID, the
+    # manager by workAssignments.reportsTo.associateOID, workerID the employee number.
+    Vendor(
+        name="adp_api",
+        kind="people",
+        signature=(("associateOID",),),
+        columns={
+            "person_id": ("associateOID",),
+            "employee_number": ("workerID", "workerID.idValue"),
+            "manager_id": ("workAssignments.reportsTo.associateOID", "reportsTo.associateOID"),
+            "name": ("person.legalName.formattedName", "legalName.formattedName"),
+            "email": ("businessCommunication.emails.emailUri",),
+            "title": ("workAssignments.jobCode.longName", "jobCode.longName"),
+            "unit": ("workAssignments.homeOrganizationalUnits.nameCode.longName",),
         },
     ),
     Vendor(
