@@ -111,9 +111,15 @@ class InputFile:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
+    close_formats: tuple[str, ...] = ()  # other export formats whose headers the file also fits
+
+    def __post_init__(self) -> None:  # read back from JSON as a list
+        object.__setattr__(self, "close_formats", tuple(self.close_formats))
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        record = dataclasses.asdict(self)
+        record["close_formats"] = list(self.close_formats)
+        return record
 
 
 def _empty(columns: tuple[str, ...]) -> pd.DataFrame:

@@ -263,3 +263,32 @@ def test_export_format_note_is_said_once_per_flavour(tmp_path):
     model = read_org([_csv(tmp_path / "a.csv", rows), _csv(tmp_path / "b.csv", [rows[0], ["9", "Zed", "New", "", "", "", "", ""]])])
     notes = [p for p in model.problems if p.code == "export_format"]
     assert len(notes) == 1 and "BambooHR" in notes[0].message
+
+
+def test_vendor_recognition_adds_to_the_generic_synonyms(tmp_path):
+    # A HiBob file whose manager column is a plain "Reports to" (display names): the
+    # HiBob table does not name it, the generic synonyms do, and both apply.
+    rows = [["Employee ID", "Display name", "Reports to", "Department"],
+            ["h1", "Ada Top", "", "Exec"], ["h2", "Bo Mid", "Ada Top", "Ops"], ["h3", "Cy Low", "Bo Mid", "Ops"]]
+    model = read_org([_csv(tmp_path / "bob.csv", rows)])
+    item = _only_input(model)
+    assert (item.vendor, item.mapping["manager_name"]) == ("hibob", "Reports to")
+    assert _arcs(model) == {("h1", "h2"), ("h2", "h3")}
+
+
+def test_when_two_formats_fit_the_richer_match_wins_and_the_other_is_named_close(tmp_path):
+    rows = [["Employee ID", "Employee Name", "Display name", "Manager ID", "Work Location", "Title"],
+            ["r1", "Ada Top", "Ada", "", "SF", "CEO"], ["r2", "Bo Mid", "Bo", "r1", "SF", "COO"]]
+    model = read_org([_csv(tmp_path / "people.csv", rows)])
+    item = _only_input(model)
+    assert item.vendor == "rippling" and "hibob" in item.close_formats
+    from orgpower.ingest.summary import format_validation
+
+    assert "also fit hibob" in format_validation(model, show_mapping=True)
+
+
+def test_bamboohr_api_file_is_not_taken_for_personio(tmp_path):
+    rows = [["id", "firstName", "lastName", "supervisor", "supervisorEId", "employeeNumber"],
+            ["40", "Ada", "Top", "", "", "1001"], ["41", "Bo", "Mid", "Ada Top", "1001", "1002"]]
+    item = _only_input(read_org([_csv(tmp_path / "employees.csv", rows)]))
+    assert item.vendor == "bamboohr_api"

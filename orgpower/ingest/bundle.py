@@ -706,7 +706,8 @@ def _model_from_tables(
                 continue
             problems.append(_no_id_problem(label, [str(h) for h in table.frame.columns], kind_hint(table.file)))
             continue
-        record.update(kind=kind, vendor=detection.vendor, mapping=dict(detection.mapping))
+        record.update(kind=kind, vendor=detection.vendor, mapping=dict(detection.mapping),
+                      close_formats=tuple(detection.close))
         if detection.note and detection.vendor not in notes:
             notes.add(detection.vendor)
             problems.append(Problem(code="export_format", severity="info", file=label, message=detection.note,

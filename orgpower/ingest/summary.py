@@ -93,6 +93,9 @@ def format_validation(model: OrgModel, show_mapping: bool = False) -> str:
             if item.sheet:
                 how.append(f"sheet {item.sheet!r}")
             lines.append(f"  {_clean(item.file)}: {', '.join(how)}; {item.rows} rows, {item.rows_used} used")
+            if item.close_formats:
+                lines.append(f"      (its headers also fit {', '.join(item.close_formats)}; the richer match "
+                             f"{item.vendor} was taken)")
             for canonical, header in item.mapping.items():
                 lines.append(f"      {canonical:<20} <- {_clean(header)}")
     for key, problems in _grouped(model.problems).items():

@@ -166,9 +166,9 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     currency signs and "not disclosed" markers (N/D, n/a, redacted) are understood; the
     latter read as blank.
 
-    >>> numbers, bad = parse_numbers(pd.Series(["1,200", "£3.5", "N/D", "abc", None, "2,5"]))
-    >>> numbers.tolist()[:3], numbers.tolist()[5], bad.tolist()
-    ([1200.0, 3.5, nan], 2.5, [False, False, False, True, False, False])
+    >>> numbers, bad = parse_numbers(pd.Series(["1,200", "£3.5", "N/D", "abc", None, "2,5", "52.000,00"]))
+    >>> numbers.tolist()[:3], numbers.tolist()[5:], bad.tolist()
+    ([1200.0, 3.5, nan], [2.5, 52000.0], [False, False, False, True, False, False, False])
     """
     text = values.astype("str").str.strip()
     text = text.where(text != "")
@@ -187,6 +187,9 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
         # "1,200" / "1,200.50" are thousands; a lone comma "3,5" is a decimal comma.
         thousands = as_mask(cleaned.str.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?"))
         cleaned = cleaned.mask(thousands, cleaned.str.replace(",", "", regex=False))
+        # "52.000,00" / "1.200,5": European thousands dots with a decimal comma.
+        european = as_mask(cleaned.str.fullmatch(r"-?\d{1,3}(\.\d{3})+,\d+"))
+        cleaned = cleaned.mask(european, cleaned.str.replace(".", "", regex=False))
         decimal_comma = as_mask(cleaned.str.fullmatch(r"-?\d+,\d+"))
         cleaned = cleaned.mask(decimal_comma, cleaned.str.replace(",", ".", regex=False))
         numbers[retry] = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
