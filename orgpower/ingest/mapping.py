@@ -156,3 +156,27 @@ def _parse_csv_mapping(text: str, where: str) -> MappingSpec:
     raw: dict[str, Any] = dict(by_kind)
     raw.update(flat)
     return parse_mapping(raw, where)
+
+
+def mapping_document(columns: Mapping[str, Mapping[str, str]], kinds: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """A corrected mapping (file name -> canonical column -> header, as the dashboard's
+    mapping editor holds it) -> the JSON mapping file ``--mapping`` reads, by file.
+    ``kinds`` gives each file's kind (default: the kind its columns belong to). Blank
+    headers are left out; the result is checked as :func:`load_mapping` would check it.
+
+    >>> mapping_document({"staff.csv": {"person_id": "Staff ID", "manager_name": "Escalates to", "unit": ""}})
+    {'files': {'staff.csv': {'kind': 'people', 'columns': {'person_id': 'Staff ID', 'manager_name': 'Escalates to'}}}}
+    """
+    files: dict[str, Any] = {}
+    for name, mapped in columns.items():
+        kept = {str(c): str(h) for c, h in mapped.items() if h not in (None, "")}
+        kind = (kinds or {}).get(name) or _kind_of(kept, f"for {name}")
+        files[str(name)] = {"kind": kind, "columns": _check_columns(kind, kept, f"for {name}")}
+    document = {"files": files}
+    parse_mapping(document, "(mapping editor)")  # the command line will accept it
+    return document
+
+
+def mapping_json(columns: Mapping[str, Mapping[str, str]], kinds: Mapping[str, str] | None = None) -> str:
+    """:func:`mapping_document` as the text of a mapping file (UTF-8 JSON, keys in order)."""
+    return json.dumps(mapping_document(columns, kinds), indent=2, ensure_ascii=False) + "\n"
