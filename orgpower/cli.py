@@ -155,6 +155,13 @@ def _mapping_option(function: Any) -> Any:
     )(function)
 
 
+def _flat_org_option(function: Any) -> Any:
+    return click.option(
+        "--flat-org", is_flag=True,
+        help="The org really has no (or few) reporting lines: do not refuse it for the people without a manager.",
+    )(function)
+
+
 def _neo4j_uri(given: str | None) -> str:
     uri = given or os.environ.get("NEO4J_URI")
     if not uri:
@@ -203,16 +210,25 @@ Examples:
 @click.option("--json", "as_json", is_flag=True, help="Print the org counts and every problem as JSON.")
 @click.option("--show-mapping", is_flag=True, help="Show each file's detected kind, format and column mapping.")
 @_mapping_option
-def validate(inputs: tuple[str, ...], as_json: bool, show_mapping: bool, mapping: str | None) -> int:
+@_flat_org_option
+def validate(inputs: tuple[str, ...], as_json: bool, show_mapping: bool, mapping: str | None, flat_org: bool) -> int:
     """Read and check an input bundle: INPUT is a folder or any list of files.
 
     Prints the org's headline and every problem grouped by code, with file, row and
-    value. Exits 1 when there are errors, 0 when there are only warnings.
+    value. Exits 1 when there are errors, 0 when there are only warnings. With --json
+    the output is JSON also when the input is refused.
     """
     from orgpower import api
-    from orgpower.ingest.summary import format_validation, validation_json
+    from orgpower.ingest.summary import format_validation, refusal_json, validation_json
 
-    model = api.read_org(list(inputs), mapping=mapping)
+    try:
+        model = api.read_org(list(inputs), mapping=mapping, flat_org=flat_org)
+    except OrgpowerError as error:
+        if not as_json:
+            raise
+        click.echo(refusal_json(error))
+        click.echo(f"orgpower: {error.message}", err=True)
+        return error.exit_code
     click.echo(validation_json(model) if as_json else format_validation(model, show_mapping=show_mapping))
     return 1 if model.errors else 0
 
@@ -249,13 +265,14 @@ Examples:
               "ids only by default. audit.json never holds names.")
 @click.option("--csv-encoding", default="utf-8-sig", show_default=True, metavar="ENCODING",
               help="Encoding of people.csv: utf-8-sig (UTF-8 with BOM, opens correctly in Excel), utf-8, cp1252, ...")
+@_flat_org_option
 @_quiet_option
 def audit(
     inputs: tuple[str, ...], out: str, formats: tuple[str, ...], group_attributes: tuple[str, ...],
     compare: tuple[str, ...], config: str | None, mapping: str | None, neo4j: str | None, snapshot: str | None,
     compare_snapshot: str | None, strict: bool, title: str | None, organisation: str | None,
     prepared_for: str | None, prepared_by: str | None, report_date: str | None, report_config: str | None,
-    names: bool, csv_encoding: str, quiet: bool,
+    names: bool, csv_encoding: str, flat_org: bool, quiet: bool,
 ) -> int:
     """Full audit of an org: INPUT is a folder or any list of files (or none, with --neo4j
     and --snapshot).
@@ -285,6 +302,7 @@ def audit(
         result = api.audit(
             list(inputs) or None, mapping=mapping, config=settings, compare=list(compare) or None,
             neo4j_uri=neo4j_uri, snapshot=snapshot, compare_snapshot=compare_snapshot, progress=progress,
+            flat_org=flat_org,
         )
         progress("write", 0, None, ", ".join(formats))
         written = api.write_reports(result, out, formats, meta=meta, names=names, csv_encoding=csv_encoding)
@@ -312,8 +330,10 @@ Examples:
               "credentials from $NEO4J_USER, $NEO4J_PASSWORD).")
 @click.option("--snapshot", default="default", metavar="NAME", help="Name the org is kept under (a later load of the same name replaces it).")
 @_mapping_option
+@_flat_org_option
 @_quiet_option
-def load(inputs: tuple[str, ...], neo4j: str | None, snapshot: str, mapping: str | None, quiet: bool) -> int:
+def load(inputs: tuple[str, ...], neo4j: str | None, snapshot: str, mapping: str | None, flat_org: bool,
+         quiet: bool) -> int:
     """Validate an org (INPUT: a folder or any list of files) and write it into Neo4j as
     a snapshot, for `orgpower audit --neo4j` and the dashboard."""
     uri = _neo4j_uri(neo4j)
@@ -321,7 +341,7 @@ def load(inputs: tuple[str, ...], neo4j: str | None, snapshot: str, mapping: str
     from orgpower.ingest.summary import format_validation
 
     progress = Progress(quiet)
-    model = api.read_org(list(inputs), mapping=mapping)
+    model = api.read_org(list(inputs), mapping=mapping, flat_org=flat_org)
     if model.errors and model.people.empty:
         click.echo(format_validation(model), err=True)
         return 1

@@ -127,3 +127,22 @@ def validation_json(model: OrgModel) -> str:
         "validation": by_severity,
     }
     return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False)
+
+
+def refusal_json(error: Exception) -> str:
+    """What ``validate --json`` prints when the input is refused as a whole (no people
+    table, a path that does not exist, a malformed mapping): the same document, with no
+    org, and the refusal as its one error (code ``input_refused`` or ``usage_error``)."""
+    from orgpower.errors import UsageError
+
+    code = "usage_error" if isinstance(error, UsageError) else "input_refused"
+    message = getattr(error, "message", str(error))
+    problem = Problem(code=code, severity="error", message=message,
+                      suggestion="Give a folder or files with a people table; see docs/input-formats.md.")
+    document = {
+        "org": None,
+        "inputs": [],
+        "refused": message,
+        "validation": {"errors": [problem.to_dict()], "warnings": [], "info": []},
+    }
+    return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False)
