@@ -174,3 +174,31 @@ def test_a_corrected_mapping_becomes_a_mapping_file_the_command_line_reads(tmp_p
     path.write_text(mapping_json(corrected), encoding="utf-8")
     fixed = read_org([folder], mapping=path)
     assert not fixed.errors and len(fixed.roots) == 1
+
+
+def test_duplicate_id_says_whose_row_was_set_aside_and_whose_reports_moved(tmp_path):
+    text = "person_id,name,manager_id\nceo,Ana Ruiz,\nm1,Bo Lind,ceo\nm1,Cy Park,ceo\ne1,Di Moss,m1\ne2,Ed Fox,m1\n"
+    model = read_org([write_csv_bundle(tmp_path, people=text)])
+    [problem] = [p for p in model.problems if p.code == "duplicate_id"]
+    assert "the first row (Bo Lind) was kept and 1 set aside: Cy Park (people.csv row 4)" in problem.message
+    assert "the 2 people naming 'm1' as manager now report to the row kept (Bo Lind)" in problem.message
+
+
+def test_a_people_file_without_manager_column_in_a_network_study_is_a_warning(tmp_path):
+    people = "person_id,name\n" + "".join(f"p{i},P{i}\n" for i in range(6))
+    relations = "source,target,relation\np0,p1,advice\np1,p2,advice\n"
+    model = read_org([write_csv_bundle(tmp_path, people=people, relations=relations)])
+    [problem] = [p for p in model.problems if p.code == "too_many_tops"]
+    assert problem.severity == "warning" and not model.errors
+
+
+def test_leavers_named_in_flows_and_decisions_are_one_problem_and_not_units(tmp_path):
+    people = "person_id,name,manager_id,unit\nE1001,Ana,,Exec\nE1002,Bo,E1001,Ops\nE1003,Cy,E1001,Ops\n"
+    flows = "source,target,amount\nE1001,E1002,10\nE1001,E1042,5\nE1077,E1003,7\nE1001,Ops,3\n"
+    decisions = "decision,actor,role\nbudget,E1001,A\nbudget,E1042,C\n"
+    model = read_org([write_csv_bundle(tmp_path, people=people, flows=flows, decisions=decisions)])
+    [problem] = [p for p in model.problems if p.code == "unknown_person"]
+    assert problem.ids == ("E1042", "E1077") and "E1042 (2 rows)" in problem.message
+    assert not {"E1042", "E1077"} & set(model.units["unit_id"])
+    assert len(model.flows) == 2 and len(model.decisions) == 1
+    assert not [p for p in model.problems if p.code in ("unknown_endpoint", "unknown_actor")]

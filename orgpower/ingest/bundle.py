@@ -735,7 +735,8 @@ def _model_from_tables(
             + "; give a file with a person id column (e.g. person_id, Employee ID), or a mapping with --mapping."
         )
     people, reporting = v.validate_people(pd.concat(people_parts, ignore_index=True), guards, problems,
-                                          flat_org=flat_org)
+                                          flat_org=flat_org,
+                                          other_layers=bool(flow_parts or decision_parts or relation_parts))
     if people.empty:
         reasons = sorted({p.code for p in problems if p.severity == "error"})
         raise InputError(
@@ -756,6 +757,7 @@ def _model_from_tables(
     flows = _concat(flow_parts, FLOW_COLUMNS)
     decisions = _concat(decision_parts, DECISION_COLUMNS)
     relations, dotted, dotted_used = split_dotted_relations(_concat(relation_parts, RELATION_COLUMNS), person_ids, problems)
+    flows, decisions = set_aside_leavers(flows, decisions, person_ids, known, problems)
     distinct = _distinct_ids(flows, decisions, relations)
     problems += endpoint_problems(flows, decisions, relations, known, severity=unknown_severity, distinct=distinct)
     reporting = pd.concat([reporting, dotted], ignore_index=True).drop_duplicates().reset_index(drop=True).astype(_STRING)
@@ -770,6 +772,67 @@ def _model_from_tables(
         relations=relations.reset_index(drop=True), units=units, problems=problems, inputs=inputs,
     )
     return model
+
+
+def id_shape(value: str) -> str:
+    """The shape of an id: letters kept as their case, digit runs as one ``9``.
+
+    >>> id_shape("E1042"), id_shape("e7"), id_shape("305"), id_shape("Facilities")
+    ('A9', 'a9', '9', 'Aaaaaaaaaa')
+    """
+    return re.sub(r"\d+", "9", re.sub(r"[a-z]", "a", re.sub(r"[A-Z]", "A", str(value))))
+
+
+def set_aside_leavers(flows: pd.DataFrame, decisions: pd.DataFrame, person_ids: pd.Index, known: pd.Index,
+                      problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Flow and decision rows naming ids that look like people's ids (the same shape as
+    the people file's ids, with digits; or an email) but are not in the people file,
+    typically leavers still named in old budgets and decisions: one problem with their
+    count, and their rows set aside, not turned into units."""
+    columns = (("flows", flows, ("source", "target")), ("decisions", decisions, ("actor", "affects")))
+    known_ids = v._arrow_text(known)
+    strangers: set[str] = set()
+    for _, frame, names in columns:
+        for name in names:
+            if len(frame):
+                distinct = pc.unique(v._arrow_text(frame[name])).drop_null()
+                strangers.update(pc.filter(distinct, pc.invert(pc.is_in(distinct, value_set=known_ids))).to_pylist())
+    if not strangers:
+        return flows, decisions
+    # the shapes of the people's ids, from an even sample (a million ids have few shapes)
+    step = max(1, len(person_ids) // 20_000)
+    shapes = {s for s in map(id_shape, person_ids[::step]) if "9" in s}
+    leavers = sorted(value for value in strangers if "@" in value or id_shape(value) in shapes)
+    if not leavers:
+        return flows, decisions
+    out, rows, files, count = [], 0, [], {}
+    for _, frame, names in columns:
+        if not len(frame):
+            out.append(frame)
+            continue
+        hit = np.zeros(len(frame), bool)
+        for name in names:
+            hit |= v.is_in(frame[name], leavers)
+        for name in names:
+            for value, n in frame.loc[hit, name].value_counts().items():
+                if value in leavers:
+                    count[value] = count.get(value, 0) + int(n)
+        if hit.any():
+            rows += int(len(frame.loc[hit, ["source_file", "source_row"]].drop_duplicates()))
+            files += [f for f in frame.loc[hit, "source_file"].unique() if f not in files]
+        out.append(frame.loc[~hit].reset_index(drop=True) if hit.any() else frame)
+    shown = ", ".join(f"{leaver} ({count.get(leaver, 0)} row{'s' if count.get(leaver, 0) != 1 else ''})"
+                      for leaver in leavers[:10]) + (" ..." if len(leavers) > 10 else "")
+    problems.append(Problem(
+        code="unknown_person", severity="warning", file=str(files[0]) if len(files) == 1 else None,
+        value=str(len(leavers)), ids=tuple(leavers[:1000]),
+        message=(f"{len(leavers)} id{'s' if len(leavers) != 1 else ''} named in {', '.join(map(str, files))} "
+                 f"look{'s' if len(leavers) == 1 else ''} like people's ids but {'are' if len(leavers) != 1 else 'is'} "
+                 f"not in the people file (leavers?): {shown}; their {rows} row{'s' if rows != 1 else ''} "
+                 f"{'were' if rows != 1 else 'was'} set aside, not read as units."),
+        suggestion="Add these people to the people file if they belong to the org; otherwise nothing to do.",
+    ))
+    return out[0], out[1]
 
 
 _ID_COLUMNS = (("flows", "source"), ("flows", "target"), ("decisions", "actor"), ("decisions", "affects"),

@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from orgpower.ingest.schemas import NOT_A_PERSON, SYNONYMS, header_key
 
@@ -99,48 +102,93 @@ def split_references(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     return first, rest.where(rest.notna() & (rest.str.strip() != ""))
 
 
-@dataclass
 class PeopleKeys:
     """Every way a people table lets a manager be named: id, employee number, work
     email, name. Lookups hold only unique keys; keys shared by several people are kept
-    apart so that a reference to them is ambiguous, never guessed."""
+    apart so that a reference to them is ambiguous, never guessed. Each lookup is built
+    the first time it is needed: an export whose managers are all ids never builds the
+    name keys of a million people."""
 
-    ids: set[str]
-    numbers: dict[str, str] = field(default_factory=dict)
-    emails: dict[str, str] = field(default_factory=dict)
-    full: dict[str, str] = field(default_factory=dict)
-    short: dict[str, str] = field(default_factory=dict)
-    shared_full: set[str] = field(default_factory=set)
-    shared_short: set[str] = field(default_factory=set)
-    folded: dict[str, str] = field(default_factory=dict)  # case and leading zeros ignored -> id
-    names: dict[str, str] = field(default_factory=dict)  # id -> name, for messages
+    def __init__(self, people: pd.DataFrame):
+        self._people = people
+        self.id_series = people["person_id"].astype("str")
+        self.id_array = _arrow(self.id_series.dropna())
 
     @classmethod
     def of(cls, people: pd.DataFrame) -> "PeopleKeys":
-        ids = people["person_id"].astype("str")
-        keys = cls(ids=set(ids.dropna()))
-        if "name" in people:
-            named = people["name"].notna().to_numpy(dtype=bool)
-            keys.names = dict(zip(ids[named], people["name"].astype("str")[named]))
-        if "_number" in people:
-            keys.numbers, _ = _unique_map(people["_number"], ids)
-        if "_email" in people:
-            keys.emails, _ = _unique_map(people["_email"].str.lower(), ids)
-        name_columns = [c for c in ("name", "_alt_name") if c in people]
-        if name_columns:
-            stacked_names = pd.concat([people[c] for c in name_columns], ignore_index=True)
-            stacked_ids = pd.concat([ids] * len(name_columns), ignore_index=True)
-            full = name_key(stacked_names)
-            keys.full, keys.shared_full = _unique_map(full, stacked_ids)
-            keys.short, keys.shared_short = _unique_map(short_name_key(full), stacked_ids)
-        folded = ids.str.lower().str.lstrip("0")
-        keys.folded, _ = _unique_map(folded.where(folded != ""), ids)
-        return keys
+        return cls(people)
+
+    def has_ids(self, values: pd.Series) -> np.ndarray:
+        """Which values are person ids (NA -> False), one hash lookup for the column."""
+        if not len(values):
+            return np.zeros(0, dtype=bool)
+        found = pc.is_in(_arrow(values), value_set=self.id_array, skip_nulls=True)
+        return found.fill_null(False).to_numpy(zero_copy_only=False)
+
+    @cached_property
+    def ids(self) -> set[str]:
+        return set(self.id_series.dropna())
+
+    @cached_property
+    def numbers(self) -> dict[str, str]:
+        return _unique_map(self._people["_number"], self.id_series)[0] if "_number" in self._people else {}
+
+    @cached_property
+    def emails(self) -> dict[str, str]:
+        if "_email" not in self._people:
+            return {}
+        return _unique_map(self._people["_email"].str.lower(), self.id_series)[0]
+
+    @cached_property
+    def _names(self) -> tuple[dict[str, str], set[str], dict[str, str], set[str]]:
+        columns = [c for c in ("name", "_alt_name") if c in self._people]
+        if not columns:
+            return {}, set(), {}, set()
+        names = pd.concat([self._people[c] for c in columns], ignore_index=True)
+        ids = pd.concat([self.id_series] * len(columns), ignore_index=True)
+        full = name_key(names)
+        return (*_unique_map(full, ids), *_unique_map(short_name_key(full), ids))
+
+    @property
+    def full(self) -> dict[str, str]:
+        return self._names[0]
+
+    @property
+    def shared_full(self) -> set[str]:
+        return self._names[1]
+
+    @property
+    def short(self) -> dict[str, str]:
+        return self._names[2]
+
+    @property
+    def shared_short(self) -> set[str]:
+        return self._names[3]
+
+    @cached_property
+    def folded(self) -> dict[str, str]:
+        """Ids with case and leading zeros ignored -> the id (for "did you mean")."""
+        folded = self.id_series.str.lower().str.lstrip("0")
+        return _unique_map(folded.where(folded != ""), self.id_series)[0]
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        if "name" not in self._people:
+            return {}
+        named = self._people["name"].notna().to_numpy(dtype=bool)
+        return dict(zip(self.id_series[named], self._people["name"].astype("str")[named]))
 
     def label(self, person_id: object) -> str:
         """``'305' (Ana Ruiz)`` where the file has the name, else ``'305'``."""
         name = self.names.get(str(person_id))
         return f"'{person_id}' ({name})" if name and name != str(person_id) else f"'{person_id}'"
+
+
+def _arrow(values: pd.Series) -> pa.Array:
+    array = pa.array(values.astype("str"), from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array.cast(pa.large_string())
 
 
 def _unique_map(keys: pd.Series, ids: pd.Series) -> tuple[dict[str, str], set[str]]:
@@ -212,7 +260,7 @@ def resolve_references(refs: pd.Series, keys: PeopleKeys, markers: Iterable[str]
     distinct references left go through :func:`match_one`."""
     text = refs.astype("str").str.strip()
     text = text.where(text != "")
-    resolved = text.where(text.isin(keys.ids))
+    resolved = text.where(keys.has_ids(text))
     how = pd.Series(np.where(resolved.notna(), "id", None), index=refs.index, dtype="object")
     open_ = text.notna() & resolved.isna()
     if open_.any():

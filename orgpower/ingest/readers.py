@@ -443,10 +443,25 @@ def _unique_headers(headers: list[object]) -> list[str]:
     return out
 
 
+WIDE = 64  # columns from which a table is tidied as one block of cells, not column by column
+
+
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
-    """String dtype everywhere, headers stripped, blank (or whitespace-only) cells -> <NA>."""
+    """String dtype everywhere, headers stripped, blank (or whitespace-only) cells -> <NA>.
+
+    A wide table (10,000s of columns) is worked on as one block of cells: a pandas call
+    per column costs milliseconds, which adds up to minutes."""
     frame = frame.reset_index(drop=True)
     frame.columns = _unique_headers([str(c).lstrip("\ufeff") for c in frame.columns])
+    if frame.shape[1] > WIDE:
+        cells = frame.to_numpy(dtype=object, na_value=None)
+        flat = pd.Series(cells.ravel(), dtype="string")
+        blank = (flat.str.strip() == "").fillna(True).to_numpy(dtype=bool)
+        values = flat.to_numpy(dtype=object, na_value=pd.NA)
+        values[blank] = pd.NA
+        values = values.reshape(cells.shape)
+        return pd.DataFrame({c: pd.arrays.StringArray(values[:, i]) for i, c in enumerate(frame.columns)},
+                            index=pd.RangeIndex(len(frame)))
     out = {}
     for column in frame.columns:
         values = frame[column].astype("string")
@@ -513,12 +528,41 @@ def _header_row(rows: list[tuple]) -> int:
     return 0
 
 
+# An XLSX is a zip archive: what it unpacks to is checked in its directory before any
+# part is opened, so a small file that would unpack to gigabytes (a "zip bomb") is
+# refused with a sentence instead of exhausting memory. Real exports compress 5-20 times.
+XLSX_MAX_UNPACKED = 1 << 30  # bytes, whatever the ratio
+XLSX_MAX_RATIO = 100  # unpacked / packed, above XLSX_RATIO_FROM bytes unpacked
+XLSX_RATIO_FROM = 100 << 20
+
+
+def _unpacked_size_problem(path: Path) -> tuple[str, str] | None:
+    """(message, suggestion) when the workbook would unpack to too much, else None."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(max(info.file_size, 0) for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None  # not a readable zip: openpyxl says so below
+    packed = max(path.stat().st_size, 1)
+    ratio = unpacked / packed
+    if unpacked <= XLSX_MAX_UNPACKED and (unpacked <= XLSX_RATIO_FROM or ratio <= XLSX_MAX_RATIO):
+        return None
+    return (
+        f"{path.name} would unpack to {unpacked / 1e6:,.0f} MB from {packed / 1e6:,.1f} MB ({ratio:,.0f} times its "
+        f"size), far more than a spreadsheet of an org holds; it was not opened.",
+        "If it really holds that much data, export the sheet as CSV; otherwise check where the file came from.",
+    )
+
+
 def _read_xlsx(path: Path, sha256: str) -> list[RawTable]:
     import openpyxl
 
     from orgpower.ingest.vendors import detect
 
     name = path.name
+    refused = _unpacked_size_problem(path)
+    if refused is not None:
+        return [_failed(name, sha256, "xlsx", "unreadable_file", *refused)]
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:

@@ -60,6 +60,7 @@ CODES: dict[str, str] = {
     "unknown_role": "error",
     "unknown_actor": "warning",
     "unknown_endpoint": "warning",
+    "unknown_person": "warning",
     "mapping_header_missing": "error",
     "duplicate_unit": "error",
     "unknown_parent_unit": "error",
@@ -238,6 +239,9 @@ def check_duplicates(people: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]
     shown = dup[is_in(dup["person_id"], listed)].groupby("person_id", sort=False)
     first_rows = shown["source_row"].apply(list)
     files = shown["source_file"].apply(list)
+    names = shown["name"].apply(list) if "name" in dup else None
+    # people who name a repeated id as their manager: they report to the row kept
+    reports = people["manager_ref"].value_counts() if "manager_ref" in people else pd.Series(dtype="int64")
     n_ids = int(dup["person_id"].nunique())
     if n_ids > ROW_LIMIT:
         problems.append(Problem(
@@ -255,8 +259,15 @@ def check_duplicates(people: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]
                        f"and part-time FTE: read as a job share; the first row was kept and the others set aside.")
             suggestion = "Nothing to do if this is a job share; otherwise give each post its own id."
         else:
-            message = (f"Id {person_id!r} appears on {len(rows)} rows ({where}{more}); the first row was kept and "
-                       f"{len(rows) - 1} set aside.")
+            who = [] if names is None else [n for n in names[person_id] if isinstance(n, str)]
+            kept = f" ({who[0]})" if who and len(who) == len(rows) else ""
+            aside = ", ".join(f"{n} ({f} row {r})" for n, f, r in zip(who[1:6], files[person_id][1:6], rows[1:6])) \
+                if kept else ""
+            count = int(reports.get(person_id, 0))
+            moved = (f"; the {count} {'person' if count == 1 else 'people'} naming {person_id!r} as manager now "
+                     f"report{'s' if count == 1 else ''} to the row kept{kept}" if count else "")
+            message = (f"Id {person_id!r} appears on {len(rows)} rows ({where}{more}); the first row{kept} was kept and "
+                       f"{len(rows) - 1} set aside{': ' + aside if aside else ''}{moved}.")
             suggestion = "Give each person or post a unique id, or remove the repeated rows."
         problems.append(Problem(
             code="duplicate_id", severity="warning" if share else "error", file=str(files[person_id][0]),
@@ -288,7 +299,7 @@ GUARD_CODES = frozenset({"manager_column_unused", "too_many_tops"})
 
 
 def validate_people(people: pd.DataFrame, guards: list[FileGuard], problems: list[Problem], *,
-                    flat_org: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+                    flat_org: bool = False, other_layers: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Canonical people rows (manager references unresolved) -> (validated people,
     reporting arcs solid and dotted). One pass, in order: blank ids, repeated ids,
     manager references resolved, reporting cycles broken, the flat-org guard, tops."""
@@ -304,7 +315,7 @@ def validate_people(people: pd.DataFrame, guards: list[FileGuard], problems: lis
     problems += found
     manager, found = break_cycles(people, manager)
     problems += found
-    problems += check_flat_org(people, how, guards, flat_org=flat_org)
+    problems += check_flat_org(people, how, guards, flat_org=flat_org, other_layers=other_layers)
     problems += several_roots(people, manager)
     people["manager_id"] = manager.astype("str")
     solid = pd.DataFrame({"source": people["manager_id"], "target": people["person_id"], "line": "solid"})
@@ -327,13 +338,16 @@ def validate_people(people: pd.DataFrame, guards: list[FileGuard], problems: lis
 
 
 def check_flat_org(people: pd.DataFrame, how: pd.Series, guards: list[FileGuard], *,
-                   flat_org: bool = False) -> list[Problem]:
+                   flat_org: bool = False, other_layers: bool = False) -> list[Problem]:
     """The guard against reading an org as flat by mistake, per people file: a column
     that looks like a manager reference while no manager column was used
     (``manager_column_unused``), or more than :data:`TOP_SHARE` of the people without
     any manager given (``too_many_tops``). Both are errors naming the suspected column
     (``column``) and the mapping line that would use it (``value`` = the canonical
-    column), unless ``flat_org`` says the org really is flat."""
+    column), unless ``flat_org`` says the org really is flat. A people file with no
+    manager column and nothing that looks like one, in a bundle whose org is given by
+    other ties (flows, decisions, relations: a network study), is only warned about:
+    there is no manager column to have missed."""
     problems: list[Problem] = []
     no_manager = as_mask(how.isna() | how.isin(("no_manager", "not_a_person")))
     persons = as_mask(people["kind"] != "fte_group")
@@ -362,19 +376,21 @@ def check_flat_org(people: pd.DataFrame, how: pd.Series, guards: list[FileGuard]
         if not flat:
             continue
         suspect = suspects[0] if suspects else None
+        network = not guard.manager_columns and suspect is None and other_layers
         used = " and ".join(f"'{h}'" for h in guard.manager_columns)
         if guard.manager_columns:
             cause = f"the manager column {used} is blank for them"
         else:
             cause = "no column of the file was recognised as the manager"
         problems.append(Problem(
-            code="too_many_tops", severity="info" if flat_org else "error", file=guard.file,
+            code="too_many_tops", severity="info" if flat_org else ("warning" if network else "error"), file=guard.file,
             column=suspect.header if suspect else None, value=suspect.canonical if suspect else None,
             message=(f"{guard.file}: {tops} of {n} people ({tops / n:.0%}) have no manager ({cause}), so the org "
                      f"would be read as {'nearly ' if tops < n else ''}flat"
                      + (f"; column '{suspect.header}' looks like the manager ({suspect.reason}): the mapping line "
                         f"'{suspect.canonical},{suspect.header}' would use it." if suspect else ".")
-                     + (" Read as flat, as you said." if flat_org else "")),
+                     + (" Read as flat, as you said." if flat_org else
+                        " The other layers (flows, decisions, relations) are read as given." if network else "")),
             suggestion=(_mapping_advice(suspect, flat_org) if suspect else
                         "Nothing to do." if flat_org else
                         "Export the manager column too (or give a mapping file with --mapping naming it, e.g. "
@@ -408,13 +424,19 @@ def check_managers(
     ref = people[ref_column]
     resolved, how = resolve_references(ref, keys, markers)
     own = people["person_id"].astype("str")
-    person = own.map(keys.label)
     problems: list[Problem] = []
+
+    def person(mask: np.ndarray) -> pd.Series:
+        """'id' (name) of the flagged rows only (a million labels are not made for three)."""
+        labels = pd.Series("", index=people.index, dtype="object")
+        if mask.any():
+            labels[mask] = own[mask].map(keys.label)
+        return labels
 
     ambiguous = as_mask(how == "ambiguous")
     problems += row_problems(
         people, ambiguous, code="ambiguous_manager_name", column=ref_column, values=ref,
-        severity="warning" if dotted else None, ids=people["person_id"], extra=person,
+        severity="warning" if dotted else None, ids=people["person_id"], extra=person(ambiguous),
         message=f"{{file}} row {{row}}: the {what} name '{{value}}' of {{extra}} fits several people; that line was set aside.",
         suggestion="Use the manager's id, or make the names unique (e.g. add a middle initial).",
     )
@@ -425,16 +447,20 @@ def check_managers(
         suggestion="Leave the manager blank for the top of the organisation, or give the id of the person it reports to.",
     )
     not_found = as_mask(how == "unmatched")
-    near = pd.Series([near_id(value, keys) if flag else None for value, flag in zip(ref, not_found)],
-                     index=people.index, dtype="object") if not_found.any() else pd.Series(None, index=people.index, dtype="object")
+    near = pd.Series(None, index=people.index, dtype="object")
+    hint = pd.Series("", index=people.index, dtype="object")
+    if not_found.any():  # only the rows not found are looked at
+        near[not_found] = ref[not_found].map(lambda value: near_id(value, keys))
+        found_near = as_mask(near.notna())
+        hint[found_near] = near[found_near].map(
+            lambda n: f" (an id differs only in case or leading zeros: did you mean {keys.label(n)}?)")
     has_near = as_mask(near.notna())
-    hint = near.map(lambda n: f" (an id differs only in case or leading zeros: did you mean {keys.label(n)}?)" if n else "")
     scope = "an id, employee number, email or unique name" if not dotted else "an id or unique name"
     for mask, suggestion in (
         (not_found & ~has_near, "Check the manager reference for typos, or add the manager's own row."),
         (not_found & has_near, "Ids are compared as text: write the manager id exactly as in the id column."),
     ):
-        problems += _not_found(people, mask, ref, person, hint, what, scope, dotted, suggestion)
+        problems += _not_found(people, mask, ref, person(mask), hint, what, scope, dotted, suggestion)
 
     decimal = as_mask(how == "decimal")
     if decimal.any():
@@ -452,7 +478,7 @@ def check_managers(
     convention = not dotted and self_line.sum() == 1 and not other_tops.any()
     problems += row_problems(
         people, self_line, code="self_manager", column=ref_column, values=ref, ids=people["person_id"],
-        severity="info" if convention else ("warning" if dotted else None), extra=person,
+        severity="info" if convention else ("warning" if dotted else None), extra=person(self_line),
         message=(f"{{file}} row {{row}}: {{extra}} is given as their own {what}, the way org-chart tools mark the "
                  f"top; read as the top of the org." if convention else
                  f"{{file}} row {{row}}: {{extra}} is given as their own {what}; the line was set aside."),
