@@ -358,11 +358,13 @@ def load(inputs: tuple[str, ...], neo4j: str | None, snapshot: str, mapping: str
 @cli.command(context_settings=CONTEXT, epilog="""\b
 Examples:
   orgpower snapshots --neo4j bolt://localhost:7687
-  orgpower snapshots --delete 2025-q4""")
+  orgpower snapshots --delete 2025-q4
+  orgpower snapshots --clean""")
 @click.option("--neo4j", metavar="URI", help="Bolt URI of the Neo4j server (default: $NEO4J_URI).")
 @click.option("--delete", metavar="NAME", help="Delete this snapshot (and nothing else).")
-def snapshots(neo4j: str | None, delete: str | None) -> int:
-    """List the org snapshots kept in Neo4j, or delete one."""
+@click.option("--clean", is_flag=True, help="Remove data no snapshot owns (left by loads that were killed or died).")
+def snapshots(neo4j: str | None, delete: str | None, clean: bool) -> int:
+    """List the org snapshots kept in Neo4j, delete one, or remove what dead loads left."""
     from orgpower.graph.neo4j_store import Neo4jStore
 
     uri = _neo4j_uri(neo4j)
@@ -370,7 +372,10 @@ def snapshots(neo4j: str | None, delete: str | None) -> int:
         if delete:
             store.delete_snapshot(delete)
             click.echo(f"Deleted snapshot {delete!r}.")
-        else:
+        if clean:
+            removed = store.remove_orphans()
+            click.echo(f"Removed {removed['nodes']:,} nodes of {removed['loads']:,} dead or replaced load(s); no snapshot was touched.")
+        if not (delete or clean):
             for name in store.list_snapshots():
                 click.echo(name)
     return 0

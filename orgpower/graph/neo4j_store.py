@@ -35,13 +35,15 @@ import json
 import os
 import random
 import secrets
+import threading
 import time
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import numpy as np
 import pandas as pd
@@ -59,7 +61,12 @@ PURGE_PART_NODES = 20_000  # nodes whose relationship ids are fetched at once wh
 FETCH_SIZE = 100_000
 READ_CHUNK = 50_000
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
-STALE_LOAD_HOURS = 6
+# A load renews its :Staging node every HEARTBEAT_SECONDS; one not renewed for
+# STALE_LOAD_SECONDS belongs to a load that died (killed, crashed, lost its connection),
+# and the next load, delete or `orgpower snapshots --clean` removes what it wrote.
+HEARTBEAT_SECONDS = 30
+STALE_LOAD_SECONDS = 10 * 60
+MAX_SNAPSHOT_NAME = 200
 KEY_ATTEMPTS = 8
 WRITE_ATTEMPTS = 10  # per batch, when a deadlock between the writers aborts it
 
@@ -111,6 +118,57 @@ def safe_uri(uri: str) -> str:
     host = parts.hostname or ""
     netloc = f"{host}:{parts.port}" if parts.port else host
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def split_credentials(uri: str) -> tuple[str, str | None, str | None]:
+    """``(uri without user:password@, user, password)``; the user and password are
+    percent-decoded, None when the URI has none.
+
+    >>> split_credentials("neo4j+s://neo:p%40ss@db.example:7687")
+    ('neo4j+s://db.example:7687', 'neo', 'p@ss')
+    >>> split_credentials("bolt://localhost:7687")
+    ('bolt://localhost:7687', None, None)
+    """
+    try:
+        parts = urlsplit(uri)
+        port = parts.port
+    except ValueError:
+        return uri, None, None
+    if parts.username is None and parts.password is None:
+        return uri, None, None
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    netloc = f"{host}:{port}" if port else host
+    user = unquote(parts.username) if parts.username else None
+    password = unquote(parts.password) if parts.password is not None else None
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment)), user, password
+
+
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def snapshot_name(name: Any) -> str:
+    """The name a snapshot is stored and found under: Unicode NFC, no spaces at either
+    end, runs of spaces as one. Refused with a sentence when empty, longer than 200
+    characters, or holding a control or invisible character, so that ``q1``, ``q1 ``
+    and ``q1`` + a zero-width space cannot be three snapshots that list alike.
+
+    >>> snapshot_name(" 2025  q1 "), snapshot_name("Cafe\u0301") == "Caf\u00e9"
+    ('2025 q1', True)
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise UsageError("The snapshot name must be a non-empty text, e.g. --snapshot 2025-q1.")
+    text = unicodedata.normalize("NFC", name).replace("\u00a0", " ")
+    text = " ".join(part for part in text.split(" ") if part)
+    hidden = [ch for ch in text if unicodedata.category(ch) in _INVISIBLE or (ch.isspace() and ch != " ")]
+    if hidden:
+        raise UsageError(
+            f"The snapshot name {name!r} holds an invisible or control character (U+{ord(hidden[0]):04X}); "
+            "use letters, digits, spaces and punctuation only."
+        )
+    if len(text) > MAX_SNAPSHOT_NAME:
+        raise UsageError(f"The snapshot name is {len(text)} characters long; at most {MAX_SNAPSHOT_NAME} are allowed.")
+    return text
 
 
 # ---------------------------------------------------------------- table <-> records
@@ -282,6 +340,7 @@ class Neo4jStore:
         from neo4j import GraphDatabase
 
         self._bookmarks = GraphDatabase.bookmark_manager()
+        self.stale_load_seconds = STALE_LOAD_SECONDS
 
     # ---- connecting
 
@@ -299,8 +358,11 @@ class Neo4jStore:
             raise DatabaseError("The Neo4j driver is not installed: pip install 'orgpower[neo4j]'.") from error
 
         shown = safe_uri(uri)
-        user = user or os.environ.get("NEO4J_USER") or "neo4j"
-        password = password if password is not None else os.environ.get("NEO4J_PASSWORD")
+        # user:password@ in the URI: the driver would refuse the URI; take them from it
+        uri, uri_user, uri_password = split_credentials(uri)
+        user = user or uri_user or os.environ.get("NEO4J_USER") or "neo4j"
+        if password is None:
+            password = uri_password if uri_password is not None else os.environ.get("NEO4J_PASSWORD")
         auth = (user, password) if password else None
         database = database or os.environ.get("NEO4J_DATABASE") or None
         scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
@@ -392,6 +454,13 @@ class Neo4jStore:
     def snapshot_info(self, name: str) -> dict[str, Any]:
         """The :Snapshot node's properties (key, created, counts as a dict, ...)."""
         records = self.run("MATCH (s:Snapshot {name: $name}) RETURN s {.*} AS s", "reading a snapshot", name=name)
+        if not records:  # "q1 " finds "q1" (an exact match first: names stored before normalising)
+            try:
+                normal = snapshot_name(name)
+            except UsageError:
+                normal = name
+            if normal != name:
+                records = self.run("MATCH (s:Snapshot {name: $name}) RETURN s {.*} AS s", "reading a snapshot", name=normal)
         if not records:
             known = self.list_snapshots()
             listed = ", ".join(repr(n) for n in known[:10]) if known else "none"
@@ -402,7 +471,7 @@ class Neo4jStore:
 
     def delete_snapshot(self, name: str) -> None:
         """Delete snapshot ``name``: invisible at once (one transaction), its data removed after."""
-        self.snapshot_info(name)  # a clear error for an unknown name
+        name = self.snapshot_info(name)["name"]  # a clear error for an unknown name
         with self._session("deleting a snapshot") as session:
             session.execute_write(lambda tx: tx.run(
                 "MATCH (s:Snapshot {name: $name}) "
@@ -423,12 +492,12 @@ class Neo4jStore:
         units, decisions, each relationship type) with its row count and duration;
         it gets counts only, never ids or names.
         """
-        if not isinstance(snapshot, str) or not snapshot.strip():
-            raise UsageError("The snapshot name must be a non-empty text, e.g. --snapshot 2025-q1.")
+        snapshot = snapshot_name(snapshot)
         self.ensure_schema()
         self._purge_retired()
         key = self._stage(snapshot)
         self._progress = progress
+        beating = self._heartbeat(key)
         try:
             counts, tables = self._write(model, key)
             self._publish(model, snapshot, key, counts, tables)
@@ -442,8 +511,26 @@ class Neo4jStore:
             raise
         finally:
             self._progress = None
+            beating.set()
         self._purge_retired()
         return counts
+
+    def _heartbeat(self, key: int) -> threading.Event:
+        """Renew the :Staging node of the load ``key`` every HEARTBEAT_SECONDS until the
+        returned event is set, so that others can tell a running load from a dead one."""
+        done = threading.Event()
+
+        def beat() -> None:
+            while not done.wait(HEARTBEAT_SECONDS):
+                try:
+                    with self._driver.session(database=self.database) as session:
+                        session.execute_write(lambda tx: tx.run(
+                            "MATCH (s:Staging {key: $key, state: 'loading'}) SET s.since = datetime()", key=key).consume())
+                except Exception:  # noqa: BLE001 - a missed beat only makes the load look older
+                    pass
+
+        threading.Thread(target=beat, name=f"orgpower-load-{key}", daemon=True).start()
+        return done
 
     def _stage(self, snapshot: str) -> int:
         """A fresh key for a load of ``snapshot``, claimed by a :Staging node.
@@ -696,13 +783,38 @@ class Neo4jStore:
             session.execute_write(lambda tx: tx.run("MATCH (s:Staging {key: $key}) DELETE s", key=key).consume())
 
     def _purge_retired(self) -> None:
-        """Delete the data of replaced or deleted snapshots, and of loads that died long ago."""
+        """Delete the data of replaced or deleted snapshots, and of loads that died (their
+        :Staging node not renewed for ``stale_load_seconds``)."""
         records = self.run(
             "MATCH (s:Staging) WHERE s.state = 'retired' "
-            "OR s.since < datetime() - duration({hours: $hours}) RETURN s.key AS key",
-            "finding old snapshot data", hours=STALE_LOAD_HOURS)
+            "OR s.since < datetime() - duration({seconds: $seconds}) RETURN s.key AS key",
+            "finding old snapshot data", seconds=self.stale_load_seconds)
         for record in records:
             self._purge_key(record["key"])
+
+    def remove_orphans(self) -> dict[str, int]:
+        """Delete every node no snapshot owns, and its relationships: the data of loads
+        that died, of replaced or deleted snapshots, and data whose key neither a
+        :Snapshot nor a :Staging node holds (``orgpower snapshots --clean``). Loads
+        running elsewhere are left alone. Returns the number of loads and nodes removed.
+        """
+        doing = "finding data no snapshot owns"
+        stale = self.run(
+            "MATCH (s:Staging) WHERE s.state = 'retired' "
+            "OR s.since < datetime() - duration({seconds: $seconds}) RETURN collect(s.key) AS keys",
+            doing, seconds=self.stale_load_seconds)[0]["keys"]
+        keys = set(stale)
+        for label in NODE_LABELS:
+            keys.update(self.run(
+                f"MATCH (n:{label}) WITH DISTINCT n.snapshot AS key "
+                "WHERE NOT EXISTS { MATCH (:Snapshot {key: key}) } AND NOT EXISTS { MATCH (:Staging {key: key}) } "
+                "RETURN collect(key) AS keys", doing)[0]["keys"])
+        nodes = 0
+        for key in sorted(keys, key=str):
+            for label in NODE_LABELS:
+                nodes += self.run(f"MATCH (n:{label} {{snapshot: $key}}) RETURN count(n) AS n", doing, key=key)[0]["n"]
+            self._purge_key(key)
+        return {"loads": len(keys), "nodes": nodes}
 
     # ---- reading
 
