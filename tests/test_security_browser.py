@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,19 +30,18 @@ TIMEOUT_MS = 60_000
 PEOPLE_CSV = b"person_id,name,manager_id,unit\nP1,Ada Firstuser,,HQ\nP2,Ben Firstuser,P1,HQ\nP3,Cy Firstuser,P1,HQ\n"
 
 
-@pytest.fixture()
-def guarded_dashboard(tmp_path):
-    """The dashboard with a password file; its temporary files go to tmp_path/tmp."""
+def serve(tmp_path: Path, **settings: str):
+    """`orgpower dashboard` with a password file; its temporary files go to tmp_path/tmp."""
     users = tmp_path / "users.toml"
     users.write_text("".join(f'[users.{u}]\npassword = "{hash_password(p)}"\n' for u, p in USERS.items()))
-    settings = tmp_path / "audit.toml"
-    settings.write_text("null_samples = 0\n")
+    audit_settings = tmp_path / "audit.toml"
+    audit_settings.write_text("null_samples = 0\n")
     temp = tmp_path / "tmp"
     temp.mkdir()
     port = free_port()
     env = dict(
         os.environ, HOME=str(tmp_path), TMPDIR=str(temp), ORGPOWER_USERS_FILE=str(users),
-        ORGPOWER_AUDIT_CONFIG=str(settings), ORGPOWER_MAX_UPLOAD_MB="5",
+        ORGPOWER_AUDIT_CONFIG=str(audit_settings), ORGPOWER_MAX_UPLOAD_MB="5", **settings,
     )
     server = subprocess.Popen(
         [*orgpower_command(), "dashboard", "--port", str(port)], cwd=tmp_path, env=env,
@@ -57,6 +57,17 @@ def guarded_dashboard(tmp_path):
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
+
+
+@pytest.fixture()
+def guarded_dashboard(tmp_path):
+    yield from serve(tmp_path)
+
+
+@pytest.fixture()
+def quickly_forgetting_dashboard(tmp_path):
+    """Files of a closed tab kept 3 s instead of 150 s."""
+    yield from serve(tmp_path, ORGPOWER_SESSION_GRACE_SECONDS="3")
 
 
 @pytest.fixture()
@@ -140,6 +151,27 @@ def test_logging_out_forgets_the_org_and_its_files_before_the_next_user(guarded_
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Org", exact=True).click()
     expect(page.get_by_text("No org loaded yet")).to_be_visible(timeout=TIMEOUT_MS)
     assert outside == [], f"requests left the dashboard's origin: {outside[:5]}"
+
+
+@pytest.mark.browser
+def test_a_closed_tabs_uploads_are_removed_from_the_temporary_folder(quickly_forgetting_dashboard, browser):
+    url, temp = quickly_forgetting_dashboard
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(url)
+    log_in(page, "ana")
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        [{"name": "people.csv", "mimeType": "text/csv", "buffer": PEOPLE_CSV}]
+    )
+    expect(page.get_by_text("Validation problems")).to_be_visible(timeout=TIMEOUT_MS)
+    uploaded = list(temp.rglob("people.csv"))
+    assert uploaded
+    context.close()  # the tab is gone; Streamlit keeps its session for a while, then drops it
+    deadline = time.monotonic() + 90
+    while any(p.exists() for p in uploaded) and time.monotonic() < deadline:
+        time.sleep(1)
+    assert not any(p.exists() for p in uploaded), "a closed tab's upload is still on disk"
 
 
 # --- text from data is shown as text ---------------------------------------------------

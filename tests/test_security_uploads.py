@@ -58,3 +58,20 @@ def test_file_names_that_are_paths_or_dots_stay_inside_the_session_folder():
 def test_a_long_name_keeps_its_suffix_and_says_it_was_cut():
     assert safe_file_name("é" * 300 + ".xlsx").endswith("….xlsx")
     assert safe_file_name("people.csv") == "people.csv"
+
+
+def test_the_folders_of_sessions_gone_longer_than_the_grace_are_removed(monkeypatch):
+    import tempfile
+
+    from orgpower.dashboard import state
+
+    folders = {name: tempfile.TemporaryDirectory(prefix="orgpower-test-") for name in ("open", "just-closed", "long-gone")}
+    monkeypatch.setattr(state, "_FOLDERS", {"open": [folders["open"], 0.0], "just-closed": [folders["just-closed"], 95.0],
+                                            "long-gone": [folders["long-gone"], 0.0]})
+    removed = state.remove_abandoned_folders(lambda session: session == "open", now=100.0, grace=10.0)
+    assert removed == 1
+    assert not Path(folders["long-gone"].name).exists()
+    assert Path(folders["open"].name).is_dir() and Path(folders["just-closed"].name).is_dir()
+    assert state._FOLDERS["open"][1] == 100.0  # an active session's clock starts again
+    for holder in folders.values():
+        holder.cleanup()

@@ -3,7 +3,8 @@
 Everything lives in ``st.session_state``, so one user's uploads are never visible in
 another session: uploaded bytes go to a temporary folder owned by the session, and the
 expensive results (the audit, graph layouts) are memoised per session, keyed by the
-sha256 of the inputs. No module-level or ``st.cache_*`` store holds user data.
+sha256 of the inputs. No module-level or ``st.cache_*`` store holds user data (the
+registry of session folders below holds their paths only).
 
 The dashboard computes nothing of its own: every number comes from
 :mod:`orgpower.api` (``read_org``, ``audit``, ``write_reports``).
@@ -16,6 +17,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -62,12 +64,73 @@ class LoadedOrg:
 
 
 def session_workdir() -> Path:
-    """A temporary folder owned by this session (removed when the session ends)."""
+    """A temporary folder owned by this session: removed at logout, when its uploads are
+    replaced, and :func:`session_grace_seconds` after the browser tab has gone."""
     holder = st.session_state.get(_WORKDIR)
     if holder is None or not Path(holder.name).is_dir():
         holder = tempfile.TemporaryDirectory(prefix="orgpower-session-")
-        st.session_state[_WORKDIR] = holder  # cleaned up when the session state is dropped
+        st.session_state[_WORKDIR] = holder
+        _watch_folder(holder)
     return Path(holder.name)
+
+
+# Streamlit keeps a closed tab's session for two minutes in case it reconnects, then
+# drops it without telling the app, and the dropped session state (with its folder)
+# may be collected much later or never. So the folders are tracked here, by session id
+# (paths only, no user data), and a sweeper removes those whose session is gone.
+SESSION_GRACE_ENV = "ORGPOWER_SESSION_GRACE_SECONDS"
+DEFAULT_SESSION_GRACE_SECONDS = 150  # longer than Streamlit's 2-minute reconnect window
+_FOLDERS: dict[str, list] = {}  # session id -> [TemporaryDirectory, when last seen active]
+_FOLDERS_LOCK = threading.Lock()
+_SWEEPER: list[threading.Thread] = []
+
+
+def session_grace_seconds() -> float:
+    """How long a closed tab's files are kept: ``ORGPOWER_SESSION_GRACE_SECONDS`` or 150."""
+    try:
+        return max(1.0, float(os.environ.get(SESSION_GRACE_ENV, DEFAULT_SESSION_GRACE_SECONDS)))
+    except ValueError:
+        return float(DEFAULT_SESSION_GRACE_SECONDS)
+
+
+def remove_abandoned_folders(is_active: Callable[[str], bool], now: float, grace: float) -> int:
+    """Remove the folders of sessions not active for more than ``grace`` seconds; return
+    how many were removed."""
+    removed = 0
+    with _FOLDERS_LOCK:
+        for session_id, entry in list(_FOLDERS.items()):
+            holder, seen = entry
+            if is_active(session_id):
+                entry[1] = now
+            elif now - seen > grace:
+                holder.cleanup()
+                del _FOLDERS[session_id]
+                removed += 1
+    return removed
+
+
+def _sweep_forever() -> None:
+    from streamlit import runtime
+
+    grace = session_grace_seconds()
+    while True:
+        time.sleep(min(30.0, grace / 3))
+        if runtime.exists():
+            remove_abandoned_folders(runtime.get_instance().is_active_session, time.monotonic(), grace)
+
+
+def _watch_folder(holder: tempfile.TemporaryDirectory) -> None:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    if context is None:
+        return
+    with _FOLDERS_LOCK:
+        _FOLDERS[context.session_id] = [holder, time.monotonic()]
+        if not _SWEEPER:
+            sweeper = threading.Thread(target=_sweep_forever, name="orgpower-session-folders", daemon=True)
+            sweeper.start()
+            _SWEEPER.append(sweeper)
 
 
 def clear_session() -> None:
