@@ -231,3 +231,35 @@ def test_names_units_titles_and_file_names_are_shown_as_text_on_every_page(dashb
             assert COLOUR in page.locator("body").inner_text().replace("\u2060", ""), "the unit is not shown literally"
         assert_data_shown_as_text(page, origin, title)
     assert outside == [], f"requests left the dashboard's origin: {outside[:5]}"
+
+
+@pytest.mark.browser
+@pytest.mark.neo4j
+def test_a_snapshot_name_cannot_show_users_a_fake_link(neo4j_uri, browser, tmp_path, monkeypatch):
+    from orgpower import api
+    from orgpower.graph.neo4j_store import Neo4jStore
+
+    name = f"{LINK} {os.urandom(3).hex()}"
+    with Neo4jStore.connect(neo4j_uri) as store:
+        store.load(api.generate_org(30, "mixed", seed=4), snapshot=name)
+    try:
+        monkeypatch.setenv("NEO4J_URI", neo4j_uri)
+        server = serve(tmp_path)
+        url, _temp = next(server)
+        page = browser.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(url)
+        log_in(page, "ana")
+        page.get_by_role("radio", name="Neo4j snapshot").click()  # the segmented control's options
+        settle(page)
+        page.get_by_test_id("stSelectbox").filter(has_text="Snapshot").click()
+        page.get_by_role("option", name=name, exact=True).click()
+        page.get_by_role("button", name="Load snapshot").click()
+        settle(page)
+        expect(page.get_by_text("Validation problems")).to_be_visible(timeout=TIMEOUT_MS)
+        assert_data_shown_as_text(page, url, "Upload, snapshot loaded")
+        assert name in page.locator("body").inner_text().replace("\u2060", "")
+        server.close()
+    finally:
+        with Neo4jStore.connect(neo4j_uri) as store:
+            store.delete_snapshot(name)
