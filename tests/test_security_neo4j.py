@@ -84,6 +84,7 @@ def test_a_killed_load_leaves_nothing_after_the_next_load(store, neo4j_uri, name
     try:
         (key,) = staged_keys(store, name)
         assert people_under(store, key) == 2_000
+        assert name not in store.list_snapshots()  # never half a snapshot
         store.stale_load_seconds = 3
         time.sleep(4)  # the live load renews its :Staging node: it is left alone
         store.load(api.generate_org(30, "mixed", seed=1), snapshot=name + "-other")
