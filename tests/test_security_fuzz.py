@@ -7,7 +7,7 @@ Every case must end with a model (and an audit) or an :class:`~orgpower.errors.O
 carrying one sentence: never another exception (a traceback for the user) and never a
 hang. The run is derandomised so that ``make test`` is repeatable; set
 ``ORGPOWER_FUZZ_EXAMPLES=500`` (and ``ORGPOWER_FUZZ_RANDOM=1`` for new seeds) to search
-longer.
+longer, and ``ORGPOWER_FUZZ_KEEP=FOLDER`` to keep the files of failing cases.
 """
 
 from __future__ import annotations
@@ -159,6 +159,10 @@ def run_case(folder: Path, name: str, data: bytes) -> tuple[str, str]:
 
 def check(folder: Path, name: str, data: bytes) -> None:
     outcome, detail = run_case(folder, name, data)
+    keep = os.environ.get("ORGPOWER_FUZZ_KEEP")  # a folder for the failing files, to replay them
+    if keep and outcome not in ("ok", "refused"):
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        (Path(keep) / f"{outcome}-{os.urandom(3).hex()}-{name}").write_bytes(data)
     if outcome == "refused":
         assert detail.strip() and "Traceback" not in detail, f"an empty or raw refusal for {name}: {detail!r}"
         return
@@ -184,3 +188,23 @@ def test_random_xlsx_shapes_give_an_org_or_a_sentence(case, tmp_path):
 @given(case=RAW)
 def test_random_bytes_under_a_table_name_give_a_sentence(case, tmp_path):
     check(tmp_path, *case)
+
+
+# --- cases the fuzz run found, kept as plain tests -------------------------------------
+
+
+def test_xlsx_headers_that_collide_only_after_trimming_are_read(tmp_path):
+    """"person_id ", "person_id" and a BOM + "person_id" made two columns of one name
+    (the numbering of repeats took a name already in use): AttributeError, not an org."""
+    import xlsxwriter
+
+    from orgpower import api
+
+    path = tmp_path / "people.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("people")
+    for r, row in enumerate([["person_id ", "person_id", "\ufeffperson_id"], ["P1", "P1", "P1"], ["P2", "P2", "P2"]]):
+        for c, value in enumerate(row):
+            sheet.write_string(r, c, value)
+    workbook.close()
+    assert len(api.read_org([path]).people) == 2

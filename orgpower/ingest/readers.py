@@ -428,17 +428,24 @@ def _read_ragged_csv(path: Path, encoding: str, delimiter: str, table: RawTable,
 
 
 def _unique_headers(headers: list[object]) -> list[str]:
-    seen: dict[str, int] = {}
+    """Stripped headers, blanks named ``Unnamed: i``, repeats numbered ``name.1``, ``name.2``
+    (a number already taken by another header is skipped, so the result is unique).
+
+    >>> _unique_headers(["id", "id.1", "id ", None])
+    ['id', 'id.1', 'id.2', 'Unnamed: 3']
+    """
+    used: set[str] = set()
+    repeats: dict[str, int] = {}
     out = []
     for i, header in enumerate(headers):
-        text = "" if header is None else str(header).strip()
-        if not text:
-            text = f"Unnamed: {i}"
-        if text in seen:
-            seen[text] += 1
-            text = f"{text}.{seen[text]}"
-        else:
-            seen[text] = 0
+        base = "" if header is None else str(header).strip()
+        if not base:
+            base = f"Unnamed: {i}"
+        text = base
+        while text in used:
+            repeats[base] = repeats.get(base, 0) + 1
+            text = f"{base}.{repeats[base]}"
+        used.add(text)
         out.append(text)
     return out
 
