@@ -205,3 +205,10 @@ def test_with_openid_connect_every_page_waits_behind_the_same_gate(monkeypatch):
     assert not at.file_uploader
     with pytest.raises(ValueError):
         at.switch_page("views_pages/upload.py")
+
+
+@pytest.mark.parametrize("module", ["upload", "org", "overview", "report"])
+def test_a_page_module_run_on_its_own_shows_nothing_of_the_app(module, users_file):
+    at = AppTest.from_file(str(APP.parent / "views_pages" / f"{module}.py"), default_timeout=60).run()
+    assert any("runs only inside the orgpower dashboard" in e.value for e in at.error)
+    assert not at.file_uploader and not at.dataframe and not at.selectbox

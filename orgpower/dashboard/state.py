@@ -63,9 +63,25 @@ class LoadedOrg:
 # --- session-owned storage -------------------------------------------------------------
 
 
+APP = Path(__file__).resolve().parent / "app.py"
+
+
+def inside_the_app() -> None:
+    """Stop a page module that is run as a script of its own (``streamlit run
+    views_pages/org.py``): pages run only inside app.py, after its login gate. Every way
+    a page reaches data (the org, the session's files, the samples, Neo4j) checks this."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    if context is not None and Path(context.main_script_path).resolve() != APP:
+        st.error("This page runs only inside the orgpower dashboard: start it with `orgpower dashboard`.")
+        st.stop()
+
+
 def session_workdir() -> Path:
     """A temporary folder owned by this session: removed at logout, when its uploads are
     replaced, and :func:`session_grace_seconds` after the browser tab has gone."""
+    inside_the_app()
     holder = st.session_state.get(_WORKDIR)
     if holder is None or not Path(holder.name).is_dir():
         holder = tempfile.TemporaryDirectory(prefix="orgpower-session-")
@@ -160,6 +176,7 @@ def memo(name: str, key: Sequence[Any], compute: Callable[[], Any]) -> Any:
 
 
 def current_org() -> LoadedOrg | None:
+    inside_the_app()
     return st.session_state.get(_ORG)
 
 
@@ -262,6 +279,7 @@ def save_uploads(files: Sequence[tuple[str, bytes]], input_hash: str) -> list[Pa
 
 def sample_orgs() -> dict[str, Path]:
     """The sample orgs shipped with the project: name -> folder."""
+    inside_the_app()
     if not SAMPLE_ORGS.is_dir():
         return {}
     return {p.name: p for p in sorted(SAMPLE_ORGS.iterdir()) if p.is_dir() and not p.name.startswith((".", "_"))}
@@ -405,6 +423,7 @@ def neo4j_uri() -> str | None:
     those are set), which is where :class:`~orgpower.graph.neo4j_store.Neo4jStore` reads
     credentials; they are app-wide settings, like the secrets file itself.
     """
+    inside_the_app()
     uri = os.environ.get("NEO4J_URI")
     if uri:
         return uri
