@@ -37,9 +37,10 @@ def test_generated_archetype_reads_as_its_archetype(archetype_audits, archetype)
     assert archetype_audits[archetype].document["classification"]["org"]["label"] == archetype
 
 
-def test_steep_tree_with_one_way_budgets_and_lone_decisions_is_power_over_in_every_layer(archetype_audits):
+def test_steep_tree_with_one_way_budgets_and_lone_decisions_is_power_over_in_every_voting_layer(archetype_audits):
     layers = archetype_audits["power-over"].document["classification"]["layers"]
-    assert {layers[name]["label"] for name in ("reporting", "flows", "decisions")} == {"power-over"}
+    assert {layers[name]["label"] for name in ("flows", "decisions")} == {"power-over"}
+    assert layers["reporting"]["label"] == "formal line"
 
 
 def test_mutual_archetype_flows_and_decisions_read_mutual(archetype_audits):
@@ -49,14 +50,15 @@ def test_mutual_archetype_flows_and_decisions_read_mutual(archetype_audits):
 
 def test_power_over_archetype_has_more_power_over_teams_than_mutual(archetype_audits):
     def share(result):
-        teams = [u for u in result.document["units"] if u["scope"] == "team"]
+        teams = result.document["teams"]
         return sum(t["label"] == "power-over" for t in teams) / len(teams)
 
     assert share(archetype_audits["power-over"]) > 0.9 > 0.1 > share(archetype_audits["mutual"])
 
 
 def test_every_unit_and_team_record_carries_scores_and_evidence(archetype_audits):
-    for record in archetype_audits["mixed"].document["units"]:
+    document = archetype_audits["mixed"].document
+    for record in [*document["units"], *document["teams"]]:
         assert set(record) >= {"scope", "id", "head", "size", "label", "scores", "evidence"}
         if record["label"] != "undetermined":
             assert record["evidence"] and record["scores"]["asymmetry"] is not None

@@ -83,7 +83,7 @@ def test_a_decider_points_at_everyone_the_decision_binds():
     assert set(zip(arcs["source"], arcs["target"])) == {("boss", "a")}
 
 
-def test_without_affects_the_decision_binds_its_responsible_and_informed_actors():
+def test_without_affects_the_decision_binds_every_actor_it_names():
     decisions = pd.DataFrame(
         {"decision": ["hire"] * 3, "actor": ["boss", "a", "b"], "role": ["accountable", "responsible", "informed"],
          "affects": [pd.NA] * 3}
@@ -92,13 +92,23 @@ def test_without_affects_the_decision_binds_its_responsible_and_informed_actors(
     assert set(zip(arcs["source"], arcs["target"])) == {("boss", "a"), ("boss", "b")}
 
 
-def test_consultation_is_a_tie_returned_both_ways():
+def test_consultation_adds_no_tie_because_a_voice_does_not_return_the_say():
     decisions = pd.DataFrame(
         {"decision": ["plan", "plan"], "actor": ["lead", "peer"], "role": ["accountable", "consulted"],
-         "affects": [pd.NA, pd.NA]}
+         "affects": ["team", "team"]}
     )
     arcs = decision_arcs(decisions)
-    assert set(zip(arcs["source"], arcs["target"])) == {("lead", "peer"), ("peer", "lead")}
+    assert set(zip(arcs["source"], arcs["target"])) == {("lead", "team")}
+
+
+def test_a_bound_person_who_also_holds_the_say_returns_the_tie():
+    # both agree to a decision that binds both: the say runs both ways
+    decisions = pd.DataFrame(
+        {"decision": ["rota"] * 4, "actor": ["a", "a", "b", "b"], "role": ["agree"] * 4,
+         "affects": ["a", "b", "a", "b"]}
+    )
+    arcs = decision_arcs(decisions)
+    assert set(zip(arcs["source"], arcs["target"])) == {("a", "b"), ("b", "a")}
 
 
 def test_decision_weight_counts_decisions_not_rows():

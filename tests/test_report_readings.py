@@ -112,14 +112,14 @@ def test_thresholds_are_overridable():
 
 
 def test_combined_label_is_the_majority_of_layers():
-    layers = {"reporting": read_measures(TREE_7), "flows": read_measures(MUTUAL_STAR), "decisions": read_measures(COMPLETE_MUTUAL)}
+    layers = {"advice": read_measures(TREE_7), "flows": read_measures(MUTUAL_STAR), "decisions": read_measures(COMPLETE_MUTUAL)}
     combined = combine_readings(layers)
     assert combined.label == "mutual"
     assert combined.evidence[0] == "2 of 3 votes read mutual."
 
 
 def test_combined_label_without_majority_is_mixed():
-    layers = {"reporting": read_measures(TREE_7), "flows": read_measures(MUTUAL_STAR)}
+    layers = {"advice": read_measures(TREE_7), "flows": read_measures(MUTUAL_STAR)}
     assert combine_readings(layers).label == "mixed"
 
 
@@ -167,10 +167,92 @@ def test_coordinator_tied_both_ways_to_everyone_is_not_power_over():
     assert reading.label == "mutual" and "hub partnership" in reading.sublabels
 
 
-def test_solid_and_dotted_reporting_share_one_vote():
-    tree, hub = read_measures(TREE_7), read_measures(MUTUAL_STAR)
-    # without the shared vote this would be 2 power-over against 2 mutual
-    layers = {"reporting": tree, "reporting_dotted": tree, "flows": hub, "decisions": hub}
+def test_the_formal_line_does_not_vote_while_other_layers_can_be_read():
+    tree, hub = read_measures(TREE_7, layer="reporting"), read_measures(MUTUAL_STAR)
+    layers = {"reporting": tree, "reporting_dotted": read_measures(TREE_7, layer="reporting_dotted"), "flows": hub}
     combined = combine_readings(layers)
     assert combined.label == "mutual"
-    assert combined.evidence[0] == "2 of 3 votes read mutual (solid and dotted reporting vote as one)."
+    assert combined.evidence[0] == "1 of 1 votes read mutual (the formal line, reporting, reporting_dotted, does not vote)."
+
+
+def test_a_reporting_tree_reads_as_a_formal_line_not_power_over():
+    reading = read_measures(TREE_7, layer="reporting")
+    assert reading.label == "formal line" and reading.sublabels == ("one-way", "layered")
+
+
+def test_an_org_with_only_the_formal_line_is_undetermined_and_says_why():
+    combined = combine_readings({"reporting": read_measures(TREE_7, layer="reporting")})
+    assert combined.label == "undetermined" and combined.sublabels == ("formal line only",)
+    assert "one way by construction" in combined.evidence[0]
+
+
+# --- labels whose rules cannot contradict ----------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from orgpower.report.readings import AXIS_SUBLABELS, sublabel_axis  # noqa: E402
+
+unit = st.one_of(st.none(), st.floats(0, 1))
+measures_strategy = st.fixed_dictionaries({
+    "nodes": st.integers(2, 50), "arcs": st.integers(0, 100), "weighted": st.booleans(),
+    "reciprocity_edgewise": unit, "weighted_reciprocity": unit, "reciprocity_rho": st.one_of(st.none(), st.floats(-1, 1)),
+    "trophic_incoherence": unit, "flow_hierarchy": unit, "degree_centralization_in": unit,
+    "degree_centralization_out": unit, "degree_centralization_total": unit, "hhi_out_strength_normalised": unit,
+}, optional={"say_top_share": st.floats(0, 1)})
+
+
+@settings(max_examples=300, deadline=None)
+@given(measures_strategy, st.sampled_from([None, "reporting", "flows", "decisions"]))
+def test_a_layer_reading_has_at_most_one_sublabel_per_axis(measures, layer):
+    reading = read_measures(measures, layer=layer)
+    axes = [sublabel_axis(s) for s in reading.sublabels if sublabel_axis(s)]
+    assert len(axes) == len(set(axes)), reading.sublabels
+
+
+@settings(max_examples=300, deadline=None)
+@given(measures_strategy)
+def test_concentrated_only_when_the_concentration_score_shown_crosses_the_threshold(measures):
+    reading = read_measures(measures)
+    score = reading.scores["concentration"]
+    if "concentrated" in reading.sublabels:
+        assert score is not None and score >= Thresholds().concentration_high
+    if reading.axes["concentration"].leaning == "power-over":
+        assert str(f"{score:.2f}") in reading.axes["concentration"].evidence
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(measures_strategy, min_size=1, max_size=5))
+def test_a_combined_reading_has_one_sublabel_per_axis_and_concentrated_beside_its_score(layers):
+    names = ["flows", "decisions", "advice", "collaboration", "reporting"]
+    readings = {names[i]: read_measures(m, layer=names[i]) for i, m in enumerate(layers)}
+    combined = combine_readings(readings)
+    axes = [sublabel_axis(s) for s in combined.sublabels if sublabel_axis(s)]
+    assert len(axes) == len(set(axes)), combined.sublabels
+    if "concentrated" in combined.sublabels:
+        assert combined.scores["concentration"] >= Thresholds().concentration_high
+    if combined.label == "power-over":
+        assert not {"returned", "circulating", "hub partnership"} & set(combined.sublabels)
+    if combined.label == "mutual":
+        assert not {"one-way", "layered", "concentrated"} & set(combined.sublabels)
+
+
+def test_mixed_layers_leaning_opposite_ways_do_not_combine_into_one_way_and_returned():
+    one_way = read_measures({**PATH, "flow_hierarchy": 0.5, "trophic_incoherence": 0.5})
+    returned = read_measures({**COMPLETE_MUTUAL, "flow_hierarchy": 0.5, "trophic_incoherence": 0.5})
+    assert one_way.label == returned.label == "mixed"
+    combined = combine_readings({"flows": one_way, "decisions": returned})
+    assert not {"one-way", "returned"} <= set(combined.sublabels)
+
+
+def test_decisions_where_one_holder_has_the_say_on_half_cannot_read_mutual():
+    shared = {**COMPLETE_MUTUAL, "say_top_share": 0.5}
+    reading = read_measures(shared, layer="decisions")
+    assert reading.label == "mixed" and "concentrated" in reading.sublabels
+    assert reading.scores["concentration"] == 0.5
+    assert read_measures({**COMPLETE_MUTUAL, "say_top_share": 0.2}, layer="decisions").label == "mutual"
+
+
+def test_every_sublabel_belongs_to_a_known_axis():
+    assert {s for names in AXIS_SUBLABELS.values() for s in names} >= {"one-way", "returned", "layered", "circulating",
+                                                                          "concentrated", "hub partnership", "shared"}

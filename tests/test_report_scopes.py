@@ -14,7 +14,8 @@ import pytest
 from orgpower.api import generate_org
 from orgpower.graph.layers import OrgGraph, build_graph, layer_from_arcs
 from orgpower.report.config import AuditConfig
-from orgpower.report.scopes import group_measures, induced_layer, pair_readings, reading_measures, team_readings
+from orgpower.report.scopes import (group_measures, induced_layer, pair_readings, reading_measures, scope_labels, scope_records,
+                                     team_readings)
 
 KEYS = ("nodes", "arcs", "reciprocity_edgewise", "reciprocity_dyadic", "reciprocity_rho", "weighted_reciprocity",
         "degree_centralization_in", "degree_centralization_out", "degree_centralization_total", "flow_hierarchy",
@@ -83,7 +84,7 @@ def test_team_of_a_coordinator_tied_both_ways_reads_mutual_hub():
     graph = _graph({"reporting": [("m", x) for x in "abc"], "flows": both, "decisions": both}, ["m", "a", "b", "c"])
     (team,), count = team_readings(graph, AuditConfig())
     assert count == 1 and team["label"] == "mutual" and "hub partnership" in team["sublabels"]
-    assert team["layers"]["reporting"]["label"] == "power-over"
+    assert team["layers"]["reporting"]["label"] == "formal line"
 
 
 def test_team_with_one_way_budgets_and_lone_decisions_reads_power_over():
@@ -102,7 +103,7 @@ def test_reporting_pair_labels():
     pairs = pair_readings(graph).set_index("report_id")
     assert pairs.loc["a", "label"] == "mutual"
     assert (pairs.loc["b", "label"], pairs.loc["b", "sublabel"]) == ("power-over", "one-way")
-    assert (pairs.loc["c", "label"], pairs.loc["c", "sublabel"]) == ("power-over", "formal line only")
+    assert (pairs.loc["c", "label"], pairs.loc["c", "sublabel"]) == ("undetermined", "formal line only")
     assert pairs.loc["a", "flows_up"] == 1.0
 
 
@@ -116,3 +117,21 @@ def test_teams_are_read_largest_first_up_to_the_limit():
     graph = _graph({"reporting": down}, ["m", "a", "b", "c", "d"])
     teams, count = team_readings(graph, AuditConfig(max_team_readings=1))
     assert count == 2 and [t["id"] for t in teams] == ["m"]
+
+
+def test_audit_json_keeps_units_and_teams_under_their_own_keys():
+    from orgpower.api import audit, generate_org
+
+    model = generate_org(400, "mixed", seed=3)
+    document = audit(model).document
+    units, teams = document["units"], document["teams"]
+    assert {u["scope"] for u in units} == {"unit"} and {t["scope"] for t in teams} == {"team"}
+    unit_ids = [u["id"] for u in units]
+    assert len(unit_ids) == len(set(unit_ids)) == model.people["unit"].nunique()
+    assert scope_labels(document, "unit") == {u["id"]: u["label"] for u in units}
+    assert set(scope_labels(document, "team")) == {t["id"] for t in teams}
+
+
+def test_scope_records_refuse_an_unknown_scope():
+    with pytest.raises(ValueError, match="unknown scope"):
+        scope_records({}, "division")

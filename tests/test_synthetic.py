@@ -145,12 +145,12 @@ def test_power_over_decisions_are_taken_alone_by_the_manager(orgs):
     assert all(manager_of[r.affects] == r.actor for r in accountable.itertuples())
 
 
-def test_mutual_accountability_rotates_and_most_voices_are_consulted(orgs):
+def test_mutual_accountability_rotates_and_every_other_member_consents(orgs):
     decisions = orgs["mutual"].decisions
     per_decision = decisions.groupby("decision")["role"].value_counts().unstack(fill_value=0)
     assert (per_decision["accountable"] == 1).all()
-    assert (per_decision["agree"] >= 1).all()
-    assert per_decision["consulted"].mean() >= 2
+    assert per_decision["agree"].mean() >= 2
+    assert "consulted" not in per_decision  # a voice alone would not return the say
     accountable = decisions[decisions["role"] == "accountable"][["decision", "actor"]]
     holders = accountable["actor"].nunique()
     assert holders > 0.3 * len(orgs["mutual"].people)  # rotates across members, not held by coordinators

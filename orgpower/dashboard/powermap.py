@@ -100,7 +100,7 @@ def force_iterations(nodes: int) -> int:
     return min(300, max(100, 150_000 // max(nodes, 1)))
 
 
-READING_COLOURS = {"power-over": "#d1495b", "mixed": "#edae49", "mutual": "#00798c", "undetermined": "#b8b8c0", "not read": "#b8b8c0"}
+READING_COLOURS = {"power-over": "#d1495b", "mixed": "#edae49", "mutual": "#00798c", "formal line": "#5d6d7e", "undetermined": "#b8b8c0", "not read": "#b8b8c0"}
 
 
 def _colour_scale(colours: pd.Series) -> alt.Scale:

@@ -52,19 +52,17 @@ _RELATION = _FROM_PEOPLE_AND_UNITS.format(rel="RELATION", where="WHERE r.relatio
     "WITH a.id AS source, b.id AS target, sum(coalesce(r.weight, 1.0)) * 1.0 AS weight"
 )
 # The person-to-person projection of decision rights (layers.decision_arcs): each decider
-# -> each id the decision binds (or, when it binds none, its responsible/informed actors),
-# and deciders <-> consulted/recommend actors; one count per decision and ordered pair.
+# -> each id the decision binds (or, when it binds none, every actor it names);
+# a voice (consulted, recommend) adds no tie. One count per decision and ordered pair.
 _DECISIONS = (
     "MATCH (d:Decision {snapshot: $key}) "
     "OPTIONAL MATCH (x)-[r:ROLE]->(d) "
     "WITH d, collect(DISTINCT CASE WHEN r.role IN $deciding THEN x.id END) AS deciders, "
-    "     collect(DISTINCT CASE WHEN r.role IN ['responsible', 'informed'] THEN x.id END) AS implicit, "
-    "     collect(DISTINCT CASE WHEN r.role IN ['consulted', 'recommend'] THEN x.id END) AS voices "
+    "     collect(DISTINCT x.id) AS implicit "
     "OPTIONAL MATCH (d)-[:BINDS]->(y) "
-    "WITH d, deciders, voices, implicit, collect(DISTINCT y.id) AS binds "
-    "WITH d, deciders, voices, CASE WHEN size(binds) > 0 THEN binds ELSE implicit END AS bound "
-    "WITH d, reduce(pairs = [], s IN deciders | "
-    "     pairs + [t IN bound + voices | [s, t]] + [v IN voices | [v, s]]) AS pairs "
+    "WITH d, deciders, implicit, collect(DISTINCT y.id) AS binds "
+    "WITH d, deciders, CASE WHEN size(binds) > 0 THEN binds ELSE implicit END AS bound "
+    "WITH d, reduce(pairs = [], s IN deciders | pairs + [t IN bound | [s, t]]) AS pairs "
     "UNWIND pairs AS pair "
     "WITH DISTINCT d, pair "
     "WITH pair[0] AS source, pair[1] AS target, count(*) * 1.0 AS weight"

@@ -18,10 +18,10 @@ Layers built from an :class:`~orgpower.model.OrgModel`:
 ``decisions``
     the person-to-person projection of decision rights (metrics-spec.md §9), weight =
     number of decisions: each decider (accountable / approve / veto / agree) -> each id
-    the decision binds (``affects``; when a decision names none, its responsible and
-    informed actors); consulted / recommend actors are tied both ways with the
-    deciders, because consultation is a voice that is returned. Nodes: every person
-    plus each unit that a decision names.
+    the decision binds (``affects``; when a decision names none, every actor its row
+    names, whatever the role). Only the say makes arcs: a voice (consulted, recommend) is counted
+    in the decision-rights tables but does not return the say, so it adds no tie.
+    Nodes: every person plus each unit that a decision names.
 ``<relation>``
     one layer per distinct ``relations.relation`` (``dotted`` feeds
     ``reporting_dotted`` instead), weight = summed ``weight``.
@@ -153,19 +153,12 @@ def decision_arcs(decisions: pd.DataFrame) -> pd.DataFrame:
     deciders = d[d["role"].isin(DECIDING_ROLES)][["decision", "actor"]].drop_duplicates()
     bound = d[["decision", "affects"]].dropna().drop_duplicates().rename(columns={"affects": "target"})
     without_affects = ~d["decision"].isin(bound["decision"])
-    implicit = d[without_affects & d["role"].isin(["responsible", "informed"])][["decision", "actor"]]
+    # a decision that names no one it binds binds everyone its row names (any role)
+    implicit = d[without_affects][["decision", "actor"]]
     bound = pd.concat([bound, implicit.rename(columns={"actor": "target"})]).drop_duplicates()
     down = deciders.merge(bound, on="decision").rename(columns={"actor": "source"})
-    voices = d[d["role"].isin(["consulted", "recommend"])][["decision", "actor"]].drop_duplicates()
-    consult = deciders.merge(voices, on="decision", suffixes=("_decider", "_voice"))
-    both_ways = pd.concat(
-        [
-            consult.rename(columns={"actor_decider": "source", "actor_voice": "target"}),
-            consult.rename(columns={"actor_voice": "source", "actor_decider": "target"}),
-        ]
-    )
-    arcs = pd.concat([down[["decision", "source", "target"]], both_ways[["decision", "source", "target"]]])
-    arcs = arcs.drop_duplicates()  # one count per decision and ordered pair
+    arcs = down[["decision", "source", "target"]].drop_duplicates()  # one count per decision and ordered pair
+    arcs = arcs[arcs["source"] != arcs["target"]]
     arcs["weight"] = 1.0
     return arcs[["source", "target", "weight"]]
 

@@ -166,16 +166,18 @@ def assemble_audit(model: OrgModel, graph: OrgGraph, measures: Any, config: Audi
     from orgpower.report.document import build_document
     from orgpower.report.findings import build_findings
 
+    decisions = audit_decisions(model.decisions, model.people, config.thresholds)
     layer_readings = {}
     for name, values in measures.layers.items():
         layer = graph.layers.get(name)
-        layer_readings[name] = read_measures({"weighted": bool(layer.weighted) if layer is not None else False, **values}, config.thresholds)
-    org_reading = combine_readings(layer_readings)
+        extra = {"say_top_share": decisions.summary.get("say_top_share")} if name == "decisions" else {}
+        layer_readings[name] = read_measures({"weighted": bool(layer.weighted) if layer is not None else False, **values, **extra},
+                                             config.thresholds, layer=name)
+    org_reading = combine_readings(layer_readings, config.thresholds)
     teams, team_count = team_readings(graph, config)
     people_measures = getattr(measures, "people", None)
     units = unit_readings(graph, people_measures, config)
     pairs = pair_readings(graph)
-    decisions = audit_decisions(model.decisions, model.people, config.thresholds)
     resources = audit_resources(graph.layers.get("flows"), model.people)
     power = person_power(graph, people_measures, decisions, resources)
     groups = represent(model.people, power, config.group_attributes, k=config.min_group_size)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-COLOURS = {"power-over": "#c0392b", "mutual": "#1e8449", "mixed": "#d68910", "undetermined": "#95a5a6"}
+COLOURS = {"power-over": "#c0392b", "mutual": "#1e8449", "mixed": "#d68910", "formal line": "#5d6d7e", "undetermined": "#95a5a6"}
 FONT = "font-family='Helvetica, Arial, sans-serif'"
 
 

@@ -52,10 +52,14 @@ class Thresholds:
     """Flow hierarchy above this reads as layered (spec §12: > ~0.8)."""
     flow_hierarchy_circulating_max: float = 0.2
     """Flow hierarchy below this reads as circulating (spec §12: < ~0.2)."""
-    centralization_concentrated: float = 0.5
-    """max(in-, out-degree centralization) at or above this reads as concentrated."""
-    hhi_concentrated: float = 0.25
-    """Normalised HHI* of out-strength at or above this reads as concentrated."""
+    concentration_high: float = 0.25
+    """The concentration score (the largest of in-degree centralization, out-degree
+    centralization and HHI* of out-strength, and on decisions the top holder's share of
+    the say) at or above this reads as concentrated. One number, one cut-off: the number
+    shown is the number the rule uses."""
+    say_majority: float = 0.5
+    """A decisions layer where one holder has the say on at least this share of all
+    decisions cannot read mutual, however many are consulted."""
     hub_total_centralization: float = 0.5
     """Total-degree centralization at or above this, with returned ties, is a hub partnership."""
     null_z: float = 2.0

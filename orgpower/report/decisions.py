@@ -199,6 +199,7 @@ def audit_decisions(decisions: pd.DataFrame, people: pd.DataFrame, thresholds: T
         "actors": int(len(rights)),
         "people_with_say": holders,
         "share_of_people_with_say": (holders / len(per_person)) if len(per_person) else None,
+        "say_top_share": (float(deciding.max()) / n_decisions) if n_decisions and len(deciding) else None,
         "gini_deciding": gini(per_person) if len(per_person) else None,
         "hhi_deciding": hhi(per_person) if len(per_person) else None,
         "bottlenecks": int(len(audit.bottlenecks)),

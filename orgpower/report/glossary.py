@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = ["Term", "TERMS", "term", "known", "anchor", "format_value", "format_kind", "LAYER_NAMES", "layer_name",
-           "COLUMNS", "column_label", "column_known", "GROUPS"]
+           "COLUMNS", "column_label", "column_known", "GROUPS", "axes", "labels", "glossary", "thresholds_of", "MEASURES",
+           "rule_terms"]
 
 
 @dataclass(frozen=True)
@@ -517,3 +518,133 @@ def column_label(column: str) -> tuple[str, str, str]:
 def column_known(column: str) -> bool:
     header, _, meaning = column_label(column)
     return bool(meaning)
+
+
+# --- definitions written from the rules (report/config.py) ------------------------------------
+# The words of each label and axis are written from the cut-offs the readings use, so a
+# definition never promises what a rule does not check (tests/test_report_glossary.py).
+
+from orgpower.report.config import Thresholds  # noqa: E402
+
+
+def thresholds_of(settings: Mapping[str, Any] | None) -> Thresholds:
+    """The thresholds an audit used, from ``audit.json`` → ``settings`` (defaults when absent)."""
+    values = dict((settings or {}).get("thresholds") or {})
+    known = set(Thresholds.__dataclass_fields__)
+    return Thresholds(**{k: v for k, v in values.items() if k in known})
+
+
+def _g(x: float) -> str:
+    return f"{x:g}"
+
+
+def axes(t: Thresholds) -> dict[str, dict[str, str]]:
+    """The three axes: question, words, and the rule that makes each leaning."""
+    return {
+        "asymmetry": {
+            "title": "Asymmetry",
+            "question": "Is it returned?",
+            "words": "How much of what runs from one person to another comes back the other way.",
+            "rule": (f"One-way when r ≤ {_g(t.reciprocity_low)} (r_w on weighted layers), or when r < {_g(t.reciprocity_high)} "
+                     f"and ρ < 0 or z ≤ −{_g(t.null_z)} against the null model; returned when r ≥ {_g(t.reciprocity_high)}. "
+                     "Score 1 − r."),
+            "definition": (
+                "Read from reciprocity: the share of ties that are returned (edgewise r, as R sna "
+                "`grecip(measure=\"edgewise\")`), the share of connected pairs that are mutual "
+                "(dyadic M/(M+A)), the density-corrected Garlaschelli–Loffredo ρ, and on weighted "
+                "layers Squartini's r_w = Σ min(w_ij, w_ji) / Σ w_ij. r ≈ 0 is the power-over signature."
+            ),
+        },
+        "direction": {
+            "title": "Direction",
+            "question": "Does it always run down?",
+            "words": "Whether ties run from level to level in one direction, or circulate.",
+            "rule": (f"Layered when F0 < {_g(t.trophic_layered_max)} and flow hierarchy > {_g(t.flow_hierarchy_layered_min)}; "
+                     f"circulating when F0 > {_g(t.trophic_circulating_min)} and flow hierarchy < "
+                     f"{_g(t.flow_hierarchy_circulating_max)}. Score mean(1 − F0, flow hierarchy)."),
+            "definition": (
+                "Read from trophic incoherence F0 (MacKay, Johnson & Sansom 2020; low = layered), "
+                "flow hierarchy (Luo & Magee 2011; the share of ties on no cycle), global reaching "
+                "centrality (Mones et al. 2012) and agony. Layered and one-way is the power-over signature."
+            ),
+        },
+        "concentration": {
+            "title": "Concentration",
+            "question": "Who holds it?",
+            "words": "Whether a few people hold most of the ties, money or say.",
+            "rule": (f"Concentrated when the concentration score ≥ {_g(t.concentration_high)}: the score is the largest of "
+                     "in-degree centralization, out-degree centralization and HHI* of out-strength (on decisions also "
+                     "the top holder's share of the say), and it is the number shown."),
+            "definition": (
+                "Read from Freeman degree centralization (in, out; R sna `centralization`), the "
+                "normalised Herfindahl–Hirschman index of outgoing weight and, for decisions, the share "
+                "of decisions the top holder has the say on. A central hub whose ties are returned is "
+                "a *hub partnership*, not power-over."
+            ),
+        },
+    }
+
+
+def labels(t: Thresholds) -> dict[str, str]:
+    """Each label's definition, written from the rule of :func:`orgpower.report.readings.read_measures`."""
+    return {
+        "power-over": (f"One-way (r ≤ {_g(t.reciprocity_low)}, or below chance) and layered (F0 < {_g(t.trophic_layered_max)}, "
+                       f"flow hierarchy > {_g(t.flow_hierarchy_layered_min)}): ties run down a ranking and do not come back. "
+                       "Sub-label *concentrated* when the concentration score also reaches "
+                       f"{_g(t.concentration_high)}."),
+        "mutual": (f"Returned (r ≥ {_g(t.reciprocity_high)}) and circulating (F0 > {_g(t.trophic_circulating_min)}, "
+                   f"flow hierarchy < {_g(t.flow_hierarchy_circulating_max)}): people gain effectiveness from each other "
+                   f"(power-with). Sub-label *hub partnership* when total-degree centralization ≥ "
+                   f"{_g(t.hub_total_centralization)} (central, but returned), else *shared*. A decisions layer where one "
+                   f"holder has the say on {t.say_majority:.0%} or more of the decisions never reads mutual."),
+        "mixed": ("The axes point different ways (one-way but circulating, returned but ranked, …) or the layers "
+                  "disagree; the sub-labels say which axis leans which way, at most one per axis."),
+        "formal line": ("The formal reporting line (solid or dotted): manager → report, one-way and layered by "
+                        "construction. It is shown for what it is and does not vote in the organisation's reading "
+                        "while budgets, decisions or other relations can be read."),
+        "undetermined": ("Not enough to read: no ties in this scope, or only the formal reporting line, which "
+                         "cannot tell power-over from mutual."),
+        "_how": (
+            "Each layer (reporting lines, resource flows, decision rights, other relations) is read on "
+            "three separate axes: **asymmetry** (is it returned?), **direction** (does it run down?) and "
+            "**concentration** (who holds it?). Centralization alone cannot tell a command star from a "
+            "hub everyone works with as equals, so the axes are kept apart. One-way and layered reads "
+            "*power-over*; returned and circulating reads *mutual*; anything else *mixed*. The org's "
+            "label is the one more than half of the voting layers hold; the formal reporting line does "
+            "not vote while another layer can be read."
+        ),
+    }
+
+
+def glossary(thresholds: Thresholds | None = None) -> dict[str, Any]:
+    """The rule-derived words (axes and labels) for these thresholds, and the measures'
+    plain definitions: what the report's Method section and the dashboard both show."""
+    t = thresholds or Thresholds()
+    return {"axes": axes(t), "labels": labels(t), "measures": dict(MEASURES)}
+
+
+
+# Short words per layer measure (the dashboard's tooltips), from the terms above.
+MEASURES = {t.key: t.plain for t in TERMS.values() if t.group == "layer"}
+
+
+def _rule_terms(t: Thresholds) -> dict[str, Term]:
+    """The label terms, their words written from the rules for ``t``."""
+    words = labels(t)
+    out = {key: Term(key, key, words[key], "label", "label") for key in ("power-over", "mutual", "mixed", "formal line", "undetermined")}
+    out["concentrated"] = Term("concentrated", "concentrated", (
+        f"The concentration score (the largest of in- and out-degree centralization and HHI*, on decisions also the top "
+        f"holder's share of the say) is at least {_g(t.concentration_high)}: one person or a few hold most of the ties "
+        "or the weight."), "label", "label")
+    out["formal line only"] = Term("formal line only", "formal line only", (
+        "Only the formal reporting line has ties in this scope; it is one-way by construction, so the scope is not read."),
+        "label", "label")
+    return out
+
+
+def rule_terms(settings: dict[str, Any] | None = None) -> dict[str, Term]:
+    """TERMS with the label words written for the thresholds an audit used."""
+    return {**TERMS, **_rule_terms(thresholds_of(settings))}
+
+
+TERMS.update(_rule_terms(Thresholds()))

@@ -16,7 +16,8 @@ from markupsafe import Markup, escape
 
 from orgpower.metrics.concentration import gini, lorenz_curve
 from orgpower.report import charts
-from orgpower.report.glossary import GROUPS, TERMS, anchor, column_label, format_kind, format_value, layer_name, term
+from orgpower.report.glossary import GROUPS, anchor, column_label, format_kind, format_value, layer_name, rule_terms, term
+from orgpower.report.scopes import scope_labels, scope_records
 from orgpower.report.meta import ReportMeta
 
 REFERENCES = (
@@ -77,7 +78,7 @@ def _org_chart(result: Any, names: dict[str, str] | None = None) -> str:
     if names:  # names asked for: the box shows the name, the id stays beside it
         box_label = {**box_label, **names}
     span = dict(zip(result.power["person_id"], result.power["span_of_control"].astype(int)))
-    team_label = {r["id"]: r["label"] for r in result.document["units"] if r["scope"] == "team"}
+    team_label = scope_labels(result.document, "team")
     return charts.org_chart(children, result.document["org"]["roots"], box_label, span, team_label)
 
 
@@ -172,7 +173,9 @@ def _axis_sentence(axis: str, score: float | None) -> str:
 def _compared_sentences(compared: dict[str, Any], kind_key: str | None) -> list[str]:
     out = []
     null = compared.get("null_model") or {}
-    if null and null.get("null_mean") is not None:
+    if null.get("cannot_tell"):
+        out.append(f"{compared.get('text', 'The null model cannot tell this structure from chance')}.")
+    elif null and null.get("null_mean") is not None:
         key = null.get("key") or kind_key or "observed"
         name = term(key).name if null.get("key") else "the value"
         text = (f"{name}: {format_value(key, null.get('observed'))} here, {format_value(key, null.get('null_mean'))} "
@@ -183,16 +186,19 @@ def _compared_sentences(compared: dict[str, Any], kind_key: str | None) -> list[
             text += f"; {abs(z):.1f} standard deviations {side} chance (z = {z:+.1f})"
         out.append(text + ".")
     if compared.get("org_median") is not None:
-        what = compared.get("text") or "the organisation's own median"
-        out.append(f"The organisation's own median: {format_kind('score', compared['org_median'])} ({what}).")
+        unit = compared.get("unit")
+        median = f"{compared['org_median']:g} {unit}" if unit else format_kind('score', compared['org_median'])
+        out.append(f"The organisation's own median: {median}.")
     if compared.get("threshold") is not None:
-        out.append(f"The threshold of the audit settings: {format_kind('score', compared['threshold'])}.")
+        what = f" ({compared['text']})" if compared.get("text") and not null else ""
+        out.append(f"The threshold of the audit settings: {format_kind('score', compared['threshold'])}{what}.")
     if compared.get("proportionate") is not None:
         out.append("A proportionate share (ratio 1.00).")
     return out
 
 
 WHERE_WORDS = {"layer": "Layer", "layers": "Layers", "units": "Units", "teams": "Teams (by manager id)",
+               "managers": "Managers", "measure": "Measure",
                "decisions": "Decisions", "people": "People", "rows": "Input rows", "table": "Full list",
                "attribute": "Attribute", "group": "Group"}
 
@@ -206,7 +212,7 @@ def _where(where: dict[str, Any], label, sheets: dict[str, str], formats: tuple[
                         else f"the table “{sheet}” (write the audit with --format xlsx to get it)"))
             continue
         values = value if isinstance(value, list) else [value]
-        if key == "people":
+        if key in ("people", "managers"):
             values = [label(v) for v in values]
         elif key in ("layer", "layers"):
             values = [layer_name(str(v)) for v in values]
@@ -272,7 +278,7 @@ def executive_summary(doc: dict[str, Any], meta: ReportMeta, top: int = 4) -> di
 def glossary_rows(doc: dict[str, Any]) -> list[tuple[str, list]]:
     """The glossary table of the Method section, by group; every term the documents use."""
     groups: dict[str, list] = {g: [] for g in GROUPS}
-    for t in TERMS.values():
+    for t in rule_terms(doc.get("settings")).values():  # label words for this audit's cut-offs
         groups.setdefault(t.group, []).append(t)
     return [(GROUPS.get(g, g), sorted(ts, key=lambda t: t.name.lower())) for g, ts in groups.items() if ts]
 
@@ -285,8 +291,8 @@ def context(result: Any, *, meta: ReportMeta | None = None, names: bool = False,
     meta = meta or ReportMeta()
     doc = result.document
     layers = doc["classification"]["layers"]
-    units = [u for u in doc["units"] if u["scope"] == "unit"]
-    teams = [u for u in doc["units"] if u["scope"] == "team"]
+    units = scope_records(doc, "unit")
+    teams = scope_records(doc, "team")
     name_of = None
     if names and "name" in result.model.people.columns:
         people = result.model.people.astype({"person_id": str})

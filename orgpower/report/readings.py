@@ -41,7 +41,28 @@ from typing import Any
 from orgpower.report.config import Thresholds
 
 POWER_OVER, MUTUAL, MIXED, UNDETERMINED = "power-over", "mutual", "mixed", "undetermined"
+FORMAL = "formal line"
 LABELS = (POWER_OVER, MUTUAL, MIXED)
+
+# The formal lines: solid and dotted reporting. A manager -> report tie is one-way and
+# layered by construction (an org chart is a tree), so it is read and shown as what it is,
+# a formal line, and it does not vote in a combined reading while any other layer
+# (money, decisions, relations) can be read (docs/readings.md, "The formal line").
+FORMAL_LAYERS = ("reporting", "reporting_dotted")
+
+# Sub-labels belong to one axis each; a reading carries at most one per axis.
+AXIS_SUBLABELS = {
+    "asymmetry": ("one-way", "returned"),
+    "direction": ("layered", "circulating"),
+    "concentration": ("concentrated", "hub partnership", "shared"),
+}
+# What the concentration score is the largest of (key -> words).
+CONCENTRATION_PARTS = {
+    "degree_centralization_in": "in-degree centralization",
+    "degree_centralization_out": "out-degree centralization",
+    "hhi_out_strength_normalised": "HHI* of out-strength",
+    "say_top_share": "the top holder's share of the say",
+}
 
 
 @dataclass(frozen=True)
@@ -217,12 +238,16 @@ def read_direction(measures: Mapping[str, Any], thresholds: Thresholds) -> AxisR
 
 
 def read_concentration(measures: Mapping[str, Any], thresholds: Thresholds) -> AxisReading:
-    """Who holds it? Concentrated when in- or out-degree centralization or HHI* of
-    out-strength is high. Total degree is kept as the mutual-hub detector (spec §2.2)."""
+    """Who holds it? The score is the largest of in-degree centralization, out-degree
+    centralization and HHI* of out-strength (on the decisions layer also the share of
+    decisions on which the top holder has the say); the scope reads concentrated when
+    that score, the number shown, is at least ``concentration_high``. Total degree is kept
+    as the mutual-hub detector (spec §2.2)."""
     c_in = _num(measures, "degree_centralization_in")
     c_out = _num(measures, "degree_centralization_out")
     hhi = _num(measures, "hhi_out_strength")
     hhi_star = _num(measures, "hhi_out_strength_normalised")
+    say_top = _num(measures, "say_top_share")
     nodes = _num(measures, "nodes")
     if hhi_star is None and hhi is not None and nodes and nodes > 1:
         # the raw index lies in [1/n, 1]; normalise so that equal shares read 0
@@ -236,27 +261,33 @@ def read_concentration(measures: Mapping[str, Any], thresholds: Thresholds) -> A
         "hhi_out_strength": hhi,
         "hhi_out_strength_normalised": None if hhi_star is None else round(hhi_star, 6),
     }
-    directional = [v for v in (c_in, c_out) if v is not None]
-    if not directional and hhi_star is None:
+    if say_top is not None:
+        values["say_top_share"] = say_top
+    parts = {k: values[k] for k in CONCENTRATION_PARTS if values.get(k) is not None}
+    if not parts:
         return AxisReading("concentration", None, "undefined", values, {}, "No ties to concentrate.")
-    score = round(max(directional + ([hhi_star] if hhi_star is not None else [])), 6)
-    concentrated = (directional and max(directional) >= thresholds.centralization_concentrated) or (
-        hhi_star is not None and hhi_star >= thresholds.hhi_concentrated
-    )
+    top_key = max(parts, key=lambda k: (parts[k], k))
+    score = round(parts[top_key], 6)
+    concentrated = score >= thresholds.concentration_high
     leaning = POWER_OVER if concentrated else "neutral"
+    named = ", ".join(f"{CONCENTRATION_PARTS[k]} {_fmt(v)}" for k, v in parts.items())
+    verdict = (f"Held by one or a few: concentration {_fmt(score)} ≥ {thresholds.concentration_high:g}"
+               if concentrated else
+               f"No single holder dominates: concentration {_fmt(score)} < {thresholds.concentration_high:g}")
     evidence = (
-        f"{'Held by one or a few' if concentrated else 'No single holder dominates'}: in-degree centralization "
-        f"{_fmt(c_in)}, out-degree centralization {_fmt(c_out)}, HHI* of out-strength {_fmt(hhi_star)} "
-        f"(Gini {_fmt(values['gini_out_strength'])}: the share of people who allocate nothing raises it)."
+        f"{verdict} (the largest of {named}; Gini of out-strength {_fmt(values['gini_out_strength'])}, "
+        "which people who allocate nothing raise, is shown but not used)."
     )
     return AxisReading("concentration", score, leaning, values, {}, evidence)
 
 
-def read_measures(measures: Mapping[str, Any], thresholds: Thresholds | None = None) -> Reading:
+def read_measures(measures: Mapping[str, Any], thresholds: Thresholds | None = None, *, layer: str | None = None) -> Reading:
     """Read one layer's (or sub-layer's) measures dict into a :class:`Reading`.
 
     ``measures`` has the keys of interfaces.md §4 (``layer_measures``), optionally a
-    ``null_model`` and ``weighted``. A layer without arcs is ``undetermined``.
+    ``null_model``, ``weighted`` and, for decisions, ``say_top_share``. A layer without
+    arcs is ``undetermined``; a formal line (``layer`` in :data:`FORMAL_LAYERS`) reads
+    ``formal line`` with the sub-labels its axes earn.
     """
     thresholds = thresholds or Thresholds()
     asymmetry = read_asymmetry(measures, thresholds)
@@ -274,7 +305,20 @@ def read_measures(measures: Mapping[str, Any], thresholds: Thresholds | None = N
     concentrated = concentration.leaning == POWER_OVER
     total = concentration.values.get("degree_centralization_total")
     hub = total is not None and total >= thresholds.hub_total_centralization
-    if one_way and layered:
+    say_top = concentration.values.get("say_top_share")
+    say_held_by_one = say_top is not None and say_top >= thresholds.say_majority
+    if layer in FORMAL_LAYERS:
+        label = FORMAL
+        sublabels = _axis_sublabels(one_way, returned, layered, circulating, concentrated, hub=False)
+        evidence = (f"A formal line: manager to report, one-way by construction; it does not vote while other "
+                    "layers can be read.",) + evidence
+    elif returned and circulating and say_held_by_one:
+        # the say held by one is not a partnership, however many are consulted or agree
+        label = MIXED
+        sublabels = ("returned", "circulating", "concentrated")
+        evidence = evidence + (f"One holder has the say on {say_top:.0%} of decisions (≥ {thresholds.say_majority:.0%}), "
+                               "so the decisions cannot read mutual.",)
+    elif one_way and layered:
         label, sublabels = POWER_OVER, ("layered",) + (("concentrated",) if concentrated else ())
     elif returned and circulating:
         label, sublabels = MUTUAL, ("hub partnership",) if hub else ("shared",)
@@ -282,56 +326,108 @@ def read_measures(measures: Mapping[str, Any], thresholds: Thresholds | None = N
         label, sublabels = MIXED, ("circulating",)
     else:
         label = MIXED
-        sublabels = tuple(
-            s for s, on in (
-                ("one-way", one_way), ("returned", returned), ("layered", layered),
-                ("circulating", circulating), ("concentrated", concentrated and not returned),
-                ("hub partnership", returned and hub),
-            ) if on
-        )
+        sublabels = _axis_sublabels(one_way, returned, layered, circulating, concentrated, hub=hub)
     return Reading(label, sublabels, axes, evidence)
+
+
+def _axis_sublabels(one_way: bool, returned: bool, layered: bool, circulating: bool, concentrated: bool, *,
+                    hub: bool) -> tuple[str, ...]:
+    """At most one sub-label per axis, in axis order."""
+    asymmetry = "one-way" if one_way else "returned" if returned else None
+    direction = "layered" if layered else "circulating" if circulating else None
+    if returned and hub:
+        concentration = "hub partnership"
+    elif concentrated and not returned:
+        concentration = "concentrated"
+    else:
+        concentration = None
+    return tuple(s for s in (asymmetry, direction, concentration) if s)
+
+
+def sublabel_axis(sublabel: str) -> str | None:
+    """The axis a sub-label belongs to (None for ``no ties`` and the like)."""
+    for axis, names in AXIS_SUBLABELS.items():
+        if sublabel in names:
+            return axis
+    return None
 
 
 # Layers that share one vote: solid and dotted reporting are both the formal line, and a
 # matrix organisation should not count its chain of command twice.
-SHARED_VOTES = (("reporting", "reporting_dotted"),)
+SHARED_VOTES = (FORMAL_LAYERS,)
 
 
-def combine_readings(readings: Mapping[str, Reading]) -> Reading:
-    """Combine per-layer readings into one (the org's, or a team's across layers).
+def score_sublabels(label: str, scores: Mapping[str, float | None], thresholds: Thresholds) -> tuple[str, ...]:
+    """Sub-labels of a combined reading, read from the combined scores it shows with the
+    same cut-offs as a layer, and only those that agree with its label.
+
+    asymmetry score = 1 − r: one-way at ≥ 1 − ``reciprocity_low``, returned at ≤ 1 −
+    ``reciprocity_high``; direction score = mean(1 − F0, flow hierarchy): layered at ≥ the
+    mean of the layered cut-offs, circulating at ≤ the mean of the circulating ones;
+    concentration: concentrated at ≥ ``concentration_high`` (a hub partnership when the
+    reading is mutual or its ties are returned).
+    """
+    a, d, c = (scores.get(k) for k in ("asymmetry", "direction", "concentration"))
+    layered_at = ((1 - thresholds.trophic_layered_max) + thresholds.flow_hierarchy_layered_min) / 2
+    circulating_at = ((1 - thresholds.trophic_circulating_min) + thresholds.flow_hierarchy_circulating_max) / 2
+    found = {
+        "asymmetry": None if a is None else "one-way" if a >= 1 - thresholds.reciprocity_low
+        else "returned" if a <= 1 - thresholds.reciprocity_high else None,
+        "direction": None if d is None else "layered" if d >= layered_at else "circulating" if d <= circulating_at else None,
+        "concentration": None if c is None else "concentrated" if c >= thresholds.concentration_high else None,
+    }
+    if found["concentration"] and (label == MUTUAL or found["asymmetry"] == "returned"):
+        found["concentration"] = "hub partnership"  # central, but returned: as for a layer
+    allowed = {POWER_OVER: {"one-way", "layered", "concentrated"}, MUTUAL: {"returned", "circulating", "hub partnership"},
+               MIXED: {"one-way", "returned", "layered", "circulating", "concentrated", "hub partnership"}}.get(label, set())
+    return tuple(s for s in found.values() if s and s in allowed)
+
+
+def combine_readings(readings: Mapping[str, Reading], thresholds: Thresholds | None = None) -> Reading:
+    """Combine per-layer readings into one (the org's, or a team's or unit's across layers).
+
+    The formal lines (:data:`FORMAL_LAYERS`) do not vote while another layer can be read:
+    they are one-way by construction, and an org whose money and decisions are shared is
+    not power-over because it has a manager column. When they are all there is, the
+    reading is ``undetermined`` (``formal line only``).
 
     The label is the one held by more than half of the votes; with no majority it is
-    ``mixed``. Each readable layer has one vote, except the layers of
-    :data:`SHARED_VOTES`, which vote together (their label when they agree, else
-    ``mixed``). Axis scores are the mean over the readable layers. The evidence names each
-    layer's label, so the vote can be checked.
+    ``mixed``. Each voting layer has one vote. Axis scores are the means over the voting
+    layers, and sub-labels are read from those means (:func:`score_sublabels`), so a
+    combined ``concentrated`` always sits beside a concentration score that crosses the
+    threshold. The evidence names each layer's label, so the vote can be checked.
     """
+    thresholds = thresholds or Thresholds()
     read = {name: r for name, r in readings.items() if r.label != UNDETERMINED}
     if not read:
         return Reading(UNDETERMINED, ("no ties",), {}, ("No layer had ties to read.",))
-    ballots: list[str] = []
-    shared = {name for group in SHARED_VOTES for name in group}
-    for group in SHARED_VOTES:
-        labels = {read[name].label for name in group if name in read}
-        if labels:
-            ballots.append(labels.pop() if len(labels) == 1 else MIXED)
-    ballots += [r.label for name, r in read.items() if name not in shared]
-    votes = Counter(ballots)
-    label, count = votes.most_common(1)[0]
-    if count * 2 <= len(ballots):
-        label = MIXED
-    sublabels = Counter(s for r in read.values() if r.label == label for s in r.sublabels)
-    axes: dict[str, AxisReading] = {}
-    for axis in ("asymmetry", "direction", "concentration"):
-        scores = [r.axes[axis].score for r in read.values() if r.axes[axis].score is not None]
-        per_layer = {name: r.axes[axis].score for name, r in sorted(read.items())}
-        score = round(sum(scores) / len(scores), 6) if scores else None
-        axes[axis] = AxisReading(axis, score, "combined", per_layer, {}, f"Mean of {len(scores)} layer score(s).")
-    evidence = tuple(
+    voting = {name: r for name, r in read.items() if name not in FORMAL_LAYERS and r.label != FORMAL}
+    formal = sorted(name for name in read if name not in voting)
+    layer_lines = tuple(
         f"{name}: {r.label}" + (f" ({', '.join(r.sublabels)})" if r.sublabels else "")
         for name, r in sorted(read.items())
     )
-    summary = f"{count} of {len(ballots)} votes read {votes.most_common(1)[0][0]}" + (
-        " (solid and dotted reporting vote as one)" if len(ballots) < len(read) else ""
-    )
-    return Reading(label, tuple(s for s, _ in sublabels.most_common()), axes, (summary + ".",) + evidence)
+    if not voting:
+        axes = _mean_axes(read)
+        return Reading(UNDETERMINED, ("formal line only",), axes, (
+            "Only the formal reporting line has ties here; it runs one way by construction, so it cannot tell "
+            "power-over from mutual. Budgets, decisions or other relations decide the reading.",) + layer_lines)
+    ballots = [r.label for r in voting.values()]
+    votes = Counter(ballots)
+    top, count = votes.most_common(1)[0]
+    label = top if count * 2 > len(ballots) else MIXED
+    axes = _mean_axes(voting)
+    scores = {axis: a.score for axis, a in axes.items()}
+    summary = f"{count} of {len(ballots)} votes read {top}" + (
+        f" (the formal line, {', '.join(formal)}, does not vote)" if formal else "")
+    return Reading(label, score_sublabels(label, scores, thresholds), axes, (summary + ".",) + layer_lines)
+
+
+def _mean_axes(read: Mapping[str, Reading]) -> dict[str, AxisReading]:
+    axes: dict[str, AxisReading] = {}
+    for axis in ("asymmetry", "direction", "concentration"):
+        scores = [r.axes[axis].score for r in read.values() if axis in r.axes and r.axes[axis].score is not None]
+        per_layer = {name: r.axes[axis].score for name, r in sorted(read.items()) if axis in r.axes}
+        score = round(sum(scores) / len(scores), 6) if scores else None
+        axes[axis] = AxisReading(axis, score, "combined", per_layer, {}, f"Mean of {len(scores)} layer score(s).")
+    return axes

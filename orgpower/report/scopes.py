@@ -182,8 +182,8 @@ def read_groups(graph: OrgGraph, members: pd.DataFrame, config: AuditConfig) -> 
             continue
         for group, values in group_measures(layer, members).items():
             if values["arcs"]:
-                per_group[group][name] = read_measures(values, config.thresholds)
-    return {group: (combine_readings(layers), layers) for group, layers in per_group.items()}
+                per_group[group][name] = read_measures(values, config.thresholds, layer=name)
+    return {group: (combine_readings(layers, config.thresholds), layers) for group, layers in per_group.items()}
 
 
 def _scope_record(kind: str, scope_id: str, head: str | None, unit: str | None, size: int,
@@ -267,9 +267,11 @@ def pair_readings(graph: OrgGraph) -> pd.DataFrame:
     """One row per solid reporting pair: the weight down (manager -> report) and up in
     every other layer, and what that makes the pair.
 
-    ``power-over``: ties only run down (or the formal line is all there is);
+    ``power-over``: ties in other layers only run down;
     ``mutual``: every layer with a tie between the two has it both ways;
-    ``mixed``: some returned, some not, or only upward ties.
+    ``mixed``: some returned, some not, or only upward ties;
+    ``undetermined`` (``formal line only``): no tie but the reporting line itself, which is
+    one-way by construction and so cannot tell.
     """
     reporting = graph.layers.get("reporting")
     columns = ["manager_id", "report_id", "label", "sublabel", "returned_layers", "one_way_layers"]
@@ -310,9 +312,13 @@ def pair_readings(graph: OrgGraph) -> pd.DataFrame:
         if returned[i] and not one_way[i]:
             labels.append(MUTUAL)
             sublabels.append("returned")
-        elif not returned[i] and not up_any[i]:
+        elif not returned[i] and not up_any[i] and down_any[i]:
             labels.append(POWER_OVER)
-            sublabels.append("one-way" if down_any[i] else "formal line only")
+            sublabels.append("one-way")
+        elif not down_any[i] and not up_any[i]:
+            # the formal line alone is one-way by construction: it cannot tell (docs/readings.md)
+            labels.append(UNDETERMINED)
+            sublabels.append("formal line only")
         else:
             labels.append(MIXED)
             sublabels.append("partly returned" if returned[i] else "upward only")
@@ -323,5 +329,27 @@ def pair_readings(graph: OrgGraph) -> pd.DataFrame:
     return table
 
 
-__all__ = ["induced_layer", "reading_measures", "group_measures", "read_groups", "team_readings", "unit_readings",
+# The scopes of audit.json, each under its own key: a view takes the reading of exactly the
+# scope it names from here (document[SCOPE_KEYS[scope]]), never from a mixed list.
+SCOPE_KEYS = {"unit": "units", "team": "teams"}
+
+
+def scope_records(document: Mapping[str, Any], scope: str) -> list[dict[str, Any]]:
+    """The records of one scope (``unit`` or ``team``) of an audit.json document."""
+    if scope not in SCOPE_KEYS:
+        raise ValueError(f"unknown scope {scope!r}; known: {', '.join(SCOPE_KEYS)}")
+    return [r for r in document.get(SCOPE_KEYS[scope]) or [] if r.get("scope", scope) == scope]
+
+
+def scope_readings(document: Mapping[str, Any], scope: str) -> dict[str, dict[str, Any]]:
+    """id -> record of one scope; every id once (a unit's reading is its own, never a team's)."""
+    return {str(r["id"]): r for r in scope_records(document, scope)}
+
+
+def scope_labels(document: Mapping[str, Any], scope: str) -> dict[str, str]:
+    """id -> label of one scope, e.g. the colour of each unit on the power map."""
+    return {key: r["label"] for key, r in scope_readings(document, scope).items()}
+
+
+__all__ = ["SCOPE_KEYS", "scope_records", "scope_readings", "scope_labels", "induced_layer", "reading_measures", "group_measures", "read_groups", "team_readings", "unit_readings",
            "pair_readings", "UNDETERMINED"]

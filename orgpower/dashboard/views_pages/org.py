@@ -10,6 +10,7 @@ from orgpower.dashboard import state
 from orgpower.dashboard.safe_text import plain
 from orgpower.dashboard.orgchart import org_chart_html
 from orgpower.dashboard.views import number, reading_phrase
+from orgpower.report.scopes import scope_records
 
 MAX_TABLE_ROWS = state.MAX_TABLE_ROWS  # rows sent to the browser at once; search narrows the rest
 MAX_TABLE_CELLS = state.MAX_TABLE_CELLS  # with every measure (100+ columns) fewer rows
@@ -144,11 +145,11 @@ if rows:
 
 # --- units -----------------------------------------------------------------------------
 st.subheader("Units")
-units = result.document.get("units", [])
+units = scope_records(result.document, "unit")  # units only: teams are their own scope
 if not units:
     st.info("The audit has no unit readings for this org.")
 else:
-    names = [str(u.get("unit") or u.get("id") or i) for i, u in enumerate(units)]
+    names = [str(u["id"]) for u in units]
     pick = st.selectbox("Unit", range(len(units)), format_func=lambda i: names[i], key="org_unit")
     unit = units[pick]
     st.markdown(

@@ -9,6 +9,7 @@ from orgpower.dashboard import state
 from orgpower.dashboard.safe_text import plain
 from orgpower.dashboard.powermap import AGGREGATE_ABOVE, BUSIEST_SHOWN, MAX_TIES_DRAWN, busiest_nodes, layer_ties, network_chart, positions, ties_between_units
 from orgpower.dashboard.views import number, show_value
+from orgpower.report.scopes import scope_labels, scope_readings
 
 result = state.require_result()
 org = state.current_org()
@@ -23,10 +24,7 @@ if graph is None or not getattr(graph, "layers", None):
 people = result.people
 people_by_id = state.people_by_id(org)
 unit_of = state.unit_of(org)
-unit_readings = {}
-for record in result.document.get("units", []):
-    unit = record.get("unit") or record.get("unit_id") or record.get("name")
-    unit_readings[str(unit)] = record.get("label")
+unit_readings = scope_labels(result.document, "unit")  # each unit's own reading, never a team's
 
 c1, c2, c3, c4 = st.columns(4)
 layer_name = c1.selectbox("Layer", list(graph.layers), key="map_layer")
@@ -136,5 +134,4 @@ with right:
             record = record.iloc[0] if isinstance(record, pd.DataFrame) else record
             show_value({c: number(v.item() if hasattr(v, "item") else v) for c, v in record.items()}, key="map_picked")
         elif str(picked[0]) in unit_readings or aggregate:
-            units = [u for u in result.document.get("units", []) if str(u.get("unit") or u.get("unit_id") or u.get("name")) == str(picked[0])]
-            show_value(units[0] if units else {"unit": picked[0]}, key="map_picked_unit")
+            show_value(scope_readings(result.document, "unit").get(str(picked[0]), {"unit": picked[0]}), key="map_picked_unit")
