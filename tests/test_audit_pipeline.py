@@ -43,9 +43,13 @@ def test_steep_tree_with_one_way_budgets_and_lone_decisions_is_power_over_in_eve
     assert layers["reporting"]["label"] == "formal line"
 
 
-def test_mutual_archetype_flows_and_decisions_read_mutual(archetype_audits):
-    layers = archetype_audits["mutual"].document["classification"]["layers"]
-    assert layers["flows"]["label"] == "mutual" and layers["decisions"]["label"] == "mutual"
+def test_mutual_archetype_flows_read_mutual_and_its_consulted_decisions_not_power_over(archetype_audits):
+    document = archetype_audits["mutual"].document
+    layers = document["classification"]["layers"]
+    assert layers["flows"]["label"] == "mutual" and document["classification"]["org"]["label"] == "mutual"
+    # accountability rotates and two agree, the rest are consulted: a voice does not return
+    # the say, so the decisions are partly one-way, not mutual, and not power-over either
+    assert layers["decisions"]["label"] == "mixed"
 
 
 def test_power_over_archetype_has_more_power_over_teams_than_mutual(archetype_audits):

@@ -256,3 +256,23 @@ def test_decisions_where_one_holder_has_the_say_on_half_cannot_read_mutual():
 def test_every_sublabel_belongs_to_a_known_axis():
     assert {s for names in AXIS_SUBLABELS.values() for s in names} >= {"one-way", "returned", "layered", "circulating",
                                                                           "concentrated", "hub partnership", "shared"}
+
+
+def test_each_null_comparison_sits_beside_its_own_measure():
+    null = {"measures": {
+        "trophic_incoherence": {"observed": 0.0, "null_mean": 0.15, "null_sd": 0.01, "z": -14.2},
+        "flow_hierarchy": {"observed": 1.0, "null_mean": 0.9, "null_sd": 0.01, "z": 10.0},
+    }}
+    evidence = read_measures({**PATH, "null_model": null}).axes["direction"].evidence
+    f0, fh = evidence.split("flow hierarchy = ")
+    assert "0.15, z = -14.2" in f0 and "0.15" not in fh
+    assert "0.90, z = 10.0" in fh
+
+
+def test_a_null_model_that_cannot_tell_is_said_in_plain_words_without_z():
+    # a tree: r = 0 and every degree-preserving rewiring of it returns (almost) nothing too
+    null = {"measures": {"reciprocity_edgewise": {"observed": 0.0, "null_mean": 0.0015, "null_sd": 0.0025, "z": -0.6}}}
+    evidence = read_measures({**TREE_7, "null_model": null}).axes["asymmetry"].evidence
+    assert "cannot tell" in evidence and "z =" not in evidence
+    no_spread = {"measures": {"reciprocity_edgewise": {"observed": 0.0, "null_mean": 0.0, "null_sd": 0.0, "z": None}}}
+    assert "cannot tell" in read_measures({**TREE_7, "null_model": no_spread}).axes["asymmetry"].evidence

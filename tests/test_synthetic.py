@@ -145,12 +145,12 @@ def test_power_over_decisions_are_taken_alone_by_the_manager(orgs):
     assert all(manager_of[r.affects] == r.actor for r in accountable.itertuples())
 
 
-def test_mutual_accountability_rotates_and_every_other_member_consents(orgs):
+def test_mutual_accountability_rotates_and_most_voices_are_consulted(orgs):
     decisions = orgs["mutual"].decisions
     per_decision = decisions.groupby("decision")["role"].value_counts().unstack(fill_value=0)
     assert (per_decision["accountable"] == 1).all()
-    assert per_decision["agree"].mean() >= 2
-    assert "consulted" not in per_decision  # a voice alone would not return the say
+    assert (per_decision["agree"] >= 1).all()
+    assert per_decision["consulted"].mean() >= 2
     accountable = decisions[decisions["role"] == "accountable"][["decision", "actor"]]
     holders = accountable["actor"].nunique()
     assert holders > 0.3 * len(orgs["mutual"].people)  # rotates across members, not held by coordinators
@@ -160,8 +160,10 @@ def test_decision_projection_is_reciprocal_only_where_decisions_are_shared(orgs)
     from orgpower.graph.layers import decision_arcs
 
     reciprocity = {a: nx.reciprocity(_digraph(decision_arcs(orgs[a].decisions))) for a in ARCHETYPES}
+    # only the say makes ties (a voice does not return it): rotating accountability and
+    # agreement return part of it in mutual teams, the consulted members' part is one-way
     assert reciprocity["power-over"] == 0
-    assert reciprocity["mutual"] > 0.9
+    assert reciprocity["mutual"] > 0.4
     assert 0 < reciprocity["mixed"] < reciprocity["mutual"]
 
 

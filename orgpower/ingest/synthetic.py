@@ -11,8 +11,8 @@ archetypes that differ in structure on the three axes of metrics-spec.md §1 and
 ``mutual``
     flat (few layers, wide spans above small self-managing teams of about ten); money
     is exchanged both ways between peers and units and circulates around rings of sibling
-    units; every decision has one accountable member who rotates and the consent (agree)
-    of every other member; collaboration ties are reciprocated.
+    units; every decision has one accountable member who rotates, two who must agree, and
+    the rest consulted; collaboration ties are reciprocated.
 ``mixed``
     a normal corporate hierarchy (moderate spans) where about a quarter of the bottom
     teams work the mutual way, some units return part of their budget (chargebacks), and about one
@@ -519,8 +519,8 @@ def _period_labels(passes: int) -> np.ndarray:
 def _decisions(archetype, parent, depth, reports, mutual_team, team, person_ids, rng) -> pd.DataFrame:
     """Long RACI rows. Managed teams: the manager alone is accountable over each report
     (the first decision of each team is also approved above: by the chief executive in
-    ``power-over``, by the manager's manager in ``mixed``, where one report is consulted). Mutual teams: one accountable member who rotates, every
-    other member agrees (consent); each row names its actor as bound (``affects``)."""
+    ``power-over``, by the manager's manager in ``mixed``, where one report is consulted). Mutual teams: one accountable member who rotates, the next two agree,
+    the rest consulted; each row names its actor as bound (``affects``)."""
     member, team_of, position, size, start = team
     per_team = 3 if archetype == "mutual" else 2
     parts = []  # (decision number, actor, role, affects)
@@ -546,8 +546,7 @@ def _decisions(archetype, parent, depth, reports, mutual_team, team, person_ids,
         # mutual: rotating accountability
         rows = np.flatnonzero(mutual_rows)
         rotation = (position[rows] - (team_number[team_of[rows]] + k)) % size[rows]
-        # consent: every other member agrees (a voice alone would not return the say)
-        role = np.where(rotation == 0, _ROLE["accountable"], _ROLE["agree"])
+        role = np.where(rotation == 0, _ROLE["accountable"], np.where(rotation <= 2, _ROLE["agree"], _ROLE["consulted"]))
         parts.append((decision[rows], member[rows], role, member[rows]))
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="string") for c in DECISION_COLUMNS})

@@ -185,7 +185,7 @@ def assemble_audit(model: OrgModel, graph: OrgGraph, measures: Any, config: Audi
     findings = build_findings(
         model=model, config=config, layer_readings=layer_readings, org_reading=org_reading,
         layer_measures=measures.layers, units=units, teams=teams, pairs=pairs,
-        decisions=decisions, resources=resources, power=power, groups=groups,
+        decisions=decisions, resources=resources, power=power, groups=groups, graph=graph,
     )
     result = AuditResult(
         document={}, people=people, tables={}, model=model, graph=graph, measures=measures,

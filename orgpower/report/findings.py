@@ -20,16 +20,16 @@ Findings describe structures. People are named only by id under ``where``.
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from orgpower.model import OrgModel
 from orgpower.report.config import AuditConfig
 from orgpower.report.decisions import DecisionAudit
-from orgpower.report.readings import MIXED, MUTUAL, POWER_OVER, Reading
+from orgpower.report.readings import MIXED, MUTUAL, POWER_OVER, Reading, null_degenerate
 from orgpower.report.representation import MERGED, NOT_GIVEN
 from orgpower.report.resources import ResourceAudit
 
@@ -79,12 +79,20 @@ def _pct(x: float | None) -> str:
 
 
 def _null_of(reading: Reading, axis: str) -> dict[str, Any]:
-    null = reading.axes[axis].null if axis in reading.axes else {}
-    return {"null_model": null} if null else {}
+    """The null comparison of the measure an axis was read from, named by its key; where
+    the null model cannot tell (degenerate), plain words instead of z."""
+    null = dict(reading.axes[axis].null) if axis in reading.axes else {}
+    if not null:
+        return {}
+    measure = null.get("key")
+    if null_degenerate(null):
+        kept = {k: null[k] for k in ("key", "observed", "null_mean", "samples") if k in null}
+        return {"null_model": {**kept, "cannot_tell": True},
+                "text": f"{measure}: random rewirings with the same degrees give the same value "
+                        f"({null['null_mean']:.2f}), so the null model cannot tell this structure from chance"}
+    return {"null_model": null, "text": f"{measure} against the degree-preserving null model"}
 
 
-# The formal lines are one-way by construction; what matters is whether money and say follow them.
-FORMAL_LAYERS = ("reporting", "reporting_dotted")
 # The numbers a layer finding shows (the rest are in the layers table).
 HEADLINE_KEYS = ("reciprocity_edgewise", "weighted_reciprocity", "reciprocity_rho", "trophic_incoherence",
                  "flow_hierarchy", "degree_centralization_in", "degree_centralization_out",
@@ -119,7 +127,7 @@ def _org_findings(org: Reading, layers: Mapping[str, Reading]) -> list[dict[str,
         f" ({', '.join(org.sublabels)})." if org.sublabels else "."
     )
     return [_finding(
-        "org-reading", severity, 100.0, title, summary,  # the overall reading leads its severity
+        "org-reading", severity, 1.0, title, summary,  # the overall reading leads its severity (see build_findings)
         evidence=org.evidence, metrics={f"{a}_score": s for a, s in org.scores.items()},
         where={"layers": sorted(layers)}, definition=_definition("reciprocity_edgewise", "trophic_incoherence",
                                                                  "flow_hierarchy", "degree_centralization_out", reading=True),
@@ -127,27 +135,32 @@ def _org_findings(org: Reading, layers: Mapping[str, Reading]) -> list[dict[str,
     )]
 
 
-def _layer_findings(name: str, reading: Reading, values: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _top_holders(layer: Any, limit: int = MAX_LISTED) -> dict[str, list[str]]:
+    """Where to act in a layer: the people (and units) that send the most weight, by id."""
+    if layer is None or layer.m == 0:
+        return {}
+    strength = np.asarray(layer.adjacency.sum(axis=1)).ravel()
+    order = np.lexsort((layer.node_ids.astype(str), -strength))
+    top = [i for i in order if strength[i] > 0][:limit]
+    people = [str(layer.node_ids[i]) for i in top if i < layer.people_count]
+    units = [str(layer.node_ids[i]) for i in top if i >= layer.people_count]
+    return {k: v for k, v in (("people", people), ("units", units)) if v}
+
+
+def _layer_findings(name: str, reading: Reading, values: Mapping[str, Any], layer: Any = None) -> list[dict[str, Any]]:
     what, plural = _layer_words(name)
     cap = plural[0].upper() + plural[1:]
     a, d, c = (reading.axes[k] for k in ("asymmetry", "direction", "concentration"))
     metrics = {k: v for axis in (a, d, c) for k, v in axis.values.items() if v is not None and k in HEADLINE_KEYS}
+    if c.score is not None:
+        metrics["concentration_score"] = c.score  # the number the 'held by few' rule uses
+    holders = _top_holders(layer)
     defs = _definition("reciprocity_edgewise", "weighted_reciprocity", "trophic_incoherence", "flow_hierarchy",
                        "degree_centralization_in", "degree_centralization_out", reading=True)
     evidence = list(reading.evidence)
     returned = 1.0 - (a.score or 0.0)
     if reading.label == POWER_OVER:
         concentrated = "concentrated" in reading.sublabels
-        if name in FORMAL_LAYERS:
-            return [_finding(
-                f"layer-power-over:{name}", "low", 0.5,
-                f"The formal {'reporting' if name == 'reporting' else 'dotted-line'} chain of command runs one way, as a chain of command does",
-                "Every reporting line runs one way and down, as in any tree; the other layers show whether "
-                "the say and the money follow it.", evidence=evidence, metrics=metrics, where={"layer": name},
-                compared_with=_null_of(reading, "asymmetry"), definition=defs,
-                recommendation="Read this layer together with the flows and decisions: a tree is power-over "
-                               "only where budgets and decisions also run one way down it.",
-            )]
         title = f"{cap} run one way, down a steep ranking" + (", held by few" if concentrated else "")
         summary = ((f"None of the {plural} are returned" if returned == 0 else f"Only {_pct(returned)} of the {plural} are returned")
                    + ", and they follow a "
@@ -158,8 +171,8 @@ def _layer_findings(name: str, reading: Reading, values: Mapping[str, Any]) -> l
             "decisions": "Give the people a decision binds a voice in it (consulted or agree), and rotate or "
                          "share the accountable role.",
         }.get(name, f"Make {plural} two-way where the work allows it (pairing, peer review, rotation).")
-        return [_finding(f"layer-power-over:{name}", "high", 1.0 + (a.score or 0) + (d.score or 0), title, summary,
-                         evidence=evidence, metrics=metrics, where={"layer": name},
+        return [_finding(f"layer-power-over:{name}", "high", ((a.score or 0) + (d.score or 0)) / 2, title, summary,
+                         evidence=evidence, metrics=metrics, where={"layer": name, **holders},
                          compared_with=_null_of(reading, "asymmetry"), definition=defs, recommendation=rec)]
     if reading.label == MUTUAL:
         hub = "hub partnership" in reading.sublabels
@@ -172,42 +185,42 @@ def _layer_findings(name: str, reading: Reading, values: Mapping[str, Any]) -> l
                          recommendation="Nothing to change here; keep the hub's ties two-way if its role grows."
                          if hub else "Nothing to change here.")]
     if reading.label == MIXED and "circulating" in reading.sublabels:
-        return [_finding(f"layer-circulating:{name}", "medium", 1.0, f"{cap} go round in a circle without being returned",
+        return [_finding(f"layer-circulating:{name}", "medium", a.score or 0, f"{cap} go round in a circle without being returned",
                          "Ties are one-way, yet they do not run down a ranking: they rotate (A to B to C to A). "
                          "That can be a deliberate rotation or a loop in the data.", evidence=evidence,
-                         metrics=metrics, where={"layer": name}, compared_with=_null_of(reading, "direction"),
+                         metrics=metrics, where={"layer": name, **holders}, compared_with=_null_of(reading, "direction"),
                          definition=defs, recommendation="Check whether the rotation is intended (rotating roles) "
                          "or an error in the export (a reporting or approval loop).")]
     if reading.label == MIXED:
-        return [_finding(f"layer-mixed:{name}", "low", (a.score or 0) + (d.score or 0), f"{cap} are partly one-way",
+        return [_finding(f"layer-mixed:{name}", "low", ((a.score or 0) + (d.score or 0)) / 2, f"{cap} are partly one-way",
                          f"{_pct(returned)} of {plural} are returned; the reading is mixed ("
                          + (", ".join(reading.sublabels) or "no axis clearly one way") + ").", evidence=evidence,
-                         metrics=metrics, where={"layer": name}, compared_with=_null_of(reading, "asymmetry"),
+                         metrics=metrics, where={"layer": name, **holders}, compared_with=_null_of(reading, "asymmetry"),
                          definition=defs, recommendation="See the units and teams tables for where it runs one way.")]
     return []
 
 
 def _scope_findings(kind: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     read = [r for r in records if r["label"] in (POWER_OVER, MUTUAL, MIXED)]
-    if not read:
-        return []
     power = [r for r in read if r["label"] == POWER_OVER]
     if not power:
         return []
+    # where to act first: the scopes with the most people in them, then the most one-way
     strength = lambda r: (r["scores"].get("asymmetry") or 0) + (r["scores"].get("direction") or 0)  # noqa: E731
-    median = statistics.median(strength(r) for r in read)
-    top = sorted(power, key=lambda r: (-strength(r), r["id"]))[:MAX_LISTED]
+    top = sorted(power, key=lambda r: (-r["size"], -strength(r), r["id"]))[:MAX_LISTED]
     share = len(power) / len(read)
     noun = "units" if kind == "unit" else "teams (a manager and direct reports)"
-    where = {"units": [r["id"] for r in top]} if kind == "unit" else {"teams": [r["id"] for r in top]}
+    people = sum(r["size"] for r in power)
+    where = {"units": [r["id"] for r in top]} if kind == "unit" else {"managers": [r["head"] for r in top]}
     severity = "high" if share >= 0.5 else "medium" if share >= 0.2 else "low"
     return [_finding(
         f"{kind}s-power-over", severity, share, f"{len(power)} of {len(read)} {noun} read power-over",
-        f"In {_pct(share)} of {noun} the ties among members run one way and down across layers. "
-        "Listed first are those furthest from the organisation's median.",
-        evidence=[f"{r['id']}: asymmetry {r['scores'].get('asymmetry') or 0:.2f}, direction {r['scores'].get('direction') or 0:.2f}" for r in top],
-        metrics={"share_power_over": share, "median_asymmetry_plus_direction": median},
-        where=where, compared_with={"org_median": median, "text": "asymmetry + direction score against the median over all read " + noun},
+        f"In {len(power)} of the {len(read)} {noun} read ({_pct(share)}), {people} people in all, the ties among "
+        "members run one way and down across the voting layers. Listed first are the largest.",
+        evidence=[f"{r['id']}: {r['size']} people, asymmetry {r['scores'].get('asymmetry') or 0:.2f}, "
+                  f"direction {r['scores'].get('direction') or 0:.2f}" for r in top],
+        metrics={"power_over": len(power), "read": len(read), "share_power_over": share, "people_in_them": people},
+        where={**where, "table": "units" if kind == "unit" else "teams"},
         definition=_definition("reciprocity_edgewise", "trophic_incoherence", "flow_hierarchy", reading=True),
         recommendation="Start with the listed ones: return budget or decisions to the members, or add peer ties.",
     )]
@@ -227,7 +240,9 @@ def _pair_findings(pairs: pd.DataFrame) -> list[dict[str, Any]]:
         f"Between a manager and a direct report, ties in the other layers run only downward in {int(one_way.sum())} "
         f"of {len(pairs)} reporting lines; {int(returned.sum())} are returned in every layer.",
         metrics={"one_way_pairs": int(one_way.sum()), "returned_pairs": int(returned.sum()), "pairs": int(len(pairs))},
-        where={"table": "reporting_pairs"},
+        where={"managers": pairs[one_way].groupby("manager_id").size().reset_index(name="n")
+               .sort_values(["n", "manager_id"], ascending=[False, True])["manager_id"].head(MAX_LISTED).tolist(),
+               "table": "reporting_pairs"},
         definition=_definition("reciprocity_dyadic", reading=True),
         recommendation="Add an upward tie on those lines: a budget the report manages, a decision the report takes or agrees to.",
     )]
@@ -238,50 +253,67 @@ def _decision_findings(decisions: DecisionAudit, config: AuditConfig, model: Org
     s = decisions.summary
     if not s.get("decisions"):
         return out
+    n = s["decisions"]
     rows = _rows_of(model.decisions)
     deciders = decisions.rights[decisions.rights["deciding"] > 0]["deciding"]
     median = float(deciders.median()) if len(deciders) else None
-    for i, b in enumerate(decisions.bottlenecks.head(3).itertuples(index=False), 1):
+    sp = decisions.single_points
+    alone_by = sp.groupby("actor")["decision"].nunique() if not sp.empty else pd.Series(dtype="int64")
+    listed = []
+    for i, b in enumerate(decisions.bottlenecks.sort_values(["deciding", "actor"], ascending=[False, True]).head(3).itertuples(index=False), 1):
+        alone = int(alone_by.get(b.actor, 0))
+        listed.append(b.actor)
         out.append(_finding(
             f"decision-bottleneck:{i}", "high" if b.share >= 0.4 else "medium", float(b.share),
-            f"One approver holds the say on {_pct(b.share)} of all decisions",
-            f"A single actor is accountable for, approves, agrees to or can veto {b.deciding} of {s['decisions']} "
-            "decisions: every one of them waits on the same desk.",
-            metrics={"decisions_with_say": int(b.deciding), "share": float(b.share), "decisions": s["decisions"]},
+            f"One approver holds the say on {_pct(b.share)} of all decisions ({b.deciding} of {n})",
+            f"A single actor is accountable for, approves, agrees to or can veto {b.deciding} of {n} "
+            f"decisions, {alone} of them as the only holder of the say: every one of them waits on the same desk.",
+            metrics={"decisions_with_say": int(b.deciding), "decisions": n, "share": float(b.share),
+                     "decisions_held_alone": alone},
             where={"people": [b.actor], "rows": rows(model.decisions["actor"].astype(str) == b.actor)},
-            compared_with={"org_median": median, "text": "median number of decisions per person holding any say"},
+            compared_with={"org_median": median, "unit": "decisions with the say per holder",
+                           "text": f"the median holder of any say has it on {median:g} decisions" if median is not None else ""},
             definition=_definition("decision_rights_deciding"),
             recommendation="Delegate the approval of routine decisions, or share it between two or three people.",
         ))
-    if s["single_points_of_veto"]:
-        sp = decisions.single_points
-        share = s["single_points_of_veto"] / s["decisions"]
+    # single points of veto the bottleneck findings above do not already count
+    rest = sp[~sp["actor"].isin(listed)] if not sp.empty else sp
+    if not rest.empty:
+        count = int(rest["decision"].nunique())
+        share = count / n
+        others = " other" if listed else ""
         out.append(_finding(
             "decision-single-point", "medium" if share < 0.5 else "high", share,
-            f"{s['single_points_of_veto']} of {s['decisions']} decisions can be made or stopped by one person alone",
-            "These decisions have exactly one holder of the say (accountable, approve, agree or veto): a single point of veto.",
-            metrics={"single_point_decisions": s["single_points_of_veto"], "share": share},
-            where={"decisions": sorted(sp["decision"].unique().tolist())[:MAX_LISTED], "table": "decision_single_points"},
+            f"{count}{others} decisions of {n} can be made or stopped by one person alone",
+            "These decisions have exactly one holder of the say (accountable, approve, agree or veto): a single point of veto"
+            + (" (those of the bottleneck approvers above are counted there)." if listed else "."),
+            metrics={"single_point_decisions": count, "decisions": n, "share": share,
+                     "holders": int(rest["actor"].nunique())},
+            where={"decisions": sorted(rest["decision"].unique().tolist())[:MAX_LISTED],
+                   "people": rest.groupby("actor")["decision"].nunique().sort_values(ascending=False).index[:MAX_LISTED].tolist(),
+                   "table": "decision_single_points"},
             definition=_definition("decision_rights_deciding"),
             recommendation="Add a second holder of the say (an agree role for those bound), or an appeal route.",
         ))
     if s["voiceless_unit_decisions"]:
         vu = decisions.voiceless_units
+        n_dec, n_units = int(vu["decision"].nunique()), int(vu["unit"].nunique())
         out.append(_finding(
-            "decision-voiceless-units", "high", float(len(vu)),
-            f"{len(vu)} decisions bind a unit none of whose members has a voice in them",
-            f"{vu['unit'].nunique()} units are bound by decisions in which nobody from the unit is consulted, "
-            "recommends, agrees or decides.",
-            metrics={"decisions": int(vu['decision'].nunique()), "units": int(vu['unit'].nunique())},
-            where={"units": sorted(vu["unit"].unique().tolist())[:MAX_LISTED],
+            "decision-voiceless-units", "high", n_dec / n,
+            f"{n_dec} decisions bind a unit none of whose members has a voice in them",
+            f"{n_dec} decisions bind {n_units} units ({len(vu)} decision–unit pairs) in which nobody from the unit is "
+            "consulted, recommends, agrees or decides.",
+            metrics={"decisions": n_dec, "units": n_units, "decision_unit_pairs": int(len(vu))},
+            where={"units": vu["unit"].value_counts().sort_index().sort_values(ascending=False, kind="stable").index[:MAX_LISTED].tolist(),
                    "decisions": sorted(vu["decision"].unique().tolist())[:MAX_LISTED], "table": "decision_voiceless_units"},
             definition=_definition("decision_rights_voice"),
             recommendation="Consult at least one member of each bound unit (C or Agree) before these decisions are taken.",
         ))
     if s["consulted_not_deciding_units"]:
         cn = decisions.consulted_not_deciding
+        units_total = max(int(model.people["unit"].nunique()) if "unit" in model.people else len(cn), len(cn))
         out.append(_finding(
-            "decision-consulted-never-deciding", "medium", float(len(cn)),
+            "decision-consulted-never-deciding", "medium", len(cn) / units_total,
             f"{len(cn)} units are consulted but never decide",
             "Members of these units give input to decisions, yet no member holds the say on any decision.",
             metrics={"units": int(len(cn)), "times_consulted": int(cn["times_consulted"].sum())},
@@ -291,13 +323,17 @@ def _decision_findings(decisions: DecisionAudit, config: AuditConfig, model: Org
         ))
     gini = s.get("gini_deciding")
     if gini is not None and gini >= config.thresholds.gini_concentrated:
+        people = int(len(model.people))
+        top = decisions.rights[decisions.rights["deciding"] > 0].head(MAX_LISTED)["actor"].tolist()
         out.append(_finding(
             "decision-concentration", "medium", gini,
-            f"The say over decisions sits with {_pct(s['share_of_people_with_say'])} of people",
-            f"Gini of decisions with the say over all people is {gini:.2f}; {s['people_with_say']} people hold any say.",
-            metrics={"gini_deciding": gini, "hhi_deciding": s.get("hhi_deciding"), "people_with_say": s["people_with_say"]},
-            where={"table": "decision_rights"},
-            compared_with={"threshold": config.thresholds.gini_concentrated},
+            f"The say over decisions sits with {_pct(s['share_of_people_with_say'])} of people ({s['people_with_say']} of {people})",
+            f"Gini of decisions with the say over all people is {gini:.2f} (at or above {config.thresholds.gini_concentrated:g}); "
+            f"{s['people_with_say']} of {people} people hold any say.",
+            metrics={"gini_deciding": gini, "hhi_deciding": s.get("hhi_deciding"), "people_with_say": s["people_with_say"],
+                     "people": people},
+            where={"people": top, "table": "decision_rights"},
+            compared_with={"threshold": config.thresholds.gini_concentrated, "text": "Gini of the say, threshold of concentration"},
             definition=_definition("gini", "hhi"),
             recommendation="Spread accountable and agree roles more widely, starting with decisions that bind one team.",
         ))
@@ -324,10 +360,12 @@ def _resource_findings(resources: ResourceAudit, config: AuditConfig) -> list[di
         out.append(_finding(
             "resources-concentration", "medium", gini,
             f"Budget control is concentrated: {s['people_giving']} people allocate all of it",
-            f"Gini of budget given over all people is {gini:.2f} (HHI {s['hhi_given']:.3f}); "
-            f"{_pct(s['returned_share'])} of the money that flows is returned.",
+            f"Gini of budget given over all people is {gini:.2f} (at or above {config.thresholds.gini_concentrated:g}; "
+            f"HHI {s['hhi_given']:.3f}); {_pct(s['returned_share'])} of the money that flows is returned.",
             metrics={k: s[k] for k in ("gini_given", "hhi_given", "hhi_given_normalised", "returned_share", "people_giving")},
-            where={"table": "resource_balance"}, compared_with={"threshold": config.thresholds.gini_concentrated},
+            where={"people": resources.balance[resources.balance["is_person"]].head(MAX_LISTED)["node"].astype(str).tolist(),
+                   "table": "resource_balance"},
+            compared_with={"threshold": config.thresholds.gini_concentrated, "text": "Gini of budget given, threshold of concentration"},
             definition=_definition("gini_out_strength", "hhi_out_strength", "weighted_reciprocity"),
             recommendation="Devolve part of the budget to the units that spend it.",
         ))
@@ -337,10 +375,10 @@ def _resource_findings(resources: ResourceAudit, config: AuditConfig) -> list[di
         one_way_units = units[units["returned_share"] < 0.05]
         if len(one_way_units):
             out.append(_finding(
-                "resources-one-way-units", "low", float(len(one_way_units) / len(units)),
+                "resources-one-way-units", "low", float(len(one_way_units) / len(units)),  # share of giving units
                 f"{len(one_way_units)} of {len(units)} giving units get almost nothing back",
                 "Less than 5% of what these units allocate returns to them from the recipients.",
-                metrics={"units": int(len(one_way_units))},
+                metrics={"units": int(len(one_way_units)), "giving_units": int(len(units))},
                 where={"units": one_way_units["unit"].head(MAX_LISTED).astype(str).tolist(), "table": "resource_units"},
                 definition=_definition("weighted_reciprocity"),
                 recommendation="Where work is exchanged both ways, record the return flow (chargebacks, shared pools).",
@@ -363,9 +401,12 @@ def _span_findings(power: pd.DataFrame, config: AuditConfig) -> list[dict[str, A
             "spans-narrow", "medium", share,
             f"{_pct(share)} of managers have {t.span_narrow} direct reports or fewer",
             f"Narrow spans stack layers of control: {int(narrow.sum())} of {len(managers)} managers; "
-            f"median span {median:g}; {layers} reporting layers.",
-            metrics={"narrow_share": share, "median_span": median, "layers": layers, "managers": int(len(managers))},
-            where={"table": "spans_layers"}, compared_with={"org_median": median},
+            f"median span {median:g} direct reports; {layers} reporting layers.",
+            metrics={"narrow_share": share, "narrow_managers": int(narrow.sum()), "median_span": median, "layers": layers,
+                     "managers": int(len(managers))},
+            where={"managers": managers[narrow].sort_values(["reporting_layer", "person_id"])["person_id"].head(MAX_LISTED).tolist(),
+                   "table": "spans_layers"},
+            compared_with={"org_median": median, "unit": "direct reports", "text": f"median span {median:g} direct reports"},
             definition=_definition("span_of_control", "reporting_layer"),
             recommendation="Merge narrow teams or remove a layer where a manager has one or two reports.",
         ))
@@ -376,8 +417,10 @@ def _span_findings(power: pd.DataFrame, config: AuditConfig) -> list[dict[str, A
             f"{int(wide.sum())} manager{'s have' if wide.sum() != 1 else ' has'} more than {t.span_wide} direct reports",
             "Very wide spans can mean a hub everybody depends on, or self-managing teams: the asymmetry reading of "
             "their teams tells which.",
-            metrics={"wide_managers": int(wide.sum()), "max_span": int(managers['span_of_control'].max())},
-            where={"table": "teams"}, compared_with={"org_median": median},
+            metrics={"wide_managers": int(wide.sum()), "max_span": int(managers['span_of_control'].max()), "median_span": median},
+            where={"managers": managers[wide].sort_values(["span_of_control", "person_id"], ascending=[False, True])["person_id"]
+                   .head(MAX_LISTED).tolist(), "table": "teams"},
+            compared_with={"org_median": median, "unit": "direct reports", "text": f"median span {median:g} direct reports"},
             definition=_definition("span_of_control"),
             recommendation="Check the team readings of these managers: a returned hub is fine, a one-way hub is a bottleneck.",
         ))
@@ -423,7 +466,7 @@ def _validation_findings(model: OrgModel) -> list[dict[str, Any]]:
         for p in problems:
             codes[p.code] = codes.get(p.code, 0) + 1
         out.append(_finding(
-            f"data-{severity}s", level, float(len(problems)),
+            f"data-{severity}s", level, min(1.0, len(problems) / max(len(model.people), 1)),
             f"{len(problems)} data {severity}{'s' if len(problems) != 1 else ''} in the input",
             "Rows with problems were set aside or repaired as described; every one is listed in the validation table.",
             metrics={"count": len(problems), **{f"code:{c}": n for c, n in sorted(codes.items())}},
@@ -437,11 +480,13 @@ def _validation_findings(model: OrgModel) -> list[dict[str, Any]]:
 def build_findings(*, model: OrgModel, config: AuditConfig, layer_readings: Mapping[str, Reading], org_reading: Reading,
                    layer_measures: Mapping[str, Mapping[str, Any]], units: list[dict], teams: list[dict], pairs: pd.DataFrame,
                    decisions: DecisionAudit, resources: ResourceAudit, power: pd.DataFrame,
-                   groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """All findings, ranked (severity first, then strength, then id for a stable order)."""
+                   groups: list[dict[str, Any]], graph: Any = None) -> list[dict[str, Any]]:
+    """All findings, ranked (severity first, the overall reading first in its severity, then
+    strength, a share in [0, 1], then id for a stable order)."""
     findings = _org_findings(org_reading, layer_readings)
     for name in sorted(layer_readings):
-        findings += _layer_findings(name, layer_readings[name], layer_measures.get(name, {}))
+        layer = graph.layers.get(name) if graph is not None else None
+        findings += _layer_findings(name, layer_readings[name], layer_measures.get(name, {}), layer)
     findings += _scope_findings("unit", units)
     findings += _scope_findings("team", teams)
     findings += _pair_findings(pairs)
@@ -450,7 +495,8 @@ def build_findings(*, model: OrgModel, config: AuditConfig, layer_readings: Mapp
     findings += _span_findings(power, config)
     findings += _representation_findings(groups, config)
     findings += _validation_findings(model)
-    findings.sort(key=lambda f: (SEVERITY_ORDER[f["severity"]], -f["strength"], f["id"]))
+    # severity first; the overall reading leads its severity; then strength (a share in [0, 1])
+    findings.sort(key=lambda f: (SEVERITY_ORDER[f["severity"]], f["id"] != "org-reading", -f["strength"], f["id"]))
     for rank, finding in enumerate(findings, 1):
         finding["rank"] = rank
     return findings

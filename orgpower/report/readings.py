@@ -155,14 +155,35 @@ def _fmt(value: float | None) -> str:
     return "0.00" if text == "-0.00" else text
 
 
+# Within this of each other, and of the same end of [0, 1], the null model and the
+# observed value say the same thing, and z (if any) says nothing.
+NULL_DEGENERATE_GAP = 0.02
+
+
+def null_degenerate(comparison: Mapping[str, Any]) -> bool:
+    """True when the null model cannot tell: no spread across rewirings, or the observed
+    value and the null mean sit together at the same end of the scale (a tree is one-way
+    and so is every rewiring of it)."""
+    mean, std, observed = comparison.get("null_mean"), comparison.get("null_std"), comparison.get("observed")
+    if mean is None or observed is None:
+        return False
+    if not std:
+        return True
+    return abs(mean - observed) <= NULL_DEGENERATE_GAP and min(abs(observed), abs(1 - observed)) <= NULL_DEGENERATE_GAP
+
+
 def _vs_null(comparison: Mapping[str, Any], thresholds: Thresholds) -> str:
+    """The null comparison in words, to sit right after the value it belongs to."""
     z, mean = comparison.get("z"), comparison.get("null_mean")
     if mean is None:
         return ""
+    if null_degenerate(comparison):
+        return (f"; rewired at random with the same degrees it gives {mean:.2f} too, so the null model "
+                "cannot tell this apart from chance")
     if z is None:
-        return f" (degree-preserving null: {mean:.2f})"
+        return f"; degree-preserving null {mean:.2f}"
     side = "above" if z >= thresholds.null_z else "below" if z <= -thresholds.null_z else "close to"
-    return f" ({side} the degree-preserving null, {mean:.2f}; z = {z:.1f})"
+    return f"; {side} the degree-preserving null, {mean:.2f}, z = {z:.1f}"
 
 
 def read_asymmetry(measures: Mapping[str, Any], thresholds: Thresholds) -> AxisReading:
@@ -213,6 +234,7 @@ def read_direction(measures: Mapping[str, Any], thresholds: Thresholds) -> AxisR
         "krackhardt_hierarchy": _num(measures, "krackhardt_hierarchy"),
     }
     comparison = null_comparison(measures, "trophic_incoherence") or null_comparison(measures, "flow_hierarchy")
+    f0_null, fh_null = null_comparison(measures, "trophic_incoherence"), null_comparison(measures, "flow_hierarchy")
     parts = [p for p in ((None if f0 is None else 1.0 - f0), fh) if p is not None]
     if not parts:
         return AxisReading("direction", None, "undefined", values, comparison, "No ties to rank.")
@@ -230,9 +252,10 @@ def read_direction(measures: Mapping[str, Any], thresholds: Thresholds) -> AxisR
         lead = "Ties circulate rather than run down"
     else:
         lead = "Ties partly run down a ranking"
+    # each null comparison right after its own measure (F0's null is not flow hierarchy's)
     evidence = (
-        f"{lead} (trophic incoherence F0 = {_fmt(f0)}, flow hierarchy = {_fmt(fh)}"
-        f"{_vs_null(comparison, thresholds)})."
+        f"{lead} (trophic incoherence F0 = {_fmt(f0)}{_vs_null(f0_null, thresholds)}; "
+        f"flow hierarchy = {_fmt(fh)}{_vs_null(fh_null, thresholds)})."
     )
     return AxisReading("direction", score, leaning, values, comparison, evidence)
 
