@@ -180,7 +180,8 @@ def assemble_audit(model: OrgModel, graph: OrgGraph, measures: Any, config: Audi
     pairs = pair_readings(graph)
     resources = audit_resources(graph.layers.get("flows"), model.people)
     power = person_power(graph, people_measures, decisions, resources)
-    groups = represent(model.people, power, config.group_attributes, k=config.min_group_size)
+    groups = represent(model.people, power, config.group_attributes, k=config.min_group_size,
+                       alpha=config.thresholds.representation_alpha)
     people = people_table(model, people_measures, power, config)
     findings = build_findings(
         model=model, config=config, layer_readings=layer_readings, org_reading=org_reading,

@@ -80,6 +80,9 @@ class Thresholds:
     """Power share / headcount share below this is under-representation."""
     representation_high: float = 1.25
     """Power share / headcount share above this is over-representation."""
+    representation_alpha: float = 0.05
+    """A representation finding needs the exact test's p, Holm-corrected over the cells
+    tested, at or below this (and an expected count of at least min_group_size)."""
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from orgpower.model import OrgModel
 from orgpower.report.config import AuditConfig
 from orgpower.report.decisions import DecisionAudit
 from orgpower.report.readings import MIXED, MUTUAL, POWER_OVER, Reading, null_degenerate
-from orgpower.report.representation import MERGED, NOT_GIVEN
+from orgpower.report.representation import MERGED
 from orgpower.report.resources import ResourceAudit
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
@@ -432,28 +432,36 @@ POWER_MEASURES = ("manager posts", "span of control", "budget controlled", "deci
 
 
 def _representation_findings(groups: list[dict[str, Any]], config: AuditConfig) -> list[dict[str, Any]]:
+    """Under-representation where the exact test says it is unlikely by chance: only cells
+    whose expected count is at least k, Holm-corrected over the cells tested."""
     out = []
     t = config.thresholds
     for record in groups:
         for measure in record.get("measures", []):
-            if measure["measure"] == "headcount" or measure.get("suppressed"):
+            if measure["measure"] not in POWER_MEASURES or measure.get("suppressed"):
                 continue
             for group, cell in sorted(measure["cells"].items()):
-                if cell == "suppressed" or cell.get("ratio") is None or group in (MERGED, NOT_GIVEN):
+                if not isinstance(cell, dict) or not cell.get("significant") or group == MERGED:
                     continue
                 ratio = cell["ratio"]
-                if ratio >= t.representation_low or measure["measure"] not in POWER_MEASURES:
+                if ratio is None or ratio >= t.representation_low:
                     continue
                 out.append(_finding(
-                        f"representation:{record['attribute']}:{group}:{measure['measure']}", "medium", 1.0 - ratio,
-                        f"{record['attribute']} '{group}': {_pct(cell['headcount_share'])} of people, {_pct(cell['share'])} of {measure['measure']}",
-                        f"The group holds {ratio:.2f} times its headcount share of {measure['description']}.",
-                        metrics={"ratio": ratio, "share": cell["share"], "headcount_share": cell["headcount_share"]},
-                        where={"attribute": record["attribute"], "group": group, "table": "representation"},
-                        compared_with={"proportionate": 1.0, "threshold": t.representation_low},
-                        definition=_definition("representation_ratio"),
-                        recommendation="Review how manager posts, budgets and decision rights are assigned; re-run after the next cycle.",
-                    ))
+                    f"representation:{record['attribute']}:{group}:{measure['measure']}", "medium", 1.0 - ratio,
+                    f"{record['attribute']} '{group}': {_pct(cell['headcount_share'])} of people, {_pct(cell['share'])} of {measure['measure']}",
+                    f"{cell['people']} of the holders of {measure['description']} are in this group where "
+                    f"{cell['expected']:.1f} would be in proportion (ratio {ratio:.2f}); so few by chance has probability "
+                    f"{cell['p_adjusted']:.2g} after Holm's correction for the {cell['cells_tested']} cells tested "
+                    "(exact hypergeometric test).",
+                    metrics={"ratio": ratio, "share": cell["share"], "headcount_share": cell["headcount_share"],
+                             "holders_in_group": cell["people"], "expected": cell["expected"], "p_adjusted": cell["p_adjusted"],
+                             "cells_tested": cell["cells_tested"]},
+                    where={"attribute": record["attribute"], "group": group, "measure": measure["measure"], "table": "representation"},
+                    compared_with={"proportionate": 1.0, "threshold": t.representation_low, "alpha": t.representation_alpha,
+                                   "text": "expected count in proportion to headcount"},
+                    definition=_definition("representation_ratio"),
+                    recommendation="Review how manager posts, budgets and decision rights are assigned; re-run after the next cycle.",
+                ))
     return out
 
 

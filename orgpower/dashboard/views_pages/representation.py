@@ -39,15 +39,21 @@ if attributes and set(attributes) != set(chosen_now):
         st.stop()
 
 groups = result.document.get("groups", [])
+for group in groups:
+    if group.get("refused"):
+        st.warning(group["refused"])  # a nearly unique attribute is not a grouping
 table = result.tables.get("representation")
 if not groups or table is None or table.empty:
     st.info("No representation audit yet: pick one or more attributes above (for example gender or location).")
     st.stop()
 for group in groups:
+    if group.get("refused") or group.get("missing"):
+        continue
     hidden = group.get("hidden_groups", 0)
     st.markdown(
         f"**{plain(group.get('attribute'))}**: {number(group.get('people'))} people, groups under k = {group.get('k')} suppressed"
         + (f" ({hidden} group(s) hidden)." if hidden else ".")
+        + (f" {group['people_missing']} gave no value (counted as missing, not as a group)." if group.get("people_missing") else "")
     )
 st.caption("ratio = the group's share of the measure / its share of headcount (1 = in proportion). Suppressed cells are shown as suppressed.")
 cells = table.copy()
