@@ -243,6 +243,7 @@ def audit(
     compare_snapshot: str | None = None,
     progress: Progress | None = None,
     flat_org: bool = False,
+    allow_disjoint: bool = False,
 ) -> "AuditResult":
     """Run the full audit: measures, readings on the three axes, findings, representation.
 
@@ -250,6 +251,7 @@ def audit(
     given as ``people=``, ``flows=``, ``decisions=``, ``relations=`` DataFrames, or, with
     ``neo4j_uri`` and ``snapshot`` and no source, a Neo4j snapshot. ``compare`` (an org
     in any of the same forms) or ``compare_snapshot`` adds the change since then.
+    Snapshots that share no person id are refused unless ``allow_disjoint``.
     ``config`` (:class:`AuditConfig`) holds every setting and threshold; its
     ``group_attributes`` are matched to the people columns ignoring case (with an
     :class:`~orgpower.errors.OrgpowerWarning`). ``progress`` (see :class:`Progress`)
@@ -282,7 +284,7 @@ def audit(
         else:
             old_model = _model(compare, {}, mapping, None, None, "compare", progress, flat_org)
         old = _audit_model(old_model, config, lambda stage, *rest: progress("compare", *rest))
-        add_comparison(result, old)
+        add_comparison(result, old, allow_disjoint=allow_disjoint)
     return result
 
 

@@ -253,6 +253,7 @@ Examples:
 @click.option("--neo4j", metavar="URI", help="Read the org from this Neo4j server instead of files (default: $NEO4J_URI).")
 @click.option("--snapshot", metavar="NAME", help="The Neo4j snapshot to audit (with --neo4j).")
 @click.option("--compare-snapshot", metavar="NAME", help="An older Neo4j snapshot to compare with.")
+@click.option("--allow-disjoint", is_flag=True, help="Compare snapshots that share no person id (refused otherwise).")
 @click.option("--strict", is_flag=True, help="Exit 1 when the input has data errors (the reports are still written).")
 @click.option("--title", metavar="TEXT", help="Report title on the cover (default: 'Power in ORGANISATION').")
 @click.option("--organisation", metavar="NAME", help="The audited organisation's name.")
@@ -272,7 +273,7 @@ def audit(
     compare: tuple[str, ...], config: str | None, mapping: str | None, neo4j: str | None, snapshot: str | None,
     compare_snapshot: str | None, strict: bool, title: str | None, organisation: str | None,
     prepared_for: str | None, prepared_by: str | None, report_date: str | None, report_config: str | None,
-    names: bool, csv_encoding: str, flat_org: bool, quiet: bool,
+    names: bool, csv_encoding: str, flat_org: bool, quiet: bool, allow_disjoint: bool = False,
 ) -> int:
     """Full audit of an org: INPUT is a folder or any list of files (or none, with --neo4j
     and --snapshot).
@@ -280,6 +281,7 @@ def audit(
     Writes audit.json, people.csv and the other formats asked for into --out, then prints
     the files and a one-line summary: the reading, high findings and data errors.
     """
+    inputs, compare = _compare_order(inputs, compare)
     if not inputs and not (neo4j or snapshot):
         raise UsageError("Give the input files or folder, or --neo4j URI --snapshot NAME.")
     from orgpower import api
@@ -303,6 +305,7 @@ def audit(
             list(inputs) or None, mapping=mapping, config=settings, compare=list(compare) or None,
             neo4j_uri=neo4j_uri, snapshot=snapshot, compare_snapshot=compare_snapshot, progress=progress,
             flat_org=flat_org,
+            allow_disjoint=allow_disjoint,
         )
         progress("write", 0, None, ", ".join(formats))
         written = api.write_reports(result, out, formats, meta=meta, names=names, csv_encoding=csv_encoding)
@@ -311,6 +314,8 @@ def audit(
         progress.close()
     for fmt, path in written.items():
         click.echo(f"{fmt:>5}: {path}")
+    for warning in (result.comparison or {}).get("warnings", []):
+        click.echo(f"orgpower: warning: {warning}", err=True)
     click.echo(result.summary())
     if strict and result.model.errors:
         click.echo(
@@ -319,6 +324,20 @@ def audit(
         )
         return 1
     return 0
+
+
+def _compare_order(inputs: tuple[str, ...], compare: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``audit --compare OLD NEW`` (two folders, no INPUT) audits NEW against OLD; several
+    folders after --compare beside an INPUT are a usage error that says what to write."""
+    folders = [c for c in compare if Path(c).is_dir()]
+    if len(compare) < 2 or len(folders) < 2:
+        return inputs, compare
+    if not inputs and len(compare) == 2:
+        return (compare[1],), (compare[0],)
+    raise UsageError(
+        f"--compare takes one older snapshot (a folder, or its files), but got {len(folders)} folders. "
+        "Write `orgpower audit NEW --compare OLD`, or `orgpower audit --compare OLD NEW`."
+    )
 
 
 @cli.command(context_settings=CONTEXT, epilog="""\b

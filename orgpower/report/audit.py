@@ -147,12 +147,13 @@ def people_table(model: OrgModel, people_measures: pd.DataFrame | None, power: p
     return table
 
 
-def add_comparison(result: AuditResult, old: AuditResult) -> None:
+def add_comparison(result: AuditResult, old: AuditResult, *, allow_disjoint: bool = False) -> None:
     """Add the change since ``old`` (an audit of an earlier snapshot) to ``result``:
-    ``result.comparison``, its tables, and ``document["comparison"]``."""
+    ``result.comparison``, its tables, and ``document["comparison"]``. Snapshots with no
+    person id in common are refused (InputError) unless ``allow_disjoint``."""
     from orgpower.report.compare import compare_audits
 
-    result.comparison = compare_audits(result, old)
+    result.comparison = compare_audits(result, old, allow_disjoint=allow_disjoint)
     result.tables.update(result.comparison.pop("_tables"))
     result.document["comparison"] = result.comparison
 

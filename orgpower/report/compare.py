@@ -7,6 +7,12 @@
 - **arcs that turned**: pairs whose tie in a layer went from returned (mutual) to one-way,
   or from one-way (or absent) to returned.
 
+Changes within :data:`TOLERANCE` are no change (float noise such as 1.8e-12 in a budget
+summed in another order is not a shift of power). Snapshots that share few person ids get
+a warning; snapshots that share none are refused unless ``allow_disjoint``, since a
+comparison of two different organisations (or of renumbered ids) would list everyone as
+joined and left.
+
 Everything is keyed by ids; names never appear.
 """
 
@@ -20,6 +26,23 @@ import pandas as pd
 from orgpower.graph.layers import Layer
 
 POWER_COLUMNS = ("span_of_control", "budget_given", "decision_rights")
+# |new − old| ≤ ABSOLUTE + RELATIVE·max(|old|, |new|) is no change.
+TOLERANCE = {"absolute": 1e-9, "relative": 1e-9}
+# Below this share of the smaller snapshot's people in common, the comparison warns.
+LOW_OVERLAP = 0.5
+
+
+def changed(old, new) -> np.ndarray:
+    """True where new differs from old beyond :data:`TOLERANCE` (NaN vs a number is a change).
+
+    >>> changed(np.array([100.0, 1.0]), np.array([100.0 + 1.8e-12, 2.0])).tolist()
+    [False, True]
+    """
+    old, new = np.asarray(old, dtype=float), np.asarray(new, dtype=float)
+    scale = np.maximum(np.abs(old), np.abs(new))
+    with np.errstate(invalid="ignore"):
+        beyond = np.abs(new - old) > TOLERANCE["absolute"] + TOLERANCE["relative"] * np.nan_to_num(scale)
+    return beyond | (np.isnan(old) != np.isnan(new))
 
 
 def metric_deltas(new_layers: dict[str, dict], old_layers: dict[str, dict]) -> pd.DataFrame:
@@ -31,9 +54,11 @@ def metric_deltas(new_layers: dict[str, dict], old_layers: dict[str, dict]) -> p
             numeric = all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in (a, b))
             if not numeric or (a is None and b is None):
                 continue
+            both = a is not None and b is not None
+            moved = bool(changed([np.nan if a is None else a], [np.nan if b is None else b])[0])
             rows.append({"layer": layer, "measure": key, "old": a, "new": b,
-                         "delta": (b - a) if a is not None and b is not None else None})
-    return pd.DataFrame(rows, columns=["layer", "measure", "old", "new", "delta"])
+                         "delta": ((b - a) if moved else 0.0) if both else None, "changed": moved})
+    return pd.DataFrame(rows, columns=["layer", "measure", "old", "new", "delta", "changed"])
 
 
 def power_changes(new_power: pd.DataFrame, old_power: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -43,15 +68,16 @@ def power_changes(new_power: pd.DataFrame, old_power: pd.DataFrame, key: str) ->
     old = old_power[cols].groupby(key).sum() if key == "unit" else old_power[cols].set_index(key)
     both = new.merge(old, how="inner", left_index=True, right_index=True, suffixes=("_new", "_old"))
     out = pd.DataFrame(index=both.index)
-    changed = np.zeros(len(both), dtype=bool)
+    moved = np.zeros(len(both), dtype=bool)
     for c in POWER_COLUMNS:
         out[f"{c}_old"] = both[f"{c}_old"]
         out[f"{c}_new"] = both[f"{c}_new"]
-        out[f"{c}_change"] = both[f"{c}_new"] - both[f"{c}_old"]
-        changed |= out[f"{c}_change"].to_numpy() != 0
-    out = out[changed].reset_index()
+        beyond = changed(both[f"{c}_old"], both[f"{c}_new"])
+        out[f"{c}_change"] = np.where(beyond, both[f"{c}_new"] - both[f"{c}_old"], 0.0)  # noise is no change
+        moved |= beyond
+    out = out[moved].reset_index()
     def direction(row) -> str:
-        changes = [row[f"{c}_change"] for c in POWER_COLUMNS]
+        changes = [row[f"{c}_change"] for c in POWER_COLUMNS]  # within the tolerance already 0
         if all(x >= 0 for x in changes):
             return "gained"
         if all(x <= 0 for x in changes):
@@ -89,11 +115,43 @@ def turned_arcs(new_layers: dict[str, Layer], old_layers: dict[str, Layer]) -> p
     return pd.DataFrame(rows, columns=["layer", "a", "b", "old", "new", "turned"])
 
 
-def compare_audits(new: Any, old: Any) -> dict[str, Any]:
+def overlap(new_ids: set[str], old_ids: set[str], *, allow_disjoint: bool = False) -> tuple[dict[str, Any], list[str]]:
+    """People in common, and the warnings it calls for; no id in common is refused
+    (InputError) unless ``allow_disjoint``."""
+    from orgpower.errors import InputError
+
+    common = len(new_ids & old_ids)
+    smaller = min(len(new_ids), len(old_ids)) or 1
+    share = common / smaller
+    record = {"people_in_common": common, "share_of_smaller": share, "old_people": len(old_ids), "new_people": len(new_ids)}
+    if common == 0 and not allow_disjoint:
+        raise InputError(
+            f"The two snapshots have no person id in common ({len(old_ids):,} people before, {len(new_ids):,} now): "
+            "they look like different organisations, or the ids were renumbered. Check that both come from the same "
+            "HR system and id column; to compare them anyway, allow disjoint snapshots (--allow-disjoint)."
+        )
+    warnings = []
+    if share < LOW_OVERLAP:
+        warnings.append(
+            f"Only {common:,} people are in both snapshots ({share:.0%} of the smaller one): most changes below are "
+            "people joining and leaving, or renumbered ids, not power moving between the same people."
+        )
+    return record, warnings
+
+
+def compare_audits(new: Any, old: Any, *, allow_disjoint: bool = False) -> dict[str, Any]:
     """The comparison block of audit.json; ``_tables`` holds the tables (popped by the caller)."""
     new_doc, old_doc = new.document, old.document
     new_power = _power_of(new)
     old_power = _power_of(old)
+    common, warnings = overlap(set(new_power["person_id"].astype(str)), set(old_power["person_id"].astype(str)),
+                               allow_disjoint=allow_disjoint)
+    leavers_named = _leavers_still_named(new, set(old_power["person_id"].astype(str)) - set(new_power["person_id"].astype(str)))
+    if leavers_named:
+        warnings.append(
+            f"{len(leavers_named):,} people who left (in the older people file only) are still named in the newer "
+            "flows, decisions or relations, where they are read as units: remove or reassign those rows."
+        )
     deltas = metric_deltas(new.measures.layers, old.measures.layers)
     people = power_changes(new_power, old_power, "person_id")
     units = power_changes(new_power.dropna(subset=["unit"]), old_power.dropna(subset=["unit"]), "unit") if "unit" in new_power and "unit" in old_power else pd.DataFrame()
@@ -114,6 +172,10 @@ def compare_audits(new: Any, old: Any) -> dict[str, Any]:
         "arcs_turned_one_way": int((arcs["turned"] == "one-way").sum()),
         "arcs_turned_mutual": int((arcs["turned"] == "mutual").sum()),
         "old_inputs": old_doc["inputs"],
+        "overlap": common,
+        "warnings": warnings,
+        "leavers_still_named": sorted(leavers_named)[:20],
+        "tolerance": dict(TOLERANCE),
         "_tables": {
             "change_metrics": deltas,
             "change_people": people,
@@ -121,6 +183,14 @@ def compare_audits(new: Any, old: Any) -> dict[str, Any]:
             "change_arcs": arcs,
         },
     }
+
+
+def _leavers_still_named(result: Any, leavers: set[str]) -> set[str]:
+    """Ids of people who left that the newer layers still name (as non-person nodes)."""
+    named: set[str] = set()
+    for layer in result.graph.layers.values():
+        named.update(str(i) for i in layer.node_ids[layer.people_count:])
+    return named & leavers
 
 
 def _power_of(result: Any) -> pd.DataFrame:

@@ -14,14 +14,23 @@ result = state.require_result()
 org = state.current_org()
 st.title("Report")
 st.caption("The same files `orgpower audit --format json,html,xlsx,pdf` writes: audit.json and people.csv always, the others as chosen.")
+older = state.compare_org()
+compared_with = None
+if older is not None and older.model is not None:
+    # the comparison the user made on the Compare page goes into the report (memoised there)
+    compared = state.audit_compared(org, older)
+    if compared is not None and getattr(compared, "comparison", None):
+        result, compared_with = compared, older
+        st.info(f"The report carries the comparison with **{older.label}** (made on the Compare page).")
 chosen = st.pills("Formats", ["html", "pdf", "xlsx"], default=["html", "xlsx"], selection_mode="multi", key="report_formats")
 formats = tuple(["json", *sorted(chosen or [])])
+report_key = (org.input_hash, compared_with.input_hash if compared_with else None, formats)
 
 written = st.session_state.get("report_written")
-if written and written["key"] != (org.input_hash, formats):
+if written and written["key"] != report_key:
     written = None
 if st.button("Prepare the report", type="primary", key="report_prepare"):
-    folder = state.session_workdir() / "reports" / org.input_hash[:16] / "-".join(formats)
+    folder = state.session_workdir() / "reports" / org.input_hash[:16] / ("-".join(formats) + (f"-vs-{compared_with.input_hash[:8]}" if compared_with else ""))
     with st.status("Writing the report…", expanded=False) as status:
         try:
             paths = state.write_reports(result, folder, formats)
@@ -32,7 +41,7 @@ if st.button("Prepare the report", type="primary", key="report_prepare"):
         else:
             status.update(label="Report ready", state="complete")
     if paths is not None:
-        written = {"key": (org.input_hash, formats), "paths": paths}
+        written = {"key": report_key, "paths": paths}
         st.session_state["report_written"] = written
 
 if written:
