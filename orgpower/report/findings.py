@@ -236,10 +236,11 @@ def _pair_findings(pairs: pd.DataFrame) -> list[dict[str, Any]]:
         return []
     return [_finding(
         "pairs-one-way", "medium" if share < 0.5 else "high", share,
-        f"{_pct(share)} of reporting lines carry budget or decisions one way only",
+        f"{int(one_way.sum())} of {len(pairs)} reporting lines ({_pct(share)}) carry budget or decisions one way only",
         f"Between a manager and a direct report, ties in the other layers run only downward in {int(one_way.sum())} "
         f"of {len(pairs)} reporting lines; {int(returned.sum())} are returned in every layer.",
-        metrics={"one_way_pairs": int(one_way.sum()), "returned_pairs": int(returned.sum()), "pairs": int(len(pairs))},
+        metrics={"one_way_pairs": int(one_way.sum()), "returned_pairs": int(returned.sum()), "pairs": int(len(pairs)),
+                 "share_one_way": share},
         where={"managers": pairs[one_way].groupby("manager_id").size().reset_index(name="n")
                .sort_values(["n", "manager_id"], ascending=[False, True])["manager_id"].head(MAX_LISTED).tolist(),
                "table": "reporting_pairs"},
@@ -331,7 +332,7 @@ def _decision_findings(decisions: DecisionAudit, config: AuditConfig, model: Org
             f"Gini of decisions with the say over all people is {gini:.2f} (at or above {config.thresholds.gini_concentrated:g}); "
             f"{s['people_with_say']} of {people} people hold any say.",
             metrics={"gini_deciding": gini, "hhi_deciding": s.get("hhi_deciding"), "people_with_say": s["people_with_say"],
-                     "people": people},
+                     "people": people, "share_of_people_with_say": s["share_of_people_with_say"]},
             where={"people": top, "table": "decision_rights"},
             compared_with={"threshold": config.thresholds.gini_concentrated, "text": "Gini of the say, threshold of concentration"},
             definition=_definition("gini", "hhi"),
