@@ -21,7 +21,7 @@ if older is not None and older.model is not None:
     compared = state.audit_compared(org, older)
     if compared is not None and getattr(compared, "comparison", None):
         result, compared_with = compared, older
-        st.info(f"The report carries the comparison with **{older.label}** (made on the Compare page).")
+        st.info(f"The report carries the comparison with **{plain(older.label)}** (made on the Compare page).")
 chosen = st.pills("Formats", ["html", "pdf", "xlsx"], default=["html", "xlsx"], selection_mode="multi", key="report_formats")
 formats = tuple(["json", *sorted(chosen or [])])
 report_key = (org.input_hash, compared_with.input_hash if compared_with else None, formats)

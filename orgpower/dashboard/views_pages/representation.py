@@ -41,7 +41,7 @@ if attributes and set(attributes) != set(chosen_now):
 groups = result.document.get("groups", [])
 for group in groups:
     if group.get("refused"):
-        st.warning(group["refused"])  # a nearly unique attribute is not a grouping
+        st.warning(plain(group["refused"]))  # a nearly unique attribute is not a grouping
 table = result.tables.get("representation")
 if not groups or table is None or table.empty:
     st.info("No representation audit yet: pick one or more attributes above (for example gender or location).")
