@@ -159,10 +159,12 @@ def _layer_findings(name: str, reading: Reading, values: Mapping[str, Any], laye
                        "degree_centralization_in", "degree_centralization_out", reading=True)
     evidence = list(reading.evidence)
     returned = 1.0 - (a.score or 0.0)
+    # on a weighted layer the asymmetry score is 1 − r_w: a share of the weight, not of the ties
+    of = f"the weight of {plural}" if a.values.get("weighted_reciprocity") is not None and "r_w" in a.evidence else plural
     if reading.label == POWER_OVER:
         concentrated = "concentrated" in reading.sublabels
         title = f"{cap} run one way, down a steep ranking" + (", held by few" if concentrated else "")
-        summary = ((f"None of the {plural} are returned" if returned == 0 else f"Only {_pct(returned)} of the {plural} are returned")
+        summary = ((f"None of {of} is returned" if returned == 0 else f"Only {_pct(returned)} of {of} is returned")
                    + ", and they follow a "
                    "consistent top-down ranking" + (", concentrated on few holders." if concentrated else "."))
         rec = {
@@ -179,7 +181,7 @@ def _layer_findings(name: str, reading: Reading, values: Mapping[str, Any], laye
         title = (f"{cap}: a central hub works with everyone both ways (a hub partnership, not power-over)"
                  if hub else f"{cap} are returned and shared")
         return [_finding(f"layer-mutual:{name}", "info", returned, title,
-                         f"{_pct(returned)} of {plural} are returned and they circulate "
+                         f"{_pct(returned)} of {of} is returned and they circulate "
                          "rather than run down a ranking.", evidence=evidence, metrics=metrics,
                          where={"layer": name}, compared_with=_null_of(reading, "asymmetry"), definition=defs,
                          recommendation="Nothing to change here; keep the hub's ties two-way if its role grows."
@@ -193,7 +195,7 @@ def _layer_findings(name: str, reading: Reading, values: Mapping[str, Any], laye
                          "or an error in the export (a reporting or approval loop).")]
     if reading.label == MIXED:
         return [_finding(f"layer-mixed:{name}", "low", ((a.score or 0) + (d.score or 0)) / 2, f"{cap} are partly one-way",
-                         f"{_pct(returned)} of {plural} are returned; the reading is mixed ("
+                         f"{_pct(returned)} of {of} is returned; the reading is mixed ("
                          + (", ".join(reading.sublabels) or "no axis clearly one way") + ").", evidence=evidence,
                          metrics=metrics, where={"layer": name, **holders}, compared_with=_null_of(reading, "asymmetry"),
                          definition=defs, recommendation="See the units and teams tables for where it runs one way.")]
