@@ -261,3 +261,11 @@ def test_a_large_gap_is_tested_exactly_and_corrected_for_the_cells_tested():
 def test_holm_adjustment_matches_its_definition():
     # R: p.adjust(c(0.01, 0.04, 0.03), "holm") -> 0.03 0.06 0.06
     assert holm([0.01, 0.04, 0.03]) == pytest.approx([0.03, 0.06, 0.06])
+
+
+def test_refusal_names_nearly_unique_columns_only():
+    from orgpower.report.representation import refusal
+
+    people, _ = org({"alpha": 20, "beta": 20})
+    people["login"] = [f"u{i}" for i in range(40)]
+    assert refusal(people, "login", 5) and refusal(people, "g", 5) is None and refusal(people, "absent", 5) is None

@@ -360,6 +360,14 @@ def _refusal(attribute: str, values: pd.Series, k: int) -> str | None:
             "Choose an attribute that people share, such as gender, grade or location.")
 
 
+def refusal(people: pd.DataFrame, attribute: str, k: int) -> str | None:
+    """The sentence refusing ``attribute`` as a grouping (nearly unique per person), or None."""
+    if attribute not in people:
+        return None
+    values = people[attribute]
+    return _refusal(attribute, values[~is_missing(values)].astype("string").str.strip(), k)
+
+
 def represent(people: pd.DataFrame, power: pd.DataFrame, attributes: list[str] | tuple[str, ...], *, k: int,
               alpha: float = 0.05) -> list[dict[str, Any]]:
     """One record per attribute: the visible groups and, per power measure, each visible
@@ -514,5 +522,5 @@ def representation_table(records: list[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-__all__ = ["represent", "representation_table", "cell_bounds", "unsafe_cells", "protect", "holm", "is_missing",
+__all__ = ["refusal", "represent", "representation_table", "cell_bounds", "unsafe_cells", "protect", "holm", "is_missing",
            "under_representation_p", "MISSING_CODES", "NOT_GIVEN", "MERGED"]

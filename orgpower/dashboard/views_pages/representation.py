@@ -10,6 +10,7 @@ import streamlit as st
 
 from orgpower.dashboard import state
 from orgpower.dashboard.safe_text import plain
+from orgpower.report.representation import refusal
 from orgpower.dashboard.views import number
 
 result = state.require_result()
@@ -28,6 +29,10 @@ candidates = [
     if c not in {"person_id", "manager_id", "name", "title", "source_file", "source_row", "fte", "cost", "kind"}
 ]
 config = getattr(result, "config", None)
+# nearly unique columns (a user name, an e-mail) would single people out: not offered
+k = getattr(config, "min_group_size", 5)
+candidates = state.memo("groupable", (org.input_hash, k, tuple(candidates)),
+                        lambda: [c for c in candidates if refusal(model.people, c, k) is None])
 chosen_now = list(getattr(config, "group_attributes", ()) or [])
 attributes = st.multiselect(
     "Group by (people attributes)", candidates, default=[a for a in chosen_now if a in candidates],
