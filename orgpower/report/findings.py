@@ -212,16 +212,19 @@ def _scope_findings(kind: str, records: list[dict[str, Any]]) -> list[dict[str, 
     top = sorted(power, key=lambda r: (-r["size"], -strength(r), r["id"]))[:MAX_LISTED]
     share = len(power) / len(read)
     noun = "units" if kind == "unit" else "teams (a manager and direct reports)"
-    people = sum(r["size"] for r in power)
+    # units partition the people; teams overlap (a manager heads one and sits in another)
+    people = sum(r["size"] for r in power) if kind == "unit" else None
     where = {"units": [r["id"] for r in top]} if kind == "unit" else {"managers": [r["head"] for r in top]}
     severity = "high" if share >= 0.5 else "medium" if share >= 0.2 else "low"
     return [_finding(
         f"{kind}s-power-over", severity, share, f"{len(power)} of {len(read)} {noun} read power-over",
-        f"In {len(power)} of the {len(read)} {noun} read ({_pct(share)}), {people} people in all, the ties among "
+        f"In {len(power)} of the {len(read)} {noun} read ({_pct(share)})"
+        + (f", {people} people in all," if people is not None else "") + " the ties among "
         "members run one way and down across the voting layers. Listed first are the largest.",
         evidence=[f"{r['id']}: {r['size']} people, asymmetry {r['scores'].get('asymmetry') or 0:.2f}, "
                   f"direction {r['scores'].get('direction') or 0:.2f}" for r in top],
-        metrics={"power_over": len(power), "read": len(read), "share_power_over": share, "people_in_them": people},
+        metrics={"power_over": len(power), "read": len(read), "share_power_over": share,
+                 **({"people_in_them": people} if people is not None else {})},
         where={**where, "table": "units" if kind == "unit" else "teams"},
         definition=_definition("reciprocity_edgewise", "trophic_incoherence", "flow_hierarchy", reading=True),
         recommendation="Start with the listed ones: return budget or decisions to the members, or add peer ties.",
