@@ -50,4 +50,9 @@ def test_the_dashboard_shows_the_same_definitions_as_the_report():
     from orgpower.report import html
 
     assert dashboard_glossary.LABELS == glossary()["labels"]
-    assert html.DEFINITIONS is glossary()["definitions"]
+    settings = {"thresholds": {"concentration_high": 0.4}}
+    rows = {t.key: t.plain for _, terms in html.glossary_rows({"settings": settings}) for t in terms}
+    words = glossary(thresholds_of(settings))["labels"]
+    for label in ("power-over", "mutual", "mixed", "formal line", "undetermined"):
+        assert rows[label] == words[label]
+    assert "0.4" in rows["concentrated"] and "0.4" in rows["power-over"]

@@ -290,6 +290,37 @@ _TERMS = (
     _t("median_span", "Median span", "The middle number of direct reports over all managers.", "amount", "finding"),
     _t("wide_managers", "Managers with a wide span", "Managers with more direct reports than the wide-span threshold.",
        "count", "finding"),
+    _t("power_over", "Read power-over", "How many of the read units or teams read power-over.", "count", "finding"),
+    _t("read", "Read", "How many units or teams had ties to read (beyond the formal line).", "count", "finding"),
+    _t("people_in_them", "People in them", "People in the units that read power-over (units do not overlap).",
+       "count", "finding"),
+    _t("share_one_way", "Share of reporting lines one-way", "Reporting lines on which the other layers run only "
+       "downward, as a share of all reporting lines.", "share", "finding"),
+    _t("decisions_held_alone", "Decisions held alone", "Of this approver's decisions, those on which nobody else "
+       "holds the say.", "count", "finding"),
+    _t("holders", "Holders of the say", "People who alone hold the say on at least one of these decisions.", "count",
+       "finding"),
+    _t("decision_unit_pairs", "Decision–unit pairs", "Each decision counted once per unit it binds without a voice.",
+       "count", "finding"),
+    _t("share_of_people_with_say", "Share of people with any say", "People who hold the say on at least one decision, "
+       "as a share of everyone.", "share", "finding"),
+    _t("narrow_managers", "Managers with a narrow span", "Managers with the narrow-span threshold of direct reports "
+       "or fewer.", "count", "finding"),
+    _t("giving_units", "Units that give", "Units whose members (or the unit itself) allocate budget to others.",
+       "count", "finding"),
+    _t("holders_in_group", "Holders in the group", "How many of the holders of this measure belong to the group.",
+       "count", "finding"),
+    _t("expected", "Expected holders", "How many holders the group would have in proportion to its headcount: "
+       "holders × group headcount / people.", "amount", "finding"),
+    _t("p_adjusted", "Probability by chance (Holm-adjusted)", "The one-sided exact (hypergeometric) probability of so "
+       "few holders from the group, multiplied up by Holm's method for the number of cells tested.", "score", "finding",
+       "P(X ≤ observed), X ~ Hypergeometric(people, group, holders)", "Holm (1979)"),
+    _t("cells_tested", "Cells tested", "Group-by-measure cells whose expected count reached the minimum group size, "
+       "each tested, so that the correction accounts for all of them.", "count", "finding"),
+    _t("alpha", "Significance level", "The largest Holm-adjusted probability a representation finding accepts.",
+       "score", "method"),
+    _t("say_top_share", "Top holder's share of the say", "Share of all decisions on which the person with the most say "
+       "holds it; at half or more the decisions never read mutual.", "share", "org"),
     _t("ratio", "Representation ratio", "The group's share of a power measure divided by its share of people: "
        "1 = proportionate, below 1 under-represented.", "ratio", "finding"),
     _t("headcount_share", "Share of people", "The group's share of everyone.", "share", "finding"),

@@ -16,7 +16,8 @@ from markupsafe import Markup, escape
 
 from orgpower.metrics.concentration import gini, lorenz_curve
 from orgpower.report import charts
-from orgpower.report.glossary import GROUPS, anchor, column_label, format_kind, format_value, layer_name, rule_terms, term
+from orgpower.report.glossary import GROUPS, anchor, column_label, format_kind, format_value, layer_name, rule_terms, term, thresholds_of
+from orgpower.report.glossary import glossary as rule_words
 from orgpower.report.scopes import scope_labels, scope_records
 from orgpower.report.meta import ReportMeta
 
@@ -366,6 +367,7 @@ def context(result: Any, *, meta: ReportMeta | None = None, names: bool = False,
             "lorenz": _lorenz(result),
         },
         "glossary": glossary_rows(doc),
+        "rules": rule_words(thresholds_of(doc.get("settings"))),  # label and axis words from the rules used
         "references": REFERENCES,
         "versions": _versions(),
         "colours": charts.COLOURS,
