@@ -504,6 +504,7 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "old": ("Before", "text", "The value in the older audit."),
     "new": ("Now", "text", "The value in this audit."),
     "delta": ("Change", "score", "Now minus before."),
+    "changed": ("Changed", "text", "Whether the value moved beyond the comparison tolerance (1e-9 of the value): float noise is no change."),
     "change": ("Change", "text", "gained, lost, or changed."),
     "a": ("From", "text", "One end of the tie."),
     "b": ("To", "text", "The other end of the tie."),
