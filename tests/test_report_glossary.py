@@ -36,7 +36,7 @@ def test_power_over_is_not_defined_as_held_by_few_because_the_rule_does_not_requ
     assert reading.label == "power-over" and "concentrated" not in reading.sublabels
     definition = glossary()["labels"]["power-over"]
     assert "held by few" not in definition.lower()
-    assert "Sub-label *concentrated*" in definition
+    assert "Sub-label “concentrated”" in definition
 
 
 def test_thresholds_are_read_back_from_the_audit_settings():

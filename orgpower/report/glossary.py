@@ -611,7 +611,7 @@ def axes(t: Thresholds) -> dict[str, dict[str, str]]:
                 "Read from Freeman degree centralization (in, out; R sna `centralization`), the "
                 "normalised Herfindahl–Hirschman index of outgoing weight and, for decisions, the share "
                 "of decisions the top holder has the say on. A central hub whose ties are returned is "
-                "a *hub partnership*, not power-over."
+                "a “hub partnership”, not power-over."
             ),
         },
     }
@@ -622,12 +622,12 @@ def labels(t: Thresholds) -> dict[str, str]:
     return {
         "power-over": (f"One-way (r ≤ {_g(t.reciprocity_low)}, or below chance) and layered (F0 < {_g(t.trophic_layered_max)}, "
                        f"flow hierarchy > {_g(t.flow_hierarchy_layered_min)}): ties run down a ranking and do not come back. "
-                       "Sub-label *concentrated* when the concentration score also reaches "
+                       "Sub-label “concentrated” when the concentration score also reaches "
                        f"{_g(t.concentration_high)}."),
         "mutual": (f"Returned (r ≥ {_g(t.reciprocity_high)}) and circulating (F0 > {_g(t.trophic_circulating_min)}, "
                    f"flow hierarchy < {_g(t.flow_hierarchy_circulating_max)}): people gain effectiveness from each other "
-                   f"(power-with). Sub-label *hub partnership* when total-degree centralization ≥ "
-                   f"{_g(t.hub_total_centralization)} (central, but returned), else *shared*. A decisions layer where one "
+                   f"(power-with). Sub-label “hub partnership” when total-degree centralization ≥ "
+                   f"{_g(t.hub_total_centralization)} (central, but returned), else “shared”. A decisions layer where one "
                    f"holder has the say on {t.say_majority:.0%} or more of the decisions never reads mutual."),
         "mixed": ("The axes point different ways (one-way but circulating, returned but ranked, …) or the layers "
                   "disagree; the sub-labels say which axis leans which way, at most one per axis."),
