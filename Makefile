@@ -8,16 +8,18 @@ DEMO_OUT ?= demo-out
 
 .PHONY: demo test venv neo4j neo4j-stop bench clean
 
+# Quiet: the user sees what went wrong, not pip's and setuptools' progress.
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[all]'
-	touch $(STAMP)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing orgpower and its dependencies into $(VENV) (once; a few minutes)..."
+	@$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/pip install --quiet --disable-pip-version-check -e '.[all]'
+	@touch $(STAMP)
 
 venv: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/orgpower audit $(DEMO_ORG) --out $(DEMO_OUT) --format json,html,xlsx
+	@$(BIN)/orgpower audit $(DEMO_ORG) --out $(DEMO_OUT) --format json,html,xlsx
 	@echo "Report: $(abspath $(DEMO_OUT))/audit.html"
 
 # Starts its own Neo4j for the suite when NEO4J_URI is not set, and stops it afterwards.

@@ -302,6 +302,19 @@ def write_reports(result: "AuditResult", out_dir: PathLike, formats: Sequence[st
     return _write(result, Path(out_dir), tuple(formats), **options)
 
 
+def export_graph(
+    result: "AuditResult", out_dir: PathLike, fmt: str = "gexf", *, layer: str | None = None,
+) -> list[Path]:
+    """Write the org's layers for other tools into ``out_dir``: ``graphml``, ``gexf``
+    (Gephi: layers as edge kinds, measures as node attributes), ``edgelist``
+    (edges.csv, nodes.csv) or ``neo4j-csv`` (for ``neo4j-admin database import``);
+    ``layer`` restricts it to one layer. Returns the files written."""
+    from orgpower.graph.export import write_graph
+
+    inputs = {item.sha256 for item in result.model.inputs if getattr(item, "sha256", None)}
+    return write_graph(result.graph, result.node_table(), Path(out_dir), fmt, layer=layer, inputs_sha256=inputs)
+
+
 def generate_org(people: int, archetype: str = "mixed", *, seed: int = 0) -> OrgModel:
     """A synthetic org of ``people`` people of archetype ``power-over``, ``mutual`` or ``mixed``."""
     from orgpower.ingest.synthetic import generate_org as _generate

@@ -27,6 +27,7 @@ from orgpower import __version__
 from orgpower.errors import OrgpowerError, OrgpowerWarning, UsageError
 
 REPORT_FORMATS = ("json", "html", "xlsx", "pdf")
+GRAPH_FORMATS = ("graphml", "gexf", "edgelist", "neo4j-csv")  # orgpower.graph.export.GRAPH_FORMATS
 ARCHETYPES = ("power-over", "mutual", "mixed")
 CONTEXT = {"help_option_names": ["-h", "--help"], "show_default": True, "max_content_width": 100}
 
@@ -190,6 +191,7 @@ Examples:
   orgpower audit exports/ --out report --format json,html,xlsx,pdf
   orgpower audit exports-2026q4/ --compare exports-2026q2/ --out change
   orgpower export exports/ --format gexf --out graph
+  orgpower generate --people 500 --archetype power-over --out demo-org
 Run 'orgpower COMMAND --help' for a command's options and examples.""")
 @click.version_option(__version__, "--version", prog_name="orgpower", message="%(prog)s %(version)s")
 def cli() -> None:
@@ -338,6 +340,63 @@ def _compare_order(inputs: tuple[str, ...], compare: tuple[str, ...]) -> tuple[t
         f"--compare takes one older snapshot (a folder, or its files), but got {len(folders)} folders. "
         "Write `orgpower audit NEW --compare OLD`, or `orgpower audit --compare OLD NEW`."
     )
+
+
+@cli.command(context_settings=CONTEXT, epilog="""\b
+Examples:
+  orgpower export exports/ --format gexf --out graph        # open graph/org.gexf in Gephi
+  orgpower export exports/ --format graphml --layer reporting --out graph
+  orgpower export exports/ --format edgelist --out tables  # edges.csv, nodes.csv
+  orgpower export exports/ --format neo4j-csv --out import # then: neo4j-admin database import full
+                                                           #   --nodes=import/nodes.csv
+                                                           #   --relationships=import/relationships.csv""")
+@click.argument("inputs", nargs=-1, metavar="[INPUT]...")
+@click.option("--format", "fmt", type=click.Choice(GRAPH_FORMATS), default="gexf",
+              help="gexf: Gephi (layers as edge kinds, measures as node attributes); graphml: most graph tools; "
+                   "edgelist: edges.csv and nodes.csv; neo4j-csv: files for neo4j-admin import.")
+@click.option("--out", default="orgpower-graph", metavar="DIR", help="Output folder (created if missing; inputs are never overwritten).")
+@click.option("--layer", metavar="NAME", help="Only this layer (reporting, reporting_dotted, flows, decisions, or a relation); default: all.")
+@click.option("--config", metavar="FILE", help="Settings (TOML or JSON) for the measures on the nodes, as for audit.")
+@_mapping_option
+@click.option("--neo4j", metavar="URI", help="Read the org from this Neo4j server instead of files (default: $NEO4J_URI).")
+@click.option("--snapshot", metavar="NAME", help="The Neo4j snapshot to export (with --neo4j).")
+@_quiet_option
+def export(
+    inputs: tuple[str, ...], fmt: str, out: str, layer: str | None, config: str | None, mapping: str | None,
+    neo4j: str | None, snapshot: str | None, quiet: bool,
+) -> int:
+    """Export the org's layers as a graph for Gephi, networkx, Neo4j or a spreadsheet:
+    INPUT is a folder or any list of files (or none, with --neo4j and --snapshot).
+
+    Arcs run superior -> subordinate with their summed weights; every node carries its
+    node_kind (person or unit), the person's columns and measures.
+    """
+    if not inputs and not (neo4j or snapshot):
+        raise UsageError("Give the input files or folder, or --neo4j URI --snapshot NAME.")
+    import dataclasses
+
+    from orgpower import api
+    from orgpower.report.config import AuditConfig
+
+    # the null model changes no node measure: without a --config it is skipped
+    settings = AuditConfig.load(config) if config else dataclasses.replace(AuditConfig(), null_samples=0)
+    progress = Progress(quiet)
+    try:
+        result = api.audit(
+            list(inputs) or None, mapping=mapping, config=settings,
+            neo4j_uri=None if inputs else _neo4j_uri(neo4j), snapshot=snapshot, progress=progress,
+        )
+        progress("export", 0, None, fmt)
+        written = api.export_graph(result, out, fmt, layer=layer)
+        progress("export", 1, 1, f"{len(written)} files")
+    finally:
+        progress.close()
+    for path in written:
+        click.echo(f"{fmt:>9}: {path}")
+    edges = result.edge_list(layer)
+    click.echo(f"{len(result.node_table()):,} nodes, {len(edges):,} arcs in {edges['layer'].nunique()} layers; "
+               f"{len(result.model.errors):,} data errors in the input.")
+    return 0
 
 
 @cli.command(context_settings=CONTEXT, epilog="""\b

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATASETS = ROOT.parent / "shared" / "datasets"
+PUBLIC_DATASETS = ROOT / "tests" / "data"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -22,11 +22,9 @@ def _unavailable(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def shared_datasets() -> Path:
-    """../shared/datasets (public reference data; never copied into the project)."""
-    if not SHARED_DATASETS.is_dir():
-        pytest.skip("../shared/datasets is absent")
-    return SHARED_DATASETS
+def public_datasets() -> Path:
+    """tests/data: the public reference data sets, each with its SOURCE.md and licence."""
+    return PUBLIC_DATASETS
 
 
 @pytest.fixture(scope="session")

@@ -23,10 +23,10 @@ def _problems(model, code: str):
     return [p for p in model.problems if p.code == code]
 
 
-def test_krackhardt_edge_lists_read_as_three_relations_with_the_published_tie_counts(shared_datasets):
+def test_krackhardt_edge_lists_read_as_three_relations_with_the_published_tie_counts(public_datasets):
     # Provenance: metrics-spec.md §0 and the data set's SOURCE.md (Krackhardt 1987, 21
     # managers): advice 190 arcs, friendship 102, reports-to 20.
-    folder = shared_datasets / "krackhardt_hightech"
+    folder = public_datasets / "krackhardt_hightech"
     edge_lists = [folder / f"Krack-High-Tec-edgelist-{name}.txt" for name in ("Advice", "Friendship", "ReportsTo")]
     model = read_bundle([folder / "Krack-High-Tec-Attributes.csv", *edge_lists])
     counts = model.relations.groupby("relation").size().to_dict()
@@ -34,10 +34,10 @@ def test_krackhardt_edge_lists_read_as_three_relations_with_the_published_tie_co
     assert model.errors == []
 
 
-def test_krackhardt_reports_to_is_the_documented_tree(shared_datasets):
+def test_krackhardt_reports_to_is_the_documented_tree(public_datasets):
     # SOURCE.md: ego reports to alter; 7 is the CEO, VPs 2, 14, 18, 21 report to 7.
-    path = shared_datasets / "krackhardt_hightech" / "Krack-High-Tec-edgelist-ReportsTo.txt"
-    model = read_bundle([shared_datasets / "krackhardt_hightech" / "Krack-High-Tec-Attributes.csv", path])
+    path = public_datasets / "krackhardt_hightech" / "Krack-High-Tec-edgelist-ReportsTo.txt"
+    model = read_bundle([public_datasets / "krackhardt_hightech" / "Krack-High-Tec-Attributes.csv", path])
     arcs = set(zip(model.relations["source"], model.relations["target"]))
     assert {("2", "7"), ("14", "7"), ("18", "7"), ("21", "7")} <= arcs
     assert "7" not in set(model.relations["source"])

@@ -74,10 +74,10 @@ def test_lorenz_curve_area_gives_back_gini():
     assert p[0] == s[0] == 0.0 and p[-1] == s[-1] == 1.0
 
 
-def test_advice_in_degree_concentration_matches_spec(shared_datasets):
+def test_advice_in_degree_concentration_matches_spec(public_datasets):
     from golden.graphs import krackhardt
 
-    advice = krackhardt(shared_datasets, "Advice")
+    advice = krackhardt(public_datasets, "Advice")
     indeg = in_strength(advice.binary())
     # metrics-spec.md §7 [C]: Gini 0.246115 (corrected 0.258421), HHI 0.056787, HHI* 0.009626
     assert gini(indeg) == pytest.approx(0.246115, abs=1e-6)

@@ -2,7 +2,7 @@
 
 Provenance: tests/golden/sna_reference.json is written by tests/golden/make_golden.R
 (`Rscript tests/golden/make_golden.R`), which measures the Krackhardt, Lazega and Sampson
-data in ../shared/datasets, two hand-made DAGs and seeded random digraphs it writes to
+data in tests/data, two hand-made DAGs and seeded random digraphs it writes to
 tests/golden/random_*.csv. Exact measures agree at 1e-9.
 """
 
@@ -29,7 +29,7 @@ def case(request):
     name = request.param
     datasets = None
     if needs_datasets(name):
-        datasets = request.getfixturevalue("shared_datasets")
+        datasets = request.getfixturevalue("public_datasets")
     return golden_graph(name, datasets), GOLDEN["graphs"][name]
 
 
@@ -148,10 +148,10 @@ def test_igraph_default_loops_true_is_sna_times_n_minus_one_over_n(case):
         ref["igraph_centr_degree_all_loops_true"], abs=TOL)
 
 
-def test_uncollapsed_igraph_undirected_betweenness_differs_on_the_advice_network(shared_datasets):
+def test_uncollapsed_igraph_undirected_betweenness_differs_on_the_advice_network(public_datasets):
     # metrics-spec.md §2.3: igraph centr_betw(directed=FALSE) keeps both arcs of a mutual
     # dyad as parallel edges (0.033450); collapsing first gives sna's 0.033042.
-    layer = golden_graph("krackhardt_advice", shared_datasets)
+    layer = golden_graph("krackhardt_advice", public_datasets)
     ref = GOLDEN["graphs"]["krackhardt_advice"]
     assert ref["igraph_centr_betw_uncollapsed"] == pytest.approx(0.033450, abs=1e-6)
     assert cz.betweenness_centralization_undirected(layer) == pytest.approx(0.033042, abs=1e-6)

@@ -60,10 +60,10 @@ def test_null_comparison_reports_every_measure_with_its_summary():
         assert 0.0 <= summary["share_null_ge_observed"] <= 1.0
 
 
-def test_friendship_is_more_reciprocal_than_its_degree_preserving_null(shared_datasets):
+def test_friendship_is_more_reciprocal_than_its_degree_preserving_null(public_datasets):
     # Krackhardt friendship: 23 mutual dyads of 79 tied ones; random wiring of the same
     # degrees returns far fewer arcs, so the observed value sits above every null sample
-    result = null_comparison(krackhardt(shared_datasets, "Friendship"), samples=20, seed=0)
+    result = null_comparison(krackhardt(public_datasets, "Friendship"), samples=20, seed=0)
     summary = result["measures"]["reciprocity_edgewise"]
     assert summary["observed"] == pytest.approx(0.450980, abs=1e-6)
     assert summary["null_mean"] < summary["observed"]
@@ -83,10 +83,10 @@ def test_null_comparison_of_a_layer_with_fewer_than_two_arcs_has_no_samples():
     assert result["measures"]["flow_hierarchy"]["null_mean"] is None
 
 
-def test_observed_values_are_the_layer_measures_values(shared_datasets):
+def test_observed_values_are_the_layer_measures_values(public_datasets):
     from orgpower.metrics.layer import layer_measures
 
-    layer = krackhardt(shared_datasets, "Advice")
+    layer = krackhardt(public_datasets, "Advice")
     observed = {k: v["observed"] for k, v in null_comparison(layer, samples=2)["measures"].items()}
     expected = layer_measures(layer)
     for key, value in observed.items():

@@ -3,9 +3,9 @@
 Provenance: metrics-spec.md §2.5 (centralization, [X] sna + R igraph + networkx), §3
 (Krackhardt dimensions, sna 2.7-1 and the documented-LUB column), §4.4 (dyad census and
 grecip family [X]), §5.1–5.4 (flow hierarchy, GRC, F0, agony [C]); compared at 1e-6 as the
-spec prints them. Krackhardt and Lazega are read from ../shared/datasets; karate,
+spec prints them. Krackhardt and Lazega are read from tests/data; karate,
 Florentine families and the kite are networkx's built-ins. Sampson: the spec's row is
-ergm's cumulative `samplike` (88 arcs); ../shared/datasets holds only the T4 wave, which
+ergm's cumulative `samplike` (88 arcs); tests/data holds only the T4 wave, which
 is checked against R in test_metrics_layer_golden.py instead.
 """
 
@@ -60,14 +60,14 @@ DIRECTION = {
 
 
 @pytest.fixture(scope="module")
-def networks(shared_datasets):
+def networks(public_datasets):
     return {
-        "advice": krackhardt(shared_datasets, "Advice"),
-        "friendship": krackhardt(shared_datasets, "Friendship"),
-        "reports": krackhardt(shared_datasets, "ReportsTo"),  # as stored: sub -> boss
-        "reports_boss_to_sub": krackhardt(shared_datasets, "ReportsTo", boss_to_sub=True),
-        "lazega_advice": lazega(shared_datasets, "adv"),
-        "lazega_friendship": lazega(shared_datasets, "friend"),
+        "advice": krackhardt(public_datasets, "Advice"),
+        "friendship": krackhardt(public_datasets, "Friendship"),
+        "reports": krackhardt(public_datasets, "ReportsTo"),  # as stored: sub -> boss
+        "reports_boss_to_sub": krackhardt(public_datasets, "ReportsTo", boss_to_sub=True),
+        "lazega_advice": lazega(public_datasets, "adv"),
+        "lazega_friendship": lazega(public_datasets, "friend"),
     }
 
 

@@ -27,23 +27,23 @@ def golden():
 
 
 @pytest.fixture(scope="module")
-def departments(shared_datasets):
-    return pd.read_csv(shared_datasets / "krackhardt_hightech" / "Krack-High-Tec-Attributes.csv")["DEPT"].to_numpy()
+def departments(public_datasets):
+    return pd.read_csv(public_datasets / "krackhardt_hightech" / "Krack-High-Tec-Attributes.csv")["DEPT"].to_numpy()
 
 
 def _rows(result) -> np.ndarray:
     return np.column_stack([result.counts[role] for role in BROKERAGE_ROLES] + [result.total])
 
 
-def test_advice_graph_totals_match_spec(shared_datasets, departments):
-    result = brokerage(krackhardt(shared_datasets, "Advice").adjacency, departments)
+def test_advice_graph_totals_match_spec(public_datasets, departments):
+    result = brokerage(krackhardt(public_datasets, "Advice").adjacency, departments)
     totals = [result.counts[role].sum() for role in BROKERAGE_ROLES]
     assert totals == [28, 69, 95, 62, 246]
     assert result.total.sum() == 500
 
 
-def test_advice_vertex_rows_match_spec(shared_datasets, departments):
-    rows = _rows(brokerage(krackhardt(shared_datasets, "Advice").adjacency, departments))
+def test_advice_vertex_rows_match_spec(public_datasets, departments):
+    rows = _rows(brokerage(krackhardt(public_datasets, "Advice").adjacency, departments))
     expected = {
         1: [1, 2, 2, 11, 8, 24], 2: [0, 1, 6, 0, 13, 20], 7: [0, 7, 0, 0, 31, 38],
         14: [0, 0, 4, 0, 0, 4], 18: [0, 32, 4, 11, 74, 121], 21: [11, 7, 20, 15, 19, 72],
@@ -53,8 +53,8 @@ def test_advice_vertex_rows_match_spec(shared_datasets, departments):
 
 
 @pytest.mark.parametrize("relation, key", [("Advice", "advice_brokerage_dept"), ("Friendship", "friendship_brokerage_dept")])
-def test_every_vertex_row_equals_r_sna(shared_datasets, departments, golden, relation, key):
-    rows = _rows(brokerage(krackhardt(shared_datasets, relation).adjacency, departments))
+def test_every_vertex_row_equals_r_sna(public_datasets, departments, golden, relation, key):
+    rows = _rows(brokerage(krackhardt(public_datasets, relation).adjacency, departments))
     np.testing.assert_array_equal(rows, np.array(golden[key]))
 
 

@@ -41,8 +41,8 @@ DECISIONS = pd.DataFrame(
 
 
 @pytest.fixture(scope="module")
-def org(shared_datasets):
-    return build_graph(krackhardt_org(shared_datasets, flows=FLOWS, decisions=DECISIONS))
+def org(public_datasets):
+    return build_graph(krackhardt_org(public_datasets, flows=FLOWS, decisions=DECISIONS))
 
 
 @pytest.fixture(scope="module")
@@ -156,8 +156,8 @@ def test_decision_rights_count_distinct_decisions_per_role(table):
     assert table.loc["5", "decision_rights_deciding"] == 0
 
 
-def test_without_flows_or_decisions_those_columns_are_empty_not_zero(shared_datasets):
-    measures = node_measures(build_graph(krackhardt_org(shared_datasets)))
+def test_without_flows_or_decisions_those_columns_are_empty_not_zero(public_datasets):
+    measures = node_measures(build_graph(krackhardt_org(public_datasets)))
     assert measures.people["resources_given"].isna().all()
     assert measures.people["decision_rights_accountable"].isna().all()
 

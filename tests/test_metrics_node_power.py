@@ -26,8 +26,8 @@ def golden():
 
 
 @pytest.fixture(scope="module")
-def advice(shared_datasets):
-    return krackhardt(shared_datasets, "Advice")
+def advice(public_datasets):
+    return krackhardt(public_datasets, "Advice")
 
 
 def _kite() -> sp.csr_array:
@@ -135,8 +135,8 @@ def test_pagerank_advice_top_three_match_spec(advice):
     np.testing.assert_allclose(scores[top], [0.163789, 0.104047, 0.093918], atol=5e-6)
 
 
-def test_pagerank_reports_to_sub_to_boss_top_three_match_spec(shared_datasets):
-    reports = krackhardt(shared_datasets, "ReportsTo")  # the file's sub -> boss direction
+def test_pagerank_reports_to_sub_to_boss_top_three_match_spec(public_datasets):
+    reports = krackhardt(public_datasets, "ReportsTo")  # the file's sub -> boss direction
     scores = pagerank(reports.adjacency)
     top = np.argsort(-scores)[:3]
     assert (top + 1).tolist() == [7, 14, 21]

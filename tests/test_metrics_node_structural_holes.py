@@ -68,8 +68,8 @@ def test_kite_constraint_matches_spec():
     np.testing.assert_allclose(constraint(kite), expected, atol=1e-6)
 
 
-def test_advice_constraint_of_managers_1_to_6_matches_spec(shared_datasets):
-    advice = krackhardt(shared_datasets, "Advice")
+def test_advice_constraint_of_managers_1_to_6_matches_spec(public_datasets):
+    advice = krackhardt(public_datasets, "Advice")
     expected = [0.216332, 0.202127, 0.209973, 0.212623, 0.205316, 0.226598]
     np.testing.assert_allclose(constraint(advice.adjacency)[:6], expected, atol=1e-6)
 

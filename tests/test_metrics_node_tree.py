@@ -27,8 +27,8 @@ CEO, VP2, VP14, VP18, VP21 = 6, 1, 13, 17, 20  # positions of managers 7, 2, 14,
 
 
 @pytest.fixture(scope="module")
-def reports_to(shared_datasets):
-    return krackhardt(shared_datasets, "ReportsTo", boss_to_sub=True)
+def reports_to(public_datasets):
+    return krackhardt(public_datasets, "ReportsTo", boss_to_sub=True)
 
 
 def _random_forest(n: int, trees: int, seed: int) -> nx.DiGraph:

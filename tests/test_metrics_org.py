@@ -41,8 +41,8 @@ DECISIONS = pd.DataFrame(
 
 
 @pytest.fixture(scope="module")
-def graph(shared_datasets):
-    return build_graph(krackhardt_org(shared_datasets, flows=FLOWS, decisions=DECISIONS))
+def graph(public_datasets):
+    return build_graph(krackhardt_org(public_datasets, flows=FLOWS, decisions=DECISIONS))
 
 
 @pytest.fixture(scope="module")

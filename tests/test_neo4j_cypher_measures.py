@@ -137,9 +137,9 @@ def krackhardt_org(datasets) -> OrgModel:
     return OrgModel(people=people, reporting=reporting, relations=relations)
 
 
-def test_krackhardt_advice_dyad_census_and_reciprocity_match_published_values(store, shared_datasets):
+def test_krackhardt_advice_dyad_census_and_reciprocity_match_published_values(store, public_datasets):
     name = f"test-krack-{uuid.uuid4().hex[:8]}"
-    store.load(krackhardt_org(shared_datasets), name)
+    store.load(krackhardt_org(public_datasets), name)
     try:
         assert cm.dyad_census(store, name, "advice") == {"mutual": 45, "asymmetric": 100, "null": 65}
         measured = cm.reciprocity(store, name, "advice")

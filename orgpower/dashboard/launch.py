@@ -9,8 +9,10 @@ Every setting is a command-line flag so that it holds whatever the current folde
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from orgpower.errors import UsageError
@@ -50,11 +52,49 @@ def streamlit_command(port: int = 8501, address: str = "127.0.0.1") -> list[str]
     ]
 
 
+# After a stop signal Streamlit gets this long to close its sessions before it is killed.
+STOP_GRACE_SECONDS = 10.0
+FORWARDED_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)
+)
+
+
 def launch(port: int = 8501, address: str = "127.0.0.1") -> int:
-    """Run the dashboard until it is stopped; return the exit status for the CLI."""
+    """Run the dashboard until it is stopped; return the exit status for the CLI.
+
+    SIGTERM, SIGINT (Ctrl+C) and SIGHUP are passed on to Streamlit, and this process
+    returns only once Streamlit has exited (killed after :data:`STOP_GRACE_SECONDS`),
+    so that no server is left holding the port. Streamlit runs in its own process group:
+    Ctrl+C in the terminal reaches it once, through here, not twice.
+    """
     command = streamlit_command(port, address)
     print(f"orgpower dashboard: http://{address}:{port}  (Ctrl+C to stop)", flush=True)
+    received: list[int] = []
+    child = subprocess.Popen(command, stdin=subprocess.DEVNULL, process_group=0)
+
+    def forward(signum: int, frame: object) -> None:
+        received.append(signum)
+        if child.poll() is None:
+            child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in FORWARDED_SIGNALS}
     try:
-        return subprocess.call(command)
-    except KeyboardInterrupt:
-        return 130
+        deadline = None
+        while True:
+            try:
+                code = child.wait(timeout=0.5)
+                break
+            except subprocess.TimeoutExpired:
+                if received and deadline is None:
+                    deadline = time.monotonic() + STOP_GRACE_SECONDS
+                if deadline is not None and time.monotonic() > deadline:
+                    child.kill()
+    finally:
+        if child.poll() is None:  # an unexpected error here: never leave the server behind
+            child.kill()
+            child.wait()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if received:
+        return 128 + received[0]  # the shell's convention: 130 after Ctrl+C, 143 after SIGTERM
+    return code

@@ -72,6 +72,27 @@ class AuditResult:
         return (f"<AuditResult {label}: {people:,} people, {len(self.graph.layers)} layers, "
                 f"{high} high findings, {len(self.model.errors):,} data errors>")
 
+    def node_table(self) -> pd.DataFrame:
+        """One row per node (person or unit), indexed by id: ``node_kind``, the person's input
+        columns and measures, as every graph export carries them."""
+        from orgpower.graph.export import node_table
+
+        return node_table(self.graph, self.model, self.people)
+
+    def edge_list(self, layer: str | None = None) -> pd.DataFrame:
+        """Every arc of every layer (or of ``layer``): ``source``, ``target``, ``layer``, ``weight``."""
+        from orgpower.graph.export import edge_list
+
+        return edge_list(self.graph, layer)
+
+    def to_networkx(self, layer: str | None = None) -> Any:
+        """A ``networkx.MultiDiGraph`` of all layers (edge key = layer), or one layer's
+        ``networkx.DiGraph``; person columns and measures on the nodes, ``weight`` on the
+        edges. Needs networkx (``pip install 'orgpower[graph]'``)."""
+        from orgpower.graph.export import to_networkx
+
+        return to_networkx(self.graph, self.node_table(), layer)
+
     def _repr_html_(self) -> str:
         from html import escape
 

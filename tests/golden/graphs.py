@@ -1,7 +1,7 @@
 """Loaders for the public reference data sets and the canonical graphs (tests only).
 
-The data live in ../shared/datasets (never copied into the project); each loader takes
-that folder and returns a :class:`~orgpower.graph.layers.Layer` with nodes "1".."n" in
+The data live in tests/data (with their SOURCE.md and licence); each loader takes that
+folder and returns a :class:`~orgpower.graph.layers.Layer` with nodes "1".."n" in
 the file's order, arcs in the direction the file gives unless a flip is asked for.
 """
 

@@ -6,7 +6,7 @@
 # orientations), Lazega law firm (advice, friendship), Sampson T4 liking (positive arcs),
 # small hand-made DAGs, and seeded random digraphs that this script draws and writes to
 # tests/golden/random_*.csv (1-based "source,target" rows) so both sides read the same arcs.
-# Public data are read from ../shared/datasets and never copied into the repository.
+# Public data are read from tests/data (each folder has its SOURCE.md and licence).
 
 suppressPackageStartupMessages({
   library(sna)
@@ -17,7 +17,7 @@ suppressPackageStartupMessages({
 args <- commandArgs(trailingOnly = FALSE)
 script <- sub("^--file=", "", args[grep("^--file=", args)])
 golden <- normalizePath(dirname(script))
-datasets <- normalizePath(file.path(golden, "..", "..", "..", "shared", "datasets"), mustWork = FALSE)
+datasets <- normalizePath(file.path(golden, "..", "data"), mustWork = FALSE)
 
 from_edges <- function(src, dst, n) {
   m <- matrix(0, n, n)

@@ -1,6 +1,6 @@
 # Golden values for the node measures, from R sna (Debian r-cran-sna) and igraph.
 #
-#   Rscript tests/golden/make_golden_nodes.R [path/to/shared/datasets]
+#   Rscript tests/golden/make_golden_nodes.R [path/to/datasets (default: tests/data)]
 #
 # writes tests/golden/sna_nodes_reference.json. Independent of orgpower: only R's
 # sna::bonpow, sna::brokerage and igraph::page_rank / eigen are used. The random
@@ -13,7 +13,7 @@ suppressPackageStartupMessages({
 
 args <- commandArgs(trailingOnly = TRUE)
 script_dir <- dirname(normalizePath(sub("--file=", "", grep("--file=", commandArgs(), value = TRUE))))
-datasets <- if (length(args) >= 1) args[1] else file.path(script_dir, "..", "..", "..", "shared", "datasets")
+datasets <- if (length(args) >= 1) args[1] else file.path(script_dir, "..", "data")
 out_file <- file.path(script_dir, "sna_nodes_reference.json")
 
 krack <- function(relation) {
