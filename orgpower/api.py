@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from orgpower.errors import InputError, OrgpowerWarning, UsageError
+from orgpower.errors import InputError, OrgpowerWarning, UsageError, require
 from orgpower.model import OrgModel
 
 if TYPE_CHECKING:  # imported lazily so that `orgpower validate` starts fast
@@ -119,12 +119,29 @@ def build_graph(model: OrgModel) -> "OrgGraph":
     return _build(model)
 
 
-def read_snapshot(uri: str, snapshot: str, *, user: str | None = None, password: str | None = None) -> OrgModel:
-    """Read an org back from a Neo4j snapshot that :func:`load_to_neo4j` wrote."""
+def _neo4j_store() -> Any:
+    require("neo4j", "neo4j", "Neo4j storage")
     from orgpower.graph.neo4j_store import Neo4jStore
 
-    with Neo4jStore.connect(uri, user=user, password=password) as store:
+    return Neo4jStore
+
+
+def read_snapshot(uri: str, snapshot: str, *, user: str | None = None, password: str | None = None) -> OrgModel:
+    """Read an org back from a Neo4j snapshot that :func:`load_to_neo4j` wrote."""
+    with _neo4j_store().connect(uri, user=user, password=password) as store:
         return store.read_model(snapshot)
+
+
+def list_snapshots(uri: str, *, user: str | None = None, password: str | None = None) -> list[str]:
+    """The names of the snapshots kept in Neo4j."""
+    with _neo4j_store().connect(uri, user=user, password=password) as store:
+        return list(store.list_snapshots())
+
+
+def delete_snapshot(uri: str, snapshot: str, *, user: str | None = None, password: str | None = None) -> None:
+    """Delete one snapshot (and nothing else) from Neo4j."""
+    with _neo4j_store().connect(uri, user=user, password=password) as store:
+        store.delete_snapshot(snapshot)
 
 
 def group_attribute_columns(model: OrgModel) -> list[str]:
@@ -299,6 +316,11 @@ def write_reports(result: "AuditResult", out_dir: PathLike, formats: Sequence[st
     ``utf-8-sig``). None of them changes audit.json."""
     from orgpower.report.writers import write_reports as _write
 
+    # the optional parts each format needs, named before anything is written
+    needs = {"html": [("jinja2", "HTML")], "pdf": [("jinja2", "PDF"), ("weasyprint", "PDF")], "xlsx": [("xlsxwriter", "XLSX")]}
+    for fmt in formats:
+        for module, what in needs.get(fmt, []):
+            require(module, "report", f"The {what} report")
     return _write(result, Path(out_dir), tuple(formats), **options)
 
 
@@ -330,7 +352,5 @@ def load_to_neo4j(
 
     ``progress(step, rows, seconds)`` hears of each write step as it ends (counts only).
     """
-    from orgpower.graph.neo4j_store import Neo4jStore
-
-    with Neo4jStore.connect(uri, user=user, password=password) as store:
+    with _neo4j_store().connect(uri, user=user, password=password) as store:
         return store.load(model, snapshot=snapshot, progress=progress)

@@ -34,6 +34,23 @@ class DatabaseError(OrgpowerError):
     exit_code = 3
 
 
+class MissingDependency(OrgpowerError):
+    """An optional part is not installed; the message names the extra that brings it."""
+
+    exit_code = 1
+
+
+def require(module: str, extra: str, what: str) -> None:
+    """Raise :class:`MissingDependency` unless ``module`` can be imported.
+
+    >>> require("json", "report", "JSON")   # present: nothing happens
+    """
+    from importlib.util import find_spec
+
+    if find_spec(module) is None:
+        raise MissingDependency(f"{what} needs {module}, which is not installed: pip install 'orgpower[{extra}]'.")
+
+
 class OrgpowerWarning(UserWarning):
     """Something the user should know that does not stop the work (a group attribute
     matched in another case, ...). The command line prints it as ``orgpower: warning: ...``."""

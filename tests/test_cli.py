@@ -203,3 +203,35 @@ def test_compare_takes_several_paths_as_documented():
     ctx = command.make_context("audit", ["new", "--compare", "old/people.csv", "old/flows.csv", "--out", "x"])
     assert ctx.params["inputs"] == ("new",)
     assert ctx.params["compare"] == ("old/people.csv", "old/flows.csv")
+
+
+# ---- optional parts ---------------------------------------------------------------------
+
+
+def _without(monkeypatch, *modules: str) -> None:
+    """As if ``modules`` were not installed (only the installed-or-not check is faked)."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a, **k: None if name in modules else real(name, *a, **k))
+
+
+def test_a_report_format_whose_extra_is_missing_names_the_extra_and_writes_nothing(org, fast, tmp_path, capsys, monkeypatch):
+    _without(monkeypatch, "jinja2")
+    out = tmp_path / "out"
+    assert main(["audit", str(org), "--out", str(out), "--config", fast, "--format", "json,html"]) == 1
+    err = capsys.readouterr().err
+    assert "pip install 'orgpower[report]'" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_the_dashboard_without_its_extra_names_the_extra(monkeypatch, capsys):
+    _without(monkeypatch, "streamlit")
+    assert main(["dashboard", "--port", "8765"]) == 1
+    assert "pip install 'orgpower[dashboard]'" in capsys.readouterr().err
+
+
+def test_graphml_without_networkx_names_the_extra(org, fast, tmp_path, capsys, monkeypatch):
+    _without(monkeypatch, "networkx")
+    assert main(["export", str(org), "--format", "graphml", "--out", str(tmp_path / "g"), "--config", fast, "-q"]) == 1
+    assert "pip install 'orgpower[graph]'" in capsys.readouterr().err

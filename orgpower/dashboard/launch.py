@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from orgpower.errors import UsageError
+from orgpower.errors import UsageError, require
 
 APP = Path(__file__).resolve().parent / "app.py"
 # Upload limit in MB. HR exports of 100,000 people are ~20-40 MB as CSV; 200 MB leaves room
@@ -67,6 +67,7 @@ def launch(port: int = 8501, address: str = "127.0.0.1") -> int:
     so that no server is left holding the port. Streamlit runs in its own process group:
     Ctrl+C in the terminal reaches it once, through here, not twice.
     """
+    require("streamlit", "dashboard", "The dashboard")
     command = streamlit_command(port, address)
     print(f"orgpower dashboard: http://{address}:{port}  (Ctrl+C to stop)", flush=True)
     received: list[int] = []

@@ -27,7 +27,7 @@ from xml.etree import ElementTree as ET
 import numpy as np
 import pandas as pd
 
-from orgpower.errors import InputError, OrgpowerError, UsageError
+from orgpower.errors import InputError, UsageError, require
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -40,19 +40,10 @@ GRAPH_FORMATS = ("graphml", "gexf", "edgelist", "neo4j-csv")
 _NOT_NODE_ATTRIBUTES = ("source_file", "source_row")
 
 
-class MissingDependency(OrgpowerError):
-    """An optional dependency is not installed; the message says how to install it."""
-
-    exit_code = 1
-
-
 def _networkx() -> Any:
-    try:
-        import networkx
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise MissingDependency(
-            "This export needs networkx, which is not installed: pip install 'orgpower[graph]'."
-        ) from None
+    require("networkx", "graph", "This export")
+    import networkx
+
     return networkx
 
 
