@@ -294,14 +294,16 @@ def audit(
         config = dataclasses.replace(config, group_attributes=resolve_group_attributes(model, config.group_attributes))
     result = _audit_model(model, config, progress)
     if compare is not None or compare_snapshot:
+        def older(stage: str, done: int, total: int | None, detail: str = "") -> None:
+            progress(f"compare:{stage}", done, total, detail)
+
         if compare_snapshot:
             if not neo4j_uri:
                 raise UsageError("compare_snapshot needs neo4j_uri (--neo4j URI).")
-            old_model = _model(None, {}, None, neo4j_uri, compare_snapshot, "compare", progress)
+            old_model = _model(None, {}, None, neo4j_uri, compare_snapshot, "compare", older)
         else:
-            old_model = _model(compare, {}, mapping, None, None, "compare", progress, flat_org)
-        old = _audit_model(old_model, config, lambda stage, *rest: progress("compare", *rest))
-        add_comparison(result, old, allow_disjoint=allow_disjoint)
+            old_model = _model(compare, {}, mapping, None, None, "compare", older, flat_org)
+        add_comparison(result, _audit_model(old_model, config, older), allow_disjoint=allow_disjoint)
     return result
 
 

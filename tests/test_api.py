@@ -119,6 +119,12 @@ def test_progress_hears_every_stage_with_counts(riverbank):
     assert measure[0][0] == 0 and measure[-1][0] == measure[-1][1]  # a bar from 0 to its known total
 
 
+def test_progress_of_the_older_org_is_told_apart(riverbank):
+    heard = set()
+    orgpower.audit(riverbank, config=FAST, compare=riverbank, progress=lambda stage, *rest: heard.add(stage))
+    assert {"compare:read", "compare:measure"} <= heard and "measure" in heard
+
+
 def test_reprs_are_short_and_name_no_one(from_folder):
     result = orgpower.audit(from_folder, config=FAST)
     for text in (repr(from_folder), repr(result), result._repr_html_(), from_folder._repr_html_()):
