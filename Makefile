@@ -8,12 +8,15 @@ DEMO_OUT ?= demo-out
 
 .PHONY: demo test venv neo4j neo4j-stop bench clean
 
-# Quiet: the user sees what went wrong, not pip's and setuptools' progress.
+# Quiet: the user sees what went wrong, not pip's and setuptools' progress. setuptools
+# notes on every editable install that folders named like the package shadow it: known here.
+PIP := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip --quiet --disable-pip-version-check
+
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "Installing orgpower and its dependencies into $(VENV) (once; a few minutes)..."
-	@$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(BIN)/pip install --quiet --disable-pip-version-check -e '.[all]'
+	@$(PIP) install --upgrade pip
+	@$(PIP) install -e '.[all]'
 	@touch $(STAMP)
 
 venv: $(STAMP)
