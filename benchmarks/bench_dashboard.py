@@ -178,7 +178,7 @@ def browser_main(args) -> int:
     from playwright.sync_api import sync_playwright
 
     from orgpower import api
-    from orgpower.ingest.synthetic import write_bundle
+    from orgpower.synthetic import write_bundle
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:

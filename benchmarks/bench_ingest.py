@@ -6,7 +6,7 @@ Target: under 60 s wall time and under 6 GiB peak memory on 2 cores, for
 Each step runs in its own child process, so the peak memory printed (the child's own
 ``ru_maxrss``) belongs to that step alone:
 
-1. setup: generate a synthetic org (orgpower.ingest.synthetic) and write people + flows
+1. setup: generate a synthetic org (orgpower.synthetic) and write people + flows
    with ``write_bundle`` into a temporary folder (timed too, but not part of the target);
 2. measured: ``read_org([folder])`` (reading, header detection, validation).
 
@@ -39,7 +39,7 @@ def _peak_gib() -> float:
 
 
 def _setup(folder: Path, people: int, flows: int, archetype: str, file_format: str) -> dict:
-    from orgpower.ingest.synthetic import generate_org, write_bundle
+    from orgpower.synthetic import generate_org, write_bundle
     from orgpower.model import OrgModel
 
     started = time.perf_counter()

@@ -18,7 +18,7 @@ import sys
 import time
 
 from orgpower.graph.layers import build_graph
-from orgpower.ingest.synthetic import generate_org
+from orgpower.synthetic import generate_org
 from orgpower.metrics.layer import layer_measures
 from orgpower.metrics.nulls import null_comparison
 

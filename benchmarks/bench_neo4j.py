@@ -96,7 +96,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     from orgpower.graph.neo4j_store import Neo4jStore
-    from orgpower.ingest.synthetic import generate_org
+    from orgpower.synthetic import generate_org
 
     began = time.perf_counter()
     probe = generate_org(args.people, "mixed", seed=args.seed, flows_per_person=1)

@@ -341,7 +341,7 @@ def export_graph(
 
 def generate_org(people: int, archetype: str = "mixed", *, seed: int = 0) -> OrgModel:
     """A synthetic org of ``people`` people of archetype ``power-over``, ``mutual`` or ``mixed``."""
-    from orgpower.ingest.synthetic import generate_org as _generate
+    from orgpower.synthetic import generate_org as _generate
 
     return _generate(people, archetype, seed=seed)
 

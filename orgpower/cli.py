@@ -487,7 +487,7 @@ def generate(people: int, archetype: str, out: str, seed: int, file_format: str)
     """Write a synthetic org bundle (people, flows, decisions, relations, units) to try
     orgpower on, or to test at scale."""
     from orgpower import api
-    from orgpower.ingest.synthetic import write_bundle
+    from orgpower.synthetic import write_bundle
 
     if people < 1:
         raise UsageError("--people must be at least 1.")

@@ -1,6 +1,6 @@
 """Write the bundled example orgs in sample_orgs/ (deterministic; the output is committed).
 
-Each org is a synthetic org (orgpower.ingest.synthetic) whose people file is written
+Each org is a synthetic org (orgpower.synthetic) whose people file is written
 with the headers of one HR system's export (orgpower/ingest/vendors.py), and whose flows,
 decisions and relations are in the native format of interfaces.md §3:
 
@@ -33,7 +33,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from orgpower.ingest.synthetic import bundle_tables, generate_org  # noqa: E402
+from orgpower.synthetic import bundle_tables, generate_org  # noqa: E402
 from orgpower.model import OrgModel  # noqa: E402
 
 OUT = ROOT / "sample_orgs"
@@ -79,7 +79,7 @@ def _native(model: OrgModel, ids: dict[str, str], *, dotted_in_relations: bool =
 
 def _unique_names(model: OrgModel, seed: int) -> OrgModel:
     """Make every name unique (a manager given by name must point at one person)."""
-    from orgpower.ingest.synthetic import _GIVEN, _SURNAMES
+    from orgpower.synthetic import _GIVEN, _SURNAMES
 
     rng = np.random.default_rng(seed)
     combos = rng.choice(len(_GIVEN) * len(_SURNAMES), size=len(model.people), replace=False)

@@ -1,7 +1,7 @@
 """The audit on real pipelines: synthetic archetypes, privacy in every output,
 comparison of two snapshots, unusable input.
 
-The synthetic archetypes are built by orgpower.ingest.synthetic to differ on the three
+The synthetic archetypes are built by orgpower.synthetic to differ on the three
 axes (its docstring): power-over = steep tree, one-way budgets, decisions taken alone;
 mutual = returned flows, shared decisions, reciprocated collaboration; mixed = between.
 """
@@ -173,7 +173,7 @@ def test_org_without_people_is_an_input_error():
 
 def test_audit_refuses_to_overwrite_an_input_file(tmp_path):
     from orgpower.api import read_org
-    from orgpower.ingest.synthetic import write_bundle
+    from orgpower.synthetic import write_bundle
 
     write_bundle(generate_org(30, "mixed", seed=1), tmp_path)
     before = (tmp_path / "people.csv").read_bytes()

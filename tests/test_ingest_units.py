@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from orgpower.ingest.bundle import read_bundle
-from orgpower.ingest.synthetic import generate_org, write_bundle
+from orgpower.synthetic import generate_org, write_bundle
 
 PEOPLE = "person_id,manager_id,unit\n1,,HQ\n2,1,OPS\n3,2,OPS\n"
 

@@ -20,7 +20,7 @@ import pytest
 from orgpower.graph import cypher_measures as cm
 from orgpower.graph.layers import build_graph
 from orgpower.graph.neo4j_store import Neo4jStore
-from orgpower.ingest.synthetic import generate_org
+from orgpower.synthetic import generate_org
 from orgpower.metrics.reciprocity import dyad_census
 from orgpower.metrics.tree import reporting_tree
 from orgpower.model import OrgModel

@@ -25,7 +25,7 @@ from orgpower.graph.neo4j_store import (
     _write_batch,
     safe_uri,
 )
-from orgpower.ingest.synthetic import generate_org
+from orgpower.synthetic import generate_org
 from orgpower.model import InputFile, OrgModel, Problem
 
 pytestmark = pytest.mark.neo4j

@@ -23,7 +23,7 @@ CONFIG = AuditConfig(null_samples=5, seed=11).with_group_attributes(["gender"])
 
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory) -> Path:
-    from orgpower.ingest.synthetic import write_bundle
+    from orgpower.synthetic import write_bundle
 
     folder = tmp_path_factory.mktemp("bundle")
     write_bundle(generate_org(90, "mixed", seed=8), folder)

@@ -122,7 +122,7 @@ def test_dirty_export_keeps_007_and_7_apart(models):
 
 
 def test_sample_names_are_invented(sample_orgs):
-    from orgpower.ingest.synthetic import _SURNAMES
+    from orgpower.synthetic import _SURNAMES
 
     surnames = set(_SURNAMES)
     meridian = pd.read_csv(sample_orgs / "meridian_matrix" / "people.csv", dtype=str)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from orgpower.cli import main
 from orgpower.errors import UsageError
-from orgpower.ingest.synthetic import ARCHETYPES, bundle_tables, generate_org, write_bundle
+from orgpower.synthetic import ARCHETYPES, bundle_tables, generate_org, write_bundle
 from orgpower.model import DECISION_ROLES
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -703,3 +703,188 @@ def _write_table(frame: pd.DataFrame, path: Path, file_format: str) -> None:
     # Arrow's writer is an order of magnitude faster than DataFrame.to_csv at a million rows.
     with open(path, "xb") as sink:  # "x": never overwrite, even in a race
         pcsv.write_csv(table, sink)
+
+
+# --------------------------------------------------------------------------- benchmark shapes
+
+SHAPES = ("tree-like", "cross-linked", "collaboration-dense")
+_SPAN_MEAN = 6.0  # cross-linked spans: 1 + Poisson(6)
+_RETURNED_SHARE = 0.2  # budget lines that also flow back up
+_LATERAL_SHARE = 0.1  # lateral flows between random pairs, per person
+_DECISIONS_PER_MANAGER = 3
+_CONSULTED_SHARE = 0.3
+_COLLABORATION_DEGREE = 20  # mean ties per person (in + out) of the collaboration layer
+_ACROSS_UNITS = 0.1  # collaboration ties between units
+
+
+def generate_shape(people: int, shape: str = "cross-linked", *, seed: int = 0) -> OrgModel:
+    """A synthetic org of one of the three benchmark shapes (``SHAPES``).
+
+    ``tree-like``
+        the ``mixed`` archetype of :func:`generate_org`: reporting, flows, decisions and
+        relations mostly follow the tree.
+    ``cross-linked``
+        the shape of a real org whose layers cross the tree: every manager has a span of
+        1 + Poisson(6) (filled breadth-first); budget flows down every reporting line and
+        20% of the lines return part of it; lateral flows join random pairs of people (as
+        many as 10% of the people); each manager takes three decisions binding their team
+        (accountable, one row per report) and each report is consulted with probability 0.3.
+    ``collaboration-dense``
+        cross-linked plus a ``collaboration`` relation of mean degree 20 (in + out, ten
+        arcs per person): ties join a person to someone of their own unit (90%) or to
+        anyone (10%), and a third of them are returned.
+
+    Deterministic for a ``seed``.
+
+    >>> model = generate_shape(100, "cross-linked", seed=2)
+    >>> len(model.people), int(model.reporting["line"].eq("solid").sum())
+    (100, 99)
+    """
+    if shape not in SHAPES:
+        raise UsageError(f"Unknown shape {shape!r}: choose {', '.join(SHAPES)}.")
+    if int(people) != people or people < 2:
+        raise UsageError(f"The number of people must be a whole number of at least 2, not {people!r}.")
+    if shape == "tree-like":
+        return generate_org(people, "mixed", seed=seed)
+    people = int(people)
+    rng = np.random.default_rng([seed, 100 + SHAPES.index(shape)])
+
+    # breadth-first tree: person i manages the next 1 + Poisson(6) people not yet placed
+    spans = 1 + rng.poisson(_SPAN_MEAN, size=people)
+    first_report = 1 + np.concatenate([[0], np.cumsum(spans)[:-1]])
+    parent = np.full(people, -1, dtype=np.int64)
+    parent[1:] = np.searchsorted(first_report, np.arange(1, people), side="right") - 1
+    depth = _depths(parent)
+    reports = np.bincount(parent[1:], minlength=people)
+    subtree = _bottom_up_sum(np.ones(people), parent, depth)
+    person_ids = _ids("P", people)
+    unit_of, units, _ = _units(parent, depth, reports, "mixed", subtree)
+
+    fte = np.where(rng.random(people) < 0.12, 0.8, 1.0)
+    seniority = (depth.max() - depth) * np.where(reports > 0, 1.0, 0.5)
+    cost = np.round(36000.0 * 1.22 ** seniority * rng.lognormal(0.0, 0.08, size=people) * fte, -2)
+    name_code = rng.integers(0, len(_GIVEN), people) * len(_SURNAMES) + rng.integers(0, len(_SURNAMES), people)
+    full_names = np.repeat(_GIVEN, len(_SURNAMES)) + " " + np.tile(_SURNAMES, len(_GIVEN))
+    manager_id = pd.array(person_ids.take(pa.array(np.maximum(parent, 0))), dtype="string")
+    manager_id[0] = pd.NA
+    people_frame = pd.DataFrame({
+        "person_id": pd.array(person_ids, dtype="string"),
+        "manager_id": manager_id,
+        "name": _take(full_names, name_code),
+        "title": _titles("mixed", depth, reports, subtree, rng),
+        "unit": _take(pa.array(units["unit_id"].to_numpy(dtype=object), type=pa.string()), unit_of),
+        "level": _take([str(d + 1) for d in range(int(depth.max()) + 1)], depth),
+        "location": _take(_LOCATIONS, rng.choice(len(_LOCATIONS), size=people, p=_LOCATION_WEIGHTS)),
+        "fte": fte.astype(float),
+        "cost": cost.astype(float),
+        "kind": _const("person", people),
+        "source_file": _const("people.csv", people),
+        "source_row": np.arange(2, people + 2, dtype=np.int64),
+        "gender": _gender("mixed", depth, reports, rng),
+    })
+    children = np.arange(1, people)
+    reporting = pd.DataFrame({
+        "source": _take(person_ids, parent[children]),
+        "target": _take(person_ids, children),
+        "line": _const("solid", len(children)),
+    })[list(REPORTING_COLUMNS)]
+
+    # flows: down every reporting line, 20% returned, lateral pairs
+    budget = _bottom_up_sum(cost, parent, depth)[children] * 0.1
+    returned = children[rng.random(len(children)) < _RETURNED_SHARE]
+    lateral = max(1, round(people * _LATERAL_SHARE))
+    lateral_source = rng.integers(0, people, lateral)
+    lateral_target = (lateral_source + rng.integers(1, people, lateral)) % people  # never the same person
+    flow_source = np.concatenate([parent[children], returned, lateral_source])
+    flow_target = np.concatenate([children, parent[returned], lateral_target])
+    amount = np.concatenate([budget, cost[returned] * 0.05, rng.lognormal(8.0, 1.0, lateral)])
+    kind = np.concatenate([np.zeros(len(children)), np.ones(len(returned)), np.full(lateral, 2)]).astype(np.int64)
+    rows = len(flow_source)
+    flows = pd.DataFrame({
+        "source": _take(person_ids, flow_source),
+        "target": _take(person_ids, flow_target),
+        "amount": np.maximum(np.round(amount, 2), 0.01),
+        "kind": _take(["budget", "return", "lateral"], kind),
+        "period": _const("2026", rows),
+        "currency": _const("EUR", rows),
+        "source_file": _const("flows.csv", rows),
+        "source_row": np.arange(2, rows + 2, dtype=np.int64),
+    })[list(FLOW_COLUMNS)]
+
+    # decisions: three per manager, accountable over each report, 30% of reports consulted
+    managers = np.flatnonzero(reports > 0)
+    team_number = np.full(people, -1, dtype=np.int64)
+    team_number[managers] = np.arange(len(managers))
+    numbers, actors, roles, affects = [], [], [], []
+    for k in range(_DECISIONS_PER_MANAGER):
+        decision = team_number[parent[children]] * _DECISIONS_PER_MANAGER + k
+        numbers.append(decision), actors.append(parent[children]), affects.append(children)
+        roles.append(np.full(len(children), _ROLE["accountable"]))
+        asked = children[rng.random(len(children)) < _CONSULTED_SHARE]
+        numbers.append(team_number[parent[asked]] * _DECISIONS_PER_MANAGER + k)
+        actors.append(asked), affects.append(asked), roles.append(np.full(len(asked), _ROLE["consulted"]))
+    number, actor, role, affected = (np.concatenate(x) for x in (numbers, actors, roles, affects))
+    order = np.lexsort((affected, number))
+    number, actor, role, affected = number[order], actor[order], role[order], affected[order]
+    rows = len(number)
+    decisions = pd.DataFrame({
+        "decision": _take(_ids("D", int(number.max()) + 1), number),
+        "actor": _take(person_ids, actor),
+        "role": _take(list(DECISION_ROLES), role),
+        "domain": _take(_DOMAINS, number % len(_DOMAINS)),
+        "affects": _take(person_ids, affected),
+        "source_file": _const("decisions.csv", rows),
+        "source_row": np.arange(2, rows + 2, dtype=np.int64),
+    })[list(DECISION_COLUMNS)]
+
+    relations = pd.DataFrame({c: pd.Series(dtype="string") for c in RELATION_COLUMNS})
+    if shape == "collaboration-dense":
+        relations = _collaboration(unit_of, person_ids, rng)
+    return OrgModel(people=people_frame, reporting=reporting, flows=flows, decisions=decisions,
+                    relations=relations, units=units)
+
+
+def _depths(parent: np.ndarray) -> np.ndarray:
+    """Depth of each person of a breadth-first tree (parents come before their reports)."""
+    depth = np.zeros(len(parent), dtype=np.int32)
+    if len(parent) > 1:
+        # parents precede children, so each layer is a contiguous range: one step per layer
+        end = 1
+        level = 0
+        while end < len(parent):
+            level += 1
+            last = int(np.searchsorted(parent, end, side="left"))  # first person whose parent is beyond the layer
+            depth[end:last] = level
+            end = last
+    return depth
+
+
+def _collaboration(unit_of: np.ndarray, person_ids, rng) -> pd.DataFrame:
+    """Ten arcs per person (mean degree 20): 90% of ties inside the unit, a third returned."""
+    people = len(unit_of)
+    # arcs = people * degree / 2 once a third of the ties is returned (each arc adds 2 to the sum of degrees)
+    ties = round(people * _COLLABORATION_DEGREE / 2 * 3 / 4)
+    by_unit = np.argsort(unit_of, kind="stable")
+    unit_size = np.bincount(unit_of)
+    unit_start = np.concatenate([[0], np.cumsum(unit_size)[:-1]])
+    rank = np.empty(people, dtype=np.int64)
+    rank[by_unit] = np.arange(people) - unit_start[unit_of[by_unit]]  # place inside the own unit
+    source = rng.integers(0, people, ties)
+    own = unit_of[source]
+    inside = (rng.random(ties) >= _ACROSS_UNITS) & (unit_size[own] > 1)
+    # a colleague other than oneself: one of the size - 1 others of the unit
+    other = (rng.random(ties) * (unit_size[own] - 1)).astype(np.int64)
+    other += other >= rank[source]
+    anyone = (source + rng.integers(1, people, ties)) % people
+    target = np.where(inside, by_unit[np.minimum(unit_start[own] + other, people - 1)], anyone)
+    back = rng.random(len(source)) < 1 / 3
+    source, target = np.concatenate([source, target[back]]), np.concatenate([target, source[back]])
+    rows = len(source)
+    return pd.DataFrame({
+        "source": _take(person_ids, source),
+        "target": _take(person_ids, target),
+        "relation": _const("collaboration", rows),
+        "weight": rng.integers(1, 6, rows).astype(float),
+        "source_file": _const("relations.csv", rows),
+        "source_row": np.arange(2, rows + 2, dtype=np.int64),
+    })[list(RELATION_COLUMNS)]

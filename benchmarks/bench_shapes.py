@@ -1,0 +1,355 @@
+"""Per-step cost of the whole audit over the three benchmark shapes, and its growth with size.
+
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_shapes.py [PEOPLE ...]
+        [--shapes tree-like,cross-linked,collaboration-dense] [--time-cap SECONDS]
+        [--cli] [--save FILE.json] [--depth N]
+    .venv/bin/python benchmarks/bench_shapes.py --show FILE.json   # the tables of saved runs again
+
+Default sizes 10,000, 100,000 and 1,000,000 people of each shape
+(``orgpower.synthetic.generate_shape``, seed 0). Each (shape, size) runs in a fresh
+process, which first writes the org as a CSV bundle (not timed), then times: reading the
+bundle (``read_org``), the audit (``audit``) and writing ``audit.json`` and ``people.csv``.
+Inside the audit every step is timed on its own: building the graph, per layer the layer
+measures (with trophic levels, reachability/Krackhardt, betweenness, LUB and agony
+inside) and the null model, the node measures (tree, betweenness, PageRank, Bonacich,
+constraint, brokerage, decision rights), the structure, and the readings (teams, units,
+reporting pairs, decisions, resources, findings, document, tables).
+
+For every step it prints wall seconds, CPU seconds (all threads of the process) and peak
+resident memory during the step (Linux VmHWM, reset before each step; a step's peak
+includes its sub-steps'), then the growth exponent log(t2/t1)/log(n2/n1) of each step's
+CPU time between consecutive sizes (1 = linear), and the load average at the start, since
+the machine may be shared. ``--time-cap`` stops a run that takes longer (its finished
+steps are still printed, the unfinished ones marked). ``--cli`` also times the whole
+command ``orgpower audit DIR --out OUT --format json`` (wall, including start-up).
+
+Goals (issue 13): 1,000,000 people of every shape under 120 s and 6 GiB (read + audit +
+writing), 100,000 under 15 s, 10,000 under 2 s for the whole CLI run, 1M/100k time ratio
+at most 15. Exit status 1 when a goal is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import math
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from memory_probes import peak_mib, reset_peak
+
+SHAPES = ("tree-like", "cross-linked", "collaboration-dense")
+GOALS = {1_000_000: (120.0, 6.0), 100_000: (15.0, None)}  # seconds, GiB (read + audit + writing)
+CLI_GOAL = (10_000, 2.0)
+RATIO_GOAL = 15.0
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class Clock:
+    """Nested step timer: wall, CPU and peak RSS per step path, summed over calls."""
+
+    def __init__(self, depth: int) -> None:
+        self.stack: list[dict] = []
+        self.steps: dict[str, dict] = {}
+        self.depth = depth
+
+    def wrap(self, owner, name: str, label: str | None = None, keyed=None):
+        fn = getattr(owner, name)
+        if getattr(fn, "_clocked", False):
+            return
+
+        @functools.wraps(fn)
+        def clocked(*args, **kwargs):
+            step = label or name
+            if keyed is not None:
+                step = f"{step}[{keyed(args, kwargs)}]"
+            return self.run(step, fn, *args, **kwargs)
+
+        clocked._clocked = True
+        setattr(owner, name, clocked)
+
+    def run(self, step: str, fn, *args, **kwargs):
+        path = "/".join([frame["path"] for frame in self.stack[-1:]] + [step])
+        if self.stack:  # the parent's peak so far, before the reset
+            self.stack[-1]["peak"] = max(self.stack[-1]["peak"], peak_mib())
+        reset_peak()
+        frame = {"path": path, "wall": time.perf_counter(), "cpu": _cpu(), "peak": 0.0}
+        self.stack.append(frame)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            self.stack.pop()
+            peak = max(frame["peak"], peak_mib())
+            record = self.steps.setdefault(path, {"step": path, "seconds": 0.0, "cpu_seconds": 0.0, "peak_mib": 0.0,
+                                                  "calls": 0})
+            record["seconds"] += time.perf_counter() - frame["wall"]
+            record["cpu_seconds"] += _cpu() - frame["cpu"]
+            record["peak_mib"] = max(record["peak_mib"], peak)
+            record["calls"] += 1
+            if self.stack:
+                self.stack[-1]["peak"] = max(self.stack[-1]["peak"], peak)
+            reset_peak()
+            if path.count("/") < 2:  # progress of the big steps, in case the run is stopped
+                print("STEP " + json.dumps(record), flush=True)
+
+
+def _instrument(clock: Clock) -> None:
+    """Wrap the audit's steps where they are looked up (module attributes at call time)."""
+    import orgpower.metrics.layer as layer_mod
+    import orgpower.metrics.nodes as nodes_mod
+    import orgpower.metrics.nulls as nulls_mod
+    import orgpower.metrics.org as org_mod
+    import orgpower.report.audit as audit_mod
+
+    clock.wrap(audit_mod, "build_graph", "graph")
+    clock.wrap(audit_mod, "_measure", "measures")
+    layer_name = {}
+
+    def keyed_layer(args, kwargs):
+        layer = args[0] if args else kwargs.get("layer")
+        return getattr(layer, "name", "?")
+
+    clock.wrap(layer_mod, "layer_measures", "layer", keyed_layer)
+    clock.wrap(nulls_mod, "null_comparison", "null_model", keyed_layer)
+    for name, label in (("trophic_incoherence", "trophic"), ("flow_hierarchy", "flow_hierarchy")):
+        clock.wrap(layer_mod.hi, name, label)
+    clock.wrap(layer_mod, "_reachability_measures", "reach_krackhardt_betweenness")
+    clock.wrap(layer_mod, "_agony", "agony")
+    clock.wrap(layer_mod, "condensation", "condensation")
+    clock.wrap(layer_mod, "reach_counts", "reach_counts")
+    clock.wrap(layer_mod, "_sampled_reach", "reach_sampled")
+    clock.wrap(layer_mod.kr, "krackhardt_lub", "lub")
+    clock.wrap(layer_mod.kr, "krackhardt_lub_sampled", "lub_sampled")
+    clock.wrap(layer_mod.cz, "betweenness_centralization", "betweenness")
+    clock.wrap(layer_mod.cz, "betweenness_centralization_sampled", "betweenness_sampled")
+    clock.wrap(layer_mod.cz, "closeness_centralization_harmonic", "closeness")
+    clock.wrap(org_mod, "node_measures", "nodes")
+    for name in ("reporting_tree", "directed_betweenness", "pagerank", "bonacich_power", "constraint", "brokerage",
+                 "decision_rights", "tree_betweenness", "tree_betweenness_directed"):
+        if hasattr(nodes_mod, name):
+            clock.wrap(nodes_mod, name)
+    clock.wrap(org_mod, "_structure", "structure")
+    for name in ("team_readings", "unit_readings", "pair_readings", "audit_decisions", "audit_resources",
+                 "person_power", "represent", "people_table", "_tables"):
+        clock.wrap(audit_mod, name, f"readings:{name.strip('_')}")
+    del layer_name
+    import orgpower.report.document as document_mod
+    import orgpower.report.findings as findings_mod
+
+    clock.wrap(findings_mod, "build_findings", "readings:findings")
+    clock.wrap(document_mod, "build_document", "readings:document")
+
+
+def _worker(shape: str, people: int, depth: int, cli: bool) -> int:
+    from orgpower import api
+    from orgpower.synthetic import generate_shape, write_bundle
+
+    work = Path(tempfile.mkdtemp(prefix="bench-shapes-"))
+    try:
+        started = time.perf_counter()
+        model = generate_shape(people, shape, seed=0)
+        write_bundle(model, work / "in")
+        del model
+        print(f"INFO generated and wrote the bundle in {time.perf_counter() - started:.1f} s (not timed)", flush=True)
+        if cli:
+            command = [str(Path(sys.executable).with_name("orgpower")), "audit", str(work / "in"), "--out",
+                       str(work / "cli"), "--format", "json"]
+            wall = time.perf_counter()
+            done = subprocess.run(command, capture_output=True, text=True)
+            print("CLI " + json.dumps({"seconds": time.perf_counter() - wall, "returncode": done.returncode,
+                                       "stderr": done.stderr[-500:]}), flush=True)
+        clock = Clock(depth)
+        _instrument(clock)
+        model = clock.run("read", api.read_org, [str(work / "in")])
+        result = clock.run("audit", api.audit, model)
+        clock.run("write", api.write_reports, result, work / "out", ("json",))
+        arcs = {name: int(layer.adjacency.nnz) for name, layer in result.graph.layers.items()}
+        estimated = {name: values.get("estimated", {}) for name, values in result.measures.layers.items()}
+        print("STEPS " + json.dumps(list(clock.steps.values())), flush=True)
+        print("DONE " + json.dumps({"arcs": arcs, "estimated": estimated, "people_estimated": result.measures.estimated}),
+              flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def _spawn(shape: str, people: int, args) -> dict:
+    command = [sys.executable, __file__, str(people), "--worker", shape, "--depth", str(args.depth)]
+    if args.cli:
+        command.append("--cli")
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=os.environ.get("OPENBLAS_NUM_THREADS", "1"))
+    run = {"shape": shape, "people": people, "load_average": os.getloadavg(), "steps": {}, "finished": False}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env, start_new_session=True)
+    deadline = time.monotonic() + args.time_cap if args.time_cap else None
+    import selectors
+
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ)
+    buffer = ""
+    while True:
+        timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+        if deadline is not None and timeout == 0.0:
+            os.killpg(process.pid, 9)
+            run["stopped"] = f"stopped at the time cap of {args.time_cap:.0f} s"
+            break
+        if not selector.select(timeout=min(timeout, 5.0) if timeout is not None else None):
+            continue
+        chunk = os.read(process.stdout.fileno(), 65536).decode()
+        if not chunk:
+            break
+        buffer += chunk
+        while "\n" in buffer:
+            line, buffer = buffer.split("\n", 1)
+            _take_line(line, run)
+    process.wait()
+    return run
+
+
+def _take_line(line: str, run: dict) -> None:
+    kind, _, rest = line.partition(" ")
+    if kind == "STEP":
+        record = json.loads(rest)
+        run["steps"][record["step"]] = record
+        print(f"    finished {record['step']}: {record['seconds']:.2f} s", flush=True)
+    elif kind == "STEPS":
+        run["steps"] = {record["step"]: record for record in json.loads(rest)}
+    elif kind == "CLI":
+        run["cli"] = json.loads(rest)
+        print(f"    whole CLI run (orgpower audit --format json): {run['cli']['seconds']:.2f} s wall, "
+              f"exit {run['cli']['returncode']}", flush=True)
+    elif kind == "DONE":
+        run.update(json.loads(rest))
+        run["finished"] = True
+    elif kind == "INFO":
+        print("    " + rest, flush=True)
+    else:
+        print("    " + line, flush=True)
+
+
+def _print_steps(run: dict, depth: int) -> None:
+    """The steps of one run as an indented table, parents before their sub-steps."""
+    children: dict[str, list[str]] = {}
+    for path in run["steps"]:  # recorded as they finished: sub-steps first
+        parent = path
+        while "/" in parent:  # the nearest recorded ancestor (a stopped run misses some)
+            parent = parent.rsplit("/", 1)[0]
+            if parent in run["steps"]:
+                break
+        else:
+            parent = ""
+        children.setdefault(parent, []).append(path)
+
+    def show(path: str, level: int) -> None:
+        record = run["steps"][path]
+        if level < depth:
+            indent = "  " * level
+            calls = f"  ({record['calls']} calls)" if record.get("calls", 1) > 1 else ""
+            print(f"    {indent}{path.rsplit('/', 1)[-1]:<{48 - len(indent)}} {record['seconds']:8.2f} s "
+                  f"{record['cpu_seconds']:8.2f} s CPU {record['peak_mib']:8.0f} MiB{calls}")
+        for child in children.get(path, []):
+            show(child, level + 1)
+
+    for root in children.get("", []):
+        show(root, 0)
+
+
+def _total(run: dict, key: str = "seconds") -> float:
+    return sum(run["steps"].get(s, {}).get(key, 0.0) for s in ("read", "audit", "write"))
+
+
+def _report(runs: list[dict], depth: int = 4) -> bool:
+    missed = False
+    for run in runs:
+        print(f"\n{run['shape']}, {run['people']:,} people: step, wall, CPU, peak RSS during the step")
+        _print_steps(run, depth)
+    print("\nSummary (read + audit + writing; load average 1/5/15 min at the start of each run)")
+    for run in runs:
+        peak = max((s["peak_mib"] for s in run["steps"].values()), default=0.0) / 1024
+        status = "" if run["finished"] else f"  UNFINISHED: {run.get('stopped', 'the run failed')}"
+        goal = GOALS.get(run["people"])
+        verdict = ""
+        if goal and run["finished"]:
+            ok = _total(run) <= goal[0] and (goal[1] is None or peak <= goal[1])
+            missed |= not ok
+            verdict = f"  goal {goal[0]:.0f} s" + (f" / {goal[1]:.0f} GiB" if goal[1] else "") + (": met" if ok else ": MISSED")
+        elif goal:
+            missed = True
+        cli = ""
+        if "cli" in run:
+            cli = f", whole CLI {run['cli']['seconds']:.2f} s"
+            if run["people"] == CLI_GOAL[0]:
+                ok = run["cli"]["seconds"] <= CLI_GOAL[1]
+                missed |= not ok
+                cli += f" (goal {CLI_GOAL[1]:.0f} s: {'met' if ok else 'MISSED'})"
+        load = "/".join(f"{x:.1f}" for x in run["load_average"])
+        print(f"  {run['shape']:<20} {run['people']:>9,}: {_total(run):8.1f} s wall {_total(run, 'cpu_seconds'):8.1f} s CPU,"
+              f" peak {peak:5.2f} GiB, load {load}{cli}{verdict}{status}")
+    by_shape: dict[str, list[dict]] = {}
+    for run in runs:
+        by_shape.setdefault(run["shape"], []).append(run)
+    print("\nGrowth exponent of CPU time per step, log(t2/t1)/log(n2/n1) (1 = linear; steps under 0.05 s CPU left out)")
+    for shape, group in by_shape.items():
+        group.sort(key=lambda r: r["people"])
+        for small, large in zip(group, group[1:]):
+            print(f"  {shape}, {small['people']:,} -> {large['people']:,}:")
+            ratio = math.log(large["people"] / small["people"])
+            for step, record in large["steps"].items():
+                before = small["steps"].get(step)
+                if not before or before["cpu_seconds"] < 0.05 or record["cpu_seconds"] < 0.05:
+                    continue
+                exponent = math.log(record["cpu_seconds"] / before["cpu_seconds"]) / ratio
+                print(f"    {step:<60} {before['cpu_seconds']:8.2f} -> {record['cpu_seconds']:8.2f} s CPU  "
+                      f"exponent {exponent:5.2f}")
+            if small["people"] == 100_000 and large["people"] == 1_000_000 and small["finished"] and large["finished"]:
+                time_ratio = _total(large) / _total(small)
+                ok = time_ratio <= RATIO_GOAL
+                missed |= not ok
+                print(f"    1M/100k time ratio {time_ratio:.1f} (goal {RATIO_GOAL:.0f}: {'met' if ok else 'MISSED'})")
+    return missed
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--shapes", default=",".join(SHAPES))
+    parser.add_argument("--time-cap", type=float, default=None, help="seconds per (shape, size) run")
+    parser.add_argument("--cli", action="store_true", help="also time the whole CLI run")
+    parser.add_argument("--depth", type=int, default=4, help="print steps nested up to this depth")
+    parser.add_argument("--save", type=Path, default=None, help="write every run as JSON here")
+    parser.add_argument("--show", type=Path, default=None, help="print the tables of runs saved with --save")
+    parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.show:
+        return 1 if _report(json.loads(args.show.read_text()), args.depth) else 0
+    if args.worker:
+        return _worker(args.worker, args.sizes[0], args.depth, args.cli)
+    shapes = [s for s in args.shapes.split(",") if s]
+    unknown = [s for s in shapes if s not in SHAPES]
+    if unknown:
+        parser.error(f"unknown shape {unknown[0]!r}: choose from {', '.join(SHAPES)}")
+    runs = []
+    print(f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', '(unset, 1 in the workers)')}, "
+          f"{os.cpu_count()} cores, seed 0")
+    for shape in shapes:
+        for people in args.sizes:
+            print(f"\n== {shape}, {people:,} people (load average {'/'.join(f'{x:.1f}' for x in os.getloadavg())})",
+                  flush=True)
+            runs.append(_spawn(shape, people, args))
+            if args.save:
+                args.save.write_text(json.dumps(runs, indent=1))
+    return 1 if _report(runs, args.depth) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
