@@ -150,7 +150,11 @@ def _position_columns(
         if record is not None:
             estimated[f"{prefix}betweenness"] = record
     columns[f"{prefix}pagerank"] = pagerank(towards_power)[:k]
-    columns[f"{prefix}bonacich_power"] = bonacich_power(over_dependents)[:k]
+    try:
+        columns[f"{prefix}bonacich_power"] = bonacich_power(over_dependents)[:k]
+    except ArithmeticError as problem:  # λ_max did not settle in its bounded steps: say so, leave it empty
+        columns[f"{prefix}bonacich_power"] = np.full(k, np.nan)
+        notes.append(f"layer {layer.name}: Bonacich power left empty: {problem}")
     columns[f"{prefix}constraint"] = constraint(stored, weighted=layer.weighted)[:k]
     roles = brokerage(layer.binary(), _node_groups(layer, people), limit=brokerage_limit, seed=seed)
     for role in BROKERAGE_ROLES:

@@ -54,26 +54,71 @@ def constraint(adjacency, *, weighted: bool = True) -> np.ndarray:
     n = proportions.shape[0]
     result = np.full(n, np.nan)
     degree = np.diff(proportions.indptr)
-    # two-step entries of a row block ≈ Σ over its rows of Σ_q d_q; size blocks by that
+    if proportions.nnz == 0:
+        return result
+    # (P²)_ij is needed only where j is a contact of i. Two-step paths through a hub q
+    # number deg(q)² (a 20,000-person star: 4·10⁸), so hubs are taken apart: paths
+    # through light middles by the sparse product (Σ_light deg² ≤ limit · 2m), through
+    # each heavy middle q by one pass over the ties among q's contacts (O(m) per hub,
+    # at most 2m / limit hubs), as in triangle listing.
+    limit = max(64, int(np.sqrt(proportions.nnz)))
+    heavy = np.flatnonzero(degree > limit)
+    light_columns = np.ones(n)
+    light_columns[heavy] = 0.0
+    through_light = sp.csr_array(proportions @ sp.diags_array(light_columns))
+    through_light.eliminate_zeros()
+    pattern = proportions.copy()
+    pattern.data = np.ones_like(pattern.data)
+    indirect = _masked_product(through_light, proportions, pattern, degree)
+    if heavy.size:
+        indirect = sp.csr_array(indirect + _through_hubs(proportions, heavy))
+    local = sp.csr_array(proportions + indirect)
+    local.data **= 2
+    sums = np.asarray(local.sum(axis=1)).ravel()
+    has_contacts = degree > 0
+    result[has_contacts] = sums[has_contacts]
+    return result
+
+
+def _masked_product(left: sp.csr_array, right: sp.csr_array, pattern: sp.csr_array, degree: np.ndarray) -> sp.csr_array:
+    """(left @ right) restricted to ``pattern``, in row blocks of bounded two-step entries."""
+    n = left.shape[0]
+    left_degree = np.diff(left.indptr)
     two_step = np.zeros(n, dtype=np.float64)
-    if proportions.nnz:
-        row_of = np.repeat(np.arange(n), degree)
-        np.add.at(two_step, row_of, degree[proportions.indices].astype(np.float64))
+    if left.nnz:
+        np.add.at(two_step, np.repeat(np.arange(n), left_degree), degree[left.indices].astype(np.float64))
     cumulative = np.cumsum(two_step)
+    parts = []
     start = 0
     while start < n:
         base = cumulative[start - 1] if start else 0.0
         stop = int(np.searchsorted(cumulative, base + _BLOCK_PRODUCT_ENTRIES, side="right"))
         stop = min(max(stop, start + 1), n)
-        block = proportions[start:stop]
-        indirect = sp.csr_array(block @ proportions)
-        pattern = block.copy()
-        pattern.data = np.ones_like(pattern.data)
-        # (P²) restricted to the contacts of each ego, added to the direct part
-        local = sp.csr_array(block + indirect.multiply(pattern))
-        local.data **= 2
-        sums = np.asarray(local.sum(axis=1)).ravel()
-        has_contacts = degree[start:stop] > 0
-        result[start:stop][has_contacts] = sums[has_contacts]
+        parts.append(sp.csr_array(left[start:stop] @ right).multiply(pattern[start:stop]))
         start = stop
-    return result
+    return sp.csr_array(sp.vstack(parts, format="csr"))
+
+
+def _through_hubs(proportions: sp.csr_array, hubs: np.ndarray) -> sp.csr_array:
+    """Σ_q p_iq p_qj over hub middles q, for every tie i–j among q's contacts."""
+    n = proportions.shape[0]
+    rows, cols, values = [], [], []
+    contact = np.zeros(n, dtype=bool)
+    for q in hubs:
+        start, stop = proportions.indptr[q], proportions.indptr[q + 1]
+        members = proportions.indices[start:stop]
+        p_q = np.zeros(n)
+        p_q[members] = proportions.data[start:stop]  # p_qj
+        contact[members] = True
+        sub = proportions[members]  # rows i ∈ N(q): their ties i–j
+        owner = np.repeat(members, np.diff(sub.indptr))
+        keep = contact[sub.indices]
+        i, j = owner[keep], sub.indices[keep]
+        contact[members] = False
+        if i.size == 0:
+            continue
+        p_iq = np.asarray(proportions[i, np.full(i.size, q)], dtype=np.float64).ravel()
+        rows.append(i), cols.append(j), values.append(p_iq * p_q[j])
+    if not rows:
+        return sp.csr_array((n, n))
+    return sp.csr_array((np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
