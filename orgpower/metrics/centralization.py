@@ -10,13 +10,16 @@ with ``tmaxdev``). Degree scores use the 0/1 pattern, as sna's T(n) assumes
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import breadth_first_order, connected_components
 
-from orgpower.metrics.digraph import as_adjacency, binary, hoeffding_bound, to_igraph
+from orgpower.metrics.digraph import as_adjacency, binary, hoeffding_bound, reach_counts, to_igraph
 
 __all__ = [
     "freeman_centralization",
     "degree_centralization",
     "betweenness_centralization",
+    "betweenness_closed_form",
     "betweenness_centralization_sampled",
     "betweenness_centralization_undirected",
     "closeness_centralization_harmonic",
@@ -73,6 +76,71 @@ def _betweenness_max(n: int) -> float:
     return float((n - 1) ** 2 * (n - 2))
 
 
+def betweenness_closed_form(graph) -> np.ndarray | None:
+    """Exact directed betweenness (raw, ordered pairs) where every shortest path is the
+    only path, in O(n + m); ``None`` for any other shape.
+
+    * out- or in-forest (acyclic, every vertex with at most one parent, or at most one
+      child; chains and stars): b(v) = (vertices reaching v) × (vertices v reaches);
+    * disjoint simple cycles (every in- and out-degree 1): b(v) = (k − 1)(k − 2)/2 on a
+      cycle of k vertices (every other pair's one path passes v on average that often,
+      and all vertices are alike);
+    * a forest of mutual ties (every arc returned, no cycle in the undirected graph):
+      b(v) = (Σ s)² − Σ s² over the sizes s of the branches left when v is removed.
+
+    These are the shapes on which Brandes' O(nm) algorithm is quadratic in n (a chain of
+    20,000 took 14 s, a mutual star 33 s); they agree with igraph (tests).
+
+    >>> chain = sp.csr_array(([1.0] * 3, ([0, 1, 2], [1, 2, 3])), shape=(4, 4))
+    >>> betweenness_closed_form(chain).tolist()
+    [0.0, 2.0, 2.0, 0.0]
+    """
+    a = binary(as_adjacency(graph))
+    n = a.shape[0]
+    if n == 0 or a.nnz == 0:
+        return np.zeros(n)
+    out_degree = np.diff(a.indptr)
+    in_degree = np.bincount(a.indices, minlength=n)
+    if (a != a.T).nnz == 0:
+        count, labels = connected_components(a, directed=False)
+        if a.nnz // 2 != n - count:
+            return None
+        return _mutual_forest_betweenness(a, labels, count)
+    if in_degree.max() > 1 and out_degree.max() > 1:
+        return None
+    count, scc = connected_components(a, directed=True, connection="strong")
+    if count == n:  # acyclic with one parent (or child) each: every path is the only one
+        return reach_counts(a) * reach_counts(sp.csr_array(a.T))
+    if in_degree.min() == in_degree.max() == 1 and out_degree.min() == out_degree.max() == 1:
+        k = np.bincount(scc, minlength=count)[scc].astype(float)
+        return (k - 1) * (k - 2) / 2
+    return None
+
+
+def _mutual_forest_betweenness(a: sp.csr_array, labels: np.ndarray, count: int) -> np.ndarray:
+    n = a.shape[0]
+    component_size = np.bincount(labels, minlength=count)
+    # one search over every tree from a virtual root tied to one vertex per component
+    _, first = np.unique(labels, return_index=True)
+    coo = a.tocoo()
+    extended = sp.csr_array((np.ones(coo.nnz + count), (np.concatenate([coo.row, np.full(count, n)]),
+                                                        np.concatenate([coo.col, first]))), shape=(n + 1, n + 1))
+    order, predecessor = breadth_first_order(extended, n, directed=True, return_predecessors=True)
+    order = order[1:]
+    parent = predecessor[order]
+    size = np.ones(n + 1, dtype=np.int64)
+    parent_list, order_list, size_list = parent.tolist(), order.tolist(), size.tolist()
+    for v, p in zip(reversed(order_list), reversed(parent_list)):  # children before parents
+        size_list[p] += size_list[v]
+    size = np.asarray(size_list[:n], dtype=np.float64)
+    has_parent = parent != n
+    squares = np.zeros(n)
+    np.add.at(squares, parent[has_parent], size[order[has_parent]] ** 2)
+    total = component_size[labels].astype(np.float64)
+    above = total - size  # the branch through the parent
+    return (total - 1) ** 2 - squares - above ** 2
+
+
 def betweenness_centralization(graph) -> float | None:
     """Freeman betweenness centralization on directed shortest paths, sna normalisation.
 
@@ -80,7 +148,8 @@ def betweenness_centralization(graph) -> float | None:
     T(n) = (n − 1)²(n − 2), attained by the mutual star (an out-star scores 0).
     Invariant under reversing every arc. ``None`` for n < 3.
 
-    Computed with igraph's C betweenness, O(nm). Reference: Freeman (1979); Brandes (2001);
+    Computed in O(n + m) where paths are unique (:func:`betweenness_closed_form`: chains,
+    stars, trees, cycles), otherwise with igraph's C betweenness, O(nm). Reference: Freeman (1979); Brandes (2001);
     R sna ``centralization(g, betweenness)`` = igraph ``centr_betw(directed=TRUE)``.
 
     >>> import scipy.sparse as sp
@@ -92,7 +161,9 @@ def betweenness_centralization(graph) -> float | None:
     n = a.shape[0]
     if n < 3:
         return None
-    scores = np.asarray(to_igraph(a).betweenness(directed=True), dtype=float)
+    scores = betweenness_closed_form(a)
+    if scores is None:
+        scores = np.asarray(to_igraph(a).betweenness(directed=True), dtype=float)
     return freeman_centralization(scores, _betweenness_max(n))
 
 
@@ -157,7 +228,8 @@ def closeness_centralization_harmonic(graph) -> float | None:
     ``None`` for n < 2.
 
     Reference: Marchiori & Latora (2000); Freeman (1979) for the centralization step;
-    igraph ``harmonic_centrality(mode="out", normalized=True)`` for the scores.
+    igraph ``harmonic_centrality(mode="out", normalized=True)`` for the scores (in closed
+    form on chains and in-trees, where each vertex reaches one vertex per distance).
 
     >>> import scipy.sparse as sp
     >>> out_star = sp.csr_array(([1.0] * 4, ([0, 0, 0, 0], [1, 2, 3, 4])), shape=(5, 5))
@@ -168,8 +240,24 @@ def closeness_centralization_harmonic(graph) -> float | None:
     n = a.shape[0]
     if n < 2:
         return None
-    scores = np.asarray(to_igraph(a).harmonic_centrality(mode="out", normalized=True), dtype=float)
+    scores = _harmonic_in_forest(a)
+    if scores is None:
+        scores = np.asarray(to_igraph(a).harmonic_centrality(mode="out", normalized=True), dtype=float)
     return freeman_centralization(scores, n - 1)
+
+
+def _harmonic_in_forest(a: sp.csr_array) -> np.ndarray | None:
+    """Normalised out-harmonic closeness where every vertex has at most one out-arc and
+    there is no cycle (chains, in-trees): v reaches one vertex at each distance 1..r(v),
+    so H(v) = (1 + 1/2 + … + 1/r(v)) / (n − 1), O(n + m). ``None`` for other shapes."""
+    n = a.shape[0]
+    if a.nnz == 0 or np.diff(a.indptr).max() > 1:
+        return None
+    if connected_components(a, directed=True, connection="strong")[0] != n:
+        return None
+    reach = reach_counts(a).astype(np.int64)
+    harmonic = np.concatenate([[0.0], np.cumsum(1.0 / np.arange(1, int(reach.max()) + 1))])
+    return harmonic[reach] / (n - 1)
 
 
 def closeness_centralization_sna(graph) -> float | None:

@@ -57,6 +57,7 @@ TRIAD_CENSUS_LIMIT = 2_000  # igraph's triad census is O(n^2) in the null triads
 AGONY_ARC_LIMIT = 60_000  # arcs on cycles; HiGHS stays within seconds below this
 LUB_PAIR_WORDS = 3e8  # word operations of the exact LUB on component pairs
 BFS_BUDGET = 5e7  # Σ reach: total work of one BFS per vertex (exact betweenness/closeness)
+CLOSENESS_WORK = 1e8  # Σ reach above which harmonic closeness (an extra key) is left out, any size
 
 
 def layer_measures(
@@ -189,11 +190,16 @@ def _reachability_measures(a, put, estimated, *, exact_limit, seed, samples, pat
             method = f"{samples} uniformly sampled pairs in weak components, exact LUB test per pair, Hoeffding bound"
             estimated["krackhardt_lub"] = _estimate(method, bound)
 
-    # betweenness and harmonic closeness: one BFS per vertex costs Σ reach
+    # betweenness and harmonic closeness: one BFS per vertex costs Σ reach; where every
+    # path is the only one (chains, stars, trees, cycles) betweenness is exact in O(n + m)
     bfs_work = float(reach.sum()) + n if reach is not None else math.inf
     exact_paths = n <= exact_limit or bfs_work <= path_budget
+    closed = cz.betweenness_closed_form(a) if n >= 3 else None
     if n < 3:
         put("betweenness_centralization", None, "fewer than three nodes")
+    elif closed is not None:
+        put("betweenness_centralization", cz.freeman_centralization(closed, cz._betweenness_max(n)),
+            "fewer than three nodes")
     elif exact_paths:
         put("betweenness_centralization", cz.betweenness_centralization(a), "fewer than three nodes")
     else:
@@ -204,14 +210,18 @@ def _reachability_measures(a, put, estimated, *, exact_limit, seed, samples, pat
             "Hoeffding bound with a union bound over nodes",
             bound,
         )
+    closed_closeness = cz._harmonic_in_forest(a) if n >= 2 else None
     if n < 2:
         put("closeness_centralization_harmonic", None, "fewer than two nodes")
-    elif exact_paths:
+    elif closed_closeness is not None:
+        put("closeness_centralization_harmonic", cz.freeman_centralization(closed_closeness, n - 1),
+            "fewer than two nodes")
+    elif exact_paths and bfs_work <= CLOSENESS_WORK:
         put("closeness_centralization_harmonic", cz.closeness_centralization_harmonic(a), "fewer than two nodes")
     else:
         put("closeness_centralization_harmonic", None,
-            f"not computed: above {exact_limit} nodes, and one search per node would cost more than "
-            f"{path_budget:.0f} steps (all-pairs distances)")
+            f"not computed: one search per node would cost {bfs_work:.3g} steps (all-pairs distances), "
+            f"above the limit of {min(CLOSENESS_WORK, path_budget) if n > exact_limit else CLOSENESS_WORK:.0f}")
 
 
 def _estimate(method: str, bound: float) -> dict:

@@ -45,6 +45,7 @@ import scipy.sparse as sp
 
 from orgpower.graph.layers import Layer, OrgGraph
 from orgpower.metrics.brokerage import BROKERAGE_ROLES, brokerage
+from orgpower.metrics.centralization import betweenness_closed_form
 from orgpower.metrics.decision_rights import decision_rights
 from orgpower.metrics.power import bonacich_power, pagerank
 from orgpower.metrics.structural_holes import constraint
@@ -79,7 +80,9 @@ def directed_betweenness(
     """Directed, unweighted betweenness of every node, normalised by (n − 1)(n − 2).
 
     Definition: B(v) = Σ_{s ≠ v ≠ t} σ_st(v)/σ_st over ordered pairs (Brandes 2001),
-    arcs taken as 0/1. Exact (igraph, C) when n ≤ ``exact_limit``.
+    arcs taken as 0/1. Exact in O(n + m) where every path is the only one (forests,
+    cycles: :func:`~orgpower.metrics.centralization.betweenness_closed_form`), at any
+    size; otherwise exact (igraph, C) when n ≤ ``exact_limit``.
 
     Above that, source sampling (Brandes & Pich 2007): ``sources`` distinct sources S
     drawn uniformly (seeded); B̂(v) = (n/|S|) Σ_{s ∈ S} δ_s(v), unbiased. Each sampled
@@ -94,6 +97,9 @@ def directed_betweenness(
     n = matrix.shape[0]
     if n <= 2 or matrix.nnz == 0:
         return np.zeros(n), None
+    closed = betweenness_closed_form(matrix)  # chains, stars, trees, cycles: exact in O(n + m)
+    if closed is not None:
+        return normalise_betweenness(closed, n, directed=True), None
     coo = matrix.tocoo()
     graph = ig.Graph(n=n, edges=np.column_stack([coo.row, coo.col]).tolist(), directed=True)
     if n <= exact_limit or sources >= n:
