@@ -176,16 +176,26 @@ SPAN_BUCKETS = ((0, 0, "0"), (1, 2, "1-2"), (3, 5, "3-5"), (6, 8, "6-8"), (9, 15
 
 
 def spans_layers_table(power: pd.DataFrame) -> pd.DataFrame:
-    """People per reporting layer and span bucket (the heatmap of the report)."""
+    """People per reporting layer and span bucket (the heatmap of the report).
+
+    One grouped pass (O(n)): a loop over layers cost O(layers × n), minutes on a chain."""
     p = power.dropna(subset=["reporting_layer"])
+    layer = p["reporting_layer"].to_numpy(dtype=np.float64)
+    span = p["span_of_control"].to_numpy(dtype=np.float64)
+    layers, index = np.unique(layer, return_inverse=True)
+    count = len(layers)
+    people = np.bincount(index, minlength=count)
+    buckets = {name: np.bincount(index, weights=(span >= lo) & (span <= hi), minlength=count).astype(int)
+               for lo, hi, name in SPAN_BUCKETS}
+    managed = span > 0
+    managers = np.bincount(index, weights=managed, minlength=count)
+    span_sum = np.bincount(index, weights=np.where(managed, span, 0.0), minlength=count)
     rows = []
-    for layer in sorted(p["reporting_layer"].unique()):
-        at = p[p["reporting_layer"] == layer]["span_of_control"]
-        row = {"reporting_layer": int(layer), "people": int(len(at))}
-        for lo, hi, name in SPAN_BUCKETS:
-            row[f"span {name}"] = int(((at >= lo) & (at <= hi)).sum())
-        managers = at[at > 0]
-        row["mean_span"] = float(managers.mean()) if len(managers) else None
+    for k in range(count):
+        row = {"reporting_layer": int(layers[k]), "people": int(people[k])}
+        for _, _, name in SPAN_BUCKETS:
+            row[f"span {name}"] = int(buckets[name][k])
+        row["mean_span"] = float(span_sum[k] / managers[k]) if managers[k] else None
         rows.append(row)
     return pd.DataFrame(rows)
 
