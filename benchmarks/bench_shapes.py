@@ -106,15 +106,17 @@ class Clock:
 
 def _instrument(clock: Clock) -> None:
     """Wrap the audit's steps where they are looked up (module attributes at call time)."""
+    import orgpower.api as api_mod
     import orgpower.metrics.layer as layer_mod
     import orgpower.metrics.nodes as nodes_mod
     import orgpower.metrics.nulls as nulls_mod
     import orgpower.metrics.org as org_mod
     import orgpower.report.audit as audit_mod
+    import orgpower.report.document as document_mod
+    import orgpower.report.findings as findings_mod
 
-    clock.wrap(audit_mod, "build_graph", "graph")
-    clock.wrap(audit_mod, "_measure", "measures")
-    layer_name = {}
+    clock.wrap(api_mod, "build_graph", "graph")
+    clock.wrap(org_mod, "measure_org", "measures")
 
     def keyed_layer(args, kwargs):
         layer = args[0] if args else kwargs.get("layer")
@@ -131,6 +133,7 @@ def _instrument(clock: Clock) -> None:
     clock.wrap(layer_mod, "_sampled_reach", "reach_sampled")
     clock.wrap(layer_mod.kr, "krackhardt_lub", "lub")
     clock.wrap(layer_mod.kr, "krackhardt_lub_sampled", "lub_sampled")
+    clock.wrap(layer_mod.cz, "betweenness_closed_form", "betweenness_closed_form")
     clock.wrap(layer_mod.cz, "betweenness_centralization", "betweenness")
     clock.wrap(layer_mod.cz, "betweenness_centralization_sampled", "betweenness_sampled")
     clock.wrap(layer_mod.cz, "closeness_centralization_harmonic", "closeness")
@@ -140,15 +143,12 @@ def _instrument(clock: Clock) -> None:
         if hasattr(nodes_mod, name):
             clock.wrap(nodes_mod, name)
     clock.wrap(org_mod, "_structure", "structure")
+    clock.wrap(audit_mod, "assemble_audit", "readings")
     for name in ("team_readings", "unit_readings", "pair_readings", "audit_decisions", "audit_resources",
                  "person_power", "represent", "people_table", "_tables"):
-        clock.wrap(audit_mod, name, f"readings:{name.strip('_')}")
-    del layer_name
-    import orgpower.report.document as document_mod
-    import orgpower.report.findings as findings_mod
-
-    clock.wrap(findings_mod, "build_findings", "readings:findings")
-    clock.wrap(document_mod, "build_document", "readings:document")
+        clock.wrap(audit_mod, name, name.strip("_"))
+    clock.wrap(findings_mod, "build_findings", "findings")
+    clock.wrap(document_mod, "build_document", "document")
 
 
 def _worker(shape: str, people: int, depth: int, cli: bool) -> int:

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from orgpower.model import DECIDING_ROLES, OrgModel
@@ -92,9 +94,8 @@ def layer_from_arcs(
     """
     node_ids = np.asarray(node_ids, dtype=object)
     n = len(node_ids)
-    index = pd.Index(node_ids)
-    src = index.get_indexer(pd.Index(np.asarray(sources, dtype=object)))
-    dst = index.get_indexer(pd.Index(np.asarray(targets, dtype=object)))
+    nodes = _text(node_ids)
+    src, dst = _positions(sources, nodes), _positions(targets, nodes)
     if (src < 0).any() or (dst < 0).any():
         missing = set(np.asarray(sources, dtype=object)[src < 0]) | set(np.asarray(targets, dtype=object)[dst < 0])
         raise KeyError(f"layer {name!r}: {len(missing)} arc end(s) are not nodes of the layer")
@@ -116,6 +117,26 @@ def layer_from_arcs(
     )
 
 
+def _text(values) -> pa.Array:
+    """Ids as an Arrow string array (zero-copy from Arrow-backed columns; ids are strings,
+    anything else is cast as ``str`` would)."""
+    if isinstance(values, pd.Series):
+        values = values.array
+    array = pa.array(values, from_pandas=True) if not isinstance(values, pa.Array) else values
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
+        array = pa.array(np.asarray(values, dtype=object).astype(str), type=pa.string())
+    return array
+
+
+def _positions(values, nodes: pa.Array) -> np.ndarray:
+    """Position of each id in ``nodes`` (−1 if absent), by Arrow's hash look-up: building
+    Python strings for a million ids (``astype(str)``) cost more than the rest of the graph."""
+    found = pc.index_in(_text(values), value_set=nodes)
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
 @dataclass
 class OrgGraph:
     """The in-process graph of one org: people, units and one :class:`Layer` per relation type."""
@@ -133,11 +154,11 @@ class OrgGraph:
 
 def _node_set(person_ids: np.ndarray, *id_columns: pd.Series) -> np.ndarray:
     """People first (in their order), then any other id the layer names (units), sorted."""
-    people = pd.Index(person_ids)
+    people = _text(person_ids)
     others: set[str] = set()
     for column in id_columns:
-        values = pd.Index(column.dropna().astype(str).unique())
-        others.update(values.difference(people))
+        values = pc.unique(_text(column).drop_null())
+        others.update(values.filter(pc.invert(pc.is_in(values, value_set=people))).to_pylist())
     return np.concatenate([person_ids, np.array(sorted(others), dtype=object)])
 
 
@@ -152,7 +173,9 @@ def decision_arcs(decisions: pd.DataFrame) -> pd.DataFrame:
     d = decisions[["decision", "actor", "role", "affects"]].astype({"decision": str, "actor": str})
     deciders = d[d["role"].isin(DECIDING_ROLES)][["decision", "actor"]].drop_duplicates()
     bound = d[["decision", "affects"]].dropna().drop_duplicates().rename(columns={"affects": "target"})
-    without_affects = ~d["decision"].isin(bound["decision"])
+    # Arrow's hash look-up: Series.isin of a million ids builds a Python list of them
+    with_affects = pc.unique(_text(bound["decision"]))
+    without_affects = ~pc.is_in(_text(d["decision"]), value_set=with_affects).to_numpy(zero_copy_only=False)
     # a decision that names no one it binds binds everyone its row names (any role)
     implicit = d[without_affects][["decision", "actor"]]
     bound = pd.concat([bound, implicit.rename(columns={"actor": "target"})]).drop_duplicates()
@@ -176,16 +199,14 @@ def build_graph(model: OrgModel) -> OrgGraph:
         if line == "dotted" and arcs.empty:
             continue
         graph.layers[name] = layer_from_arcs(
-            name, person_ids, arcs["source"].astype(str), arcs["target"].astype(str),
-            weighted=False, people_count=n_people,
+            name, person_ids, arcs["source"], arcs["target"], weighted=False, people_count=n_people,
         )
 
     flows = model.flows
     if not flows.empty:
         nodes = _node_set(person_ids, flows["source"], flows["target"])
         graph.layers["flows"] = layer_from_arcs(
-            "flows", nodes, flows["source"].astype(str), flows["target"].astype(str),
-            flows["amount"].astype(float), people_count=n_people,
+            "flows", nodes, flows["source"], flows["target"], flows["amount"].astype(float), people_count=n_people,
         )
 
     if not model.decisions.empty:
@@ -202,7 +223,6 @@ def build_graph(model: OrgModel) -> OrgGraph:
         nodes = _node_set(person_ids, arcs["source"], arcs["target"])
         weights = arcs["weight"].astype(float).fillna(1.0) if "weight" in arcs else None
         graph.layers[str(relation)] = layer_from_arcs(
-            str(relation), nodes, arcs["source"].astype(str), arcs["target"].astype(str), weights,
-            people_count=n_people,
+            str(relation), nodes, arcs["source"], arcs["target"], weights, people_count=n_people,
         )
     return graph
