@@ -18,7 +18,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.sparse.csgraph import connected_components
+import scipy.sparse as sp
+from scipy.sparse.csgraph import breadth_first_order, connected_components
 
 from orgpower.metrics import centralization as cz
 from orgpower.metrics import concentration as conc
@@ -30,6 +31,7 @@ from orgpower.metrics.digraph import (
     binary,
     condensation,
     descendant_counts_forest,
+    empirical_bernstein_bound,
     hoeffding_bound,
     reach_counts,
     to_igraph,
@@ -55,6 +57,7 @@ TRIAD_TYPES = ("003", "012", "102", "021D", "021U", "021C", "111D", "111U",
 CONFIDENCE = 0.95
 TRIAD_CENSUS_LIMIT = 2_000  # igraph's triad census is O(n^2) in the null triads' bookkeeping
 AGONY_ARC_LIMIT = 60_000  # arcs on cycles; HiGHS stays within seconds below this
+LUB_PAIRS = 2_000  # sampled pairs for the LUB estimate (no violation seen: bound 0.005)
 LUB_PAIR_WORDS = 3e8  # word operations of the exact LUB on component pairs
 BFS_BUDGET = 5e7  # Σ reach: total work of one BFS per vertex (exact betweenness/closeness)
 CLOSENESS_WORK = 1e8  # Σ reach above which harmonic closeness (an extra key) is left out, any size
@@ -169,10 +172,9 @@ def _reachability_measures(a, put, estimated, *, exact_limit, seed, samples, pat
         put("global_reaching_centrality", hi.global_reaching_centrality_from_reach(reach), "fewer than two nodes")
         put("krackhardt_hierarchy", kr.krackhardt_hierarchy_from_reach(cond, reach), no_arcs)
     else:
-        grc, grc_bound, hier, hier_bound, k = _sampled_reach(a, cond, samples, seed)
+        grc, grc_bound, hier, hier_bound, method = _sampled_reach(a, cond, samples, seed)
         put("global_reaching_centrality", grc, "fewer than two nodes")
         put("krackhardt_hierarchy", hier, no_arcs)
-        method = f"reach counts from {k} uniformly sampled sources (BFS), Hoeffding bound"
         estimated["global_reaching_centrality"] = _estimate(method, grc_bound)
         estimated["krackhardt_hierarchy"] = _estimate(method, hier_bound)
 
@@ -185,9 +187,11 @@ def _reachability_measures(a, put, estimated, *, exact_limit, seed, samples, pat
                 "no weak component has three or more nodes")
         except ValueError:
             # too many strong-component pairs for the exact count
-            value, bound = kr.krackhardt_lub_sampled(a, samples=samples, seed=seed)
+            pairs = max(samples, LUB_PAIRS)
+            value, bound = kr.krackhardt_lub_sampled(a, samples=pairs, seed=seed)
             put("krackhardt_lub", value, "no weak component has three or more nodes")
-            method = f"{samples} uniformly sampled pairs in weak components, exact LUB test per pair, Hoeffding bound"
+            method = (f"{pairs} uniformly sampled pairs in weak components, exact LUB test per pair, "
+                      "Hoeffding or empirical Bernstein bound")
             estimated["krackhardt_lub"] = _estimate(method, bound)
 
     # betweenness and harmonic closeness: one BFS per vertex costs Σ reach; where every
@@ -228,39 +232,78 @@ def _estimate(method: str, bound: float) -> dict:
     return {"method": method, "error_bound": float(bound), "confidence": CONFIDENCE}
 
 
-def _sampled_reach(a, cond, samples, seed):
-    """GRC and Krackhardt hierarchy from the reach of sampled sources.
+REACH_SAMPLES_MAX = 4_000  # sampled searches for GRC / Krackhardt hierarchy, at most
+REACH_WORK = 40.0  # ... and at most this many (n + m) of visited vertices in all
 
-    The mean local reaching centrality is estimated from k uniformly drawn sources (values
-    in [0, 1], Hoeffding ε). The maximum is found by branch and bound: components are
-    visited in decreasing order of an upper bound on their reach (descendant count with
-    multiplicity) until no unvisited one can beat the best exact BFS count; if the budget
-    runs out first, the remaining gap is added to the error bound.
+
+def _sampled_reach(a, cond, samples, seed):
+    """GRC and Krackhardt hierarchy from exact and sampled reach counts, with a 95% bound.
+
+    Strata: every vertex that reaches the largest strong component H reaches everything H
+    reaches, so when H reaches the whole layer (the top of an org whose budget flows down
+    every line) those vertices reach n − 1 others, exactly. The others reach only vertices
+    like themselves (never H's ancestors), so their reach lies in [0, N₂ − 1]; it is
+    estimated from k uniformly drawn sources among them (BFS). k is as many as the work
+    budget allows (``REACH_WORK`` (n + m) visited vertices, sized by a separate pilot of
+    50 searches, at least ``samples``, at most ``REACH_SAMPLES_MAX``). The bound on the
+    stratum mean is the smaller of Hoeffding's and the empirical Bernstein bound (Maurer
+    & Pontil 2009), each at half the risk. The maximum local reach is 1 when the exact
+    stratum exists, else found by branch and bound (components in decreasing order of
+    an upper bound on their reach; an unresolved gap is added to the bound). The
+    hierarchy's interval is also clipped to what is known for sure (reach counts of the
+    exact stratum, the largest possible reach of the rest).
     """
     n = a.shape[0]
+    m = a.nnz
     rng = np.random.default_rng(seed)
-    k = min(samples, n)
-    sources = rng.choice(n, size=k, replace=False)
     g = to_igraph(a)
-    sizes = np.asarray(g.neighborhood_size(vertices=sources.tolist(), order=n, mode="out"), dtype=float) - 1
-    mean_local = float(sizes.mean() / (n - 1))
-    eps = hoeffding_bound(k, CONFIDENCE)
+    hub = int(np.argmax(cond.size))
+    below = breadth_first_order(cond.dag, hub, directed=True, return_predecessors=False)
+    above = breadth_first_order(sp.csr_array(cond.dag.T), hub, directed=True, return_predecessors=False)
+    hub_reach = int(cond.size[below].sum())  # vertices H reaches, itself included
+    reaches_hub = np.zeros(cond.count, dtype=bool)
+    reaches_hub[above] = True
+    exact_stratum = hub_reach == n and cond.size[hub] > 1
+    in_exact = reaches_hub[cond.component] if exact_stratum else np.zeros(n, dtype=bool)
+    rest = np.flatnonzero(~in_exact)
+    n1, n2 = n - rest.size, rest.size
+    span = (n2 - 1) / (n - 1) if exact_stratum else 1.0  # range of the rest's local reach
 
-    upper = np.minimum(descendant_counts_forest(cond), n) - 1  # over-counts shared descendants
-    first_vertex = np.zeros(cond.count, dtype=np.int64)
-    first_vertex[cond.component[::-1]] = np.arange(n)[::-1]
-    order = np.argsort(-upper, kind="stable")
-    best = float(sizes.max())
-    gap = 0.0
-    budget = 64
-    for position, comp in enumerate(order):
-        if upper[comp] <= best:
-            break
-        if position >= budget:
-            gap = float(upper[comp] - best)
-            break
-        reached = g.neighborhood_size(vertices=[int(first_vertex[comp])], order=n, mode="out")[0] - 1
-        best = max(best, float(reached))
+    def local_reach(sources):
+        sizes = g.neighborhood_size(vertices=sources.tolist(), order=n, mode="out")
+        return (np.asarray(sizes, dtype=float) - 1) / (n - 1)
+
+    risk = 1.0 - CONFIDENCE
+    mean_rest, eps_rest, k = 0.0, 0.0, 0
+    if n2 > 0:
+        pilot = local_reach(rng.choice(rest, size=min(50, n2), replace=False))
+        cost = float(pilot.mean()) * (n - 1) + m / n + 1.0  # visited vertices and arcs per search
+        k = int(min(n2, REACH_SAMPLES_MAX, max(samples, REACH_WORK * (n + m) / cost)))
+        values = local_reach(rng.choice(rest, size=k, replace=False))
+        mean_rest = float(values.mean())
+        if k < n2:
+            eps_rest = min(span * hoeffding_bound(k, 1.0 - risk / 2),
+                           empirical_bernstein_bound(values, 1.0 - risk / 2, span))
+    mean_local = (n1 * 1.0 + n2 * mean_rest) / n
+    eps = eps_rest * n2 / n
+
+    if exact_stratum:
+        best, gap = float(n - 1), 0.0
+    else:
+        upper = np.minimum(descendant_counts_forest(cond), n) - 1  # over-counts shared descendants
+        first_vertex = np.zeros(cond.count, dtype=np.int64)
+        first_vertex[cond.component[::-1]] = np.arange(n)[::-1]
+        order = np.argsort(-upper, kind="stable")
+        best = float(values.max() * (n - 1)) if k else 0.0
+        gap = 0.0
+        for position, comp in enumerate(order):
+            if upper[comp] <= best:
+                break
+            if position >= 64:
+                gap = float(upper[comp] - best)
+                break
+            reached = g.neighborhood_size(vertices=[int(first_vertex[comp])], order=n, mode="out")[0] - 1
+            best = max(best, float(reached))
     max_local = best / (n - 1)
     scale = n / (n - 1)
     grc = min(max(scale * (max_local - mean_local), 0.0), 1.0)
@@ -269,17 +312,27 @@ def _sampled_reach(a, cond, samples, seed):
     size = cond.size.astype(float)
     mutual = float(np.sum(size * (size - 1) / 2))
     within = float(np.sum(size * (size - 1)))
-    total_reach = mean_local * n * (n - 1)
-    delta = eps * n * (n - 1)
+    pairs = n * (n - 1)
+    total_reach = mean_local * pairs
+    delta = eps * pairs
+    # what is certain: the exact stratum's reach, and the rest reaching at most each other
+    surely_low = n1 * (n - 1.0) + (within if not exact_stratum else 0.0)
+    surely_high = n1 * (n - 1.0) + n2 * (n2 - 1.0) if exact_stratum else float(pairs)
 
     def hierarchy(total):
         asym = max(total - within, 0.0)
         return asym / (mutual + asym) if mutual + asym > 0 else None
 
     hier = hierarchy(total_reach)
-    low, high = hierarchy(max(total_reach - delta, 0.0)), hierarchy(total_reach + delta)
+    low = hierarchy(max(total_reach - delta, surely_low))
+    high = hierarchy(min(total_reach + delta, surely_high))
     candidates = [abs(x - hier) for x in (low, high) if x is not None and hier is not None]
-    return grc, grc_bound, hier, max(candidates, default=1.0), k
+    if exact_stratum:
+        method = (f"reach counts: the {n1} people reaching the largest strong component reach everyone (exact); "
+                  f"the other {n2} from {k} uniformly sampled sources (BFS); Hoeffding or empirical Bernstein bound")
+    else:
+        method = f"reach counts from {k} uniformly sampled sources (BFS); Hoeffding or empirical Bernstein bound"
+    return grc, grc_bound, hier, max(candidates, default=1.0), method
 
 
 def _agony(a, put):
