@@ -30,7 +30,7 @@ META = ReportMeta(title="Power audit 2026", organisation="Exemplar Ltd", prepare
 
 @pytest.fixture(scope="module")
 def bundles(tmp_path_factory) -> tuple[Path, Path]:
-    from orgpower.ingest.synthetic import write_bundle
+    from orgpower.synthetic import write_bundle
 
     new, old = tmp_path_factory.mktemp("new"), tmp_path_factory.mktemp("old")
     write_bundle(generate_org(120, "mixed", seed=8), new)
