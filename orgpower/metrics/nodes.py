@@ -45,7 +45,7 @@ import scipy.sparse as sp
 
 from orgpower.graph.layers import Layer, OrgGraph
 from orgpower.metrics.brokerage import BROKERAGE_ROLES, brokerage
-from orgpower.metrics.centralization import betweenness_closed_form
+from orgpower.metrics.centralization import betweenness_closed_form, exact_directed_betweenness
 from orgpower.metrics.decision_rights import decision_rights
 from orgpower.metrics.power import bonacich_power, pagerank
 from orgpower.metrics.structural_holes import constraint
@@ -100,11 +100,11 @@ def directed_betweenness(
     closed = betweenness_closed_form(matrix)  # chains, stars, trees, cycles: exact in O(n + m)
     if closed is not None:
         return normalise_betweenness(closed, n, directed=True), None
+    if n <= exact_limit or sources >= n:
+        # shared with the layer's centralization, which needs the same scores
+        return normalise_betweenness(exact_directed_betweenness(matrix), n, directed=True), None
     coo = matrix.tocoo()
     graph = ig.Graph(n=n, edges=np.column_stack([coo.row, coo.col]).tolist(), directed=True)
-    if n <= exact_limit or sources >= n:
-        raw = np.asarray(graph.betweenness(directed=True), dtype=np.float64)
-        return normalise_betweenness(raw, n, directed=True), None
     chosen = np.sort(np.random.default_rng(seed).choice(n, size=sources, replace=False))
     raw = np.asarray(graph.betweenness(directed=True, sources=chosen.tolist()), dtype=np.float64)
     estimate = normalise_betweenness(raw * (n / sources), n, directed=True)
