@@ -86,7 +86,7 @@ def _cli(*args, cwd):
 
 
 def test_cli_compare_old_new_without_input_audits_new_against_old(tmp_path):
-    from orgpower.ingest.synthetic import write_bundle
+    from orgpower.synthetic import write_bundle
 
     write_bundle(generate_org(40, "mixed", seed=1), tmp_path / "old")
     write_bundle(generate_org(40, "mixed", seed=2), tmp_path / "new")
@@ -103,7 +103,7 @@ def test_cli_compare_old_new_without_input_audits_new_against_old(tmp_path):
 
 
 def test_cli_input_and_two_compare_folders_says_what_to_write(tmp_path):
-    from orgpower.ingest.synthetic import write_bundle
+    from orgpower.synthetic import write_bundle
 
     for name in ("a", "b", "c"):
         write_bundle(generate_org(20, "mixed", seed=1), tmp_path / name)
