@@ -1,0 +1,117 @@
+"""Following a decision (orgpower.report.decision_detail): every count agrees with the
+decision-rights audit's own tables and with the decision rows counted directly here.
+
+Reference: the rows of model.decisions of sample_orgs/harbor_dirty (native long RACI with
+`affects`) and sample_orgs/riverbank_coop (a RACI matrix), counted with plain pandas."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from orgpower import api
+from orgpower.model import DECIDING_ROLES, VOICE_ROLES
+from orgpower.report.config import AuditConfig
+from orgpower.report.decision_detail import decisions_held, find_decisions, follow_decision, standing
+
+
+@pytest.fixture(scope="module", params=["harbor_dirty", "riverbank_coop"])
+def result(request, sample_orgs):
+    return api.audit(api.read_org([sample_orgs / request.param]), config=AuditConfig(null_samples=0))
+
+
+def rows(result) -> pd.DataFrame:
+    d = result.model.decisions.dropna(subset=["decision", "actor", "role"])
+    return d.astype({"decision": str, "actor": str, "role": str})
+
+
+def test_standing_is_say_over_voice_over_informed():
+    assert standing(frozenset({"informed", "consulted", "veto"})) == "say"
+    assert standing(frozenset({"informed", "responsible"})) == "voice"
+    assert standing(frozenset({"informed"})) == "informed"
+
+
+def test_every_decision_is_listed_once(result):
+    table = find_decisions(result)
+    assert sorted(table["decision"]) == sorted(rows(result)["decision"].unique())
+    assert table["decision"].is_unique
+
+
+def test_say_voice_and_informed_count_distinct_actors_by_their_strongest_role(result):
+    table = find_decisions(result).set_index("decision")
+    d = rows(result)
+    for decision, part in list(d.groupby("decision"))[:25]:
+        by_actor = part.groupby("actor")["role"].agg(set)
+        say = sum(bool(r & DECIDING_ROLES) for r in by_actor)
+        voice = sum(not (r & DECIDING_ROLES) and bool(r & VOICE_ROLES) for r in by_actor)
+        assert (table.loc[decision, "say"], table.loc[decision, "voice"]) == (say, voice)
+        assert table.loc[decision, ["say", "voice", "informed"]].sum() == len(by_actor)
+
+
+def test_single_points_of_veto_are_the_decisions_with_one_holder_of_the_say(result):
+    table = find_decisions(result)
+    assert set(table.loc[table["single_point_of_veto"], "decision"]) == set(table.loc[table["say"] == 1, "decision"])
+    assert set(table.loc[table["single_point_of_veto"], "decision"]) == set(result.tables["decision_single_points"]["decision"])
+
+
+def test_search_finds_by_id_or_domain_ignoring_case(result):
+    table = find_decisions(result)
+    first = table["decision"].iloc[0]
+    assert first in find_decisions(result, first.lower())["decision"].tolist()
+    domain = table["domain"].dropna().iloc[0]
+    found = find_decisions(result, domain.upper())
+    assert len(found) >= (table["domain"] == domain).sum() and (found["domain"].str.lower().str.contains(domain.lower()) | found["decision"].str.lower().str.contains(domain.lower())).all()
+
+
+def test_following_a_decision_lists_each_holder_once_say_first(result):
+    decision = find_decisions(result)["decision"].iloc[0]
+    detail = follow_decision(result, decision)
+    assert detail.holders["actor"].is_unique
+    order = detail.holders["standing"].map({"say": 0, "voice": 1, "informed": 2})
+    assert order.is_monotonic_increasing
+    assert detail.counts == detail.holders["standing"].value_counts().reindex(["say", "voice", "informed"], fill_value=0).to_dict()
+
+
+def test_the_bottleneck_place_agrees_with_decision_rights(result):
+    rights = result.tables["decision_rights"].set_index("actor")["deciding"]
+    flagged = set(result.tables["decision_bottlenecks"]["actor"])
+    for decision in find_decisions(result)["decision"].head(10):
+        detail = follow_decision(result, decision)
+        for row in detail.bottlenecks.itertuples():
+            assert row.deciding == rights[row.actor]
+            assert row.rank == 1 + int((rights > rights[row.actor]).sum())
+            assert row.bottleneck == (row.actor in flagged)
+            assert row.share == pytest.approx(row.deciding / detail.decisions_total)
+
+
+def test_units_without_a_voice_are_the_audits_voiceless_units(result):
+    voiceless = result.tables["decision_voiceless_units"]
+    for decision in find_decisions(result)["decision"]:
+        detail = follow_decision(result, decision)
+        expected = sorted(voiceless.loc[voiceless["decision"] == decision, "unit"])
+        assert sorted(detail.units_without_voice["unit"]) == expected
+        heard = set(detail.holders.loc[detail.holders["standing"] != "informed", "unit"].dropna())
+        assert not heard & set(expected)  # nobody in an unheard unit has a voice
+
+
+def test_whom_a_decision_binds_is_every_id_in_affects(result):
+    d = result.model.decisions
+    for decision in find_decisions(result)["decision"].head(10):
+        detail = follow_decision(result, decision)
+        expected = sorted(d.loc[(d["decision"] == decision), "affects"].dropna().astype(str).unique())
+        assert detail.binds["id"].tolist() == expected
+
+
+def test_decisions_held_are_exactly_the_persons_deciding_count(result):
+    rights = result.tables["decision_rights"]
+    top = rights.iloc[0]
+    held = decisions_held(result, top["actor"])
+    assert len(held) == top["deciding"]
+    assert (held["standing"] == "say").all()
+    for row in held.itertuples():
+        assert row.others_with_say == follow_decision(result, row.decision).counts["say"] - 1
+
+
+def test_an_unknown_decision_is_a_key_error(result):
+    with pytest.raises(KeyError):
+        follow_decision(result, "no such decision")
