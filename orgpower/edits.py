@@ -326,8 +326,9 @@ def _cell(tables: Mapping[str, SourceTable], edited: Mapping[str, SourceTable], 
 
 def mapping_document(model: OrgModel, corrections: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The column mapping of every file read, as a mapping file ("by file" form): what
-    detection found with the user's corrections on top. Pseudo-headers of a decision
-    matrix (``(cells)``, ``(column headers)``) are left out: detection finds them again.
+    detection found with the user's corrections on top. Files read by their shape (a
+    decision matrix's ``(cells)``, an edge list's ``(column 1)``) are left out: detection
+    finds them again.
 
     >>> from orgpower.model import InputFile
     >>> m = OrgModel(inputs=[InputFile("p.csv", "", "csv", "people", "native", 2, 2, {"person_id": "Id"})])
@@ -338,9 +339,9 @@ def mapping_document(model: OrgModel, corrections: Mapping[str, Any] | None = No
     for record in model.inputs:
         if record.kind in (None, "unknown") or not record.mapping:
             continue
-        columns = {k: v for k, v in record.mapping.items() if not str(v).startswith("(")}
-        if columns:
-            files[record.file] = {"kind": record.kind, "columns": columns}
+        if any(str(v).startswith("(") for v in record.mapping.values()):
+            continue  # a decision matrix or an edge list: detection reads its shape, not headers
+        files[record.file] = {"kind": record.kind, "columns": dict(record.mapping)}
     for name, entry in ((corrections or {}).get("files") or {}).items():
         target = files.setdefault(name, {"kind": entry.get("kind"), "columns": {}})
         target["columns"].update(entry.get("columns") or {})

@@ -176,6 +176,42 @@ def test_applying_the_mapping_unchanged_reads_the_same_org(loaded, reference):
     assert metric(loaded, "People") == f"{len(reference.model.people):,}"
 
 
+def test_a_problem_opens_its_fix_and_a_new_manager_clears_it(sample_orgs):
+    at = load_sample(fresh_app(), DIRTY)
+    original = sample_orgs / DIRTY / "people.csv"
+    before = original.read_bytes()
+    next(b for b in at.button if b.label == "Fix the manager of 306").click().run()
+    assert at.selectbox(key="fix_person:306").value == "306"
+    at.text_input(key="fix_manager_search").set_value("195").run()
+    at.button(key="fix_manager_apply").click().run()
+    assert_no_exception(at)
+    org = at.session_state["orgpower_org"]
+    assert [(e.file, e.row, e.old, e.new) for e in org.edits] == [("people.csv", 299, "9999", "195")]
+    assert not any(p.code == "manager_not_found" and "306" in p.ids for p in org.model.problems)
+    assert original.read_bytes() == before  # the files as given are never written
+    assert any(b.label.startswith("Download the corrected files") for b in at.get("download_button"))
+
+
+def test_undoing_the_only_edit_reads_the_files_as_given(sample_orgs):
+    at = load_sample(fresh_app(), DIRTY)
+    problems = len(at.session_state["orgpower_org"].model.problems)
+    at.segmented_control(key="fix_kind").set_value("A repeated id").run()
+    at.selectbox(key="fix_duplicate").set_value("225").run()
+    at.button(key="fix_drop_1").click().run()
+    assert len(at.session_state["orgpower_org"].edits) == 1
+    at.button(key="fix_undo").click().run()
+    assert_no_exception(at)
+    org = at.session_state["orgpower_org"]
+    assert org.edits == [] and len(org.model.problems) == problems
+
+
+def test_the_mapping_editor_offers_the_files_own_headers(loaded, sample_dir):
+    loaded.switch_page("pages/upload.py").run()
+    assert_no_exception(loaded)
+    assert "people.csv" in loaded.selectbox(key="mapping_file").options
+    assert any(b.label.startswith("Download the mapping file") for b in loaded.get("download_button"))
+
+
 # --- Overview --------------------------------------------------------------------------
 
 
@@ -344,6 +380,30 @@ def test_decisions_page_shows_the_decision_rights_table_of_the_audit(loaded, ref
     assert not expected.empty, f"{SAMPLE} should have decisions"
     shown = table_with(loaded, "actor", "deciding", "voice")
     assert shown["actor"].astype(str).tolist() == expected["actor"].astype(str).tolist()
+
+
+def test_following_a_decision_shows_its_holders_as_the_library_follows_it(loaded, reference):
+    from orgpower.report.decision_detail import follow_decision
+
+    loaded.switch_page("pages/decisions.py").run()
+    loaded.text_input(key="decision_search").set_value("D0003").run()
+    assert_no_exception(loaded)
+    assert loaded.selectbox(key="decision_pick:D0003").value == "D0003"
+    expected = follow_decision(reference, "D0003")
+    shown = {m.label: m.value for m in loaded.metric}
+    assert shown["Hold the say"] == f"{expected.counts['say']:,}"
+    assert shown["Have a voice"] == f"{expected.counts['voice']:,}"
+    holders = table_with(loaded, "standing", "actor", "roles")
+    assert sorted(holders["actor"].astype(str)) == sorted(expected.holders["actor"].astype(str))
+
+
+def test_the_decisions_a_person_holds_the_say_on_are_their_deciding_count(loaded, reference):
+    loaded.switch_page("pages/decisions.py").run()
+    top = reference.tables["decision_rights"].iloc[0]
+    loaded.selectbox(key="decision_person").set_value(str(top["actor"])).run()
+    assert_no_exception(loaded)
+    held = table_with(loaded, "decision", "roles", "others_with_say")
+    assert len(held) == int(top["deciding"])
 
 
 def test_resources_page_shows_the_balance_and_lorenz_curve(loaded, reference):

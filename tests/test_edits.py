@@ -155,3 +155,13 @@ def test_the_mapping_file_reads_back_to_the_same_mapping(dirty, dirty_model, tmp
 def test_file_headers_are_the_headers_as_the_file_spells_them(dirty_tables):
     headers = E.file_headers(dirty_tables)["people.csv"]
     assert headers[0] == "ASSOCIATE ID" and "Reports To Associate Id" in headers
+
+
+def test_the_mapping_file_leaves_out_files_read_by_their_shape(sample_orgs, tmp_path):
+    folder = sample_orgs / "riverbank_coop"  # decisions.csv is a RACI matrix
+    model = api.read_org([folder])
+    document = E.mapping_document(model)
+    assert "decisions.csv" not in document["files"] and "people.csv" in document["files"]
+    path = tmp_path / "mapping.json"
+    path.write_bytes(E.mapping_json(model))
+    assert len(api.read_org([folder], mapping=path).decisions) == len(model.decisions)

@@ -70,6 +70,7 @@ with st.sidebar:
     else:
         people = len(org.model.people) if org.model is not None else 0
         st.caption(f"**{plain(org.label)}** · {people:,} people · loaded in {org.seconds:.1f} s")
+    state.people_setting()
     uri = state.neo4j_uri()
     st.caption(f"Backend: Neo4j ({plain(display_uri(uri))})" if uri else "Backend: in-process")
 

@@ -58,6 +58,9 @@ class LoadedOrg:
     paths: list[Path] = field(default_factory=list)
     mapping: dict[str, Any] | None = None
     label_hash: str = ""  # sha256 of the files as given, before any mapping correction
+    sources: list[Path] = field(default_factory=list)  # the files or folder as given (never written to)
+    edits: list[Any] = field(default_factory=list)  # orgpower.edits.Edit, in the order made
+    previous_reading: str | None = None  # the org's reading before the last fix, to say what changed
 
 
 # --- session-owned storage -------------------------------------------------------------
@@ -387,6 +390,15 @@ def unit_of(org: LoadedOrg) -> dict[str, str]:
     return memo("unit_of", (org.input_hash,), lookup)
 
 
+def display_names(org: LoadedOrg) -> dict[str, str]:
+    """How a person is shown on every page: their name (the id when they have none) when
+    the session shows names, else their id."""
+    from orgpower.dashboard.views import person_display
+
+    shown = names_shown()
+    return memo("display_names", (org.input_hash, shown), lambda: person_display(audited_model(org).people, names=shown))
+
+
 def prepare_views(org: LoadedOrg) -> None:
     """Build the lookups the Org and Power map pages share, so that their first visit is
     as quick as any later one (at 100,000 people they take about a second together)."""
@@ -410,6 +422,89 @@ def load_into_session(org: LoadedOrg) -> None:
     st.session_state.pop(_COMPARE, None)  # a comparison belonged to the previous org
     remove_unused_uploads()
     st.rerun()
+
+
+# --- names or ids ---------------------------------------------------------------------
+
+PEOPLE_AS = "orgpower_people_as"
+PEOPLE_AS_CHOICES = ("names", "ids")
+
+
+def default_people_as() -> str:
+    """The report's own option (``names`` in the audit settings, when the installed
+    orgpower has it), else names."""
+    try:
+        config = audit_config()
+    except OrgpowerError:
+        return "names"
+    value = getattr(config, "names", None)
+    if value is None:
+        value = getattr(config, "people_as", None)
+    if isinstance(value, bool):
+        return "names" if value else "ids"
+    return value if value in PEOPLE_AS_CHOICES else "names"
+
+
+def names_shown() -> bool:
+    """Whether pages show people by name (the session setting in the sidebar)."""
+    if PEOPLE_AS not in st.session_state:
+        st.session_state[PEOPLE_AS] = default_people_as()
+    return st.session_state[PEOPLE_AS] == "names"
+
+
+def people_setting() -> None:
+    """The sidebar switch between names and ids, for every page at once."""
+    names_shown()  # sets the default once
+    st.radio("Show people by", PEOPLE_AS_CHOICES, key=PEOPLE_AS, horizontal=True,
+             help="Names (the id when a person has none) or ids only, on every page; the same choice as the report's.")
+
+
+# --- fixing the data in place ----------------------------------------------------------
+
+
+def source_tables(org: LoadedOrg) -> dict[str, Any]:
+    """The input files as given, every cell as text (memoised per set of files)."""
+    from orgpower import edits
+
+    return memo("source_tables", (org.label_hash,), lambda: edits.source_tables(org.sources or org.paths))
+
+
+def edited_tables(org: LoadedOrg) -> dict[str, Any]:
+    from orgpower import edits
+
+    return memo("edited_tables", (org.input_hash,), lambda: edits.apply_edits(source_tables(org), org.edits))
+
+
+def reload_with(org: LoadedOrg, new_edits: list[Any], mapping: dict[str, Any] | None) -> None:
+    """Read and audit the files again with ``new_edits`` replayed on copies of the
+    originals and ``mapping``; make that the session's org."""
+    from orgpower import edits
+
+    sources = org.sources or org.paths
+    key = json.dumps([e.to_dict() for e in new_edits], sort_keys=True).encode("utf-8")
+    digest = inputs_hash([(org.label_hash, key)], mapping)
+    folder = session_workdir() / "corrected" / digest[:16]
+    try:
+        paths = edits.write_corrected(sources, new_edits, folder)
+    except OrgpowerError as error:
+        st.error(error.message)
+        return
+    fixed = run_pipeline(org.label, org.origin, digest, paths=paths, mapping=mapping or None)
+    fixed.label_hash, fixed.sources, fixed.edits = org.label_hash, list(sources), list(new_edits)
+    fixed.previous_reading = org_reading_label(org)
+    load_into_session(fixed)
+
+
+def org_reading_label(org: LoadedOrg | None) -> str | None:
+    if org is None or org.result is None:
+        return None
+    return (org.result.document.get("classification", {}).get("org") or {}).get("label")
+
+
+def corrected_files(org: LoadedOrg) -> list[Path]:
+    """The corrected copies this org was read from (the edited files only)."""
+    originals = {p.resolve() for p in (org.sources or [])}
+    return [p for p in org.paths if p.is_file() and p.resolve() not in originals and "corrected" in p.parts]
 
 
 # --- backend ---------------------------------------------------------------------------
@@ -464,11 +559,19 @@ MAX_TABLE_ROWS = 5_000  # rows sent to the browser at once; the download always 
 MAX_TABLE_CELLS = 200_000  # a wide table gets fewer rows: 5,000 people x 105 measures are 4 MiB to send
 
 
-def show_table(frame: pd.DataFrame, *, key: str, download_name: str | None = None, height: int | None = None) -> None:
+def show_table(
+    frame: pd.DataFrame, *, key: str, download_name: str | None = None, height: int | None = None, currency: str | None = None,
+) -> None:
     """A sortable table (the first :data:`MAX_TABLE_ROWS` rows) plus a formula-safe CSV
-    download of every row, written only when the button is pressed."""
+    download of every row, written only when the button is pressed. Numbers are shown
+    formatted (thousands, percent, currency) and empty cells blank."""
+    from orgpower.dashboard.views import column_config, tidy_frame
+
     shown = frame.head(MAX_TABLE_ROWS) if len(frame) > MAX_TABLE_ROWS else frame
-    st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto", key=f"table_{key}")
+    st.dataframe(
+        tidy_frame(shown), hide_index=True, width="stretch", height=height or "auto", key=f"table_{key}",
+        column_config=column_config(shown, currency=currency),
+    )
     if len(frame) > MAX_TABLE_ROWS:
         st.caption(f"The first {MAX_TABLE_ROWS:,} of {len(frame):,} rows; the download has all of them.")
     if download_name:

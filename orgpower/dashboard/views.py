@@ -103,12 +103,63 @@ def mapping_from_frame(edited: pd.DataFrame, detected: pd.DataFrame | None = Non
     return {"files": files} if files else {}
 
 
+def present(value: Any) -> bool:
+    """Whether a cell holds something to show (not None, NaN, <NA> or blank)."""
+    return _present(value)
+
+
 def _present(value: Any) -> bool:
     if value is None:
         return False
     if isinstance(value, float) and math.isnan(value):
         return False
     return bool(str(value).strip()) and str(value) != "<NA>"
+
+
+MONEY_WORDS = ("amount", "budget", "given", "received", "returned", "one_way", "cost", "net", "balance", "resources")
+SHARE_WORDS = ("share", "percent")
+CURRENCY_PRESETS = {"EUR": "euro", "USD": "dollar", "JPY": "yen"}
+
+
+def column_config(frame: pd.DataFrame, *, currency: str | None = None) -> dict[str, Any]:
+    """How each numeric column of a table is shown: counts with thousands separators,
+    money in its currency (or with the currency in the title), shares as percent, other
+    measures to three decimals at most, never in scientific notation."""
+    import streamlit as st
+
+    config: dict[str, Any] = {}
+    for column in frame.columns:
+        series = frame[column]
+        if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+            continue
+        name = str(column).lower()
+        if any(w in name for w in SHARE_WORDS) and not name.endswith("people"):
+            config[column] = st.column_config.NumberColumn(format="percent")
+        elif currency and any(w in name for w in MONEY_WORDS) and "count" not in name and "ties" not in name:
+            preset = CURRENCY_PRESETS.get(currency.upper())
+            config[column] = st.column_config.NumberColumn(f"{column}" if preset else f"{column} ({currency})", format=preset or "localized")
+        else:
+            config[column] = st.column_config.NumberColumn(format="localized")
+    return config
+
+
+def tidy_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table for showing: empty text cells blank rather than ``None``, lists as text."""
+    shown = frame.copy()
+    for column in shown.columns:
+        series = shown[column]
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue
+        shown[column] = series.map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else ("" if not _present(v) else str(v)))
+    return shown
+
+
+def frame_currency(flows: pd.DataFrame | None) -> str | None:
+    """The one currency of the flows, or None when there are none or several."""
+    if flows is None or "currency" not in getattr(flows, "columns", ()):
+        return None
+    values = flows["currency"].dropna().astype(str).str.strip().str.upper().unique()
+    return str(values[0]) if len(values) == 1 and values[0] else None
 
 
 def layer_table(layers: Mapping[str, Mapping[str, Any]], keys: tuple[str, ...]) -> pd.DataFrame:
@@ -194,6 +245,21 @@ def person_label(people: pd.DataFrame) -> pd.Series:
     label = label + title.map(lambda t: f" ({t})" if t else "")
     label = label + " · " + ids
     return pd.Series(label.to_numpy(), index=ids.to_numpy())
+
+
+def person_display(people: pd.DataFrame, *, names: bool = True) -> dict[str, str]:
+    """How each person is shown: their name (the id when blank) when ``names``, else the id.
+
+    >>> p = pd.DataFrame({"person_id": ["1", "2"], "name": ["Ada", None]})
+    >>> person_display(p), person_display(p, names=False)
+    ({'1': 'Ada', '2': '2'}, {'1': '1', '2': '2'})
+    """
+    ids = people["person_id"].astype(str)
+    if not names or "name" not in people:
+        return dict(zip(ids, ids))
+    name = people["name"].astype("string").str.strip()
+    shown = name.where(name.fillna("") != "", ids)
+    return dict(zip(ids, shown.astype(str)))
 
 
 def show_value(value: Any, *, key: str) -> None:

@@ -1,12 +1,16 @@
-"""Decisions: who holds the say, who only has a voice, bottleneck approvers, single points of veto."""
+"""Decisions: follow one decision (who holds the say, who has a voice, who is informed,
+whom it binds, which units are unheard, its place among the bottlenecks), the decisions a
+person holds the say on, and the audit's tables on decision rights."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from orgpower.dashboard import state
 from orgpower.dashboard.safe_text import plain
-from orgpower.dashboard.views import reading_phrase, show_value
+from orgpower.dashboard.views import column_config, reading_phrase, show_value, tidy_frame
+from orgpower.report.decision_detail import decisions_held, find_decisions, follow_decision
 
 TABLES = {
     "decision_rights": ("Decision rights by person", "Distinct decisions per actor and role; *deciding* = holds the say (accountable, approve, veto, agree), *voice* = consulted, recommend, agree or responsible."),
@@ -15,22 +19,131 @@ TABLES = {
     "decision_voiceless_units": ("Units bound without a voice", "A decision binds the unit, and nobody in it has a voice or the say in it."),
     "decision_consulted_not_deciding": ("Consulted, never deciding", "Units whose members are consulted but hold the say on no decision."),
 }
+PERSON_COLUMNS = ("actor",)  # columns of the audit's tables that hold a person id
+STANDING_WORDS = {"say": "hold the say", "voice": "have a voice", "informed": "are informed only"}
 
 result = state.require_result()
+org = state.current_org()
+key = org.input_hash
+shown = state.display_names(org)
+labels = state.person_label_dict(org)
 st.title("Decisions")
 document = result.document
 reading = document.get("classification", {}).get("layers", {}).get("decisions")
 if reading:
     st.markdown(f"The decision-rights layer reads as {reading_phrase(reading)}.")
-summary = document.get("decisions")
-if isinstance(summary, dict) and summary:
-    with st.expander("Summary", expanded=True):
-        show_value({k: v for k, v in summary.items() if not isinstance(v, (dict, list))}, key="decisions_summary")
 
 present = {name: table for name, table in result.tables.items() if name.startswith("decision")}
 if not present or all(t.empty for t in present.values()):
     st.info("This org has no decisions file, so there are no decision rights to audit. Add a decisions file (RACI or RAPID) on the Upload page.")
     st.stop()
+
+
+def with_names(frame: pd.DataFrame, column: str = "actor") -> pd.DataFrame:
+    """A table with people shown as the session shows them (names or ids), ids kept for search."""
+    if column not in frame or frame.empty:
+        return frame
+    out = frame.copy()
+    out.insert(out.columns.get_loc(column) + 1, "person", out[column].astype(str).map(lambda a: shown.get(a, a)))
+    if not state.names_shown():
+        out = out.drop(columns="person")
+    return out
+
+
+def person(actor: str) -> str:
+    return plain(shown.get(str(actor), str(actor)))
+
+
+# --- follow a decision -----------------------------------------------------------------
+st.subheader("Follow a decision")
+catalogue = state.memo("decision_catalogue", (key,), lambda: find_decisions(result))
+query = st.text_input("Find a decision (id, domain or title)", key="decision_search", placeholder="e.g. D0004 or budget")
+found = find_decisions(result, query) if query else catalogue
+if found.empty:
+    st.caption("No decision matches.")
+    chosen = None
+else:
+    options = found["decision"].tolist()
+    domain_of = dict(zip(catalogue["decision"], catalogue["domain"].astype("string").fillna("")))
+    chosen = st.selectbox(
+        f"{len(options):,} decision(s)" + (" match" if query else ""), options, key=f"decision_pick:{query}",
+        format_func=lambda d: f"{d} · {domain_of.get(d)}" if domain_of.get(d) else d,
+    )
+if chosen is not None:
+    detail = state.memo("decision_detail", (key, chosen), lambda: follow_decision(result, chosen))
+    counts = detail.counts
+    say_names = [person(a) for a in detail.holders.loc[detail.holders["standing"] == "say", "actor"]]
+    sentence = (
+        f"**{plain(detail.decision)}**" + (f" ({plain(detail.domain)})" if detail.domain else "")
+        + f": {counts['say']:,} {'person holds' if counts['say'] == 1 else 'hold'} the say"
+        + (f" ({', '.join(say_names[:5])}{', …' if len(say_names) > 5 else ''})" if say_names else "")
+        + f", {counts['voice']:,} {'has' if counts['voice'] == 1 else 'have'} a voice, {counts['informed']:,} {'is' if counts['informed'] == 1 else 'are'} informed only."
+    )
+    st.markdown(sentence)
+    if detail.single_point_of_veto:
+        st.warning("A single point of veto: one person alone can make or stop this decision.")
+    c = st.columns(4)
+    c[0].metric("Hold the say", f"{counts['say']:,}")
+    c[1].metric("Have a voice", f"{counts['voice']:,}")
+    c[2].metric("Informed only", f"{counts['informed']:,}")
+    c[3].metric("Units bound without a voice", f"{len(detail.units_without_voice):,}")
+
+    left, right = st.columns(2)
+    with left:
+        st.markdown("##### Who holds what")
+        st.caption("*say* = accountable, approve, veto or agree; *voice* = consulted, recommend or responsible; *informed* = only told.")
+        holders = detail.holders.copy()
+        holders["person"] = holders["actor"].astype(str).map(lambda a: shown.get(a, a))
+        columns = ["standing", "person", "actor", "unit", "roles"] if state.names_shown() else ["standing", "actor", "unit", "roles"]
+        st.dataframe(tidy_frame(holders[columns]), hide_index=True, width="stretch", key="decision_holders", height=min(420, 38 + 35 * len(holders)))
+    with right:
+        st.markdown("##### Whom it binds")
+        if detail.binds.empty:
+            st.caption("The decisions file does not say whom this decision binds (no `affects`).")
+        else:
+            binds = detail.binds.copy()
+            binds["shown"] = [shown.get(i, i) if k == "person" else i for i, k in zip(binds["id"], binds["kind"])]
+            st.dataframe(tidy_frame(binds[["shown", "kind", "unit"]].rename(columns={"shown": "bound"})), hide_index=True, width="stretch", key="decision_binds")
+        st.markdown("##### Units bound without a voice")
+        if detail.units_without_voice.empty:
+            st.caption("None: every unit it binds has someone with a voice or the say in it.")
+        else:
+            st.dataframe(tidy_frame(detail.units_without_voice), hide_index=True, width="stretch", key="decision_voiceless")
+        st.markdown("##### Its place among the bottlenecks")
+        if detail.bottlenecks.empty:
+            st.caption("Nobody holds the say on it.")
+        else:
+            place = detail.bottlenecks.copy()
+            place["person"] = place["actor"].astype(str).map(lambda a: shown.get(a, a))
+            place = place[["person", "deciding", "share", "rank", "bottleneck"]]
+            st.dataframe(
+                tidy_frame(place), hide_index=True, width="stretch", key="decision_place",
+                column_config={**column_config(place), "deciding": st.column_config.NumberColumn("decisions with the say", format="localized"),
+                               "share": st.column_config.NumberColumn("share of all decisions", format="percent"),
+                               "rank": st.column_config.NumberColumn("rank (1 = most)", format="localized")},
+            )
+            st.caption(f"For each holder of the say: on how many of the {detail.decisions_total:,} decisions they hold it, and whether the audit counts them as a bottleneck approver.")
+
+# --- one person's decisions ------------------------------------------------------------
+st.subheader("Decisions a person holds the say on")
+rights = present.get("decision_rights")
+holders_ids = rights.loc[rights["deciding"] > 0, "actor"].astype(str).tolist() if rights is not None and not rights.empty else []
+if not holders_ids:
+    st.caption("Nobody holds the say on any decision.")
+else:
+    who = st.selectbox(
+        f"{len(holders_ids):,} people and units hold the say (most decisions first)", holders_ids, index=0, key="decision_person",
+        format_func=lambda a: labels.get(a, a) if state.names_shown() else a,
+    )
+    held = decisions_held(result, who)
+    st.markdown(f"{person(who)} holds the say on **{len(held):,}** decision(s); alone on {int(held['single_point_of_veto'].sum()):,} of them.")
+    st.dataframe(tidy_frame(held), hide_index=True, width="stretch", key="decision_person_held", column_config=column_config(held))
+
+# --- the audit's tables ----------------------------------------------------------------
+summary = document.get("decisions")
+if isinstance(summary, dict) and summary:
+    with st.expander("Summary of decision rights", expanded=False):
+        show_value({k: v for k, v in summary.items() if not isinstance(v, (dict, list))}, key="decisions_summary")
 for name in [*TABLES, *sorted(set(present) - set(TABLES))]:
     if name not in present:
         continue
@@ -41,7 +154,7 @@ for name in [*TABLES, *sorted(set(present) - set(TABLES))]:
     if present[name].empty:
         st.success("None found.")
     else:
-        state.show_table(present[name], key=name, download_name=f"{name.replace('_', '-')}.csv")
+        state.show_table(with_names(present[name]), key=name, download_name=f"{name.replace('_', '-')}.csv")
 
 findings = [f for f in document.get("findings", []) if "decision" in str(f.get("id", "")) or "veto" in str(f.get("id", ""))]
 if findings:

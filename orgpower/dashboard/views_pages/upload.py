@@ -10,8 +10,12 @@ from __future__ import annotations
 import streamlit as st
 
 from orgpower.dashboard import state
+from orgpower.dashboard.fixes import PROBLEMS_LISTED, SEVERITY_BADGE, fix_for, fix_in_place, suspected_mapping
 from orgpower.dashboard.safe_text import plain
-from orgpower.dashboard.views import display_uri, input_files_frame, mapping_frame, mapping_from_frame, problems_frame
+from orgpower.dashboard.views import (
+    column_config, display_uri, input_files_frame, mapping_frame, mapping_from_frame, present, problems_frame, tidy_frame,
+)
+from orgpower.edits import file_headers, mapping_json
 
 st.title("Upload")
 st.caption(
@@ -42,6 +46,7 @@ if source == "Upload files":
             label = ", ".join(name for name, _ in files) if len(files) <= 3 else f"{len(files)} files"
             org = state.run_pipeline(label, "upload", digest, paths=paths)
             org.label_hash = digest  # the files as dropped, before any mapping correction
+            org.sources = list(paths)
             state.load_into_session(org)
 elif source == "Sample org":
     samples = state.sample_orgs()
@@ -54,6 +59,7 @@ elif source == "Sample org":
             digest = state.inputs_hash(state.folder_files(folder))
             org = state.run_pipeline(pick, "sample", digest, paths=[folder])
             org.label_hash = digest
+            org.sources = [folder]
             state.load_into_session(org)
 elif source == "Neo4j snapshot":
     st.caption(f"Neo4j at {plain(display_uri(uri))}")
@@ -89,46 +95,116 @@ rows_read = int(inputs["rows"].sum()) if not inputs.empty else 0
 rows_used = int(inputs["rows_used"].sum()) if not inputs.empty else 0
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("People", f"{len(model.people):,}")
-c2.metric("Rows used", f"{rows_used:,} of {rows_read:,}")
+c2.metric("Rows used", f"{rows_used:,}", help=f"{rows_used:,} of the {rows_read:,} rows read are used.")
 c3.metric("Errors", f"{len(model.errors):,}")
 c4.metric("Warnings", f"{len(model.warnings):,}")
+set_aside = rows_read - rows_used
+st.caption(f"{rows_used:,} of {rows_read:,} rows used" + (f"; {set_aside:,} set aside (see the problems below)." if set_aside else "."))
+
+notice = st.session_state.pop("fix_notice", None)
+if notice:
+    st.success(notice)
+if org.edits and org.previous_reading is not None:
+    now = state.org_reading_label(org)
+    if now != org.previous_reading:
+        st.info(f"After the last fix the organisation reads as **{now}** (it read as **{org.previous_reading}** before).")
+    else:
+        st.caption(f"After the last fix the organisation still reads as {now}.")
 
 st.markdown("#### Files and detected format")
 if inputs.empty:
     st.info("No file details were recorded for this org.")
 else:
-    st.dataframe(inputs.drop(columns=["mapping"]), hide_index=True, width="stretch", key="inputs_table")
+    st.dataframe(
+        tidy_frame(inputs.drop(columns=["mapping"])), hide_index=True, width="stretch", key="inputs_table",
+        column_config=column_config(inputs.drop(columns=["mapping"])),
+    )
 
-if org.origin != "neo4j" and not inputs.empty:
-    with st.expander("Column mapping (correct it here)", expanded=bool(model.errors)):
-        st.caption(
-            "Each row says which column of your file feeds which orgpower column. "
-            "Change the header in the right-hand column and press **Apply mapping** to read the files again."
-        )
+editable = org.origin != "neo4j" and not inputs.empty
+suspect = suspected_mapping(model)
+if editable:
+    with st.expander("Column mapping (correct it here)", expanded=bool(model.errors) or suspect is not None):
+        headers = state.memo("file_headers", (org.label_hash,), lambda: file_headers(state.source_tables(org)))
         detected = mapping_frame(model)
-        edited = st.data_editor(
-            detected, hide_index=True, width="stretch", key="mapping_editor",
-            disabled=["file", "kind", "orgpower column"], num_rows="fixed",
-        )
-        if st.button("Apply mapping", key="mapping_apply"):
-            mapping = state.merged_mapping(org.mapping, mapping_from_frame(edited, detected))
-            digest = state.inputs_hash([(org.label_hash, b"")], mapping)
-            corrected = state.run_pipeline(org.label, org.origin, digest, paths=org.paths, mapping=mapping or None)
-            corrected.label_hash = org.label_hash
-            state.load_into_session(corrected)
+        files = [f for f in detected["file"].drop_duplicates() if f in headers]
+        if not files:
+            st.caption("No file here has a mapping to correct.")
+        else:
+            default_file = suspect[0] if suspect and suspect[0] in files else files[0]
+            if suspect:
+                st.warning(
+                    f"The validator suspects that column **{plain(suspect[1])}** of {plain(suspect[0])} holds the managers "
+                    "but it is not used: choose it for manager_id below (or manager_name when it holds names)."
+                )
+            file = st.selectbox("File", files, index=files.index(default_file), key="mapping_file")
+            st.caption(
+                "Each row says which column of your file feeds which orgpower column. Pick the header from "
+                "the list (the file's own headers) and press **Apply mapping** to read the files again."
+            )
+            part = detected[detected["file"] == file].reset_index(drop=True)
+            if suspect and suspect[0] == file:  # the manager rows first, where the user looks
+                order = part["orgpower column"].isin(["manager_id", "manager_name"]).map({True: 0, False: 1})
+                part = part.assign(_o=order).sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)
+            edited = st.data_editor(
+                part, hide_index=True, width="stretch", key=f"mapping_editor_{file}", num_rows="fixed",
+                disabled=["file", "kind", "orgpower column"],
+                column_config={"header in your file": st.column_config.SelectboxColumn(
+                    "header in your file", options=["", *headers[file]], help="A header of this file",
+                )},
+            )
+            left, right = st.columns(2)
+            if left.button("Apply mapping", key="mapping_apply", type="primary"):
+                mapping = state.merged_mapping(org.mapping, mapping_from_frame(edited, part))
+                state.reload_with(org, list(org.edits), mapping or None)
+            right.download_button(
+                "Download the mapping file (mapping.json)", mapping_json(model, org.mapping), file_name="mapping.json",
+                mime="application/json", key="mapping_download", icon=":material/download:",
+                help="Every file's column mapping, for `orgpower validate --mapping mapping.json` or the next upload.",
+            )
 
 st.markdown("#### Validation problems")
 if problems.empty:
     st.success("No problems found: every row is usable.")
 else:
-    st.caption("Sort by any column. Row numbers are as your spreadsheet shows them (header = row 1).")
-    state.show_table(problems, key="problems", download_name="validation-problems.csv")
+    counts = problems["severity"].value_counts()
+    st.caption(
+        " · ".join(f"{int(counts[s]):,} {s}(s)" for s in ("error", "warning", "info") if s in counts)
+        + ". Row numbers are as your spreadsheet shows them (header = row 1)."
+    )
+    for position, problem in enumerate(problems.head(PROBLEMS_LISTED).to_dict("records")):
+        with st.container(border=True):
+            where = " · ".join(x for x in (
+                plain(problem.get("file") or ""), f"row {int(problem['row'])}" if present(problem.get("row")) else "",
+                f"column {plain(problem['column'])}" if present(problem.get("column")) else "",
+            ) if x)
+            st.markdown(f"{SEVERITY_BADGE.get(problem['severity'], '')} `{problem['code']}`" + (f" · {where}" if where else ""))
+            st.markdown(plain(problem.get("message") or ""))
+            if present(problem.get("suggestion")):
+                st.caption("What to do: " + plain(problem["suggestion"]))
+            fix = fix_for(problem)
+            if editable and fix is not None:
+                st.button(
+                    fix[0], key=f"fix_problem_{position}", icon=":material/build:",
+                    on_click=st.session_state.update, kwargs=fix[1],
+                )
+    if len(problems) > PROBLEMS_LISTED:
+        st.caption(f"The first {PROBLEMS_LISTED} of {len(problems):,} problems; the table below has them all.")
+    with st.expander("All problems as a table (sortable, downloadable)"):
+        state.show_table(problems, key="problems", download_name="validation-problems.csv")
+
+if editable and org.origin != "neo4j":
+    st.markdown("#### Fix in place")
+    st.caption(
+        "Corrections are made on copies: the files you gave are never changed. Each fix reads and audits "
+        "the corrected copies again; every edit is listed below and can be undone."
+    )
+    fix_in_place(org, model)
 
 if org.result is not None:
     if model.errors:
         st.warning(
             f"{len(model.errors):,} error(s) set rows aside; the audit uses the {rows_used:,} usable rows. "
-            "Fix the file and upload it again to include the others."
+            "Fix them above, or fix the file and upload it again, to include the others."
         )
     st.page_link(state.page_path("overview"), label="Go on to the Overview", icon=":material/arrow_forward:")
 elif org.error:
