@@ -251,3 +251,72 @@ def test_thinned_curve_keeps_both_ends_and_at_most_the_budget():
 def test_a_short_curve_is_drawn_whole():
     curve = pd.DataFrame({"x": [0.0, 0.5, 1.0]})
     assert thin_curve(curve, 1_000) is curve
+
+
+# --- power map: direction and reciprocity ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def riverbank_audit(sample_orgs):
+    from orgpower import api
+    from orgpower.report.config import AuditConfig
+
+    return api.audit(api.read_org([sample_orgs / "riverbank_coop"]), config=AuditConfig(null_samples=0))
+
+
+@pytest.mark.parametrize("layer", ["reporting", "flows", "collaboration", "decisions"])
+def test_returned_and_one_way_lines_are_the_layers_mutual_and_asymmetric_dyads(riverbank_audit, layer):
+    from orgpower.dashboard.powermap import ties_to_draw
+
+    drawn = ties_to_draw(layer_ties(riverbank_audit.graph.layers[layer]))
+    measures = riverbank_audit.document["layers"][layer]  # reference: the dyad census of the audit
+    assert (drawn["tie"] == "mutual (returned)").sum() == measures["mutual_dyads"]
+    assert (drawn["tie"] == "one-way").sum() == measures["asymmetric_dyads"]
+
+
+def test_drawn_ties_keep_every_unit_of_weight_and_the_toggle_splits_them(riverbank_audit):
+    from orgpower.dashboard.powermap import ties_to_draw
+
+    ties = layer_ties(riverbank_audit.graph.layers["flows"])
+    everything = ties_to_draw(ties)
+    assert everything["weight"].sum() == pytest.approx(ties["weight"].sum())
+    mutual, one_way = ties_to_draw(ties, "mutual"), ties_to_draw(ties, "one-way")
+    assert len(mutual) + len(one_way) == len(everything)
+    assert set(mutual["tie"]) == {"mutual (returned)"} and set(one_way["tie"]) == {"one-way"}
+
+
+def test_an_arrowhead_sits_at_the_rim_of_the_target_and_points_along_the_tie():
+    from orgpower.dashboard.powermap import arrowheads
+
+    lines = pd.DataFrame({"source": ["boss", "a"], "target": ["report", "b"], "x": [0.0, 0.0], "y": [100.0, 0.0], "x2": [0.0, 0.0], "y2": [0.0, 50.0]})
+    heads = arrowheads(lines, {"report": 7.0, "b": 7.0})
+    assert heads["angle"].tolist() == [180.0, 0.0]  # downwards (manager above report), upwards
+    assert heads["y"].tolist() == [10.0, 40.0]  # radius 7 + 3 px short of the centre
+
+
+def test_the_default_layer_reads_as_the_organisation_does(riverbank_audit):
+    from orgpower.dashboard.powermap import deciding_layer
+
+    document = riverbank_audit.document
+    layer = deciding_layer(document, list(riverbank_audit.graph.layers))
+    assert document["classification"]["layers"][layer]["label"] == document["classification"]["org"]["label"]
+
+
+def test_colour_by_unit_never_gives_two_units_one_colour():
+    from orgpower.dashboard.powermap import OTHER_UNITS, UNIT_COLOURS, unit_colours
+
+    units = pd.Series([f"U{i:02d}" for i in range(40) for _ in range(40 - i)])
+    coloured = unit_colours(units)
+    named = set(coloured) - {OTHER_UNITS}
+    assert len(named) == len(UNIT_COLOURS) and named == {f"U{i:02d}" for i in range(len(UNIT_COLOURS))}  # the largest
+
+
+def test_the_dashboards_pure_modules_keep_their_examples_true():
+    import doctest
+
+    from orgpower import edits
+    from orgpower.dashboard import powermap, views
+
+    for module in (powermap, views, edits):
+        failures, _ = doctest.testmod(module)
+        assert failures == 0, module.__name__
