@@ -15,9 +15,9 @@ self-manager is broken), :func:`drop_row_edit` and :func:`new_id_edit` (resolve 
 id). :func:`mapping_document` writes the full column mapping of a model as the mapping file
 ``read_org(..., mapping=...)`` and ``orgpower validate --mapping`` read.
 
->>> edit = Edit("set", "people.csv", 5, "Manager", "9", "1", "manager of 4: 9 -> 1")
+>>> edit = Edit("set", "people.csv", 5, "Manager", "9", "1", "manager of 4: 9 → 1")
 >>> edit.describe()
-'people.csv row 5, Manager: 9 -> 1 (manager of 4: 9 -> 1)'
+'people.csv row 5, Manager: 9 → 1 (manager of 4: 9 → 1)'
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ class Edit:
         if self.action == "drop":
             what = f"{self.file} row {self.row} removed"
         else:
-            what = f"{self.file} row {self.row}, {self.column}: {_shown(self.old)} -> {_shown(self.new)}"
+            what = f"{self.file} row {self.row}, {self.column}: {_shown(self.old)} → {_shown(self.new)}"
         return f"{what} ({self.reason})" if self.reason else what
 
     def to_dict(self) -> dict[str, Any]:
@@ -267,7 +267,7 @@ def manager_edit(
     if row is None:
         raise InputError(f"{file} row {row_in_copy} is not in the corrected copy.")
     old = _cell(tables, edited or {}, file, row, column)
-    reason = f"manager of {person_id}: {_shown(old)} -> {_shown(value)}" if value else f"{person_id} made a top (no manager)"
+    reason = f"manager of {person_id}: {_shown(old)} → {_shown(value)}" if value else f"{person_id} made a top (no manager)"
     return Edit("set", file, row, column, old, value, reason)
 
 

@@ -315,8 +315,8 @@ def test_the_dashboards_pure_modules_keep_their_examples_true():
     import doctest
 
     from orgpower import edits
-    from orgpower.dashboard import powermap, views
+    from orgpower.dashboard import powermap, state, views
 
-    for module in (powermap, views, edits):
+    for module in (powermap, views, edits, state):
         failures, _ = doctest.testmod(module)
         assert failures == 0, module.__name__

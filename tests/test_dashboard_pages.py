@@ -206,7 +206,7 @@ def test_undoing_the_only_edit_reads_the_files_as_given(sample_orgs):
 
 
 def test_the_mapping_editor_offers_the_files_own_headers(loaded, sample_dir):
-    loaded.switch_page("pages/upload.py").run()
+    loaded.switch_page("views_pages/upload.py").run()
     assert_no_exception(loaded)
     assert "people.csv" in loaded.selectbox(key="mapping_file").options
     assert any(b.label.startswith("Download the mapping file") for b in loaded.get("download_button"))
@@ -385,7 +385,7 @@ def test_decisions_page_shows_the_decision_rights_table_of_the_audit(loaded, ref
 def test_following_a_decision_shows_its_holders_as_the_library_follows_it(loaded, reference):
     from orgpower.report.decision_detail import follow_decision
 
-    loaded.switch_page("pages/decisions.py").run()
+    loaded.switch_page("views_pages/decisions.py").run()
     loaded.text_input(key="decision_search").set_value("D0003").run()
     assert_no_exception(loaded)
     assert loaded.selectbox(key="decision_pick:D0003").value == "D0003"
@@ -398,7 +398,7 @@ def test_following_a_decision_shows_its_holders_as_the_library_follows_it(loaded
 
 
 def test_the_decisions_a_person_holds_the_say_on_are_their_deciding_count(loaded, reference):
-    loaded.switch_page("pages/decisions.py").run()
+    loaded.switch_page("views_pages/decisions.py").run()
     top = reference.tables["decision_rights"].iloc[0]
     loaded.selectbox(key="decision_person").set_value(str(top["actor"])).run()
     assert_no_exception(loaded)

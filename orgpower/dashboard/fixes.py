@@ -103,8 +103,7 @@ def _manager_fix(org: Any, model: Any, labels: pd.Series, tables: dict, edited: 
         except OrgpowerError as error:
             st.error(error.message)
             return
-        st.session_state["fix_notice"] = f"Done: {plain(edit.describe())}."
-        state.reload_with(org, [*org.edits, edit], org.mapping)
+        state.reload_with(org, [*org.edits, edit], org.mapping, notice=f"Done: {plain(edit.describe())}.")
 
 
 def state_present(value: Any) -> bool:
@@ -128,8 +127,7 @@ def _duplicate_fix(org: Any, model: Any, tables: dict) -> None:
         c1, c2, c3 = st.columns([2, 2, 3])
         if c1.button(f"Remove row {original}", key=f"fix_drop_{position}"):
             edit = edits.drop_row_edit(tables, row["file"], original, f"repeated id {person}: a copy")
-            st.session_state["fix_notice"] = f"Done: {plain(edit.describe())}."
-            state.reload_with(org, [*org.edits, edit], org.mapping)
+            state.reload_with(org, [*org.edits, edit], org.mapping, notice=f"Done: {plain(edit.describe())}.")
         new_id = c2.text_input("New id", key=f"fix_new_id_{position}", label_visibility="collapsed", placeholder=f"a new id for row {original}")
         if c3.button(f"Give row {original} this id", key=f"fix_reid_{position}", disabled=not new_id):
             try:
@@ -137,8 +135,7 @@ def _duplicate_fix(org: Any, model: Any, tables: dict) -> None:
             except OrgpowerError as error:
                 st.error(error.message)
                 continue
-            st.session_state["fix_notice"] = f"Done: {plain(edit.describe())}."
-            state.reload_with(org, [*org.edits, edit], org.mapping)
+            state.reload_with(org, [*org.edits, edit], org.mapping, notice=f"Done: {plain(edit.describe())}.")
 
 
 def _edit_list(org: Any) -> None:
@@ -153,17 +150,17 @@ def _edit_list(org: Any) -> None:
     c1, c2, c3 = st.columns(3)
     if c1.button("Undo this edit", key="fix_undo", icon=":material/undo:"):
         remaining = [e for i, e in enumerate(org.edits) if i != undo]
-        st.session_state["fix_notice"] = f"Undone: {plain(org.edits[undo].describe())}."
-        state.reload_with(org, remaining, org.mapping)
+        state.reload_with(org, remaining, org.mapping, notice=f"Undone: {plain(org.edits[undo].describe())}.")
     files = state.corrected_files(org)
     if files:
         c2.download_button(
-            f"Download the corrected files ({len(files)})", lambda: _zip(files, org), file_name="corrected-files.zip",
+            f"Download the corrected files ({len(files)})", state.memo("corrected_zip", (org.input_hash,), lambda: _zip(files, org)),
+            file_name="corrected-files.zip",
             mime="application/zip", key="fix_download", icon=":material/download:",
             help="The corrected copies (same names and formats as yours) and edits.csv listing every change.",
         )
     c3.download_button(
-        "Download the list of edits (edits.csv)", lambda: state.csv_bytes(table), file_name="edits.csv", mime="text/csv",
+        "Download the list of edits (edits.csv)", state.csv_bytes(table), file_name="edits.csv", mime="text/csv",
         key="fix_download_edits", icon=":material/download:",
     )
 

@@ -61,6 +61,8 @@ class LoadedOrg:
     sources: list[Path] = field(default_factory=list)  # the files or folder as given (never written to)
     edits: list[Any] = field(default_factory=list)  # orgpower.edits.Edit, in the order made
     previous_reading: str | None = None  # the org's reading before the last fix, to say what changed
+    previous_scores: dict[str, Any] = field(default_factory=dict)  # its axis scores then
+    notice: str | None = None  # what the last change did, in words (Markdown-safe)
 
 
 # --- session-owned storage -------------------------------------------------------------
@@ -322,19 +324,23 @@ def run_pipeline(
     org = LoadedOrg(label=label, origin=origin, input_hash=input_hash, paths=list(paths), mapping=mapping)
     started = time.perf_counter()
     with st.status(f"Loading {plain(label)}…", expanded=True) as status:
+        bar = st.progress(0.0, text="Starting…")
+        hear = pipeline_progress(bar)
         try:
             if neo4j_uri:
                 st.markdown(f"Reading snapshot {plain(repr(snapshot))} from Neo4j and auditing it…")
-                org.result = api.audit(None, config=audit_config(), neo4j_uri=neo4j_uri, snapshot=snapshot)
+                org.result = api.audit(None, config=audit_config(), neo4j_uri=neo4j_uri, snapshot=snapshot, progress=hear)
                 org.model = getattr(org.result, "model", None)
             else:
-                st.write("Reading and validating the files…")
+                hear("read", 0, None, "")
                 org.model = api.read_org(list(paths), mapping=mapping or None)
-                st.write(f"Read {len(org.model.people):,} people; {len(org.model.problems):,} problem(s) found. Auditing…")
-                org.result = api.audit(org.model, config=audit_config())
+                hear("read", 1, 1, f"{len(org.model.people):,} people, {len(org.model.problems):,} problem(s)")
+                st.write(f"Read {len(org.model.people):,} people; {len(org.model.problems):,} problem(s) found.")
+                org.result = api.audit(org.model, config=audit_config(), progress=hear)
             if prepare and org.result is not None:
-                st.write("Preparing the org chart and the power map…")
+                bar.progress(0.97, text="Preparing the org chart and the power map…")
                 prepare_views(org)
+            bar.progress(1.0, text="Done.")
         except OrgpowerError as error:
             org.error = error.message
         except ImportError as error:  # a part of the pipeline that is not installed
@@ -346,6 +352,40 @@ def run_pipeline(
         else:
             status.update(label=f"Loaded {plain(label)} in {org.seconds:.1f} s", state="complete", expanded=False)
     return org
+
+
+PIPELINE_STAGES = {  # stage -> (words, share of the bar where it starts, where it ends)
+    "read": ("Reading and validating the files", 0.0, 0.15),
+    "graph": ("Building the graph", 0.15, 0.25),
+    "measure": ("Measuring the layers", 0.25, 0.85),
+    "report": ("Readings, findings and tables", 0.85, 0.95),
+    "compare": ("Auditing the older snapshot", 0.85, 0.95),
+}
+
+
+def progress_share(stage: str, done: int, total: int | None) -> float:
+    """Where the bar stands: each stage has its span of the bar, filled by ``done``/``total``
+    when the total is known (the measuring step counts layers), else at its start.
+
+    >>> progress_share("measure", 3, 6), progress_share("graph", 0, None)
+    (0.55, 0.15)
+    """
+    _, start, end = PIPELINE_STAGES.get(stage, ("", 0.0, 0.0))
+    if total:
+        return round(start + (end - start) * min(max(done / total, 0.0), 1.0), 6)
+    return start
+
+
+def pipeline_progress(bar: Any) -> Callable[..., None]:
+    """A progress callback for :func:`orgpower.api.audit` that moves ``bar`` (st.progress)
+    and names the step (with "3 of 6" where the total is known)."""
+
+    def hear(stage: str, done: int, total: int | None, detail: str = "") -> None:
+        words = PIPELINE_STAGES.get(stage, (stage.capitalize(), 0, 0))[0]
+        count = f" ({done:,} of {total:,})" if total and total > 1 else ""
+        bar.progress(progress_share(stage, done, total), text=f"{words}{count}" + (f": {plain(detail)}" if detail else "…"))
+
+    return hear
 
 
 # --- lookups the pages share (memoised per session, warmed once after the audit) -------
@@ -475,7 +515,7 @@ def edited_tables(org: LoadedOrg) -> dict[str, Any]:
     return memo("edited_tables", (org.input_hash,), lambda: edits.apply_edits(source_tables(org), org.edits))
 
 
-def reload_with(org: LoadedOrg, new_edits: list[Any], mapping: dict[str, Any] | None) -> None:
+def reload_with(org: LoadedOrg, new_edits: list[Any], mapping: dict[str, Any] | None, notice: str | None = None) -> None:
     """Read and audit the files again with ``new_edits`` replayed on copies of the
     originals and ``mapping``; make that the session's org."""
     from orgpower import edits
@@ -492,6 +532,8 @@ def reload_with(org: LoadedOrg, new_edits: list[Any], mapping: dict[str, Any] | 
     fixed = run_pipeline(org.label, org.origin, digest, paths=paths, mapping=mapping or None)
     fixed.label_hash, fixed.sources, fixed.edits = org.label_hash, list(sources), list(new_edits)
     fixed.previous_reading = org_reading_label(org)
+    fixed.previous_scores = org_scores(org)
+    fixed.notice = notice
     load_into_session(fixed)
 
 
@@ -499,6 +541,12 @@ def org_reading_label(org: LoadedOrg | None) -> str | None:
     if org is None or org.result is None:
         return None
     return (org.result.document.get("classification", {}).get("org") or {}).get("label")
+
+
+def org_scores(org: LoadedOrg | None) -> dict[str, Any]:
+    if org is None or org.result is None:
+        return {}
+    return dict((org.result.document.get("classification", {}).get("org") or {}).get("scores") or {})
 
 
 def corrected_files(org: LoadedOrg) -> list[Path]:
@@ -555,6 +603,29 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return formula_safe(frame).to_csv(index=False).encode("utf-8")
 
 
+PERSON_ID_COLUMNS = ("actor", "person_id", "node", "head", "manager_id", "report_id", "a", "b")
+
+
+def people_as_set(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table with people as the session shows them: with names on, a ``name`` column
+    after each id column (blank for a unit or anyone without a name); with ids only, no
+    name columns. Ids stay, so a row can always be found in the files."""
+    org = current_org()
+    if org is None or org.result is None or frame.empty:
+        return frame
+    if not names_shown():
+        return frame.drop(columns=[c for c in frame.columns if c == "name" or str(c).endswith(" name")])
+    names = display_names(org)
+    out = frame.copy()
+    for column in [c for c in PERSON_ID_COLUMNS if c in frame.columns]:
+        target = "name" if column == "person_id" else f"{column} name"
+        if target in out.columns:
+            continue
+        ids = out[column].astype("string")
+        out.insert(out.columns.get_loc(column) + 1, target, ids.map(lambda i: names.get(i) if isinstance(i, str) and names.get(i) != i else ""))
+    return out
+
+
 MAX_TABLE_ROWS = 5_000  # rows sent to the browser at once; the download always has them all
 MAX_TABLE_CELLS = 200_000  # a wide table gets fewer rows: 5,000 people x 105 measures are 4 MiB to send
 
@@ -568,6 +639,7 @@ def show_table(
     from orgpower.dashboard.views import column_config, tidy_frame
 
     shown = frame.head(MAX_TABLE_ROWS) if len(frame) > MAX_TABLE_ROWS else frame
+    shown = people_as_set(shown)
     st.dataframe(
         tidy_frame(shown), hide_index=True, width="stretch", height=height or "auto", key=f"table_{key}",
         column_config=column_config(shown, currency=currency),

@@ -162,6 +162,58 @@ def frame_currency(flows: pd.DataFrame | None) -> str | None:
     return str(values[0]) if len(values) == 1 and values[0] else None
 
 
+def change_sentences(comparison: Mapping[str, Any], tables: Mapping[str, pd.DataFrame], *, names: Mapping[str, str] | None = None) -> list[str]:
+    """What changed where, in sentences, from the audit's comparison block and its
+    ``change_*`` tables (plain text: the caller escapes it for Markdown).
+
+    >>> c = {"org_label": {"old": "power-over", "new": "mixed"}, "layer_labels": {"flows": {"old": "power-over", "new": "mutual"}},
+    ...      "people_joined": 2, "people_left": 0, "people_gained": 1, "people_lost": 3, "units_changed": 1,
+    ...      "arcs_turned_one_way": 0, "arcs_turned_mutual": 4}
+    >>> t = {"change_units": pd.DataFrame({"unit": ["OPS"], "span_of_control_change": [2]}),
+    ...      "change_arcs": pd.DataFrame({"layer": ["flows"] * 4, "turned": ["mutual"] * 4})}
+    >>> for line in change_sentences(c, t): print(line)
+    The organisation read as power-over and now reads as mixed.
+    Layers whose reading changed: flows (power-over to mutual).
+    2 people joined and 0 left; 1 gained power (span, budget or decision rights) and 3 lost some.
+    1 unit changed: OPS.
+    4 ties turned mutual (returned) and 0 turned one-way, most in flows (4).
+    """
+    names = names or {}
+    lines = []
+    org = comparison.get("org_label") or {}
+    if org.get("old") == org.get("new"):
+        lines.append(f"The organisation reads as {org.get('new') or 'undetermined'}, as it did before.")
+    else:
+        lines.append(f"The organisation read as {org.get('old') or 'undetermined'} and now reads as {org.get('new') or 'undetermined'}.")
+    turned = [f"{layer} ({v.get('old') or 'absent'} to {v.get('new')})" for layer, v in (comparison.get("layer_labels") or {}).items() if v.get("old") != v.get("new")]
+    lines.append("Layers whose reading changed: " + ", ".join(turned) + "." if turned else "No layer changed its reading.")
+    lines.append(
+        f"{comparison.get('people_joined', 0):,} people joined and {comparison.get('people_left', 0):,} left; "
+        f"{comparison.get('people_gained', 0):,} gained power (span, budget or decision rights) and {comparison.get('people_lost', 0):,} lost some."
+    )
+    units = tables.get("change_units")
+    if units is not None and not units.empty and "unit" in units:
+        change_columns = [c for c in units.columns if str(c).endswith("_change")]
+        size = units[change_columns].abs().sum(axis=1) if change_columns else pd.Series(0, index=units.index)
+        top = units.assign(_size=size).sort_values(["_size", "unit"], ascending=[False, True], kind="stable")["unit"].astype(str).tolist()
+        listed = ", ".join(top[:5]) + (f" and {len(top) - 5} more" if len(top) > 5 else "")
+        lines.append(f"{len(top):,} unit{'s' if len(top) != 1 else ''} changed: {listed}.")
+    else:
+        lines.append("No unit's span, budget or decision rights changed.")
+    arcs = tables.get("change_arcs")
+    mutual, one_way = comparison.get("arcs_turned_mutual", 0), comparison.get("arcs_turned_one_way", 0)
+    if mutual or one_way:
+        where = ""
+        if arcs is not None and not arcs.empty and "layer" in arcs:
+            counts = arcs["layer"].astype(str).value_counts()
+            counts = counts.sort_index().sort_values(ascending=False, kind="stable")
+            where = f", most in {counts.index[0]} ({int(counts.iloc[0]):,})"
+        lines.append(f"{mutual:,} ties turned mutual (returned) and {one_way:,} turned one-way{where}.")
+    else:
+        lines.append("No tie turned from returned to one-way or back.")
+    return lines
+
+
 def layer_table(layers: Mapping[str, Mapping[str, Any]], keys: tuple[str, ...]) -> pd.DataFrame:
     """Layers as rows, the chosen measure keys as columns (``None`` stays empty)."""
     rows = []

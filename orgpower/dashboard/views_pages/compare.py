@@ -7,7 +7,7 @@ import streamlit as st
 
 from orgpower.dashboard import state
 from orgpower.dashboard.safe_text import plain
-from orgpower.dashboard.views import number, show_value
+from orgpower.dashboard.views import change_sentences, number, show_value
 
 result = state.require_result()
 org = state.current_org()
@@ -66,24 +66,35 @@ if comparison is None:
     st.stop()
 if hasattr(comparison, "to_dict") and not isinstance(comparison, pd.DataFrame):
     comparison = comparison.to_dict()
+change_tables = {n: t for n, t in compared.tables.items() if n.startswith("change_")}
 if isinstance(comparison, dict):
+    st.markdown("  \n".join(plain(line) for line in change_sentences(comparison, change_tables)))
     counts = {k: v for k, v in comparison.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
     if counts:
         for row_start in range(0, len(counts), 4):
             columns = st.columns(4)
             for column, (name, value) in zip(columns, list(counts.items())[row_start : row_start + 4]):
                 column.metric(str(name).replace("_", " ").capitalize(), number(value))
-    for name, part in comparison.items():
-        if str(name).startswith("_") or name in counts:
-            continue
-        st.markdown(f"#### {str(name).replace('_', ' ').capitalize()}")
-        if isinstance(part, pd.DataFrame):
-            state.show_table(part, key=f"compare_{name}", download_name=f"compare-{name}.csv")
-        else:
-            show_value(part, key=f"compare_{name}")
+    labels = comparison.get("layer_labels")
+    if isinstance(labels, dict) and labels:
+        st.markdown("#### Readings, before and after")
+        frame = pd.DataFrame([{"layer": "organisation", "before": (comparison.get("org_label") or {}).get("old"), "now": (comparison.get("org_label") or {}).get("new")}]
+                             + [{"layer": k, "before": v.get("old"), "now": v.get("new")} for k, v in labels.items()])
+        state.show_table(frame, key="compare_labels")
+    if comparison.get("old_inputs"):
+        with st.expander("The older snapshot's input files (names and sha256)"):
+            show_value(comparison["old_inputs"], key="compare_old_inputs")
 else:
     show_value(comparison, key="compare_all")
+TABLE_TITLES = {
+    "change_people": "People whose power changed", "change_units": "Units whose power changed",
+    "change_arcs": "Ties that turned (returned ↔ one-way)", "change_metrics": "Every measure, before and after",
+}
 compare_tables = {n: t for n, t in compared.tables.items() if n not in result.tables}  # the comparison's own tables
-for name, table in compare_tables.items():
-    st.markdown(f"#### {name.replace('_', ' ').capitalize()}")
+for name in sorted(compare_tables, key=lambda n: list(TABLE_TITLES).index(n) if n in TABLE_TITLES else 99):
+    table = compare_tables[name]
+    st.markdown(f"#### {TABLE_TITLES.get(name, name.replace('_', ' ').capitalize())}")
+    if table.empty:
+        st.caption("None.")
+        continue
     state.show_table(table, key=f"compare_table_{name}", download_name=f"{name.replace('_', '-')}.csv")

@@ -39,17 +39,6 @@ if not present or all(t.empty for t in present.values()):
     st.stop()
 
 
-def with_names(frame: pd.DataFrame, column: str = "actor") -> pd.DataFrame:
-    """A table with people shown as the session shows them (names or ids), ids kept for search."""
-    if column not in frame or frame.empty:
-        return frame
-    out = frame.copy()
-    out.insert(out.columns.get_loc(column) + 1, "person", out[column].astype(str).map(lambda a: shown.get(a, a)))
-    if not state.names_shown():
-        out = out.drop(columns="person")
-    return out
-
-
 def person(actor: str) -> str:
     return plain(shown.get(str(actor), str(actor)))
 
@@ -154,7 +143,7 @@ for name in [*TABLES, *sorted(set(present) - set(TABLES))]:
     if present[name].empty:
         st.success("None found.")
     else:
-        state.show_table(with_names(present[name]), key=name, download_name=f"{name.replace('_', '-')}.csv")
+        state.show_table(present[name], key=name, download_name=f"{name.replace('_', '-')}.csv")
 
 findings = [f for f in document.get("findings", []) if "decision" in str(f.get("id", "")) or "veto" in str(f.get("id", ""))]
 if findings:

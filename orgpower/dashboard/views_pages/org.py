@@ -28,7 +28,12 @@ key = org.input_hash
 st.title("Org")
 
 labels = state.person_labels(org)  # a Series, for search
-label_of = state.person_label_dict(org)  # O(1) lookups
+label_of = state.person_label_dict(org)  # O(1) lookups: name (title) · id, for search
+shown_as = state.display_names(org)  # names or ids, as the session shows people
+chart_labels = label_of if state.names_shown() else state.memo(
+    "id_title_labels", (key,),
+    lambda: {pid: pid + (f" ({t})" if isinstance(t, str) and t else "") for pid, t in zip(people["person_id"].astype(str), people.get("title", pd.Series(index=people.index, dtype="string")))},
+)
 reports = state.direct_reports_of(org)
 org_roots = state.org_roots(org)
 
@@ -68,8 +73,8 @@ with left:
     roots = [selected] if (top_choice == "The selected person" and selected) else org_roots
     notes = state.memo("span_notes", (key,), span_notes)
     chart = state.memo(
-        "org_chart", (key, tuple(roots[:50])),
-        lambda: org_chart_html(roots, reports, label_of, notes, max_people=600, open_levels=2),
+        "org_chart", (key, tuple(roots[:50]), state.names_shown()),
+        lambda: org_chart_html(roots, reports, chart_labels, notes, max_people=600, open_levels=2),
     )
     st.caption(f"{len(org_roots):,} top-level position(s). Click a name to open or close its branch.")
     st.html(chart)
@@ -80,7 +85,7 @@ with right:
         st.caption("Find a person above, or click a row in the table below, to see their measures.")
     else:
         row = people[people["person_id"].astype(str) == selected]
-        st.markdown(f"**{plain(label_of.get(selected, selected))}**")
+        st.markdown(f"**{plain(chart_labels.get(selected, selected))}**")
         if row.empty:
             st.caption("No measures for this person.")
         else:
@@ -119,6 +124,7 @@ else:
 st.subheader("People and their measures")
 all_columns = st.toggle("All measures", key="org_all_columns", help="Every column of people.csv (one per layer and measure).")
 table = people if all_columns else people[[c for c in HEADLINE_COLUMNS if c in people.columns]]
+table = state.people_as_set(table)
 if search:
     wanted = set(labels[labels.str.contains(search, case=False, regex=False, na=False)].index)
     table = table[table["person_id"].astype(str).isin(wanted)]
@@ -154,7 +160,7 @@ else:
     unit = units[pick]
     st.markdown(
         f"**{plain(names[pick])}** reads as {reading_phrase(unit)}"
-        + f" · {number(unit.get('size'))} people · head: {plain(label_of.get(str(unit.get('head')), unit.get('head') or '—'))}"
+        + f" · {number(unit.get('size'))} people · head: {plain(shown_as.get(str(unit.get('head')), unit.get('head') or '—'))}"
     )
     cols = st.columns(3)
     for col, axis in zip(cols, ("asymmetry", "direction", "concentration")):

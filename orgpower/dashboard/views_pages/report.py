@@ -10,6 +10,18 @@ from orgpower.errors import OrgpowerError
 
 FORMATS = {"html": ("HTML report", "text/html"), "pdf": ("PDF report", "application/pdf"), "xlsx": ("Excel appendix", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), "json": ("audit.json", "application/json"), "csv": ("people table", "text/csv"), "people.csv": ("people table", "text/csv")}
 
+def zip_files(paths: list) -> bytes:
+    """Every file written, in one zip."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in paths:
+            archive.write(path, path.name)
+    return buffer.getvalue()
+
+
 result = state.require_result()
 org = state.current_org()
 st.title("Report")
@@ -45,6 +57,11 @@ if st.button("Prepare the report", type="primary", key="report_prepare"):
         st.session_state["report_written"] = written
 
 if written:
+    st.download_button(
+        f"Download all ({len(written['paths'])} files, zip)", zip_files(list(written["paths"].values())),
+        file_name="orgpower-report.zip", mime="application/zip", key="report_download_all", icon=":material/folder_zip:",
+        type="primary",
+    )
     for fmt, path in written["paths"].items():
         title, mime = FORMATS.get(fmt, (fmt, "application/octet-stream"))
         st.download_button(f"Download {title} ({path.name})", path.read_bytes(), file_name=path.name, mime=mime, key=f"report_download_{fmt}", icon=":material/download:")

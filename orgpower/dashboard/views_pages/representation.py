@@ -62,20 +62,29 @@ for group in groups:
     )
 st.caption("ratio = the group's share of the measure / its share of headcount (1 = in proportion). Suppressed cells are shown as suppressed.")
 cells = table.copy()
+cells["suppressed"] = cells["suppressed"].fillna(False).astype(bool)
 cells["shown"] = cells.apply(lambda r: "suppressed" if bool(r.get("suppressed")) else number(r.get("ratio"), 2), axis=1)
 cells["ratio_shown"] = cells["ratio"].where(~cells["suppressed"].astype(bool))
 for attribute, part in cells.groupby("attribute", sort=False):
+    measures = list(dict.fromkeys(part["measure"]))
     base = alt.Chart(part).encode(
-        x=alt.X("measure:N", title=None, sort=list(dict.fromkeys(part["measure"])), axis=alt.Axis(labelAngle=0)),
+        # every column labelled: wrapped at underscores and never thinned out for overlap
+        x=alt.X("measure:N", title=None, sort=measures, axis=alt.Axis(
+            labelAngle=0, labelOverlap=False, labelLimit=160, labelExpr="split(datum.label, '_')", labelLineHeight=12, orient="top",
+        )),
         y=alt.Y("group:N", title=str(attribute)),
     )
     heat = base.mark_rect().encode(
         color=alt.Color("ratio_shown:Q", title="ratio", scale=alt.Scale(scheme="redblue", domainMid=1, domain=[0, 2], clamp=True)),
-        tooltip=["group", "measure", "shown"],
+        tooltip=[alt.Tooltip("group:N"), alt.Tooltip("measure:N"), alt.Tooltip("shown:N", title="ratio")],
     )
+    # suppressed cells are marked (grey, hatched by a diagonal), never left blank
+    hidden = base.transform_filter("datum.suppressed").mark_rect(color="#e4e4ea", stroke="#9a9aa8", strokeDash=[3, 3], strokeWidth=1)
     text = base.mark_text(fontSize=11).encode(
         text="shown:N",
         color=alt.condition("datum.ratio_shown < 0.35 || datum.ratio_shown > 1.65", alt.value("white"), alt.value("#262730")),
     )
-    st.altair_chart((heat + text).properties(height=max(140, 34 * part["group"].nunique())), width="stretch")
+    st.altair_chart(
+        (heat + hidden + text).properties(height=max(140, 34 * part["group"].nunique()) + 30), width="stretch",
+    )
 state.show_table(table, key="representation", download_name="representation.csv")

@@ -13,7 +13,7 @@ from orgpower.dashboard import state
 from orgpower.dashboard.fixes import PROBLEMS_LISTED, SEVERITY_BADGE, fix_for, fix_in_place, suspected_mapping
 from orgpower.dashboard.safe_text import plain
 from orgpower.dashboard.views import (
-    column_config, display_uri, input_files_frame, mapping_frame, mapping_from_frame, present, problems_frame, tidy_frame,
+    column_config, display_uri, input_files_frame, number, mapping_frame, mapping_from_frame, present, problems_frame, tidy_frame,
 )
 from orgpower.edits import file_headers, mapping_json
 
@@ -101,15 +101,20 @@ c4.metric("Warnings", f"{len(model.warnings):,}")
 set_aside = rows_read - rows_used
 st.caption(f"{rows_used:,} of {rows_read:,} rows used" + (f"; {set_aside:,} set aside (see the problems below)." if set_aside else "."))
 
-notice = st.session_state.pop("fix_notice", None)
-if notice:
-    st.success(notice)
-if org.edits and org.previous_reading is not None:
+if org.notice:
+    st.success(org.notice)
+if org.previous_reading is not None:
     now = state.org_reading_label(org)
+    scores = state.org_scores(org)
+    moved = [
+        f"{axis} {number(org.previous_scores.get(axis), 4)} → {number(scores.get(axis), 4)}"
+        for axis in ("asymmetry", "direction", "concentration") if org.previous_scores.get(axis) != scores.get(axis)
+    ]
+    change = ("; scores " + ", ".join(moved)) if moved else "; no axis score moved"
     if now != org.previous_reading:
-        st.info(f"After the last fix the organisation reads as **{now}** (it read as **{org.previous_reading}** before).")
+        st.info(f"After the last change the organisation reads as **{plain(now)}** (it read as **{plain(org.previous_reading)}** before){change}.")
     else:
-        st.caption(f"After the last fix the organisation still reads as {now}.")
+        st.info(f"After the last change the organisation still reads as **{plain(now)}**{change}.")
 
 st.markdown("#### Files and detected format")
 if inputs.empty:
@@ -130,7 +135,9 @@ if editable:
         if not files:
             st.caption("No file here has a mapping to correct.")
         else:
-            default_file = suspect[0] if suspect and suspect[0] in files else files[0]
+            kinds = dict(zip(detected["file"], detected["kind"]))
+            people_files = [f for f in files if kinds.get(f) == "people"]
+            default_file = suspect[0] if suspect and suspect[0] in files else (people_files or files)[0]
             if suspect:
                 st.warning(
                     f"The validator suspects that column **{plain(suspect[1])}** of {plain(suspect[0])} holds the managers "
@@ -155,7 +162,7 @@ if editable:
             left, right = st.columns(2)
             if left.button("Apply mapping", key="mapping_apply", type="primary"):
                 mapping = state.merged_mapping(org.mapping, mapping_from_frame(edited, part))
-                state.reload_with(org, list(org.edits), mapping or None)
+                state.reload_with(org, list(org.edits), mapping or None, notice="Done: the mapping was applied and the files read again.")
             right.download_button(
                 "Download the mapping file (mapping.json)", mapping_json(model, org.mapping), file_name="mapping.json",
                 mime="application/json", key="mapping_download", icon=":material/download:",
@@ -171,10 +178,11 @@ else:
         " · ".join(f"{int(counts[s]):,} {s}(s)" for s in ("error", "warning", "info") if s in counts)
         + ". Row numbers are as your spreadsheet shows them (header = row 1)."
     )
+    cards = st.container(height=560 if len(problems) > 4 else "content", border=False)  # a scrolling list, not a long page
     for position, problem in enumerate(problems.head(PROBLEMS_LISTED).to_dict("records")):
-        with st.container(border=True):
+        with cards.container(border=True):
             where = " · ".join(x for x in (
-                plain(problem.get("file") or ""), f"row {int(problem['row'])}" if present(problem.get("row")) else "",
+                plain(problem["file"]) if present(problem.get("file")) else "", f"row {int(problem['row'])}" if present(problem.get("row")) else "",
                 f"column {plain(problem['column'])}" if present(problem.get("column")) else "",
             ) if x)
             st.markdown(f"{SEVERITY_BADGE.get(problem['severity'], '')} `{problem['code']}`" + (f" · {where}" if where else ""))
