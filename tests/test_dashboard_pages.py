@@ -248,7 +248,31 @@ def test_org_chart_starts_at_the_roots_of_the_reporting_line(loaded, reference):
     chart = loaded.get("html")[0].proto.body
     people = reference.model.people.set_index(reference.model.people["person_id"].astype(str))
     for root in reference.model.roots[:3]:
+        assert str(root) in chart and str(people.loc[root, "name"]) not in chart  # ids only, as the report by default
+
+
+def test_with_names_chosen_the_org_chart_and_decisions_show_names(loaded, reference):
+    from orgpower.report.decision_detail import follow_decision
+
+    loaded.session_state["orgpower_people_as"] = "names"
+    try:
+        loaded.switch_page("views_pages/org.py").run()
+        assert_no_exception(loaded)
+        chart = loaded.get("html")[0].proto.body
+        people = reference.model.people.set_index(reference.model.people["person_id"].astype(str))
+        root = reference.model.roots[0]
         assert str(people.loc[root, "name"]) in chart
+        loaded.switch_page("views_pages/decisions.py").run()
+        loaded.text_input(key="decision_search").set_value("D0003").run()
+        holders = table_with(loaded, "standing", "person", "actor")
+        expected = follow_decision(reference, "D0003").holders
+        names = dict(zip(people.index, people["name"]))
+        assert dict(zip(holders["actor"], holders["person"])) == {a: names.get(a, a) for a in expected["actor"]}
+        rights = table_with(loaded, "actor", "actor name", "deciding")
+        assert rights["actor name"].tolist() == [names.get(a, "") for a in rights["actor"]]
+    finally:
+        loaded.session_state["orgpower_people_as"] = "ids"
+        loaded.switch_page("views_pages/decisions.py").run()
 
 
 def test_finding_a_person_shows_their_measures_from_people_csv(loaded, reference):
@@ -344,7 +368,7 @@ def test_people_table_with_every_measure_is_cut_by_cells_and_the_download_has_ev
     loaded.switch_page("views_pages/org.py").run()
     loaded.toggle(key="org_all_columns").set_value(True).run()
     assert_no_exception(loaded)
-    shown = table_with(loaded, *reference.people.columns[:5])
+    shown = table_with(loaded, *[c for c in reference.people.columns[:6] if c != "name"])  # ids only by default, as the report
     assert len(shown) == 100 < len(reference.people)
     assert f"Showing the first 100 of {len(reference.people):,} people" in texts(loaded)
     labels = [button.proto.label for button in loaded.get("download_button")]
@@ -400,7 +424,7 @@ def test_following_a_decision_shows_its_holders_as_the_library_follows_it(loaded
 def test_the_decisions_a_person_holds_the_say_on_are_their_deciding_count(loaded, reference):
     loaded.switch_page("views_pages/decisions.py").run()
     top = reference.tables["decision_rights"].iloc[0]
-    loaded.selectbox(key="decision_person").set_value(str(top["actor"])).run()
+    loaded.selectbox(key="decision_person:False").set_value(str(top["actor"])).run()
     assert_no_exception(loaded)
     held = table_with(loaded, "decision", "roles", "others_with_say")
     assert len(held) == int(top["deciding"])

@@ -153,6 +153,8 @@ def test_upload_walk_every_page_and_download_the_report(dashboard, chromium_path
             visible(page.get_by_text("Validation problems"))
             settle(page)
             visible(page.get_by_test_id("stMetric").filter(has_text="People"))
+            page.get_by_test_id("stSidebar").get_by_text("names", exact=True).click()  # people by name on every page
+            settle(page)
             assert_no_streamlit_error(page, "Upload")
             page.get_by_text("All problems as a table").click()
             with page.expect_download() as problems_download:
@@ -218,6 +220,7 @@ def test_upload_walk_every_page_and_download_the_report(dashboard, chromium_path
                     download_info.value.save_as(target)
                     text = target.read_text(encoding="utf-8")
                     assert target.name.endswith(".html") and "<html" in text.lower()
+                    assert str(reference.model.people["name"].dropna().iloc[0]) in text  # names, as the pages showed them
                 assert_no_streamlit_error(page, title)
                 screenshot(page, shot)
         finally:

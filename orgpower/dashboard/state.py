@@ -471,18 +471,9 @@ PEOPLE_AS_CHOICES = ("names", "ids")
 
 
 def default_people_as() -> str:
-    """The report's own option (``names`` in the audit settings, when the installed
-    orgpower has it), else names."""
-    try:
-        config = audit_config()
-    except OrgpowerError:
-        return "names"
-    value = getattr(config, "names", None)
-    if value is None:
-        value = getattr(config, "people_as", None)
-    if isinstance(value, bool):
-        return "names" if value else "ids"
-    return value if value in PEOPLE_AS_CHOICES else "names"
+    """As the report does by default: people by id, names only when asked for
+    (``orgpower audit --names``). ``ORGPOWER_NAMES=1`` starts every session with names."""
+    return "names" if os.environ.get("ORGPOWER_NAMES", "").strip().lower() in ("1", "true", "yes", "names") else "ids"
 
 
 def names_shown() -> bool:
@@ -496,7 +487,8 @@ def people_setting() -> None:
     """The sidebar switch between names and ids, for every page at once."""
     names_shown()  # sets the default once
     st.radio("Show people by", PEOPLE_AS_CHOICES, key=PEOPLE_AS, horizontal=True,
-             help="Names (the id when a person has none) or ids only, on every page; the same choice as the report's.")
+             help="Ids, or names (the id when a person has none) beside them, on every page and in the report "
+                  "written on the Report page (`orgpower audit --names`). audit.json never holds names.")
 
 
 # --- fixing the data in place ----------------------------------------------------------
@@ -683,7 +675,7 @@ def audit_compared(org: LoadedOrg, older: LoadedOrg) -> Any:
 def write_reports(result: Any, folder: Path, formats: Sequence[str]) -> dict[str, Path]:
     """``orgpower.api.write_reports`` into this session's folder; a failure becomes one sentence."""
     try:
-        return api.write_reports(result, folder, formats)
+        return api.write_reports(result, folder, formats, names=names_shown())
     except ImportError as error:
         raise OrgpowerError(f"A report format needs a part that is not installed ({error.name}); choose another format.") from None
     except OSError as error:

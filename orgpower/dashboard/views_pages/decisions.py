@@ -120,10 +120,13 @@ holders_ids = rights.loc[rights["deciding"] > 0, "actor"].astype(str).tolist() i
 if not holders_ids:
     st.caption("Nobody holds the say on any decision.")
 else:
-    who = st.selectbox(
-        f"{len(holders_ids):,} people and units hold the say (most decisions first)", holders_ids, index=0, key="decision_person",
-        format_func=lambda a: labels.get(a, a) if state.names_shown() else a,
+    # the options are the labels themselves (name · id with names on), mapped back to ids
+    by_label = {(labels.get(a, a) if state.names_shown() else a): a for a in holders_ids}
+    pick = st.selectbox(
+        f"{len(holders_ids):,} people and units hold the say (most decisions first)", list(by_label), index=0,
+        key=f"decision_person:{state.names_shown()}",
     )
+    who = by_label[pick]
     held = decisions_held(result, who)
     st.markdown(f"{person(who)} holds the say on **{len(held):,}** decision(s); alone on {int(held['single_point_of_veto'].sum()):,} of them.")
     st.dataframe(tidy_frame(held), hide_index=True, width="stretch", key="decision_person_held", column_config=column_config(held))

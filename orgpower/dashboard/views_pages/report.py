@@ -36,13 +36,17 @@ if older is not None and older.model is not None:
         st.info(f"The report carries the comparison with **{plain(older.label)}** (made on the Compare page).")
 chosen = st.pills("Formats", ["html", "pdf", "xlsx"], default=["html", "xlsx"], selection_mode="multi", key="report_formats")
 formats = tuple(["json", *sorted(chosen or [])])
-report_key = (org.input_hash, compared_with.input_hash if compared_with else None, formats)
+report_key = (org.input_hash, compared_with.input_hash if compared_with else None, formats, state.names_shown())
+st.caption(
+    "People appear by name beside their id, as on the other pages (`--names`)." if state.names_shown()
+    else "People appear by id, as on the other pages; choose names in the sidebar to add them (`--names`)."
+)
 
 written = st.session_state.get("report_written")
 if written and written["key"] != report_key:
     written = None
 if st.button("Prepare the report", type="primary", key="report_prepare"):
-    folder = state.session_workdir() / "reports" / org.input_hash[:16] / ("-".join(formats) + (f"-vs-{compared_with.input_hash[:8]}" if compared_with else ""))
+    folder = state.session_workdir() / "reports" / org.input_hash[:16] / ("-".join(formats) + (f"-vs-{compared_with.input_hash[:8]}" if compared_with else "") + ("-names" if state.names_shown() else ""))
     with st.status("Writing the report…", expanded=False) as status:
         try:
             paths = state.write_reports(result, folder, formats)
