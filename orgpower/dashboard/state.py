@@ -628,8 +628,11 @@ def show_table(
     """A sortable table (the first :data:`MAX_TABLE_ROWS` rows) plus a formula-safe CSV
     download of every row, written only when the button is pressed. Numbers are shown
     formatted (thousands, percent, currency) and empty cells blank."""
-    from orgpower.dashboard.views import column_config, tidy_frame
+    from orgpower.dashboard.views import column_config, frame_currency, tidy_frame
 
+    org = current_org()
+    if currency is None and org is not None and org.result is not None:  # money in the flows' one currency
+        currency = memo("currency", (org.input_hash,), lambda: frame_currency(getattr(audited_model(org), "flows", None)))
     shown = frame.head(MAX_TABLE_ROWS) if len(frame) > MAX_TABLE_ROWS else frame
     shown = people_as_set(shown)
     st.dataframe(

@@ -144,14 +144,35 @@ def column_config(frame: pd.DataFrame, *, currency: str | None = None) -> dict[s
 
 
 def tidy_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A table for showing: empty text cells blank rather than ``None``, lists as text."""
+    """A table for showing: empty cells blank rather than ``None`` (a numeric column with
+    gaps, such as suppressed cells, is shown as formatted text with ``—`` in the gaps),
+    lists as text.
+
+    >>> tidy_frame(pd.DataFrame({"share": [0.25, None], "n": [1200.0, None]})).to_dict("records")
+    [{'share': '25.0%', 'n': '1,200'}, {'share': '—', 'n': '—'}]
+    """
     shown = frame.copy()
     for column in shown.columns:
         series = shown[column]
-        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        if pd.api.types.is_bool_dtype(series):
+            continue
+        if pd.api.types.is_numeric_dtype(series):
+            if series.isna().any():
+                shown[column] = series.map(lambda v, c=str(column).lower(): _cell_number(c, v)).astype(object)
             continue
         shown[column] = series.map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else ("" if not _present(v) else str(v)))
     return shown
+
+
+def _cell_number(column: str, value: Any) -> str:
+    if not _present(value):
+        return "—"
+    value = float(value)
+    if any(w in column for w in SHARE_WORDS):
+        return f"{value:.1%}"
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return number(value)
 
 
 def frame_currency(flows: pd.DataFrame | None) -> str | None:
@@ -243,8 +264,14 @@ def _short(value: Any) -> str:
 
 
 def _fmt(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
     if isinstance(value, float):
-        return f"{value:.3g}"
+        if value != 0 and abs(value) < 0.001:  # small but not zero: fixed notation, three significant digits
+            return f"{value:.{2 - int(math.floor(math.log10(abs(value))))}f}"
+        return f"{value:,.3f}".rstrip("0").rstrip(".") if abs(value) < 1e6 else f"{value:,.0f}"
     if isinstance(value, (dict, list, tuple)):
         return _short(value)
     return str(value)

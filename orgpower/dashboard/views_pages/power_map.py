@@ -84,9 +84,8 @@ forced = len(in_ties) > powermap.AGGREGATE_ABOVE
 v1, v2 = st.columns([1, 1])
 view_choices = ["units (ties summed)"] if forced else ["people", "units (ties summed)"]
 view_key = f"map_view:{forced}:{len(in_ties) > PEOPLE_VIEW_UP_TO}"
-view = v1.segmented_control(
-    "Show", view_choices, default=view_choices[0] if forced or len(in_ties) > PEOPLE_VIEW_UP_TO else "people", key=view_key,
-)
+default_view = "units (ties summed)" if forced or len(in_ties) > PEOPLE_VIEW_UP_TO else "people"
+view = v1.segmented_control("Show", view_choices, default=default_view, key=view_key) or default_view
 show_ties = v2.segmented_control("Ties", list(TIE_CHOICES), default="all ties", key="map_ties") or "all ties"
 aggregate = forced or view == "units (ties summed)"
 
