@@ -325,27 +325,32 @@ def _cell(tables: Mapping[str, SourceTable], edited: Mapping[str, SourceTable], 
 
 
 def mapping_document(model: OrgModel, corrections: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The column mapping of every file read, as a mapping file ("by file" form): what
-    detection found with the user's corrections on top. Files read by their shape (a
-    decision matrix's ``(cells)``, an edge list's ``(column 1)``) are left out: detection
-    finds them again.
+    """The column mapping of every file read, as a mapping file ("by file" form, written by
+    :func:`orgpower.ingest.mapping.mapping_document`): what detection found with the user's
+    corrections on top. Files read by their shape (a decision matrix's ``(cells)``, an
+    edge list's ``(column 1)``) are left out: detection finds them again.
 
     >>> from orgpower.model import InputFile
     >>> m = OrgModel(inputs=[InputFile("p.csv", "", "csv", "people", "native", 2, 2, {"person_id": "Id"})])
     >>> mapping_document(m, {"files": {"p.csv": {"kind": "people", "columns": {"manager_id": "Boss"}}}})
     {'files': {'p.csv': {'kind': 'people', 'columns': {'person_id': 'Id', 'manager_id': 'Boss'}}}}
     """
-    files: dict[str, Any] = {}
+    from orgpower.ingest.mapping import mapping_document as as_mapping_file
+
+    columns: dict[str, dict[str, str]] = {}
+    kinds: dict[str, str] = {}
     for record in model.inputs:
         if record.kind in (None, "unknown") or not record.mapping:
             continue
         if any(str(v).startswith("(") for v in record.mapping.values()):
             continue  # a decision matrix or an edge list: detection reads its shape, not headers
-        files[record.file] = {"kind": record.kind, "columns": dict(record.mapping)}
+        columns[record.file] = dict(record.mapping)
+        kinds[record.file] = record.kind
     for name, entry in ((corrections or {}).get("files") or {}).items():
-        target = files.setdefault(name, {"kind": entry.get("kind"), "columns": {}})
-        target["columns"].update(entry.get("columns") or {})
-    return {"files": files}
+        columns.setdefault(name, {}).update(entry.get("columns") or {})
+        if entry.get("kind"):
+            kinds.setdefault(name, entry["kind"])
+    return as_mapping_file(columns, kinds)
 
 
 def mapping_json(model: OrgModel, corrections: Mapping[str, Any] | None = None) -> bytes:

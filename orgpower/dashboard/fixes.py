@@ -20,7 +20,7 @@ from orgpower.errors import OrgpowerError
 PROBLEMS_LISTED = 50  # problems shown as readable cards; the table below has every one
 SEVERITY_BADGE = {"error": ":red-badge[error]", "warning": ":orange-badge[warning]", "info": ":blue-badge[info]"}
 MANAGER_CODES = {"manager_not_found", "self_manager", "reporting_cycle", "ambiguous_manager_name", "manager_not_a_person"}
-SUSPECT_CODES = {"manager_column_not_used", "manager_id_column_ignored", "unused_manager_column"}
+SUSPECT_CODES = {"manager_column_unused", "too_many_tops", "manager_id_column_ignored"}  # ingest names the suspected column
 NOBODY = "(nobody: a top of the organisation)"
 FIX_KINDS = ("A manager", "A repeated id")
 MATCHES_SHOWN = 200
