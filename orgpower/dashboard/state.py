@@ -471,9 +471,9 @@ PEOPLE_AS_CHOICES = ("names", "ids")
 
 
 def default_people_as() -> str:
-    """As the report does by default: people by id, names only when asked for
-    (``orgpower audit --names``). ``ORGPOWER_NAMES=1`` starts every session with names."""
-    return "names" if os.environ.get("ORGPOWER_NAMES", "").strip().lower() in ("1", "true", "yes", "names") else "ids"
+    """Names (the report adds them with ``orgpower audit --names``; the Report page writes
+    it with the session's choice). ``ORGPOWER_NAMES=0`` starts every session with ids."""
+    return "ids" if os.environ.get("ORGPOWER_NAMES", "").strip().lower() in ("0", "false", "no", "ids") else "names"
 
 
 def names_shown() -> bool:

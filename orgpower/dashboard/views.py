@@ -157,7 +157,7 @@ def tidy_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_bool_dtype(series):
             continue
         if pd.api.types.is_numeric_dtype(series):
-            if series.isna().any():
+            if series.isna().any() and pd.api.types.is_float_dtype(series):  # counts and row numbers stay numbers
                 shown[column] = series.map(lambda v, c=str(column).lower(): _cell_number(c, v)).astype(object)
             continue
         shown[column] = series.map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else ("" if not _present(v) else str(v)))
