@@ -62,6 +62,7 @@ class LoadedOrg:
     edits: list[Any] = field(default_factory=list)  # orgpower.edits.Edit, in the order made
     previous_reading: str | None = None  # the org's reading before the last fix, to say what changed
     previous_scores: dict[str, Any] = field(default_factory=dict)  # its axis scores then
+    previous_layer_scores: dict[str, dict[str, Any]] = field(default_factory=dict)  # each layer's axis scores then
     notice: str | None = None  # what the last change did, in words (Markdown-safe)
 
 
@@ -525,6 +526,7 @@ def reload_with(org: LoadedOrg, new_edits: list[Any], mapping: dict[str, Any] | 
     fixed.label_hash, fixed.sources, fixed.edits = org.label_hash, list(sources), list(new_edits)
     fixed.previous_reading = org_reading_label(org)
     fixed.previous_scores = org_scores(org)
+    fixed.previous_layer_scores = layer_scores(org)
     fixed.notice = notice
     load_into_session(fixed)
 
@@ -539,6 +541,14 @@ def org_scores(org: LoadedOrg | None) -> dict[str, Any]:
     if org is None or org.result is None:
         return {}
     return dict((org.result.document.get("classification", {}).get("org") or {}).get("scores") or {})
+
+
+def layer_scores(org: LoadedOrg | None) -> dict[str, dict[str, Any]]:
+    """Each layer's axis scores (a fix to the formal line moves these, not always the org's)."""
+    if org is None or org.result is None:
+        return {}
+    layers = org.result.document.get("classification", {}).get("layers") or {}
+    return {name: dict(reading.get("scores") or {}) for name, reading in layers.items()}
 
 
 def corrected_files(org: LoadedOrg) -> list[Path]:

@@ -110,7 +110,17 @@ if org.previous_reading is not None:
         f"{axis} {number(org.previous_scores.get(axis), 4)} → {number(scores.get(axis), 4)}"
         for axis in ("asymmetry", "direction", "concentration") if org.previous_scores.get(axis) != scores.get(axis)
     ]
-    change = ("; scores " + ", ".join(moved)) if moved else "; no axis score moved"
+    change = ("; scores " + ", ".join(moved)) if moved else "; no axis score of the organisation moved"
+    # The formal line does not vote in the org's reading while other layers have ties, so a
+    # fixed manager may move only its own layer's scores: say which, so the fix is visible.
+    layers_now = state.layer_scores(org)
+    layer_moves = [
+        f"{plain(name)}: {axis} {number(before.get(axis), 6)} → {number(layers_now[name].get(axis), 6)}"
+        for name, before in org.previous_layer_scores.items() if name in layers_now
+        for axis in ("asymmetry", "direction", "concentration") if before.get(axis) != layers_now[name].get(axis)
+    ]
+    if layer_moves:
+        change += "; layer scores " + ", ".join(layer_moves)
     if now != org.previous_reading:
         st.info(f"After the last change the organisation reads as **{plain(now)}** (it read as **{plain(org.previous_reading)}** before){change}.")
     else:
