@@ -159,8 +159,6 @@ if editable:
                 "the list (the file's own headers) and press **Apply mapping** to read the files again."
             )
             part = detected[detected["file"] == file].reset_index(drop=True)
-            # an unmapped column shows as a blank choice, not as "None" (blank is skipped on apply)
-            part["header in your file"] = part["header in your file"].astype(object).where(part["header in your file"].notna(), "")
             if suspect and suspect[0] == file:  # the manager rows first, where the user looks
                 order = part["orgpower column"].isin(["manager_id", "manager_name"]).map({True: 0, False: 1})
                 part = part.assign(_o=order).sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)
