@@ -312,6 +312,29 @@ def _ring(member, position, size, start, step: int, mask=None):
 # --------------------------------------------------------------------------- generator
 
 
+def _people_frame(archetype, person_ids, parent, depth, reports, subtree, unit_ids, unit_of, fte, cost, name_code, rng):
+    """The people table of a generated org (the columns draw from ``rng`` in this order)."""
+    people = len(parent)
+    full_names = np.repeat(_GIVEN, len(_SURNAMES)) + " " + np.tile(_SURNAMES, len(_GIVEN))
+    manager_id = pd.array(person_ids.take(pa.array(np.maximum(parent, 0))), dtype="string")
+    manager_id[0] = pd.NA
+    return pd.DataFrame({
+        "person_id": pd.array(person_ids, dtype="string"),
+        "manager_id": manager_id,
+        "name": _take(full_names, name_code),
+        "title": _titles(archetype, depth, reports, subtree, rng),
+        "unit": _take(unit_ids, unit_of),
+        "level": _take([str(d + 1) for d in range(int(depth.max()) + 1)], depth),
+        "location": _take(_LOCATIONS, rng.choice(len(_LOCATIONS), size=people, p=_LOCATION_WEIGHTS)),
+        "fte": fte.astype(float),
+        "cost": cost.astype(float),
+        "kind": _const("person", people),
+        "source_file": _const("people.csv", people),
+        "source_row": np.arange(2, people + 2, dtype=np.int64),
+        "gender": _gender(archetype, depth, reports, rng),
+    })
+
+
 def generate_org(people: int, archetype: str = "mixed", *, seed: int = 0,
                  flows_per_person: float | None = None) -> OrgModel:
     """A synthetic org of ``people`` people of the given archetype (module docstring).
@@ -353,24 +376,8 @@ def generate_org(people: int, archetype: str = "mixed", *, seed: int = 0,
     cost = np.round(pay * fte, -2)
 
     name_code = rng.integers(0, len(_GIVEN), people) * len(_SURNAMES) + rng.integers(0, len(_SURNAMES), people)
-    full_names = np.repeat(_GIVEN, len(_SURNAMES)) + " " + np.tile(_SURNAMES, len(_GIVEN))
-    manager_id = pd.array(person_ids.take(pa.array(np.where(parent >= 0, parent, 0))), dtype="string")
-    manager_id[0] = pd.NA
-    people_frame = pd.DataFrame({
-        "person_id": pd.array(person_ids, dtype="string"),
-        "manager_id": manager_id,
-        "name": _take(full_names, name_code),
-        "title": _titles(archetype, depth, reports, subtree, rng),
-        "unit": _take(unit_ids, unit_of),
-        "level": _take([str(d + 1) for d in range(int(depth.max()) + 1)], depth),
-        "location": _take(_LOCATIONS, rng.choice(len(_LOCATIONS), size=people, p=_LOCATION_WEIGHTS)),
-        "fte": fte.astype(float),
-        "cost": cost.astype(float),
-        "kind": _const("person", people),
-        "source_file": _const("people.csv", people),
-        "source_row": np.arange(2, people + 2, dtype=np.int64),
-        "gender": _gender(archetype, depth, reports, rng),
-    })
+    people_frame = _people_frame(archetype, person_ids, parent, depth, reports, subtree, unit_ids, unit_of,
+                                 fte, cost, name_code, rng)
 
     children = np.arange(1, people)
     solid = pd.DataFrame({
@@ -764,24 +771,9 @@ def generate_shape(people: int, shape: str = "cross-linked", *, seed: int = 0) -
     seniority = (depth.max() - depth) * np.where(reports > 0, 1.0, 0.5)
     cost = np.round(36000.0 * 1.22 ** seniority * rng.lognormal(0.0, 0.08, size=people) * fte, -2)
     name_code = rng.integers(0, len(_GIVEN), people) * len(_SURNAMES) + rng.integers(0, len(_SURNAMES), people)
-    full_names = np.repeat(_GIVEN, len(_SURNAMES)) + " " + np.tile(_SURNAMES, len(_GIVEN))
-    manager_id = pd.array(person_ids.take(pa.array(np.maximum(parent, 0))), dtype="string")
-    manager_id[0] = pd.NA
-    people_frame = pd.DataFrame({
-        "person_id": pd.array(person_ids, dtype="string"),
-        "manager_id": manager_id,
-        "name": _take(full_names, name_code),
-        "title": _titles("mixed", depth, reports, subtree, rng),
-        "unit": _take(pa.array(units["unit_id"].to_numpy(dtype=object), type=pa.string()), unit_of),
-        "level": _take([str(d + 1) for d in range(int(depth.max()) + 1)], depth),
-        "location": _take(_LOCATIONS, rng.choice(len(_LOCATIONS), size=people, p=_LOCATION_WEIGHTS)),
-        "fte": fte.astype(float),
-        "cost": cost.astype(float),
-        "kind": _const("person", people),
-        "source_file": _const("people.csv", people),
-        "source_row": np.arange(2, people + 2, dtype=np.int64),
-        "gender": _gender("mixed", depth, reports, rng),
-    })
+    unit_ids = pa.array(units["unit_id"].to_numpy(dtype=object), type=pa.string())
+    people_frame = _people_frame("mixed", person_ids, parent, depth, reports, subtree, unit_ids, unit_of,
+                                 fte, cost, name_code, rng)
     children = np.arange(1, people)
     reporting = pd.DataFrame({
         "source": _take(person_ids, parent[children]),

@@ -32,6 +32,25 @@ from orgpower.errors import InputError
 MIN_GROUP_SIZE_FLOOR = 3
 
 
+def read_settings_file(path: Path, what: str, holds: str, *, encoding: str = "utf-8") -> dict[str, Any]:
+    """The table in a ``.toml`` or ``.json`` file (``what`` names the file in messages,
+    ``holds`` what its table holds); unreadable files and bad syntax are an InputError."""
+    try:
+        text = path.read_text(encoding=encoding)
+    except OSError as error:
+        raise InputError(f"Cannot read the {what} {path}: {error.strerror}.") from None
+    is_json = path.suffix.lower() == ".json"
+    try:
+        raw = json.loads(text) if is_json else tomllib.loads(text)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
+        raise InputError(
+            f"The {what} {path} is not valid {'JSON' if is_json else 'TOML'} ({error}); fix the syntax and run again."
+        ) from None
+    if not isinstance(raw, dict):
+        raise InputError(f"The {what} {path} must hold a table of {holds}.")
+    return raw
+
+
 @dataclass(frozen=True)
 class Thresholds:
     """Cut-offs of the three-axis reading (spec §12) and of the findings.
@@ -130,20 +149,7 @@ class AuditConfig:
     def load(cls, path: str | Path) -> "AuditConfig":
         """Read settings from a ``.toml`` or ``.json`` file; unknown keys are an error."""
         path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as error:
-            raise InputError(f"Cannot read the configuration file {path}: {error.strerror}.") from None
-        try:
-            raw = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
-        except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
-            raise InputError(
-                f"The configuration file {path} is not valid {'JSON' if path.suffix.lower() == '.json' else 'TOML'} "
-                f"({error}); fix the syntax and run again."
-            ) from None
-        if not isinstance(raw, dict):
-            raise InputError(f"The configuration file {path} must hold a table of settings.")
-        return cls.from_dict(raw, source=str(path))
+        return cls.from_dict(read_settings_file(path, "configuration file", "settings"), source=str(path))
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any], *, source: str = "configuration") -> "AuditConfig":

@@ -22,14 +22,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from orgpower.errors import InputError
+from orgpower.report.config import read_settings_file
 
 __all__ = ["ReportMeta", "input_date"]
 
@@ -79,20 +78,7 @@ class ReportMeta:
     def load(cls, path: str | Path) -> "ReportMeta":
         """Read a ``.toml`` or ``.json`` file of the fields above; unknown keys are an error."""
         path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except OSError as error:
-            raise InputError(f"Cannot read the report configuration file {path}: {error.strerror}.") from None
-        is_json = path.suffix.lower() == ".json"
-        try:
-            raw = json.loads(text) if is_json else tomllib.loads(text)
-        except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
-            raise InputError(
-                f"The report configuration file {path} is not valid {'JSON' if is_json else 'TOML'} ({error}); "
-                "fix the syntax and run again."
-            ) from None
-        if not isinstance(raw, dict):
-            raise InputError(f"The report configuration file {path} must hold a table of fields.")
+        raw = read_settings_file(path, "report configuration file", "fields", encoding="utf-8-sig")
         return cls.from_dict(raw, source=str(path))
 
     @classmethod
