@@ -5,7 +5,7 @@ layers, ``metrics`` measures the layers, ``report``/``dashboard`` show the resul
 
 All ids are strings (``"007"`` and ``"7"`` are two people). Every arc is stored
 superior -> subordinate (manager -> report, funder -> recipient, decider -> bound),
-per interfaces.md §1.
+so that "i -> j" always reads "i over j" (docs/graph-model.md).
 
 Canonical columns (pandas DataFrames, string dtype for ids):
 

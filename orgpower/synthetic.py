@@ -1,7 +1,8 @@
 """Synthetic organisations of any size, for demos, tests and benchmarks.
 
 :func:`generate_org` builds an :class:`~orgpower.model.OrgModel` of one of three
-archetypes that differ in structure on the three axes of metrics-spec.md §1 and §12:
+archetypes that differ in structure on the three axes of docs/readings.md (asymmetry, direction,
+concentration):
 
 ``power-over``
     a deep, steep tree (narrow spans, many layers); budgets flow only top-down, one way,
@@ -21,7 +22,7 @@ archetypes that differ in structure on the three axes of metrics-spec.md §1 and
 Everything is vectorised with numpy (one loop over reporting layers, never over
 people), so a million people generate in seconds. The same ``seed`` gives the same org.
 
-:func:`write_bundle` writes the org as the native input bundle of interfaces.md §3.
+:func:`write_bundle` writes the org as the native input bundle of docs/input-formats.md.
 
 >>> model = generate_org(50, "power-over", seed=1)
 >>> len(model.people), int((model.reporting["line"] == "solid").sum())
@@ -629,7 +630,7 @@ def _relations(archetype, parent, reports, mutual_team, team, person_ids, dotted
 
 # --------------------------------------------------------------------------- writing
 
-# Normalised roles back to the codes people write in a RACI/RAPID sheet (interfaces.md §3).
+# Normalised roles back to the codes people write in a RACI/RAPID sheet (docs/input-formats.md).
 ROLE_CODES = {
     "accountable": "A", "responsible": "R", "consulted": "C", "informed": "I",
     "agree": "Agree", "recommend": "Recommend", "approve": "approve", "veto": "veto",
@@ -644,7 +645,7 @@ _BUNDLE_COLUMNS = {
 
 
 def bundle_tables(model: OrgModel) -> dict[str, pd.DataFrame]:
-    """The tables of the native bundle (interfaces.md §3), in file order: people (with
+    """The tables of the native bundle (docs/input-formats.md), in file order: people (with
     every extra attribute), flows, decisions (roles as RACI/RAPID codes), relations
     (dotted lines as ``dotted`` relations), units (id, name, parent unit). Empty tables
     other than people are left out."""

@@ -2,7 +2,7 @@
 
 Each org is a synthetic org (orgpower.synthetic) whose people file is written
 with the headers of one HR system's export (orgpower/ingest/vendors.py), and whose flows,
-decisions and relations are in the native format of interfaces.md §3:
+decisions and relations are in the native format of docs/input-formats.md:
 
     northwind_command/  power-over, 600 people,  Workday people export
     riverbank_coop/     mutual,     120 people,  BambooHR export (manager by name),
@@ -339,7 +339,7 @@ def _readme(name: str, org: Org) -> str:
         "## Format",
         "",
         f"- `people.csv`: {fmt}",
-        "- `flows.csv`, `relations.csv`: the native format of interfaces.md §3 (`source`, `target`, "
+        "- `flows.csv`, `relations.csv`: the native format of docs/input-formats.md (`source`, `target`, "
         "`amount`/`relation`, ...); flows name people or units (the unit codes of the people file).",
         "- `decisions.csv`: " + ("native long RACI rows (`decision`, `actor`, `role`, `domain`, `affects`)."
                                  if long_decisions else "a wide RACI matrix (see above)."),

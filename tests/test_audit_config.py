@@ -10,7 +10,7 @@ from orgpower.errors import InputError
 from orgpower.report.config import AuditConfig, Thresholds
 
 
-def test_defaults_follow_spec_section_12():
+def test_defaults_are_the_documented_thresholds():
     t = AuditConfig().thresholds
     assert (t.trophic_layered_max, t.trophic_circulating_min) == (0.3, 0.7)
     assert (t.flow_hierarchy_layered_min, t.flow_hierarchy_circulating_max) == (0.8, 0.2)

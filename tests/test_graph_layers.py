@@ -1,4 +1,4 @@
-"""The in-process graph store: layers are built as metrics-spec.md §0 prescribes
+"""The in-process graph store: layers are built in one orientation
 (superior -> subordinate, self-loops dropped and counted, parallel records summed)."""
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ def _problems(model, code: str):
 
 
 def test_krackhardt_edge_lists_read_as_three_relations_with_the_published_tie_counts(public_datasets):
-    # Provenance: metrics-spec.md §0 and the data set's SOURCE.md (Krackhardt 1987, 21
+    # Provenance: the data set's SOURCE.md (Krackhardt 1987, 21
     # managers): advice 190 arcs, friendship 102, reports-to 20.
     folder = public_datasets / "krackhardt_hightech"
     edge_lists = [folder / f"Krack-High-Tec-edgelist-{name}.txt" for name in ("Advice", "Friendship", "ReportsTo")]

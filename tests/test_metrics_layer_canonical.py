@@ -1,7 +1,7 @@
-"""The canonical graphs table of metrics-spec.md §1, value by value.
+"""The canonical graphs (out-star, in-star, mutual star, chain, cycle, ...), value by value.
 
-Provenance: the spec's table ([X]: sna and networkx/own code agree); every value is also
-derivable by hand, so it is written here as the exact fraction where the spec rounds
+Provenance: R sna 2.7-1 and networkx (or own code) agree on every value; every value is also
+derivable by hand, so it is written here as the exact fraction where the libraries' printout rounds
 (e.g. the 7-node out-tree's GRC 0.8889 = 8/9, the mutual star's sna closeness
 0.5357 = 15/28).
 """
@@ -102,7 +102,7 @@ def test_directed_betweenness_centralization(canonical):
 
 
 def test_sna_directed_closeness_centralization_including_values_above_one(canonical):
-    # metrics-spec.md §2.4: sna scores unreachable as 0 but its T(n) assumes distance n,
+    # sna scores unreachable as 0 but its T(n) assumes distance n,
     # so the out-star and the transitive tournament score 1.25 (> 1).
     name, g = canonical
     assert cz.closeness_centralization_sna(g) == pytest.approx(TABLE[name][11], abs=EXACT)
@@ -116,7 +116,7 @@ def test_harmonic_closeness_centralization_of_out_star_is_one_and_bounded():
 
 
 def test_mutual_star_is_more_centralized_than_out_star_yet_fully_reciprocal():
-    # metrics-spec.md §1: the two axes are independent
+    # concentration and asymmetry are independent axes (docs/readings.md)
     mutual, out = layer_from_pairs(GRAPHS["mutual_star"]), layer_from_pairs(GRAPHS["out_star"])
     assert cz.degree_centralization(mutual, "total") > cz.degree_centralization(out, "total")
     assert cz.betweenness_centralization(mutual) > cz.betweenness_centralization(out)

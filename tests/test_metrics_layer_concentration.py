@@ -1,6 +1,6 @@
-"""Gini, HHI and the Lorenz curve against the checks printed in metrics-spec.md §7.
+"""Gini, HHI and the Lorenz curve against hand-derivable checks.
 
-Provenance: the spec's [C] checks (own code there) are hand-derivable; the advice
+Provenance: the small checks are worked by hand; the advice
 in-degree values are also reproduced by R (tests/golden/make_golden.R, base R formulas
 of ineq::Gini / ineq::Herfindahl) and compared in test_metrics_layer_golden.py.
 """
@@ -38,7 +38,7 @@ def test_gini_equals_mean_absolute_difference_form_on_random_holdings():
 
 
 def test_gini_of_reports_to_spans_is_point_22():
-    # metrics-spec.md §8.1: spans (3, 4, 7, 2, 4) -> Gini 0.22, HHI 0.235, HHI* 0.04375.
+    # Krackhardt reports-to spans (3, 4, 7, 2, 4) -> Gini 0.22, HHI 0.235, HHI* 0.04375.
     spans = [3, 4, 7, 2, 4]
     assert gini(spans) == pytest.approx(0.22, abs=1e-12)
     assert hhi(spans) == pytest.approx(0.235, abs=1e-12)
@@ -74,12 +74,12 @@ def test_lorenz_curve_area_gives_back_gini():
     assert p[0] == s[0] == 0.0 and p[-1] == s[-1] == 1.0
 
 
-def test_advice_in_degree_concentration_matches_spec(public_datasets):
+def test_advice_in_degree_concentration_matches_reference(public_datasets):
     from golden.graphs import krackhardt
 
     advice = krackhardt(public_datasets, "Advice")
     indeg = in_strength(advice.binary())
-    # metrics-spec.md §7 [C]: Gini 0.246115 (corrected 0.258421), HHI 0.056787, HHI* 0.009626
+    # base R ineq formulas (tests/golden/make_golden.R): Gini 0.246115 (corrected 0.258421), HHI 0.056787, HHI* 0.009626
     assert gini(indeg) == pytest.approx(0.246115, abs=1e-6)
     assert gini_corrected(indeg) == pytest.approx(0.258421, abs=1e-6)
     assert hhi(indeg) == pytest.approx(0.056787, abs=1e-6)

@@ -136,7 +136,7 @@ def test_harmonic_closeness_centralization_uses_igraph_harmonic_scores(case):
 
 
 def test_igraph_default_loops_true_is_sna_times_n_minus_one_over_n(case):
-    # metrics-spec.md §2.2: R igraph centr_degree(loops=TRUE) divides by n(n-1) even
+    # R igraph centr_degree(loops=TRUE) divides by n(n-1) even
     # without loops, i.e. sna x (n-1)/n for in/out and x (n-2)/(n-1) for total.
     layer, ref = case
     n = layer.n
@@ -149,7 +149,7 @@ def test_igraph_default_loops_true_is_sna_times_n_minus_one_over_n(case):
 
 
 def test_uncollapsed_igraph_undirected_betweenness_differs_on_the_advice_network(public_datasets):
-    # metrics-spec.md §2.3: igraph centr_betw(directed=FALSE) keeps both arcs of a mutual
+    # igraph centr_betw(directed=FALSE) keeps both arcs of a mutual
     # dyad as parallel edges (0.033450); collapsing first gives sna's 0.033042.
     layer = golden_graph("krackhardt_advice", public_datasets)
     ref = GOLDEN["graphs"]["krackhardt_advice"]

@@ -1,5 +1,5 @@
-"""layer_measures: the interfaces.md §4 contract (keys, JSON safety, reasons for every
-null) and the estimators used above exact_limit (value within the stated error bound of
+"""layer_measures: the audit.json layer contract of docs/measures.md (keys, JSON safety,
+reasons for every null) and the estimators used above exact_limit (value within the stated error bound of
 the exact value)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Degree-preserving rewiring and the null comparison (metrics-spec.md §12).
+"""Degree-preserving rewiring and the null comparison (docs/measures.md, "Null model").
 
 Reference for the swap: Maslov & Sneppen (2002); the invariants checked here (in- and
 out-degree sequences, no self-loops, no parallel arcs) are the definition of the null.

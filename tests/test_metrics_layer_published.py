@@ -1,10 +1,12 @@
-"""Layer measures on the public data sets against the reference tables of metrics-spec.md.
+"""Layer measures on the public data sets against published and reference values.
 
-Provenance: metrics-spec.md §2.5 (centralization, [X] sna + R igraph + networkx), §3
-(Krackhardt dimensions, sna 2.7-1 and the documented-LUB column), §4.4 (dyad census and
-grecip family [X]), §5.1–5.4 (flow hierarchy, GRC, F0, agony [C]); compared at 1e-6 as the
-spec prints them. Krackhardt and Lazega are read from tests/data; karate,
-Florentine families and the kite are networkx's built-ins. Sampson: the spec's row is
+Provenance: centralization cross-checked with R sna 2.7-1, R igraph and networkx;
+Krackhardt dimensions from R sna 2.7-1 and, for LUB, the published definition worked by
+brute force; dyad census and the grecip family cross-checked with sna and networkx; flow
+hierarchy, GRC, F0 and agony from one implementation each (networkx, trophic-toolbox,
+brute force). Compared at 1e-6, the precision they were written down with. Krackhardt
+and Lazega are read from tests/data; karate, Florentine families and the kite are
+networkx's built-ins. Sampson: the reference row is
 ergm's cumulative `samplike` (88 arcs); tests/data holds only the T4 wave, which
 is checked against R in test_metrics_layer_golden.py instead.
 """
@@ -72,7 +74,7 @@ def networks(public_datasets):
 
 
 @pytest.mark.parametrize("name", sorted(RECIPROCITY))
-def test_dyad_census_and_grecip_family_match_spec_table(networks, name):
+def test_dyad_census_and_grecip_family_match_reference_table(networks, name):
     g = networks[name]
     m, a, n, dyadic, nonnull, edgewise, lrr, rho = RECIPROCITY[name]
     assert tuple(rc.dyad_census(g)) == (m, a, n)
@@ -87,7 +89,7 @@ def test_dyad_census_and_grecip_family_match_spec_table(networks, name):
 
 
 @pytest.mark.parametrize("name", sorted(CENTRALIZATION))
-def test_directed_centralization_matches_spec_table(networks, name):
+def test_directed_centralization_matches_reference_table(networks, name):
     g = networks[name]
     got = (
         cz.degree_centralization(g, "in"), cz.degree_centralization(g, "out"), cz.degree_centralization(g, "total"),
@@ -97,7 +99,7 @@ def test_directed_centralization_matches_spec_table(networks, name):
 
 
 @pytest.mark.parametrize("name", sorted(KRACKHARDT))
-def test_krackhardt_dimensions_match_spec_table(networks, name):
+def test_krackhardt_dimensions_match_reference_table(networks, name):
     g = networks[name]
     got = (kr.krackhardt_connectedness(g), kr.krackhardt_hierarchy(g), kr.krackhardt_efficiency(g),
            kr.krackhardt_lub_sna(g), kr.krackhardt_lub(g))
@@ -105,7 +107,7 @@ def test_krackhardt_dimensions_match_spec_table(networks, name):
 
 
 @pytest.mark.parametrize("name", sorted(DIRECTION))
-def test_flow_hierarchy_grc_f0_and_agony_match_spec(networks, name):
+def test_flow_hierarchy_grc_f0_and_agony_match_reference(networks, name):
     g = networks[name]
     flow, grc, f0, agony = DIRECTION[name]
     assert hi.flow_hierarchy(g) == pytest.approx(flow, abs=TOL)
@@ -115,7 +117,7 @@ def test_flow_hierarchy_grc_f0_and_agony_match_spec(networks, name):
 
 
 def test_reversing_reports_to_keeps_betweenness_but_swaps_in_and_out(networks):
-    # metrics-spec.md §0 orientation table
+    # orientation: reversing every arc keeps betweenness and swaps in- and out-degree
     up, down = networks["reports"], networks["reports_boss_to_sub"]
     assert cz.betweenness_centralization(up) == pytest.approx(cz.betweenness_centralization(down), abs=1e-12)
     assert cz.degree_centralization(up, "in") == pytest.approx(cz.degree_centralization(down, "out"), abs=1e-12)
@@ -123,7 +125,7 @@ def test_reversing_reports_to_keeps_betweenness_but_swaps_in_and_out(networks):
 
 
 def test_advice_f0_equals_one_minus_h_dot_v_over_w(networks):
-    # metrics-spec.md §5.3: F0 = 1 - h.v / W (advice: both sides 0.660814)
+    # MacKay, Johnson & Sansom 2020: F0 = 1 - h.v / W (advice: both sides 0.660814)
     a = networks["advice"].adjacency
     h = hi.trophic_levels(a)
     v = np.asarray(a.sum(axis=0)).ravel() - np.asarray(a.sum(axis=1)).ravel()
@@ -141,7 +143,7 @@ def _undirected_as_digraph(graph: nx.Graph, extra_isolates: int = 0):
 @pytest.mark.parametrize(
     "graph, isolates, degree, betweenness, efficiency, connectedness",
     [
-        # metrics-spec.md §2.5 and §3 [X]: karate 0.399621 / 0.405557 / eff 0.887052
+        # R sna and networkx agree: karate 0.399621 / 0.405557 / eff 0.887052
         (nx.karate_club_graph(), 0, 0.399621, 0.405557, 0.887052, 1),
         # Florentine marriage, networkx's 15 nodes: 0.274725 / 0.436813
         (nx.florentine_families_graph(), 0, 0.274725, 0.436813, None, 1),
@@ -152,7 +154,7 @@ def _undirected_as_digraph(graph: nx.Graph, extra_isolates: int = 0):
     ],
     ids=["karate", "florentine15", "florentine16", "kite"],
 )
-def test_undirected_reference_graphs_match_spec(graph, isolates, degree, betweenness, efficiency, connectedness):
+def test_undirected_reference_graphs_match_published_values(graph, isolates, degree, betweenness, efficiency, connectedness):
     # symmetric data analysed as a digraph: sna total-degree centralization = undirected value
     g = _undirected_as_digraph(graph, isolates)
     assert cz.degree_centralization(g, "total") == pytest.approx(degree, abs=TOL)
@@ -163,14 +165,14 @@ def test_undirected_reference_graphs_match_spec(graph, isolates, degree, between
 
 
 def test_weighted_reciprocity_toy_check_and_dci_identity():
-    # metrics-spec.md §4.3: arcs 1->2 (10), 2->1 (4), 2->3 (5): W = 19, W<-> = 8, r_w = 0.421053
+    # by hand (Squartini et al. 2013): arcs 1->2 (10), 2->1 (4), 2->3 (5): W = 19, W<-> = 8, r_w = 0.421053
     toy = layer_from_pairs([(0, 1), (1, 0), (1, 2)], 3, weights=[10.0, 4.0, 5.0])
     assert rc.weighted_reciprocity(toy) == pytest.approx(8 / 19, abs=1e-12)
     assert rc.directional_consistency(toy) == pytest.approx(1 - 8 / 19, abs=1e-12)
 
 
 def test_harmonic_closeness_is_defined_where_igraph_closeness_is_nan(networks):
-    # metrics-spec.md §2.4: igraph >= 0.10 returns NaN for a vertex that reaches nobody,
+    # igraph >= 0.10 returns NaN for a vertex that reaches nobody,
     # so classic closeness centralization is NaN on reports-to; the harmonic form is not
     from orgpower.metrics.digraph import to_igraph
 

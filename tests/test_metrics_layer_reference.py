@@ -154,8 +154,8 @@ def brute_force_agony(n: int, pairs: list[tuple[int, int]]) -> int:
     return int(cost.min())
 
 
-def test_agony_small_cases_of_the_spec():
-    # metrics-spec.md §5.4 (checked there by brute force): 3-cycle 3, mutual dyad 2,
+def test_agony_small_cases_worked_by_brute_force():
+    # brute force over all rankings: 3-cycle 3, mutual dyad 2,
     # complete mutual digraph on 4 vertices 12, any DAG 0
     assert hi.agony(layer_from_pairs([(0, 1), (1, 2), (2, 0)])) == 3
     assert hi.agony(layer_from_pairs([(0, 1), (1, 0)])) == 2
@@ -209,7 +209,7 @@ def test_lub_equals_brute_force_on_in_trees(seed):
 
 
 def test_diamond_lub_is_five_sixths_by_definition_but_one_in_sna():
-    # metrics-spec.md §3: the pair {i, j} has two lowest common superiors a and b
+    # Krackhardt 1994's definition: the pair {i, j} has two lowest common superiors a and b
     diamond = layer_from_pairs([(0, 1), (0, 2), (1, 3), (1, 4), (2, 3), (2, 4)])
     assert kr.krackhardt_lub(diamond) == pytest.approx(5 / 6, abs=1e-12)
     assert kr.krackhardt_lub_sna(diamond) == pytest.approx(1.0, abs=1e-12)
@@ -221,7 +221,7 @@ def test_two_roots_lub_is_one_third_in_both_versions():
     assert kr.krackhardt_lub_sna(two_roots) == pytest.approx(1 / 3, abs=1e-12)
 
 
-# --- orientation (metrics-spec.md §0): what reversing every arc keeps and what it changes --
+# --- orientation: what reversing every arc keeps and what it changes --
 
 INVARIANT_UNDER_REVERSAL = [
     "mutual_dyads", "asymmetric_dyads", "null_dyads", "reciprocity_edgewise", "reciprocity_dyadic",
@@ -232,7 +232,7 @@ INVARIANT_UNDER_REVERSAL = [
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_measures_the_spec_calls_orientation_invariant_are(seed):
+def test_measures_blind_to_orientation_are_invariant_under_reversal(seed):
     from orgpower.metrics.layer import layer_measures
 
     g = random_digraph(seed, n=30, p=0.07, weighted=True)
@@ -245,7 +245,7 @@ def test_measures_the_spec_calls_orientation_invariant_are(seed):
 
 
 def test_lub_and_grc_change_under_reversal_of_the_reports_to_tree():
-    # metrics-spec.md §0: LUBness 1.000 vs 0.063 (sna) / 0.084 (definition); GRC 0.960 vs 0.015
+    # R sna and networkx: LUBness 1.000 vs 0.063 (sna) / 0.084 (definition); GRC 0.960 vs 0.015
     tree = nx.bfs_tree(nx.balanced_tree(3, 2), 0)
     down, up = as_layer(tree), as_layer(tree.reverse())
     assert kr.krackhardt_lub(down) == 1.0 and kr.krackhardt_lub(up) < 1.0

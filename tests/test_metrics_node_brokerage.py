@@ -1,7 +1,7 @@
-"""Gould–Fernandez brokerage roles (metrics-spec.md §6.4).
+"""Gould–Fernandez brokerage roles (Gould & Fernandez 1989).
 
 Provenance: graph totals and vertex rows on the Krackhardt advice network with
-departments as classes (CEO in department 0) are the spec's [C] values from R sna 2.7-1
+departments as classes (CEO in department 0) are values from R sna 2.7-1
 ``brokerage``; every vertex row of advice, friendship and a seeded 60-node random
 digraph comes from tests/golden/sna_nodes_reference.json, written by
 tests/golden/make_golden_nodes.R (R sna ``brokerage(g, cl)$raw.nli``).
@@ -35,14 +35,14 @@ def _rows(result) -> np.ndarray:
     return np.column_stack([result.counts[role] for role in BROKERAGE_ROLES] + [result.total])
 
 
-def test_advice_graph_totals_match_spec(public_datasets, departments):
+def test_advice_graph_totals_match_reference(public_datasets, departments):
     result = brokerage(krackhardt(public_datasets, "Advice").adjacency, departments)
     totals = [result.counts[role].sum() for role in BROKERAGE_ROLES]
     assert totals == [28, 69, 95, 62, 246]
     assert result.total.sum() == 500
 
 
-def test_advice_vertex_rows_match_spec(public_datasets, departments):
+def test_advice_vertex_rows_match_reference(public_datasets, departments):
     rows = _rows(brokerage(krackhardt(public_datasets, "Advice").adjacency, departments))
     expected = {
         1: [1, 2, 2, 11, 8, 24], 2: [0, 1, 6, 0, 13, 20], 7: [0, 7, 0, 0, 31, 38],

@@ -1,4 +1,4 @@
-"""Decision rights held per person, by role (metrics-spec.md §9).
+"""Decision rights held per person, by role (docs/measures.md).
 
 Provenance: counts are compared with a plain-Python count of distinct decisions per
 (actor, role), written out with sets, on hand-made rows and on the decisions of a

@@ -1,7 +1,7 @@
 """The people table of node measures (orgpower.metrics.nodes.node_measures).
 
-Provenance: Krackhardt's managers as an org (tests/golden/orgs.py); spec §8 values for
-the reporting line, spec §2.5/§6.2/§6.3 values and networkx 3.6 for the advice layer,
+Provenance: Krackhardt's managers as an org (tests/golden/orgs.py); hand-derived tree values for
+the reporting line, R sna/igraph and networkx 3.6 values for the advice layer,
 R sna 2.7-1 ``brokerage`` (tests/golden/sna_nodes_reference.json) for brokerage by
 department. Decision rights and resources are checked against direct counts written
 out in plain Python/networkx, independent of the vectorised code.
@@ -66,14 +66,15 @@ def test_one_row_per_person_in_people_order_with_person_id_first(org, measures):
     assert "FIN" not in set(measures.people["person_id"])  # a unit node is not a person row
 
 
-def test_reporting_line_columns_match_spec(table):
+def test_reporting_line_columns_match_reference(table):
     assert table.loc[["7", "2", "14", "18", "21"], "span_of_control"].tolist() == [4, 3, 7, 2, 4]
     assert table.loc["7", "reporting_layer"] == 1 and table.loc["1", "reporting_layer"] == 3
     assert table.loc["7", "reach"] == 20 and table.loc["14", "reach"] == 7
 
 
-def test_reporting_betweenness_is_the_spec_tree_betweenness_normalised(table):
-    # spec §8.2 raw values over (n-1)(n-2)/2 = 190 unordered pairs, resp. 380 ordered
+def test_reporting_betweenness_is_the_tree_betweenness_normalised(table):
+    # raw tree betweenness (by hand, = networkx normalized=False) over (n-1)(n-2)/2 = 190
+    # unordered pairs, resp. 380 ordered
     raw = {"7": 143, "2": 54, "14": 112, "18": 37, "21": 70}
     for person, value in raw.items():
         assert table.loc[person, "betweenness"] == pytest.approx(value / 190, abs=1e-12)
@@ -82,10 +83,10 @@ def test_reporting_betweenness_is_the_spec_tree_betweenness_normalised(table):
         assert table.loc[person, "betweenness_directed"] == pytest.approx(value / 380, abs=1e-12)
 
 
-def test_reporting_pagerank_is_authority_spec_top_three(table):
+def test_reporting_pagerank_is_authority_top_three(table):
     top = table["pagerank"].sort_values(ascending=False).index[:3].tolist()
     assert top == ["7", "14", "21"]
-    # spec §6.2 (networkx at its default tolerance, hence 5e-6)
+    # networkx pagerank at its default tolerance, hence 5e-6
     assert table.loc["7", "pagerank"] == pytest.approx(0.322032, abs=5e-6)
 
 
@@ -93,7 +94,7 @@ def test_advice_betweenness_equals_networkx_directed_normalised(table, advice_gr
     reference = nx.betweenness_centrality(advice_graph, normalized=True)
     ids = org.layers["advice"].node_ids
     np.testing.assert_allclose(table.loc[list(ids), "advice_betweenness"], [reference[i] for i in range(21)], atol=1e-9)
-    # spec §2.5: highest directed betweenness 18 (88.9167 raw)
+    # R sna betweenness = networkx: highest directed betweenness 18 (88.9167 raw)
     assert table.loc["18", "advice_betweenness"] * 380 == pytest.approx(88.9167, abs=1e-4)
 
 
@@ -103,7 +104,7 @@ def test_advice_pagerank_follows_the_files_direction_as_networkx(table, advice_g
     np.testing.assert_allclose(table.loc[list(ids), "advice_pagerank"], [reference[i] for i in range(21)], atol=1e-9)
 
 
-def test_advice_constraint_matches_spec(table):
+def test_advice_constraint_matches_reference(table):
     expected = [0.216332, 0.202127, 0.209973, 0.212623, 0.205316, 0.226598]
     np.testing.assert_allclose(table.loc[["1", "2", "3", "4", "5", "6"], "advice_constraint"], expected, atol=1e-6)
 

@@ -1,10 +1,10 @@
-"""PageRank and Bonacich power (metrics-spec.md §6.1, §6.2).
+"""PageRank and Bonacich power (docs/measures.md).
 
-Provenance: Bonacich values are the spec's §6.1 table ([X]: R sna ``bonpow``, igraph
-dense and sparse, numpy) and tests/golden/sna_nodes_reference.json, written by
+Provenance: Bonacich values cross-checked with R sna ``bonpow``, igraph
+dense and sparse, and numpy, and tests/golden/sna_nodes_reference.json, written by
 tests/golden/make_golden_nodes.R with R sna 2.7-1 ``bonpow``; PageRank is compared with
 networkx 3.6 ``pagerank`` (tol 1e-14) and R igraph ``page_rank`` (same JSON), and the
-spec's top-3 lists ([X] networkx, igraph).
+top-3 lists on which networkx and igraph agree.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def test_bonacich_negative_beta_on_a_path_puts_all_power_on_b_and_d():
     np.testing.assert_allclose(bonacich_power(_path5(), -0.5), [0, 1.581139, 0, 1.581139, 0], atol=1e-5)
 
 
-def test_bonacich_positive_beta_on_a_path_matches_spec():
+def test_bonacich_positive_beta_on_a_path_matches_reference():
     np.testing.assert_allclose(
         bonacich_power(_path5(), 0.5), [0.642161, 1.123782, 1.284323, 1.123782, 0.642161], atol=1e-5
     )
@@ -55,7 +55,7 @@ def test_bonacich_positive_beta_on_a_path_matches_spec():
         (0.2, [1.09949, 1.09949, 0.88602, 1.51889, 0.88602, 1.26776, 1.26776, 0.66002, 0.22061, 0.08039]),
     ],
 )
-def test_bonacich_on_the_kite_matches_spec(beta, expected):
+def test_bonacich_on_the_kite_matches_reference(beta, expected):
     np.testing.assert_allclose(bonacich_power(_kite(), beta), expected, atol=1e-5)
 
 
@@ -63,7 +63,7 @@ def test_bonacich_on_the_kite_matches_spec(beta, expected):
     "beta, expected",
     [(-0.1, [0.52689, 0.30725, 1.44122, 1.29386, 1.56880]), (0.1, [0.62385, 0.21244, 1.33041, 1.02545, 1.34530])],
 )
-def test_bonacich_on_advice_managers_1_to_5_matches_spec(advice, beta, expected):
+def test_bonacich_on_advice_managers_1_to_5_matches_reference(advice, beta, expected):
     np.testing.assert_allclose(bonacich_power(advice.adjacency, beta)[:5], expected, atol=1e-5)
 
 
@@ -126,21 +126,21 @@ def test_pagerank_on_advice_equals_r_igraph(advice, golden):
     np.testing.assert_allclose(pagerank(advice.adjacency), golden["advice_pagerank_igraph"], atol=1e-7)
 
 
-def test_pagerank_advice_top_three_match_spec(advice):
+def test_pagerank_advice_top_three_match_reference(advice):
     scores = pagerank(advice.adjacency)
     top = np.argsort(-scores)[:3]
     assert (top + 1).tolist() == [21, 7, 2]
-    # the spec printed networkx at its default tolerance (stop when the L1 change < n·1e-6),
+    # the reference values are networkx at its default tolerance (stop when the L1 change < n·1e-6),
     # so its six decimals carry an iteration error of a few 1e-6
     np.testing.assert_allclose(scores[top], [0.163789, 0.104047, 0.093918], atol=5e-6)
 
 
-def test_pagerank_reports_to_sub_to_boss_top_three_match_spec(public_datasets):
+def test_pagerank_reports_to_sub_to_boss_top_three_match_reference(public_datasets):
     reports = krackhardt(public_datasets, "ReportsTo")  # the file's sub -> boss direction
     scores = pagerank(reports.adjacency)
     top = np.argsort(-scores)[:3]
     assert (top + 1).tolist() == [7, 14, 21]
-    # spec values from networkx at its default tolerance: a few 1e-6 of iteration error
+    # reference values from networkx at its default tolerance: a few 1e-6 of iteration error
     np.testing.assert_allclose(scores[top], [0.322032, 0.140236, 0.088782], atol=5e-6)
 
 

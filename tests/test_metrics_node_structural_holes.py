@@ -1,8 +1,8 @@
-"""Burt's constraint (metrics-spec.md §6.3).
+"""Burt's constraint (Burt 1992; docs/measures.md).
 
 Provenance: Borgatti's example and the directed 3-node examples are published in
 networkx's test suite (``networkx/algorithms/tests/test_structuralholes.py``, values from
-UCINET and igraph, checked by hand) [P]; the kite and advice values are the spec's [X]
+UCINET and igraph, checked by hand); the kite and advice values are cross-checked
 (networkx and igraph); random weighted digraphs are compared with networkx 3.6
 ``constraint`` at 1e-9.
 """
@@ -62,13 +62,13 @@ def test_directed_weighted_example():
     np.testing.assert_allclose(values, [0.840, 1.143, 1.378], atol=1e-3)
 
 
-def test_kite_constraint_matches_spec():
+def test_kite_constraint_matches_reference():
     kite = sp.csr_array(nx.to_scipy_sparse_array(nx.krackhardt_kite_graph(), nodelist=range(10)))
     expected = [0.541198, 0.541198, 0.664136, 0.470170, 0.664136, 0.445089, 0.445089, 0.431111, 0.5, 1.0]
     np.testing.assert_allclose(constraint(kite), expected, atol=1e-6)
 
 
-def test_advice_constraint_of_managers_1_to_6_matches_spec(public_datasets):
+def test_advice_constraint_of_managers_1_to_6_matches_reference(public_datasets):
     advice = krackhardt(public_datasets, "Advice")
     expected = [0.216332, 0.202127, 0.209973, 0.212623, 0.205316, 0.226598]
     np.testing.assert_allclose(constraint(advice.adjacency)[:6], expected, atol=1e-6)

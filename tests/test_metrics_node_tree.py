@@ -1,7 +1,7 @@
-"""Formal structure on the solid reporting line (metrics-spec.md §8).
+"""Formal structure on the solid reporting line (docs/measures.md, formal structure).
 
-Provenance: the Krackhardt reports-to values are the spec's §8 reference ([C], also
-checked there against networkx ``betweenness_centrality(normalized=False)``); random
+Provenance: the Krackhardt reports-to values were computed by hand and checked against
+networkx ``betweenness_centrality(normalized=False)``; random
 trees and forests are compared with networkx 3.6 (an independent O(nm) Brandes
 implementation) at 1e-9; depths and subtree sizes with networkx shortest paths and
 descendants.
@@ -46,21 +46,21 @@ def _adjacency(graph: nx.DiGraph) -> sp.csr_array:
     return sp.csr_array(nx.to_scipy_sparse_array(graph, nodelist=range(graph.number_of_nodes())))
 
 
-def test_krackhardt_spans_match_spec(reports_to):
+def test_krackhardt_spans_match_reference(reports_to):
     tree = reporting_tree(reports_to.adjacency)
     spans = tree.span_of_control[[CEO, VP2, VP14, VP18, VP21]].tolist()
     assert spans == [4, 3, 7, 2, 4]
     assert tree.span_of_control.sum() == 20
 
 
-def test_krackhardt_spans_and_layers_summary_matches_spec(reports_to):
+def test_krackhardt_spans_and_layers_summary_matches_reference(reports_to):
     summary = spans_and_layers(reporting_tree(reports_to.adjacency))
     assert summary["managers"] == 5
     assert summary["mean_span"] == pytest.approx(4.0, abs=1e-12)
     assert summary["layers"] == 3
     assert summary["span_gini"] == pytest.approx(0.22, abs=1e-12)
     assert summary["span_hhi"] == pytest.approx(0.235, abs=1e-12)
-    assert summary["span_hhi_normalised"] == pytest.approx(0.04375, abs=1e-12)  # spec §7
+    assert summary["span_hhi_normalised"] == pytest.approx(0.04375, abs=1e-12)  # (0.235 - 1/5)/(1 - 1/5)
 
 
 def test_krackhardt_layers_and_reach(reports_to):
@@ -71,13 +71,13 @@ def test_krackhardt_layers_and_reach(reports_to):
     assert tree.reach[CEO] == 20 and tree.reach[VP14] == 7
 
 
-def test_krackhardt_undirected_tree_betweenness_matches_spec(reports_to):
+def test_krackhardt_undirected_tree_betweenness_matches_reference(reports_to):
     betweenness = tree_betweenness(reporting_tree(reports_to.adjacency))
     assert betweenness[[CEO, VP2, VP14, VP18, VP21]].tolist() == [143, 54, 112, 37, 70]
     assert betweenness.sum() == 143 + 54 + 112 + 37 + 70  # leaves 0
 
 
-def test_krackhardt_directed_tree_betweenness_matches_spec(reports_to):
+def test_krackhardt_directed_tree_betweenness_matches_reference(reports_to):
     betweenness = tree_betweenness_directed(reporting_tree(reports_to.adjacency))
     assert betweenness[[CEO, VP2, VP14, VP18, VP21]].tolist() == [0, 3, 7, 2, 4]
 

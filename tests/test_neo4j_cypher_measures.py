@@ -4,8 +4,8 @@ In-process references: ``layers.build_graph`` (the layer arcs), numpy row/column
 of ``Layer.adjacency`` (degrees), ``metrics.reciprocity.dyad_census``, networkx
 ``reciprocity`` (edgewise), ``metrics.tree.reporting_tree`` (spans and layers).
 Published references: Krackhardt (1987) high-tech managers, advice dyad census
-M/A/N = 45/100/65 and edgewise reciprocity 0.473684 (R sna ``dyad.census``/``grecip``,
-metrics-spec.md §4.4); reports-to spans 4, 3, 7, 2, 4, mean 4.0, 3 layers (§8.1).
+M/A/N = 45/100/65 and edgewise reciprocity 0.473684 (R sna ``dyad.census``/``grecip``);
+reports-to spans 4, 3, 7, 2, 4, mean 4.0, 3 layers (by hand).
 """
 
 from __future__ import annotations

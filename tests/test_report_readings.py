@@ -1,7 +1,7 @@
-"""Three-axis readings (orgpower.report.readings) against the canonical graphs of
-metrics-spec.md §1 and the decision logic of §12.
+"""Three-axis readings (orgpower.report.readings) against the canonical graphs
+(out-star, in-star, mutual star, ...) and the decision logic of docs/readings.md.
 
-Pure-logic tests feed the measure values of the spec's §1 table (reference values [X]:
+Pure-logic tests feed the canonical graphs' measure values (reference values
 R sna 2.7-1 and networkx 3.6.1 agree; HHI of out-strength worked by hand). Integration
 tests build the same graphs as layers and measure them with orgpower's own
 layer_measures, so the readings are checked on the real pipeline too.
@@ -17,8 +17,8 @@ from orgpower.report.config import Thresholds
 from orgpower.report.readings import combine_readings, null_comparison, read_measures
 
 
-def spec_row(r, rho, fh, f0, c_in, c_out, c_total, n, hhi):
-    """One row of the spec §1 table as a layer-measures dict."""
+def canonical_row(r, rho, fh, f0, c_in, c_out, c_total, n, hhi):
+    """One canonical graph's measures as a layer-measures dict."""
     return {
         "nodes": n, "arcs": 1, "weighted": False,
         "reciprocity_edgewise": r, "reciprocity_dyadic": r, "reciprocity_rho": rho,
@@ -28,15 +28,15 @@ def spec_row(r, rho, fh, f0, c_in, c_out, c_total, n, hhi):
     }
 
 
-# metrics-spec.md §1, n = 5 unless stated. hhi = Σ (out-strength share)², by hand.
-OUT_STAR = spec_row(0, -0.25, 1, 0, 0.0625, 1, 0.5, 5, 1.0)
-IN_STAR = spec_row(0, -0.25, 1, 0, 1, 0.0625, 0.5, 5, 0.25)
-MUTUAL_STAR = spec_row(1, 1, 0, 1, 0.75, 0.75, 1, 5, 0.25)  # hub 4 of 8 arcs, leaves 1 each
-CYCLE = spec_row(0, -1 / 3, 0, 1, 0, 0, 0, 5, 0.2)
-COMPLETE_MUTUAL = spec_row(1, None, 0, 1, 0, 0, 0, 5, 0.2)
-PATH = spec_row(0, -0.25, 1, 0, 0.0625, 0.0625, 0.0833, 5, 0.25)
-TREE_7 = spec_row(0, -1 / 6, 1, 0, 0.0278, 0.2222, 0.15, 7, 1 / 3)
-TOURNAMENT = spec_row(0, -1, 1, 0.2, 0.625, 0.625, 0, 5, 0.3)
+# canonical graphs, n = 5 unless stated. hhi = Σ (out-strength share)², by hand.
+OUT_STAR = canonical_row(0, -0.25, 1, 0, 0.0625, 1, 0.5, 5, 1.0)
+IN_STAR = canonical_row(0, -0.25, 1, 0, 1, 0.0625, 0.5, 5, 0.25)
+MUTUAL_STAR = canonical_row(1, 1, 0, 1, 0.75, 0.75, 1, 5, 0.25)  # hub 4 of 8 arcs, leaves 1 each
+CYCLE = canonical_row(0, -1 / 3, 0, 1, 0, 0, 0, 5, 0.2)
+COMPLETE_MUTUAL = canonical_row(1, None, 0, 1, 0, 0, 0, 5, 0.2)
+PATH = canonical_row(0, -0.25, 1, 0, 0.0625, 0.0625, 0.0833, 5, 0.25)
+TREE_7 = canonical_row(0, -1 / 6, 1, 0, 0.0278, 0.2222, 0.15, 7, 1 / 3)
+TOURNAMENT = canonical_row(0, -1, 1, 0.2, 0.625, 0.625, 0, 5, 0.3)
 
 
 @pytest.mark.parametrize(
@@ -53,7 +53,7 @@ TOURNAMENT = spec_row(0, -1, 1, 0.2, 0.625, 0.625, 0, 5, 0.3)
     ],
     ids=["out-star", "in-star", "path", "binary-tree-7", "transitive-tournament", "mutual-star", "complete-mutual", "cycle"],
 )
-def test_canonical_graph_of_spec_section_1_gets_expected_reading(measures, label, sublabels):
+def test_canonical_graph_gets_expected_reading(measures, label, sublabels):
     reading = read_measures(measures)
     assert (reading.label, reading.sublabels) == (label, sublabels)
 

@@ -1,6 +1,6 @@
 """Resource balance: Squartini's split of each flow into returned and one-way parts.
 
-Reference: metrics-spec.md §4.3 toy check, arcs 1→2 (10), 2→1 (4), 2→3 (5): W = 19,
+Reference: a toy check by hand, arcs 1→2 (10), 2→1 (4), 2→3 (5): W = 19,
 W↔ = 8, r_w = 0.421053 (Squartini et al. 2013 definition)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ TOY = layer_from_arcs("flows", ["1", "2", "3"], ["1", "2", "2"], ["2", "1", "3"]
 PEOPLE = pd.DataFrame({"person_id": ["1", "2", "3"], "unit": ["U", "U", "V"]})
 
 
-def test_returned_share_matches_spec_weighted_reciprocity():
+def test_returned_share_matches_weighted_reciprocity_by_hand():
     audit = audit_resources(TOY, PEOPLE)
     assert audit.summary["returned_share"] == pytest.approx(0.421053, abs=1e-6)
 

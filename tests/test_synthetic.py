@@ -3,7 +3,7 @@
 Structural checks use networkx (an independent implementation) on the arcs the
 generator produced: reciprocity (networkx ``reciprocity`` = sna ``grecip(edgewise)``),
 flow hierarchy (Luo & Magee 2011, networkx ``flow_hierarchy``) and tree depth
-(``dag_longest_path_length``), per metrics-spec.md §1 and §12.
+(``dag_longest_path_length``), on the three axes of docs/readings.md.
 """
 
 from __future__ import annotations

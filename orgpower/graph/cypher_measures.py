@@ -188,7 +188,7 @@ def reciprocity(store: "Neo4jStore", snapshot: str, layer: str) -> dict[str, flo
 def spans_and_layers(store: "Neo4jStore", snapshot: str) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Span of control and reporting layer per person on the solid line, and the summary.
 
-    Definition (metrics-spec.md §8.1): span(v) = direct solid reports of v; layer(v) =
+    Definition (docs/measures.md, formal structure): span(v) = direct solid reports of v; layer(v) =
     1 + the number of managers above v (the top is layer 1); managers = people with
     span > 0; mean span = Σ spans / managers; layers = the deepest layer. A person
     whose chain never reaches a top (a cycle) has no layer (``None``).

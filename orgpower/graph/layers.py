@@ -3,8 +3,8 @@
 A :class:`Layer` is one relation type analysed as a directed graph, stored as a
 ``scipy.sparse.csr_array`` over a fixed node order. Arcs run superior -> subordinate.
 Self-loops are dropped (and counted), parallel records are summed into one weight,
-as metrics-spec.md §0 prescribes. Measures in :mod:`orgpower.metrics` are pure
-functions over a ``Layer`` (or its adjacency).
+so that every measure sees one orientation and one tie per ordered pair. Measures in
+:mod:`orgpower.metrics` are pure functions over a ``Layer`` (or its adjacency).
 
 Layers built from an :class:`~orgpower.model.OrgModel`:
 
@@ -16,7 +16,8 @@ Layers built from an :class:`~orgpower.model.OrgModel`:
     funder -> recipient, weight = summed ``amount``. Nodes: every person plus each unit
     that a flow names.
 ``decisions``
-    the person-to-person projection of decision rights (metrics-spec.md §9), weight =
+    the person-to-person projection of decision rights (docs/readings.md, "The decisions
+    projection"), weight =
     number of decisions: each decider (accountable / approve / veto / agree) -> each id
     the decision binds (``affects``; when a decision names none, every actor its row
     names, whatever the role). Only the say makes arcs: a voice (consulted, recommend) is counted

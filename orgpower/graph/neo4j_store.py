@@ -1,8 +1,7 @@
 """Neo4j as the system of record: load an :class:`~orgpower.model.OrgModel` as a named
 snapshot, read it back, list and delete snapshots.
 
-The graph model (docs/graph-model.md) follows interfaces.md §1, arcs superior ->
-subordinate::
+The graph model (docs/graph-model.md) stores every arc superior -> subordinate::
 
     (:Person)-[:MANAGES {line: 'solid'|'dotted'}]->(:Person)
     (:Person|:Unit)-[:FLOW {amount, kind, period, currency}]->(:Person|:Unit)

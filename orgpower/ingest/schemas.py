@@ -1,4 +1,4 @@
-"""One declarative schema per input kind (interfaces.md §3) and the header synonyms
+"""One declarative schema per input kind (docs/input-formats.md) and the header synonyms
 used when a spreadsheet comes from no known HR system.
 
 A schema lists the canonical columns of a kind, which of them are required, and which
@@ -52,7 +52,7 @@ class Schema:
         return self.required + self.optional
 
 
-# Canonical columns an HR export may carry beyond interfaces.md §3: a manager given by
+# Canonical columns an HR export may carry beyond the native format: a manager given by
 # name (resolved to an id), a dotted-line manager (a second reporting layer), and a name
 # split into first and last.
 PEOPLE = Schema(

@@ -2,7 +2,7 @@
 
 Reference: Gould & Fernandez (1989), "Structures of mediation", *Sociological
 Methodology* 19:89–126; R sna ``brokerage(g, cl)`` (``cran/sna`` ``R/models.R``,
-``src/gli.c``); metrics-spec.md §6.4.
+``src/gli.c``).
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def brokerage(adjacency, groups, *, limit: int | None = 50_000_000, seed: int = 
     Normalisation: raw counts (sna ``brokerage(...)$raw.nli``). Cost
     O(Σ_j d_in(j)·d_out(j)); above ``limit`` two-paths the first arcs are sampled.
 
-    Reference: spec §6.4, Krackhardt advice network with departments as groups:
+    Reference: R sna 2.7-1 ``brokerage``, Krackhardt advice network with departments as groups:
     totals 28, 69, 95, 62, 246 (t = 500).
 
     >>> a = sp.csr_array(([1.0, 1.0], ([0, 1], [1, 2])), shape=(3, 3))

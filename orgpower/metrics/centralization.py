@@ -3,7 +3,7 @@
 Centralization ``C = Σ_v (c* − c(v)) / T(n)`` with c* the largest score and T(n) the
 largest numerator any graph on n vertices can reach (Freeman 1979; sna ``centralization``
 with ``tmaxdev``). Degree scores use the 0/1 pattern, as sna's T(n) assumes
-(metrics-spec.md §2). Functions take a Layer or a square sparse adjacency and return a
+(docs/measures.md). Functions take a Layer or a square sparse adjacency and return a
 ``float`` or ``None`` (too few vertices for T(n) > 0).
 """
 
@@ -232,7 +232,7 @@ def betweenness_centralization_undirected(graph) -> float | None:
     A mutual dyad becomes one edge (sna ``cmode="undirected"``, networkx
     ``to_undirected()``, igraph ``as_undirected(mode="collapse")``); igraph's
     ``betweenness(directed=False)`` on the digraph would keep two parallel edges and double
-    the path counts through them (metrics-spec.md §2.3).
+    the path counts through them (docs/measures.md, "Known differences").
     """
     a = binary(as_adjacency(graph))
     n = a.shape[0]
@@ -250,8 +250,8 @@ def closeness_centralization_harmonic(graph) -> float | None:
 
     Definition: H(v) = Σ_{u≠v} 1/d(v, u) / (n − 1) with 1/∞ = 0, along out-arcs;
     ``C = Σ_v (H* − H(v)) / (n − 1)``. Well defined on disconnected graphs and in [0, 1]:
-    out-star 1 (hub 1, leaves 0). This is metrics-spec.md §2.4's recommendation in place of
-    the classic closeness, whose directed constant is exceeded by sna's scores.
+    out-star 1 (hub 1, leaves 0). Used in place of the classic closeness, whose directed
+    constant is exceeded by sna's scores.
     ``None`` for n < 2.
 
     Reference: Marchiori & Latora (2000); Freeman (1979) for the centralization step;

@@ -1,7 +1,7 @@
 """Concentration of a non-negative quantity over holders: Gini, HHI, Lorenz curve.
 
 Applied to out-strength (budget allocated), in-strength, decision-rights counts and spans
-of control (metrics-spec.md §7). Every function takes a 1-D array-like of non-negative
+of control (docs/measures.md). Every function takes a 1-D array-like of non-negative
 values, one per holder, and returns a plain ``float`` (or ``None`` where the measure is
 undefined: no holders, or a zero total).
 """
@@ -38,7 +38,7 @@ def gini(values) -> float | None:
     Normalisation: 0 when everyone holds the same; at most (n - 1)/n when one holder has
     everything (see :func:`gini_corrected` for the form that reaches 1).
 
-    Reference: metrics-spec.md §7; matches R ``ineq::Gini(x, corr = FALSE)``.
+    Reference: Gini (1912); matches R ``ineq::Gini(x, corr = FALSE)``.
     Undefined (``None``) for no holders or a zero total.
 
     >>> round(gini([1, 2, 3, 4, 5]), 6)
@@ -59,7 +59,7 @@ def gini(values) -> float | None:
 def gini_corrected(values) -> float | None:
     """Sample-corrected Gini: ``G * n / (n - 1)``, 1 when one holder has everything.
 
-    Reference: metrics-spec.md §7; R ``ineq::Gini(x, corr = TRUE)``. Undefined for fewer
+    Reference: R ``ineq::Gini(x, corr = TRUE)``. Undefined for fewer
     than two holders or a zero total.
 
     >>> round(gini_corrected([1, 2, 3, 4, 5]), 6)
@@ -80,7 +80,7 @@ def hhi(values) -> float | None:
     Definition: ``s_i = x_i / sum(x)``, ``HHI = sum_i s_i^2``; ``1 / HHI`` is the
     "effective number" of holders. Multiply by 10^4 for the antitrust scale.
 
-    Reference: metrics-spec.md §7; R ``ineq::Herfindahl``. Undefined for a zero total.
+    Reference: Herfindahl–Hirschman; R ``ineq::Herfindahl``. Undefined for a zero total.
 
     >>> round(hhi([50, 30, 20]), 6)
     0.38
@@ -98,7 +98,7 @@ def hhi(values) -> float | None:
 def hhi_normalised(values) -> float | None:
     """Normalised HHI* = (HHI − 1/n) / (1 − 1/n), in [0, 1] (0 = equal shares).
 
-    Reference: metrics-spec.md §7. Undefined for fewer than two holders or a zero total.
+    Reference: the normalised Herfindahl–Hirschman index. Undefined for fewer than two holders or a zero total.
 
     >>> round(hhi_normalised([50, 30, 20]), 6)
     0.07

@@ -2,8 +2,8 @@
 
 Counts come from the validated decision rows (one actor's role in one decision), not
 from the person-to-person projection, so "accountable for 40 decisions" means 40
-distinct decisions. Reference: metrics-spec.md §9 (concentration of A / approver
-cells); roles as normalised in :data:`orgpower.model.DECISION_ROLES`.
+distinct decisions. Definitions: docs/measures.md
+("Decision rights and resources"); roles as normalised in :data:`orgpower.model.DECISION_ROLES`.
 """
 
 from __future__ import annotations

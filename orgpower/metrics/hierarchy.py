@@ -3,7 +3,7 @@ trophic levels and incoherence F0, agony.
 
 Each function takes a :class:`~orgpower.graph.layers.Layer` or a square sparse adjacency
 (row = source, superior -> subordinate) and returns a ``float`` or ``None`` where the
-measure is undefined (metrics-spec.md §5).
+measure is undefined (definitions in docs/measures.md).
 """
 
 from __future__ import annotations
@@ -328,7 +328,7 @@ def agony(graph, *, weighted: bool = False) -> float | None:
     Returns ``None`` if the solver fails.
 
     Reference: Gupta, Aggarwal, Han & Sun (2011), ASONAM; Tatti (2014, 2017),
-    *Data Min. Knowl. Disc.* 31:702–738; metrics-spec.md §5.4.
+    *Data Min. Knowl. Disc.* 31:702–738.
 
     >>> import scipy.sparse as sp
     >>> cycle3 = sp.csr_array(([1.0] * 3, ([0, 1, 2], [1, 2, 0])), shape=(3, 3))

@@ -3,7 +3,7 @@ hierarchy, efficiency and least-upper-boundedness (LUB).
 
 Each index is 1 for an out-tree (arcs superior -> subordinate). Functions take a Layer or
 a square sparse adjacency, use its 0/1 pattern, and return a ``float`` or ``None`` when
-the index is undefined (metrics-spec.md §3). Reachability is computed on the condensation
+the index is undefined (definitions in docs/measures.md). Reachability is computed on the condensation
 DAG (see :mod:`orgpower.metrics.digraph`).
 
 Reference: Krackhardt, D. (1994), "Graph theoretical dimensions of informal

@@ -1,6 +1,7 @@
 """Every layer-level measure of one :class:`~orgpower.graph.layers.Layer` in one JSON-safe dict.
 
-:func:`layer_measures` returns each key of interfaces.md §4 plus extras (weighted variants,
+:func:`layer_measures` returns the keys every audit.json layer object carries (docs/measures.md,
+"Layer measures") plus extras (weighted variants,
 agony, harmonic closeness centralization, triad census on small layers). Values are
 ``float``/``int`` or ``None``; every ``None`` has a one-line reason under ``undefined``.
 
@@ -39,7 +40,7 @@ from orgpower.metrics.digraph import (
 
 __all__ = ["layer_measures", "REQUIRED_KEYS", "TRIAD_TYPES"]
 
-#: keys every layer object carries (interfaces.md §4)
+#: keys every layer object of audit.json carries (docs/measures.md, "Layer measures")
 REQUIRED_KEYS = (
     "nodes", "arcs", "density",
     "mutual_dyads", "asymmetric_dyads", "null_dyads",

@@ -2,7 +2,7 @@
 
 Columns, in order (all people in ``graph.people`` order, ``person_id`` first):
 
-Formal structure (solid reporting line, metrics-spec.md §8)
+Formal structure (solid reporting line; definitions in docs/measures.md)
     ``reporting_layer`` (1 = top; empty for anyone whose chain loops), ``span_of_control``
     (direct reports), ``reach`` (everyone below), ``dotted_reports`` (dotted-line reports).
 Headline position on the reporting line

@@ -3,8 +3,9 @@
 :func:`rewire` performs directed double-edge swaps (a→b, c→d) → (a→d, c→b), which keep every
 in- and out-degree, never create self-loops or parallel arcs, and are applied in vectorised
 batches over the arc arrays. :func:`null_comparison` compares the observed reciprocity and
-hierarchy measures with their distribution over rewired samples (metrics-spec.md §12:
-"compare each statistic with ... degree-preserving rewiring before calling it high or low").
+hierarchy measures with their distribution over rewired samples: a
+statistic is called high or low only against degree-preserving rewiring (docs/measures.md,
+"Null model").
 
 Reference: Maslov & Sneppen (2002), *Science* 296:910–913 (directed edge swaps); Milo et
 al. (2003), arXiv cond-mat/0312028 (on the number of swaps). Weighted reciprocity is

@@ -1,10 +1,10 @@
 """measure_org: every measure of one org, assembled (layers, people, structure).
 
-``layers``: per layer the keys of interfaces.md §4 (:func:`orgpower.metrics.layer.layer_measures`)
+``layers``: per layer the layer measures (docs/measures.md; :func:`orgpower.metrics.layer.layer_measures`)
 plus ``null_model`` (degree-preserving rewiring, :func:`orgpower.metrics.nulls.null_comparison`).
 ``people``: the node-measures table (:mod:`orgpower.metrics.nodes`).
-``structure``: spans and layers (spec §8.1), concentration of budgets and decision rights
-(spec §7, §9) and agony per layer (spec §5.4).
+``structure``: spans and layers, concentration (Gini, HHI) of budgets and decision rights
+and agony per layer (Gupta et al. 2011), as defined in docs/measures.md.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from scipy.sparse.csgraph import connected_components
 
 from orgpower.graph.layers import OrgGraph
 from orgpower.metrics.concentration import gini, hhi, hhi_normalised
-# the agony LP's cost grows quickly with the arcs on cycles (spec §5.4): the same limit
+# the agony LP's cost grows quickly with the arcs on cycles: the same limit
 # as the layer measures' binary agony
 from orgpower.metrics.layer import AGONY_ARC_LIMIT
 from orgpower.metrics.nodes import node_measures
@@ -48,7 +48,7 @@ def layer_seed(seed: int, position: int) -> int:
 
 
 def concentration_profile(holdings, top_layer: np.ndarray | None = None) -> dict:
-    """How concentrated a non-negative holding is over people (spec §7).
+    """How concentrated a non-negative holding is over people (Gini, HHI, HHI*).
 
     Keys: ``holders`` (people), ``total``, ``gini`` (population form), ``hhi``,
     ``hhi_normalised`` (HHI*), ``effective_number`` (1/HHI), ``top_1pct_share`` (share of
@@ -80,7 +80,8 @@ def concentration_profile(holdings, top_layer: np.ndarray | None = None) -> dict
 
 
 def _agony(layer, layer_values: dict | None = None) -> dict:
-    """Valued agony of a layer (binary where the layer carries no weights), spec §5.4."""
+    """Valued agony of a layer (binary where the layer carries no weights): the least total
+    upward cost of any ranking (Gupta et al. 2011; Tatti 2017)."""
     from orgpower.metrics.hierarchy import agony
 
     weighted = bool(layer.weighted)

@@ -2,8 +2,8 @@
 
 Both are sparse iterations over a ``scipy.sparse`` adjacency (O(m) per step), so they
 run on a million-node layer; both follow arcs as stored, i→j = i over j
-(metrics-spec.md §0). References: Brin & Page (1998); Bonacich (1987), *AJS*
-92:1170–1182; metrics-spec.md §6.1–6.2.
+(docs/graph-model.md). References: Brin & Page (1998); Bonacich (1987), *AJS*
+92:1170–1182; docs/measures.md.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def pagerank(adjacency, *, alpha: float = 0.85, tol: float = 1e-12, max_iter: in
     ``n · tol`` (networkx's stopping rule, tighter default tolerance).
 
     Reference: networkx ``pagerank(G, alpha=0.85, weight="weight")``; igraph
-    ``Graph.pagerank``. Krackhardt reports-to (sub→boss): CEO 7 0.322032 (spec §6.2).
+    ``Graph.pagerank``. Krackhardt reports-to (sub→boss): CEO 7 0.322032 (networkx).
 
     >>> a = sp.csr_array(([1.0, 1.0], ([0, 1], [1, 0])), shape=(3, 3))
     >>> np.round(pagerank(a), 4).tolist()
@@ -193,7 +193,8 @@ def _lanczos_top(matrix: sp.csr_array, max_steps: int, rtol: float = 1e-13) -> f
 
 
 def default_bonacich_beta(adjacency, *, fraction: float = 0.5) -> float | None:
-    """β = −fraction / λ_max, the negative exchange-power attenuation of spec §6.1.
+    """β = −fraction / λ_max, the negative exchange-power attenuation
+    (Bonacich 1987; Cook et al. 1983).
 
     On an acyclic layer (every reporting tree) λ_max = 0 and the power series converges
     for any β; the scale is then taken from the symmetrised ties (A + Aᵀ > 0) so that β
@@ -225,7 +226,7 @@ def bonacich_power(adjacency, beta: float | None = None, *, tol: float = 1e-13, 
     Computation: sparse LU below 5,000 nodes; above, the series x ← A1 + βAx (rate
     |β|λ_max = 0.5 at the default β), O(m) per step.
 
-    Reference: R sna ``bonpow(dat, exponent=β)``; spec §6.1: the path A–B–C–D–E with
+    Reference: R sna ``bonpow(dat, exponent=β)``: the path A–B–C–D–E with
     β = −0.5 gives (0, 1.581139, 0, 1.581139, 0).
 
     >>> path = sp.csr_array(np.diag(np.ones(4), 1) + np.diag(np.ones(4), -1))

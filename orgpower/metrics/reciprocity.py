@@ -1,7 +1,7 @@
 """Asymmetry and mutuality of ties: MAN dyad census and the reciprocity family.
 
 Functions take a :class:`~orgpower.graph.layers.Layer` or a square sparse adjacency and use
-its 0/1 pattern unless they say "weighted" (metrics-spec.md §4). All are O(n + m).
+its 0/1 pattern unless they say "weighted" (definitions in docs/measures.md). All are O(n + m).
 """
 
 from __future__ import annotations
@@ -150,7 +150,8 @@ def reciprocity_correlation(graph) -> float | None:
     Definition: Pearson correlation of y_ij and y_ji over dyads using the mean μ and the
     variance σ² (denominator 2N_d − 1) of all off-diagonal values:
     ``2 Σ_dyads (y_ij − μ)(y_ji − μ) / ((2N_d − 1) σ²)``; 1 when σ² = 0 (sna's
-    convention). Kept to show that it equals :func:`reciprocity_rho` (metrics-spec.md §4.2).
+    convention). Kept to show that it equals :func:`reciprocity_rho` (Garlaschelli & Loffredo
+    2004: ρ is the correlation of the adjacency with its transpose).
 
     >>> import scipy.sparse as sp
     >>> reciprocity_correlation(sp.csr_array(([1.0] * 4, ([0, 0, 0, 0], [1, 2, 3, 4])), shape=(5, 5)))
@@ -198,7 +199,7 @@ def directional_consistency(graph) -> float | None:
     """de Vries's directional consistency index DCI = Σ (H − L) / Σ (H + L) over dyads.
 
     H and L are the larger and smaller weight of each dyad. Equals 1 − r_w
-    (metrics-spec.md §4.3). Reference: van Hooff & Wensing (1987); R ``compete::dci``.
+    (Squartini et al. 2013 weighted reciprocity). Reference: van Hooff & Wensing (1987); R ``compete::dci``.
 
     >>> import scipy.sparse as sp
     >>> w = sp.csr_array(([10.0, 4.0, 5.0], ([0, 1, 1], [1, 0, 2])), shape=(3, 3))

@@ -2,7 +2,7 @@
 
 Computed on the union of a layer's ties (an arc either way is a contact), with sparse
 matrix products in row blocks so memory stays bounded on hub-heavy layers.
-Reference: Burt (1992), *Structural Holes*; metrics-spec.md §6.3.
+Reference: Burt (1992), *Structural Holes*; docs/measures.md.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def constraint(adjacency, *, weighted: bool = True) -> np.ndarray:
     ``nan`` for a node without contacts (as networkx).
 
     Reference: networkx ``constraint(G, weight=...)`` (same neighbour set and
-    proportions); spec §6.3: Krackhardt kite Andre 0.541198, Jane 1.0.
+    proportions); Krackhardt kite (networkx and igraph): Andre 0.541198, Jane 1.0.
 
     >>> star = sp.csr_array(([1.0, 1.0, 1.0], ([0, 0, 0], [1, 2, 3])), shape=(4, 4))
     >>> np.round(constraint(star), 4).tolist()

@@ -9,7 +9,7 @@ Person positions are the layer's matrix indices. A person whose manager chain ne
 reaches a top (a cycle validation did not break) has no reporting layer: ``-1`` in
 the integer arrays here, ``None`` in the people table.
 
-References: metrics-spec.md §8 (spans and layers, exact tree betweenness);
+References: docs/measures.md (spans and layers, exact tree betweenness);
 Brandes (2001) for the general betweenness definition these formulas specialise.
 """
 
@@ -119,7 +119,7 @@ def reporting_tree(adjacency: sp.csr_array | sp.csr_matrix) -> ReportingTree:
 
 
 def tree_betweenness(tree: ReportingTree) -> np.ndarray:
-    """Exact undirected betweenness on a forest, O(n) (metrics-spec.md §8.2).
+    """Exact undirected betweenness on a forest, O(n).
 
     Definition: B(v) = number of unordered pairs {s, t}, s ≠ v ≠ t, whose (unique) path
     runs through v. Removing v splits its tree of N people into the subtrees of its
@@ -155,7 +155,7 @@ def tree_betweenness_directed(tree: ReportingTree) -> np.ndarray:
 
     Normalisation: none (networkx ``normalized=False``); ``nan`` where cyclic.
 
-    Reference: metrics-spec.md §8.2; networkx ``betweenness_centrality(G,
+    Reference: networkx ``betweenness_centrality(G,
     normalized=False)`` on the directed tree.
 
     >>> a = sp.csr_array(([1.0, 1.0], ([0, 1], [1, 2])), shape=(3, 3))
@@ -167,7 +167,7 @@ def tree_betweenness_directed(tree: ReportingTree) -> np.ndarray:
 
 
 def normalise_betweenness(betweenness: np.ndarray, n: int, *, directed: bool) -> np.ndarray:
-    """Divide raw betweenness by the pair count of metrics-spec.md §2.3.
+    """Divide raw betweenness by the number of pairs that can have someone between them.
 
     Undirected: (n − 1)(n − 2)/2 unordered pairs; directed: (n − 1)(n − 2) ordered
     pairs (networkx ``normalized=True``). For n ≤ 2 nobody can be between: all zeros.
@@ -182,17 +182,17 @@ def normalise_betweenness(betweenness: np.ndarray, n: int, *, directed: bool) ->
 
 
 def spans_and_layers(tree: ReportingTree, *, narrow_span: int = 2) -> dict:
-    """The spans-and-layers summary of metrics-spec.md §8.1 (JSON-safe).
+    """The spans-and-layers summary (JSON-safe; docs/measures.md).
 
     Managers M = people with at least one direct report. ``mean_span`` is
     Σ spans / |M| (= (n − 1)/|M| on a single tree); ``layers`` = 1 + height;
     ``narrow_span_share`` = share of managers with span ≤ ``narrow_span``;
-    ``span_gini``/``span_hhi`` = concentration of spans over managers (spec §7,
-    population Gini). ``spans_by_layer`` maps a reporting layer to the managers in it
+    ``span_gini``/``span_hhi`` = concentration of spans over managers (population
+    Gini, :mod:`orgpower.metrics.concentration`). ``spans_by_layer`` maps a reporting layer to the managers in it
     and their mean and largest span; ``span_distribution`` maps span -> managers.
 
     Reference: Krackhardt reports-to gives spans 4, 3, 7, 2, 4, mean 4.0, 3 layers,
-    Gini 0.22, HHI 0.235 (spec §8.1).
+    Gini 0.22, HHI 0.235 (by hand).
     """
     from orgpower.metrics.concentration import gini, hhi, hhi_normalised
 

@@ -1,6 +1,6 @@
-"""The audit's settings and thresholds, in ONE documented place (metrics-spec.md §12).
+"""The audit's settings and thresholds, in ONE documented place (docs/readings.md).
 
-No source defines a validated "power-over index" with published thresholds (spec §11),
+No source defines a validated "power-over index" with published thresholds,
 so every cut-off the readings and findings use lives here, named, explained and
 overridable from a TOML or JSON file::
 
@@ -53,7 +53,7 @@ def read_settings_file(path: Path, what: str, holds: str, *, encoding: str = "ut
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Cut-offs of the three-axis reading (spec §12) and of the findings.
+    """Cut-offs of the three-axis reading (docs/readings.md) and of the findings.
 
     Asymmetry (is it returned?) uses weighted reciprocity r_w on weighted layers and
     edgewise reciprocity r on binary ones.
@@ -64,13 +64,13 @@ class Thresholds:
     reciprocity_high: float = 0.5
     """r (or r_w) at or above this reads as returned (mutual signature)."""
     trophic_layered_max: float = 0.3
-    """Trophic incoherence F0 below this reads as layered (spec §12: F0 < ~0.3)."""
+    """Trophic incoherence F0 below this reads as layered."""
     trophic_circulating_min: float = 0.7
-    """F0 above this reads as circulating (spec §12: F0 > ~0.7)."""
+    """F0 above this reads as circulating."""
     flow_hierarchy_layered_min: float = 0.8
-    """Flow hierarchy above this reads as layered (spec §12: > ~0.8)."""
+    """Flow hierarchy above this reads as layered."""
     flow_hierarchy_circulating_max: float = 0.2
-    """Flow hierarchy below this reads as circulating (spec §12: < ~0.2)."""
+    """Flow hierarchy below this reads as circulating."""
     concentration_high: float = 0.25
     """The concentration score (the largest of in-degree centralization, out-degree
     centralization and HHI* of out-strength, and on decisions the top holder's share of
@@ -84,7 +84,7 @@ class Thresholds:
     null_z: float = 2.0
     """|z| against the degree-preserving null at or above this is called 'beyond chance'."""
     span_narrow: int = 2
-    """A manager with this many direct reports or fewer has a narrow span (spec §8.1)."""
+    """A manager with this many direct reports or fewer has a narrow span."""
     span_wide: int = 15
     """A manager with more direct reports than this has a wide span."""
     narrow_span_share: float = 0.3

@@ -1,4 +1,4 @@
-"""audit.json (interfaces.md §4) and the flat tables built from the same numbers.
+"""audit.json (docs/data-dictionary.md) and the flat tables built from the same numbers.
 
 The same input gives a byte-identical file: keys sorted, no timestamps, floats rounded
 to 10 significant digits, NaN and infinities written as ``null``, numpy scalars turned
@@ -98,7 +98,7 @@ def build_document(*, model: OrgModel, graph: OrgGraph, config: AuditConfig, mea
                    layer_readings: Mapping[str, Reading], org_reading: Reading, units: list[dict], teams: list[dict],
                    team_count: int, pairs: pd.DataFrame, decisions: DecisionAudit, resources: ResourceAudit,
                    power: pd.DataFrame, groups: list[dict], findings: list[dict]) -> dict[str, Any]:
-    """The audit.json dict (interfaces.md §4, plus the sections the report shows)."""
+    """The audit.json dict (docs/data-dictionary.md)."""
     layers = {}
     for name, values in measures.layers.items():
         layers[name] = {**values, "reading": layer_readings[name].to_dict() if name in layer_readings else None}

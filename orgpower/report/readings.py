@@ -1,4 +1,4 @@
-"""Three-axis readings: power-over, mutual or mixed (metrics-spec.md §1 and §12).
+"""Three-axis readings: power-over, mutual or mixed (docs/readings.md).
 
 "Power-over" and "mutual" are not two ends of one centralization scale: a mutual star is
 *more* centralized than an out-star on total degree, yet nothing in it runs one way. So a
@@ -9,7 +9,7 @@ asymmetry  (is it returned?)       reciprocity r (weighted r_w on weighted layer
 direction  (does it run down?)     trophic incoherence F0, flow hierarchy, GRC, agony
 concentration (who holds it?)      in/out-degree centralization, HHI* / Gini of out-strength
 
-Decision logic (spec §12, thresholds in :class:`~orgpower.report.config.Thresholds`):
+Decision logic (thresholds in :class:`~orgpower.report.config.Thresholds`):
 
 1. one-way **and** layered (F0 low, flow hierarchy high)   -> ``power-over`` / ``layered``
    (+ ``concentrated`` when in/out centralization or HHI* is high);
@@ -265,7 +265,7 @@ def read_concentration(measures: Mapping[str, Any], thresholds: Thresholds) -> A
     centralization and HHI* of out-strength (on the decisions layer also the share of
     decisions on which the top holder has the say); the scope reads concentrated when
     that score, the number shown, is at least ``concentration_high``. Total degree is kept
-    as the mutual-hub detector (spec §2.2)."""
+    as the mutual-hub detector (a mutual star maximises it)."""
     c_in = _num(measures, "degree_centralization_in")
     c_out = _num(measures, "degree_centralization_out")
     hhi = _num(measures, "hhi_out_strength")
@@ -307,7 +307,7 @@ def read_concentration(measures: Mapping[str, Any], thresholds: Thresholds) -> A
 def read_measures(measures: Mapping[str, Any], thresholds: Thresholds | None = None, *, layer: str | None = None) -> Reading:
     """Read one layer's (or sub-layer's) measures dict into a :class:`Reading`.
 
-    ``measures`` has the keys of interfaces.md §4 (``layer_measures``), optionally a
+    ``measures`` has the keys of :func:`~orgpower.metrics.layer.layer_measures`, optionally a
     ``null_model``, ``weighted`` and, for decisions, ``say_top_share``. A layer without
     arcs is ``undetermined``; a formal line (``layer`` in :data:`FORMAL_LAYERS`) reads
     ``formal line`` with the sub-labels its axes earn.

@@ -1,4 +1,4 @@
-"""Resources: who gives, who takes, what is returned (metrics-spec.md §4.3 and §7).
+"""Resources: who gives, who takes, what is returned (Squartini et al. 2013; Gini/HHI).
 
 On the ``flows`` layer (funder -> recipient, weight = amount), each node's flow is split
 the Squartini way: the reciprocated part s↔_i = Σ_j min(w_ij, w_ji), the out-surplus

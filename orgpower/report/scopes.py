@@ -152,7 +152,7 @@ def group_measures(layer: Layer, members: pd.DataFrame) -> dict[str, dict[str, A
             "reciprocity_dyadic": mutual / (m - mutual),  # M / (M + A) with A = m − 2M
             "reciprocity_rho": rho,
             "weighted_reciprocity": w_min / weight,
-            # Freeman: Σ(max − c)/T(n) = (n·max − Σc)/T(n), sna constants (metrics-spec §2.2)
+            # Freeman: Σ(max − c)/T(n) = (n·max − Σc)/T(n), sna constants (docs/measures.md)
             "degree_centralization_in": (n * group_max(in_deg) - group_sum(in_deg)) / (n - 1) ** 2,
             "degree_centralization_out": (n * group_max(out_deg) - group_sum(out_deg)) / (n - 1) ** 2,
             "degree_centralization_total": np.where(

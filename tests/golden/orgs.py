@@ -1,7 +1,7 @@
 """Small whole orgs (OrgModel) built from public data, for the node and org measures tests.
 
 Krackhardt's high-tech managers as an org: the reports-to file flipped to manager ->
-report (interfaces.md §1), departments as units (CEO in department "0"), and the
+report (orgpower's orientation, docs/graph-model.md), departments as units (CEO in department "0"), and the
 advice network as a relation layer in the file's direction (ego asks alter).
 """
 
