@@ -134,6 +134,23 @@ def test_only_corrected_mapping_rows_are_passed_per_file():
     assert mapping_from_frame(edited, detected) == {"files": {"people.csv": {"kind": "people", "columns": {"unit": "Department"}}}}
 
 
+def test_an_unmapped_column_is_an_explicit_not_used_choice_and_maps_nothing(tmp_path):
+    from orgpower import api
+    from orgpower.dashboard.views import NOT_USED, mapping_frame, unmapping_asked
+
+    people = tmp_path / "people.csv"
+    people.write_text("person_id,manager_id,Office\n1,,North\n2,1,South\n")
+    detected = mapping_frame(api.read_org([people]))
+    cells = detected.set_index("orgpower column")["header in your file"]
+    assert cells["person_id"] == "person_id" and cells["title"] == NOT_USED  # never None or blank
+    assert not detected["header in your file"].isna().any()
+    assert mapping_from_frame(detected, detected) == {}  # (not used) left as it is maps nothing
+    edited = detected.copy()
+    edited.loc[edited["orgpower column"] == "manager_id", "header in your file"] = NOT_USED
+    assert mapping_from_frame(edited, detected) == {}  # a detected column cannot be un-mapped ...
+    assert unmapping_asked(edited, detected) == ["manager_id"]  # ... and the page says so
+
+
 def test_a_mapping_correction_is_honoured_by_read_org(tmp_path):
     from orgpower import api
     from orgpower.dashboard.views import mapping_frame

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
-from test_e2e_browser import CHROMIUM_ARGS, dashboard, free_port, orgpower_command, settle, wait_healthy  # noqa: F401 - dashboard is a fixture
+from test_e2e_browser import CHROMIUM_ARGS, dashboard, free_port, orgpower_command, settle, show_names, wait_healthy  # noqa: F401 - dashboard is a fixture
 
 from orgpower.dashboard.app import SECTIONS
 from orgpower.dashboard.auth import hash_password
@@ -216,6 +216,7 @@ def test_names_units_titles_and_file_names_are_shown_as_text_on_every_page(dashb
     )
     expect(page.get_by_text("Validation problems")).to_be_visible(timeout=TIMEOUT_MS)
     settle(page)
+    show_names(page)  # the hostile names are shown only with names switched on
     assert_data_shown_as_text(page, origin, "Upload")
     body = page.locator("body").inner_text().replace("\u2060", "")
     assert HOSTILE_FILE_NAME in body  # the file name, literally

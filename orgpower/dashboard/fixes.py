@@ -14,7 +14,7 @@ import streamlit as st
 from orgpower import edits
 from orgpower.dashboard import state
 from orgpower.dashboard.safe_text import plain
-from orgpower.dashboard.views import tidy_frame
+from orgpower.dashboard.views import MISSING, tidy_frame
 from orgpower.errors import OrgpowerError
 
 PROBLEMS_LISTED = 50  # problems shown as readable cards; the table below has every one
@@ -47,7 +47,7 @@ def fix_for(problem: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
 
 def _search_people(label: str, key: str, labels: pd.Series, last: list[str] | None = None, help: str | None = None) -> str | None:
     """A search box and a pick list of the people it finds (the list stays small at any size)."""
-    text = st.text_input(label, key=f"{key}_search", placeholder="a name, a title or an id", help=help)
+    text = st.text_input(label, key=f"{key}_search", placeholder="a name, a title or an id" if state.names_shown() else "an id or a title", help=help)
     options = []
     if text:
         wanted = labels[labels.str.contains(text, case=False, regex=False, na=False)]
@@ -103,7 +103,12 @@ def _manager_fix(org: Any, model: Any, labels: pd.Series, tables: dict, edited: 
         except OrgpowerError as error:
             st.error(error.message)
             return
-        state.reload_with(org, [*org.edits, edit], org.mapping, notice=f"Done: {plain(edit.describe())}.")
+        state.reload_with(org, [*org.edits, edit], org.mapping, notice=f"Done: {said(edit)}.")
+
+
+def said(edit: Any) -> str:
+    """An edit in words, as plain text (the Upload page hides names in it with ids only)."""
+    return edit.describe()
 
 
 def state_present(value: Any) -> bool:
@@ -120,14 +125,14 @@ def _duplicate_fix(org: Any, model: Any, tables: dict) -> None:
     if rows.empty:
         st.caption("This id is no longer repeated in the corrected copies.")
         return
-    st.dataframe(tidy_frame(rows), hide_index=True, width="stretch", key="fix_duplicate_rows")
+    st.dataframe(tidy_frame(state.hide_names_in(rows)), hide_index=True, placeholder=MISSING, width="stretch", key="fix_duplicate_rows")
     st.caption("The first row is the one the audit uses. Remove a row that is a copy, or give a different person their own id.")
     for position, row in enumerate(rows.to_dict("records")[1:], start=1):
         original = int(row["row"])
         c1, c2, c3 = st.columns([2, 2, 3])
         if c1.button(f"Remove row {original}", key=f"fix_drop_{position}"):
             edit = edits.drop_row_edit(tables, row["file"], original, f"repeated id {person}: a copy")
-            state.reload_with(org, [*org.edits, edit], org.mapping, notice=f"Done: {plain(edit.describe())}.")
+            state.reload_with(org, [*org.edits, edit], org.mapping, notice=f"Done: {said(edit)}.")
         new_id = c2.text_input("New id", key=f"fix_new_id_{position}", label_visibility="collapsed", placeholder=f"a new id for row {original}")
         if c3.button(f"Give row {original} this id", key=f"fix_reid_{position}", disabled=not new_id):
             try:
@@ -135,7 +140,7 @@ def _duplicate_fix(org: Any, model: Any, tables: dict) -> None:
             except OrgpowerError as error:
                 st.error(error.message)
                 continue
-            state.reload_with(org, [*org.edits, edit], org.mapping, notice=f"Done: {plain(edit.describe())}.")
+            state.reload_with(org, [*org.edits, edit], org.mapping, notice=f"Done: {said(edit)}.")
 
 
 def _edit_list(org: Any) -> None:
@@ -143,21 +148,21 @@ def _edit_list(org: Any) -> None:
     if not org.edits:
         st.caption("No edits yet: the audit reads the files as you gave them.")
         return
-    table = pd.DataFrame([{"#": i + 1, **e.to_dict()} for i, e in enumerate(org.edits)])
-    st.dataframe(tidy_frame(table), hide_index=True, width="stretch", key="fix_edits")
+    table = state.hide_names_in(pd.DataFrame([{"#": i + 1, **e.to_dict()} for i, e in enumerate(org.edits)]))
+    st.dataframe(tidy_frame(table), hide_index=True, placeholder=MISSING, width="stretch", key="fix_edits")
     choices = list(range(len(org.edits)))
-    undo = st.selectbox("Undo an edit", choices, index=len(choices) - 1, format_func=lambda i: f"{i + 1}. {org.edits[i].describe()}", key="fix_undo_pick")
+    undo = st.selectbox("Undo an edit", choices, index=len(choices) - 1, format_func=lambda i: f"{i + 1}. {state.hide_names(org.edits[i].describe())}", key="fix_undo_pick")
     c1, c2, c3 = st.columns(3)
     if c1.button("Undo this edit", key="fix_undo", icon=":material/undo:"):
         remaining = [e for i, e in enumerate(org.edits) if i != undo]
-        state.reload_with(org, remaining, org.mapping, notice=f"Undone: {plain(org.edits[undo].describe())}.")
+        state.reload_with(org, remaining, org.mapping, notice=f"Undone: {said(org.edits[undo])}.")
     files = state.corrected_files(org)
     if files:
         c2.download_button(
-            f"Download the corrected files ({len(files)})", state.memo("corrected_zip", (org.input_hash,), lambda: _zip(files, org)),
+            f"Download the corrected files ({len(files)})", state.memo("corrected_zip", (org.input_hash, state.names_shown()), lambda: _zip(files, org, table)),
             file_name="corrected-files.zip",
             mime="application/zip", key="fix_download", icon=":material/download:",
-            help="The corrected copies (same names and formats as yours) and edits.csv listing every change.",
+            help="The corrected copies (same names and formats as yours, your data as you gave it) and edits.csv listing every change.",
         )
     c3.download_button(
         "Download the list of edits (edits.csv)", state.csv_bytes(table), file_name="edits.csv", mime="text/csv",
@@ -165,7 +170,7 @@ def _edit_list(org: Any) -> None:
     )
 
 
-def _zip(files: list, org: Any) -> bytes:
+def _zip(files: list, org: Any, edits_table: pd.DataFrame) -> bytes:
     import io
     import zipfile
 
@@ -173,6 +178,5 @@ def _zip(files: list, org: Any) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in files:
             archive.write(path, path.name)
-        edits_table = pd.DataFrame([e.to_dict() for e in org.edits])
-        archive.writestr("edits.csv", state.csv_bytes(edits_table))
+        archive.writestr("edits.csv", state.csv_bytes(edits_table.drop(columns="#")))
     return buffer.getvalue()

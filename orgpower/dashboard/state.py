@@ -63,7 +63,7 @@ class LoadedOrg:
     previous_reading: str | None = None  # the org's reading before the last fix, to say what changed
     previous_scores: dict[str, Any] = field(default_factory=dict)  # its axis scores then
     previous_layer_scores: dict[str, dict[str, Any]] = field(default_factory=dict)  # each layer's axis scores then
-    notice: str | None = None  # what the last change did, in words (Markdown-safe)
+    notice: str | None = None  # what the last change did, in words (plain text: escaped, names hidden, when shown)
 
 
 # --- session-owned storage -------------------------------------------------------------
@@ -397,17 +397,6 @@ def audited_model(org: LoadedOrg) -> Any:
     return org.result.model if getattr(org.result, "model", None) is not None else org.model
 
 
-def person_labels(org: LoadedOrg) -> pd.Series:
-    """``name (title) · id`` per person, indexed by id (for search)."""
-    from orgpower.dashboard.views import person_label
-
-    return memo("person_labels", (org.input_hash,), lambda: person_label(audited_model(org).people))
-
-
-def person_label_dict(org: LoadedOrg) -> dict[str, str]:
-    return memo("person_label_dict", (org.input_hash,), lambda: person_labels(org).to_dict())
-
-
 def direct_reports_of(org: LoadedOrg) -> dict[str, list[str]]:
     from orgpower.dashboard.orgchart import direct_reports
 
@@ -467,29 +456,124 @@ def load_into_session(org: LoadedOrg) -> None:
 
 # --- names or ids ---------------------------------------------------------------------
 
-PEOPLE_AS = "orgpower_people_as"
-PEOPLE_AS_CHOICES = ("names", "ids")
+SHOW_NAMES = "orgpower_show_names"
+NAMES_LABEL = "Show people's names (with the client's consent)"
+NAMES_ENV = "ORGPOWER_NAMES"
 
 
-def default_people_as() -> str:
-    """Names (the report adds them with ``orgpower audit --names``; the Report page writes
-    it with the session's choice). ``ORGPOWER_NAMES=0`` starts every session with ids."""
-    return "ids" if os.environ.get("ORGPOWER_NAMES", "").strip().lower() in ("0", "false", "no", "ids") else "names"
+def default_show_names() -> bool:
+    """Ids only by default, as the report (``orgpower audit`` without ``--names``);
+    ``ORGPOWER_NAMES=1`` starts every session with names."""
+    return os.environ.get(NAMES_ENV, "").strip().lower() in ("1", "true", "yes", "names")
 
 
 def names_shown() -> bool:
-    """Whether pages show people by name (the session setting in the sidebar)."""
-    if PEOPLE_AS not in st.session_state:
-        st.session_state[PEOPLE_AS] = default_people_as()
-    return st.session_state[PEOPLE_AS] == "names"
+    """Whether pages show people by name (the one switch in the sidebar)."""
+    if SHOW_NAMES not in st.session_state:
+        st.session_state[SHOW_NAMES] = default_show_names()
+    return bool(st.session_state[SHOW_NAMES])
 
 
 def people_setting() -> None:
-    """The sidebar switch between names and ids, for every page at once."""
+    """The sidebar switch between ids and names, for every page at once."""
     names_shown()  # sets the default once
-    st.radio("Show people by", PEOPLE_AS_CHOICES, key=PEOPLE_AS, horizontal=True,
-             help="Ids, or names (the id when a person has none) beside them, on every page and in the report "
-                  "written on the Report page (`orgpower audit --names`). audit.json never holds names.")
+    st.toggle(
+        NAMES_LABEL, key=SHOW_NAMES,
+        help="Off: people appear by id only, on every page, picker, chart, table and download, as in the report. "
+             "On: their names beside the ids everywhere, and in the report written on the Report page "
+             "(as `orgpower audit --names`). audit.json never holds names.",
+    )
+
+
+def person_labels(org: LoadedOrg) -> pd.Series:
+    """How pickers and searches show each person, indexed by id: ``name (title) · id``
+    with names shown, ``id (title)`` without."""
+    from orgpower.dashboard.views import person_label
+
+    shown = names_shown()
+    return memo("person_labels", (org.input_hash, shown), lambda: person_label(audited_model(org).people, names=shown))
+
+
+def person_label_dict(org: LoadedOrg) -> dict[str, str]:
+    return memo("person_label_dict", (org.input_hash, names_shown()), lambda: person_labels(org).to_dict())
+
+
+NAME_COLUMNS = ("name", "first_name", "last_name", "manager_name", "dotted_manager_name", "email", "manager_email")
+
+
+def name_headers(org: LoadedOrg) -> dict[str, set[str]]:
+    """Per file, the headers that hold names or emails (as its mapping reads them)."""
+    model = org.model if org.model is not None else audited_model(org)
+    return {
+        str(f.file): {str(h) for c, h in (f.mapping or {}).items() if c in NAME_COLUMNS}
+        for f in getattr(model, "inputs", [])
+    }
+
+
+def known_names(org: LoadedOrg) -> frozenset[str]:
+    """Every person's name the org's files hold, for hiding them in ids mode: the names
+    read, and those of rows set aside (a repeated id, a manager given by name), from the
+    files as given. Never an id."""
+    from orgpower.dashboard.views import names_in
+
+    def collect() -> frozenset[str]:
+        model = org.model if org.model is not None else audited_model(org)
+        people = getattr(model, "people", None)
+        values: list[Any] = [] if people is None or "name" not in people else people["name"].tolist()
+        if org.sources or org.paths:
+            try:
+                tables = source_tables(org)
+            except OrgpowerError:
+                tables = {}
+            for f in getattr(model, "inputs", []):
+                table = tables.get(str(f.file))
+                mapping = f.mapping or {}
+                if table is None or f.kind != "people":
+                    continue
+                frame = table.frame
+                for canonical in ("name", "manager_name", "dotted_manager_name"):
+                    if mapping.get(canonical) in frame.columns:
+                        values += frame[mapping[canonical]].tolist()
+                first, last = mapping.get("first_name"), mapping.get("last_name")
+                if first in frame.columns and last in frame.columns:
+                    values += (frame[first].astype("string").fillna("").str.strip() + " " + frame[last].astype("string").fillna("").str.strip()).tolist()
+        ids = set(people["person_id"].astype(str)) if people is not None else set()
+        return names_in(values, ids)
+
+    return memo("known_names", (org.input_hash,), collect)
+
+
+def hide_names(text: Any, org: LoadedOrg | None = None) -> Any:
+    """``text`` as the session shows it: unchanged with names on; with ids only, every
+    person's name in it (a validation message quotes the row's name) replaced by
+    ``name hidden``."""
+    from orgpower.dashboard.views import without_names
+
+    org = org or current_org()
+    if org is None or names_shown() or not isinstance(text, str) or not text:
+        return text
+    return without_names(text, known_names(org))
+
+
+def hide_names_in(frame: pd.DataFrame, org: LoadedOrg | None = None) -> pd.DataFrame:
+    """A table of the files' own text (problems, edits, rows) as the session shows it:
+    with ids only, name columns dropped and names in text cells hidden."""
+    org = org or current_org()
+    if org is None or names_shown() or frame.empty:
+        return frame
+    headers = set().union(*name_headers(org).values()) if org.model is not None else set()
+    out = frame.drop(columns=[c for c in frame.columns if str(c) in headers or str(c) in NAME_COLUMNS])
+    names = known_names(org)
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(lambda v: without_names_cell(v, names))
+    return out
+
+
+def without_names_cell(value: Any, names: frozenset[str]) -> Any:
+    from orgpower.dashboard.views import without_names
+
+    return without_names(value, names) if isinstance(value, str) and value else value
 
 
 # --- fixing the data in place ----------------------------------------------------------
@@ -612,12 +696,23 @@ def people_as_set(frame: pd.DataFrame) -> pd.DataFrame:
     """A table with people as the session shows them: with names on, a ``name`` column
     after each id column (blank for a unit or anyone without a name); with ids only, no
     name columns. Ids stay, so a row can always be found in the files."""
+    return with_people_as(frame, session_names())
+
+
+def session_names() -> dict[str, str] | None:
+    """The names to put beside ids (id -> name) when the session shows names, else None."""
     org = current_org()
-    if org is None or org.result is None or frame.empty:
+    if org is None or org.result is None or not names_shown():
+        return None
+    return display_names(org)
+
+
+def with_people_as(frame: pd.DataFrame, names: dict[str, str] | None) -> pd.DataFrame:
+    """:func:`people_as_set` without the session: ``names`` None means ids only."""
+    if frame.empty:
         return frame
-    if not names_shown():
-        return frame.drop(columns=[c for c in frame.columns if c == "name" or str(c).endswith(" name")])
-    names = display_names(org)
+    if names is None:
+        return frame.drop(columns=[c for c in frame.columns if str(c) in NAME_COLUMNS or str(c).endswith(" name")])
     out = frame.copy()
     for column in [c for c in PERSON_ID_COLUMNS if c in frame.columns]:
         target = "name" if column == "person_id" else f"{column} name"
@@ -638,22 +733,23 @@ def show_table(
     """A sortable table (the first :data:`MAX_TABLE_ROWS` rows) plus a formula-safe CSV
     download of every row, written only when the button is pressed. Numbers are shown
     formatted (thousands, percent, currency) and empty cells blank."""
-    from orgpower.dashboard.views import column_config, frame_currency, tidy_frame
+    from orgpower.dashboard.views import MISSING, column_config, frame_currency, tidy_frame
 
     org = current_org()
     if currency is None and org is not None and org.result is not None:  # money in the flows' one currency
         currency = memo("currency", (org.input_hash,), lambda: frame_currency(getattr(audited_model(org), "flows", None)))
     shown = frame.head(MAX_TABLE_ROWS) if len(frame) > MAX_TABLE_ROWS else frame
-    shown = people_as_set(shown)
+    names = session_names()  # taken now: the download is written later, when pressed
+    shown = with_people_as(shown, names)
     st.dataframe(
-        tidy_frame(shown), hide_index=True, width="stretch", height=height or "auto", key=f"table_{key}",
+        tidy_frame(shown), hide_index=True, placeholder=MISSING, width="stretch", height=height or "auto", key=f"table_{key}",
         column_config=column_config(shown, currency=currency),
     )
     if len(frame) > MAX_TABLE_ROWS:
         st.caption(f"The first {MAX_TABLE_ROWS:,} of {len(frame):,} rows; the download has all of them.")
     if download_name:
         st.download_button(
-            f"Download {download_name}", lambda: csv_bytes(frame), file_name=download_name, mime="text/csv",
+            f"Download {download_name}", lambda: csv_bytes(with_people_as(frame, names)), file_name=download_name, mime="text/csv",
             key=f"download_{key}", icon=":material/download:",
         )
 

@@ -8,6 +8,7 @@ audit document gives (dict, list of records, table).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -59,9 +60,13 @@ def input_files_frame(model: Any) -> pd.DataFrame:
     return frame[[c for c in INPUT_COLUMNS if c in frame.columns]]
 
 
+NOT_USED = "(not used)"  # the mapping editor's choice for "no header feeds this column"
+
+
 def mapping_frame(model: Any) -> pd.DataFrame:
     """The editable mapping: per file, every orgpower column of its kind and the header
-    that feeds it (blank when detection found none, so the user can fill it in)."""
+    that feeds it (:data:`NOT_USED` when detection found none, so the user can pick one;
+    an explicit choice, because the data editor draws an empty choice as a grey "None")."""
     try:
         from orgpower.ingest.schemas import SCHEMAS
     except ImportError:  # pragma: no cover - ingest is part of the package
@@ -73,7 +78,7 @@ def mapping_frame(model: Any) -> pd.DataFrame:
         canonical = list(schema.columns) if schema is not None else []
         canonical += [c for c in mapping if c not in canonical]
         for column in canonical:
-            rows.append({"file": f.file, "kind": f.kind, "orgpower column": column, "header in your file": mapping.get(column, "")})
+            rows.append({"file": f.file, "kind": f.kind, "orgpower column": column, "header in your file": mapping.get(column) or NOT_USED})
     return pd.DataFrame(rows, columns=list(MAPPING_COLUMNS))
 
 
@@ -83,8 +88,9 @@ def mapping_from_frame(edited: pd.DataFrame, detected: pd.DataFrame | None = Non
         {"files": {file name: {"kind": k, "columns": {canonical: header}}}}
 
     Only rows whose header differs from ``detected`` are passed (detection keeps the rest,
-    including pseudo-headers such as a decision matrix's "(cells)"); blank headers are
-    skipped, since a mapping can name a column but not un-map one.
+    including pseudo-headers such as a decision matrix's "(cells)"); blank and
+    :data:`NOT_USED` headers are skipped, since a mapping can name a column but not un-map
+    one (:func:`unmapping_asked` lists those).
     """
     before: dict[tuple[str, str], str] = {}
     if detected is not None:
@@ -93,7 +99,7 @@ def mapping_from_frame(edited: pd.DataFrame, detected: pd.DataFrame | None = Non
     files: dict[str, Any] = {}
     for row in edited.to_dict("records"):
         file, canonical, header = row.get("file"), row.get("orgpower column"), row.get("header in your file")
-        if not _present(file) or not _present(canonical) or not _present(header):
+        if not _present(file) or not _present(canonical) or not _present(header) or header == NOT_USED:
             continue
         if before.get((str(file), str(canonical))) == str(header):
             continue
@@ -101,6 +107,24 @@ def mapping_from_frame(edited: pd.DataFrame, detected: pd.DataFrame | None = Non
         entry = files.setdefault(name, {"kind": row.get("kind") if _present(row.get("kind")) else None, "columns": {}})
         entry["columns"][str(canonical).strip()] = str(header).strip()
     return {"files": files} if files else {}
+
+
+def unmapping_asked(edited: pd.DataFrame, detected: pd.DataFrame) -> list[str]:
+    """The orgpower columns the user set to :data:`NOT_USED` although detection had mapped
+    them (a mapping cannot leave out a detected column: the page says so).
+
+    >>> d = pd.DataFrame({"file": ["p.csv"] * 2, "orgpower column": ["unit", "title"], "header in your file": ["Dept", NOT_USED]})
+    >>> e = d.assign(**{"header in your file": [NOT_USED, NOT_USED]})
+    >>> unmapping_asked(e, d)
+    ['unit']
+    """
+    before = {(str(r["file"]), str(r["orgpower column"])): r.get("header in your file") for r in detected.to_dict("records")}
+    asked = []
+    for row in edited.to_dict("records"):
+        was = before.get((str(row["file"]), str(row["orgpower column"])))
+        if row.get("header in your file") in (NOT_USED, None, "") and _present(was) and was != NOT_USED:
+            asked.append(str(row["orgpower column"]))
+    return asked
 
 
 def present(value: Any) -> bool:
@@ -144,35 +168,23 @@ def column_config(frame: pd.DataFrame, *, currency: str | None = None) -> dict[s
 
 
 def tidy_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A table for showing: empty cells blank rather than ``None`` (a numeric column with
-    gaps, such as suppressed cells, is shown as formatted text with ``—`` in the gaps),
-    lists as text.
+    """A table for showing: text gaps blank rather than ``None``, lists as text; numbers
+    stay numbers (so a column sorts by value), and their gaps (a suppressed or undefined
+    cell) are drawn as :data:`MISSING` by the table's ``placeholder``, never left blank.
 
-    >>> tidy_frame(pd.DataFrame({"share": [0.25, None], "n": [1200.0, None]})).to_dict("records")
-    [{'share': '25.0%', 'n': '1,200'}, {'share': '—', 'n': '—'}]
+    >>> tidy_frame(pd.DataFrame({"share": [0.25, None], "unit": ["A", None]})).to_dict("records")
+    [{'share': 0.25, 'unit': 'A'}, {'share': nan, 'unit': ''}]
     """
     shown = frame.copy()
     for column in shown.columns:
         series = shown[column]
-        if pd.api.types.is_bool_dtype(series):
-            continue
-        if pd.api.types.is_numeric_dtype(series):
-            if series.isna().any() and pd.api.types.is_float_dtype(series):  # counts and row numbers stay numbers
-                shown[column] = series.map(lambda v, c=str(column).lower(): _cell_number(c, v)).astype(object)
+        if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
             continue
         shown[column] = series.map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else ("" if not _present(v) else str(v)))
     return shown
 
 
-def _cell_number(column: str, value: Any) -> str:
-    if not _present(value):
-        return "—"
-    value = float(value)
-    if any(w in column for w in SHARE_WORDS):
-        return f"{value:.1%}"
-    if value == int(value) and abs(value) < 1e15:
-        return f"{int(value):,}"
-    return number(value)
+MISSING = "—"  # what every table draws in a number's gap (pass as st.dataframe's placeholder)
 
 
 def frame_currency(flows: pd.DataFrame | None) -> str | None:
@@ -315,15 +327,83 @@ def number(value: Any, digits: int = 3) -> str:
     return str(value)
 
 
-def person_label(people: pd.DataFrame) -> pd.Series:
-    """``name (title) · id`` per person, indexed by person_id, for pickers and tooltips."""
+def person_label(people: pd.DataFrame, *, names: bool = True) -> pd.Series:
+    """How pickers and searches show each person, indexed by person_id: ``name (title) · id``
+    when ``names``, else ``id (title)``.
+
+    >>> p = pd.DataFrame({"person_id": ["1", "2"], "name": ["Ada", None], "title": ["CEO", None]})
+    >>> person_label(p).tolist(), person_label(p, names=False).tolist()
+    (['Ada (CEO) · 1', '2 · 2'], ['1 (CEO)', '2'])
+    """
     ids = people["person_id"].astype(str)
-    name = people["name"].astype("string").fillna("") if "name" in people else pd.Series("", index=people.index)
     title = people["title"].astype("string").fillna("") if "title" in people else pd.Series("", index=people.index)
-    label = name.where(name != "", ids)
-    label = label + title.map(lambda t: f" ({t})" if t else "")
-    label = label + " · " + ids
+    titled = title.map(lambda t: f" ({t})" if t else "")
+    if not names:
+        return pd.Series((ids + titled).to_numpy(), index=ids.to_numpy())
+    name = people["name"].astype("string").fillna("") if "name" in people else pd.Series("", index=people.index)
+    label = name.where(name != "", ids) + titled + " · " + ids
     return pd.Series(label.to_numpy(), index=ids.to_numpy())
+
+
+NAME_HIDDEN = "name hidden"
+_EDGE = "\"'([{<«‘“"  # quotes and brackets around a name in a message
+_TAIL = "\"')]}>».,;:!?’”"
+
+
+def names_in(values: Any, ids: set[str] | frozenset[str] = frozenset()) -> frozenset[str]:
+    """The names to hide: every non-blank text among ``values`` (spaces collapsed), except
+    numbers and anything that is also an id (hiding an id would hide the data's key).
+
+    >>> sorted(names_in(["Ada  Lovelace", None, "", "42", "P1", "Bo"], {"P1"}))
+    ['Ada Lovelace', 'Bo']
+    """
+    found = set()
+    for value in values:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            continue
+        text = " ".join(str(value).split())
+        if text and text != "<NA>" and text not in ids and not text.replace(".", "").replace(",", "").isdigit():
+            found.add(text)
+    return frozenset(found)
+
+
+def without_names(text: str, names: frozenset[str] | set[str]) -> str:
+    """``text`` with each of ``names`` that stands as whole words (maybe quoted or in
+    brackets) replaced by ``name hidden``; the longest name wins where several fit.
+    Linear in the text's words, whatever the number of names.
+
+    >>> without_names("manager '9999' of '306' (Ines Nettleby) is unknown; kept: Kit Pebbleby (row 294).",
+    ...               {"Ines Nettleby", "Kit Pebbleby", "Ines"})
+    "manager '9999' of '306' (name hidden) is unknown; kept: name hidden (row 294)."
+    """
+    if not text or not names:
+        return text
+    longest = max(len(n.split()) for n in names)
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    out, at, i = [], 0, 0
+    while i < len(words):
+        hit = None
+        for k in range(min(longest, len(words) - i), 0, -1):
+            start, end = words[i][0], words[i + k - 1][1]
+            chunk = text[start:end]
+            lead = len(chunk) - len(chunk.lstrip(_EDGE))
+            core = chunk[lead:].rstrip(_TAIL)
+            if core and " ".join(core.split()) in names:
+                hit = (start + lead, start + lead + len(core), k)
+                break
+            # a name may end in a character that is also punctuation ("Jr."): try it whole
+            if chunk[lead:] and " ".join(chunk[lead:].split()) in names:
+                hit = (start + lead, end, k)
+                break
+        if hit is None:
+            i += 1
+            continue
+        out.append(text[at:hit[0]])
+        out.append(NAME_HIDDEN)
+        at = hit[1]
+        i += hit[2]
+    out.append(text[at:])
+    return "".join(out)
 
 
 def person_display(people: pd.DataFrame, *, names: bool = True) -> dict[str, str]:
@@ -347,10 +427,10 @@ def show_value(value: Any, *, key: str) -> None:
 
     frame = records_frame(value)
     if frame is not None:
-        st.dataframe(frame, hide_index=True, width="stretch", key=f"value_{key}")
+        st.dataframe(frame, hide_index=True, width="stretch", key=f"value_{key}", placeholder=MISSING)
     elif isinstance(value, Mapping) and value and all(isinstance(v, Mapping) and all(not isinstance(x, (dict, list)) for x in v.values()) for v in value.values()):
         table = pd.DataFrame.from_dict({k: dict(v) for k, v in value.items()}, orient="index").rename_axis("").reset_index()
-        st.dataframe(table, hide_index=True, width="stretch", key=f"value_{key}")
+        st.dataframe(table, hide_index=True, width="stretch", key=f"value_{key}", placeholder=MISSING)
     elif not isinstance(value, (Mapping, list, tuple)) and value is not None:
         st.markdown(f"**{plain(number(value))}**")
     elif isinstance(value, (list, tuple)) and value and all(not isinstance(v, (dict, list)) for v in value):

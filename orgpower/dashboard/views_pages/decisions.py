@@ -9,7 +9,7 @@ import streamlit as st
 
 from orgpower.dashboard import state
 from orgpower.dashboard.safe_text import plain
-from orgpower.dashboard.views import column_config, reading_phrase, show_value, tidy_frame
+from orgpower.dashboard.views import MISSING, column_config, reading_phrase, show_value, tidy_frame
 from orgpower.report.decision_detail import decisions_held, find_decisions, follow_decision
 
 TABLES = {
@@ -84,7 +84,7 @@ if chosen is not None:
         holders = detail.holders.copy()
         holders["person"] = holders["actor"].astype(str).map(lambda a: shown.get(a, a))
         columns = ["standing", "person", "actor", "unit", "roles"] if state.names_shown() else ["standing", "actor", "unit", "roles"]
-        st.dataframe(tidy_frame(holders[columns]), hide_index=True, width="stretch", key="decision_holders", height=min(420, 38 + 35 * len(holders)))
+        st.dataframe(tidy_frame(holders[columns]), hide_index=True, placeholder=MISSING, width="stretch", key="decision_holders", height=min(420, 38 + 35 * len(holders)))
     with right:
         st.markdown("##### Whom it binds")
         if detail.binds.empty:
@@ -92,12 +92,12 @@ if chosen is not None:
         else:
             binds = detail.binds.copy()
             binds["shown"] = [shown.get(i, i) if k == "person" else i for i, k in zip(binds["id"], binds["kind"])]
-            st.dataframe(tidy_frame(binds[["shown", "kind", "unit"]].rename(columns={"shown": "bound"})), hide_index=True, width="stretch", key="decision_binds")
+            st.dataframe(tidy_frame(binds[["shown", "kind", "unit"]].rename(columns={"shown": "bound"})), hide_index=True, placeholder=MISSING, width="stretch", key="decision_binds")
         st.markdown("##### Units bound without a voice")
         if detail.units_without_voice.empty:
             st.caption("None: every unit it binds has someone with a voice or the say in it.")
         else:
-            st.dataframe(tidy_frame(detail.units_without_voice), hide_index=True, width="stretch", key="decision_voiceless")
+            st.dataframe(tidy_frame(detail.units_without_voice), hide_index=True, placeholder=MISSING, width="stretch", key="decision_voiceless")
         st.markdown("##### Its place among the bottlenecks")
         if detail.bottlenecks.empty:
             st.caption("Nobody holds the say on it.")
@@ -106,7 +106,7 @@ if chosen is not None:
             place["person"] = place["actor"].astype(str).map(lambda a: shown.get(a, a))
             place = place[["person", "deciding", "share", "rank", "bottleneck"]]
             st.dataframe(
-                tidy_frame(place), hide_index=True, width="stretch", key="decision_place",
+                tidy_frame(place), hide_index=True, placeholder=MISSING, width="stretch", key="decision_place",
                 column_config={**column_config(place), "deciding": st.column_config.NumberColumn("decisions with the say", format="localized"),
                                "share": st.column_config.NumberColumn("share of all decisions", format="percent"),
                                "rank": st.column_config.NumberColumn("rank (1 = most)", format="localized")},
@@ -129,7 +129,7 @@ else:
     who = by_label[pick]
     held = decisions_held(result, who)
     st.markdown(f"{person(who)} holds the say on **{len(held):,}** decision(s); alone on {int(held['single_point_of_veto'].sum()):,} of them.")
-    st.dataframe(tidy_frame(held), hide_index=True, width="stretch", key="decision_person_held", column_config=column_config(held))
+    st.dataframe(tidy_frame(held), hide_index=True, placeholder=MISSING, width="stretch", key="decision_person_held", column_config=column_config(held))
 
 # --- the audit's tables ----------------------------------------------------------------
 summary = document.get("decisions")

@@ -9,7 +9,7 @@ import streamlit as st
 from orgpower.dashboard import state
 from orgpower.dashboard.safe_text import plain
 from orgpower.dashboard.orgchart import org_chart_html
-from orgpower.dashboard.views import number, reading_phrase
+from orgpower.dashboard.views import MISSING, number, reading_phrase
 from orgpower.report.scopes import scope_records
 
 MAX_TABLE_ROWS = state.MAX_TABLE_ROWS  # rows sent to the browser at once; search narrows the rest
@@ -27,13 +27,10 @@ key = org.input_hash
 
 st.title("Org")
 
-labels = state.person_labels(org)  # a Series, for search
-label_of = state.person_label_dict(org)  # O(1) lookups: name (title) · id, for search
+labels = state.person_labels(org)  # a Series, for search: name (title) · id, or id (title) with ids only
+label_of = state.person_label_dict(org)  # O(1) lookups of the same
 shown_as = state.display_names(org)  # names or ids, as the session shows people
-chart_labels = label_of if state.names_shown() else state.memo(
-    "id_title_labels", (key,),
-    lambda: {pid: pid + (f" ({t})" if isinstance(t, str) and t else "") for pid, t in zip(people["person_id"].astype(str), people.get("title", pd.Series(index=people.index, dtype="string")))},
-)
+chart_labels = label_of
 reports = state.direct_reports_of(org)
 org_roots = state.org_roots(org)
 
@@ -46,7 +43,10 @@ def span_notes() -> dict[str, str]:
     return dict(zip(managers["person_id"].astype(str), managers["span_of_control"].map(lambda v: f"{int(v)} direct")))
 
 # --- find a person ---------------------------------------------------------------------
-search = st.text_input("Find a person (name, title or id)", key="org_search", placeholder="e.g. a name or an id")
+search = st.text_input(
+    "Find a person (name, title or id)" if state.names_shown() else "Find a person (id or title)", key="org_search",
+    placeholder="e.g. a name or an id" if state.names_shown() else "e.g. an id or a title",
+)
 selected = st.session_state.get("org_person")
 if search:
     matches = labels[labels.str.contains(search, case=False, regex=False, na=False)]
@@ -91,7 +91,7 @@ with right:
         else:
             record = row.iloc[0]
             shown = {c: number(record[c].item() if hasattr(record[c], "item") else record[c]) for c in row.columns if c not in ("name",)}
-            st.dataframe(pd.DataFrame({"measure": list(shown), "value": list(shown.values())}), hide_index=True, width="stretch", height=420, key="org_person_measures")
+            st.dataframe(pd.DataFrame({"measure": list(shown), "value": list(shown.values())}), hide_index=True, placeholder=MISSING, width="stretch", height=420, key="org_person_measures")
 
 # --- spans and layers ------------------------------------------------------------------
 st.subheader("Spans and layers")
@@ -134,7 +134,7 @@ if len(table) > shown_rows:
     st.caption(f"Showing the first {shown_rows:,} of {len(table):,} people; search to narrow down, or download them all.")
     table = table.head(shown_rows)
 event = st.dataframe(
-    table, hide_index=True, width="stretch", height=360, key="org_people",
+    table, hide_index=True, placeholder=MISSING, width="stretch", height=360, key="org_people",
     on_select="rerun", selection_mode="single-row",
 )
 if len(matching) > len(table):
@@ -170,6 +170,6 @@ else:
             {"layer": name, "label": r.get("label"), "sublabels": ", ".join(r.get("sublabels", [])), **{k: v for k, v in (r.get("scores") or {}).items()}}
             for name, r in unit["layers"].items()
         ])
-        st.dataframe(per_layer, hide_index=True, width="stretch", key="org_unit_layers")
+        st.dataframe(per_layer, hide_index=True, placeholder=MISSING, width="stretch", key="org_unit_layers")
     for line in unit.get("evidence", []):
         st.caption(plain(line))

@@ -39,7 +39,7 @@ formats = tuple(["json", *sorted(chosen or [])])
 report_key = (org.input_hash, compared_with.input_hash if compared_with else None, formats, state.names_shown())
 st.caption(
     "People appear by name beside their id, as on the other pages (`--names`)." if state.names_shown()
-    else "People appear by id, as on the other pages; choose names in the sidebar to add them (`--names`)."
+    else "People appear by id, as on the other pages; switch on *Show people's names* in the sidebar to add them (`--names`)."
 )
 
 written = st.session_state.get("report_written")

@@ -13,7 +13,8 @@ from orgpower.dashboard import state
 from orgpower.dashboard.fixes import PROBLEMS_LISTED, SEVERITY_BADGE, fix_for, fix_in_place, suspected_mapping
 from orgpower.dashboard.safe_text import plain
 from orgpower.dashboard.views import (
-    column_config, display_uri, input_files_frame, number, mapping_frame, mapping_from_frame, present, problems_frame, tidy_frame,
+    MISSING, NOT_USED, column_config, display_uri, input_files_frame, number, mapping_frame, mapping_from_frame, present, problems_frame,
+    tidy_frame, unmapping_asked,
 )
 from orgpower.edits import file_headers, mapping_json
 
@@ -102,7 +103,7 @@ set_aside = rows_read - rows_used
 st.caption(f"{rows_used:,} of {rows_read:,} rows used" + (f"; {set_aside:,} set aside (see the problems below)." if set_aside else "."))
 
 if org.notice:
-    st.success(org.notice)
+    st.success(plain(state.hide_names(org.notice)))
 if org.previous_reading is not None:
     now = state.org_reading_label(org)
     scores = state.org_scores(org)
@@ -131,7 +132,7 @@ if inputs.empty:
     st.info("No file details were recorded for this org.")
 else:
     st.dataframe(
-        tidy_frame(inputs.drop(columns=["mapping"])), hide_index=True, width="stretch", key="inputs_table",
+        tidy_frame(inputs.drop(columns=["mapping"])), hide_index=True, placeholder=MISSING, width="stretch", key="inputs_table",
         column_config=column_config(inputs.drop(columns=["mapping"])),
     )
 
@@ -163,16 +164,22 @@ if editable:
                 order = part["orgpower column"].isin(["manager_id", "manager_name"]).map({True: 0, False: 1})
                 part = part.assign(_o=order).sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)
             edited = st.data_editor(
-                part, hide_index=True, width="stretch", key=f"mapping_editor_{file}", num_rows="fixed",
+                part, hide_index=True, placeholder=MISSING, width="stretch", key=f"mapping_editor_{file}", num_rows="fixed",
                 disabled=["file", "kind", "orgpower column"],
                 column_config={"header in your file": st.column_config.SelectboxColumn(
-                    "header in your file", options=["", *headers[file]], help="A header of this file",
+                    "header in your file", options=[NOT_USED, *[h for h in headers[file] if h != NOT_USED]], required=True,
+                    help=f"A header of this file, or {NOT_USED}",
                 )},
             )
             left, right = st.columns(2)
             if left.button("Apply mapping", key="mapping_apply", type="primary"):
+                kept = unmapping_asked(edited, part)
+                notice = "Done: the mapping was applied and the files read again." + (
+                    f" Still read as detected: {', '.join(kept)} (a mapping says which header feeds a column but cannot "
+                    "leave out one that was found: rename or remove that column in the file to leave it out)." if kept else ""
+                )
                 mapping = state.merged_mapping(org.mapping, mapping_from_frame(edited, part))
-                state.reload_with(org, list(org.edits), mapping or None, notice="Done: the mapping was applied and the files read again.")
+                state.reload_with(org, list(org.edits), mapping or None, notice=notice)
             right.download_button(
                 "Download the mapping file (mapping.json)", mapping_json(model, org.mapping), file_name="mapping.json",
                 mime="application/json", key="mapping_download", icon=":material/download:",
@@ -196,9 +203,9 @@ else:
                 f"column {plain(problem['column'])}" if present(problem.get("column")) else "",
             ) if x)
             st.markdown(f"{SEVERITY_BADGE.get(problem['severity'], '')} `{problem['code']}`" + (f" · {where}" if where else ""))
-            st.markdown(plain(problem.get("message") or ""))
+            st.markdown(plain(state.hide_names(problem.get("message") or "")))
             if present(problem.get("suggestion")):
-                st.caption("What to do: " + plain(problem["suggestion"]))
+                st.caption("What to do: " + plain(state.hide_names(problem["suggestion"])))
             fix = fix_for(problem)
             if editable and fix is not None:
                 st.button(
@@ -208,7 +215,7 @@ else:
     if len(problems) > PROBLEMS_LISTED:
         st.caption(f"The first {PROBLEMS_LISTED} of {len(problems):,} problems; the table below has them all.")
     with st.expander("All problems as a table (sortable, downloadable)"):
-        state.show_table(problems, key="problems", download_name="validation-problems.csv")
+        state.show_table(state.hide_names_in(problems), key="problems", download_name="validation-problems.csv")
 
 if editable and org.origin != "neo4j":
     st.markdown("#### Fix in place")
