@@ -337,3 +337,50 @@ def test_the_dashboards_pure_modules_keep_their_examples_true():
     for module in (powermap, views, edits, state):
         failures, _ = doctest.testmod(module)
         assert failures == 0, module.__name__
+
+
+def test_written_labels_are_the_largest_nodes_and_never_overlap():
+    from orgpower.dashboard.powermap import LABELLED, circle_area, largest_labelled, to_pixels
+
+    rng = np.random.default_rng(3)
+    nodes = pd.DataFrame({
+        "label": [f"UNIT-{i:03d}" for i in range(300)], "x": rng.normal(size=300), "y": rng.normal(size=300),
+        "size": rng.pareto(2.0, size=300),
+    })
+    written = largest_labelled(nodes, "size")
+    named = nodes[written != ""]
+    assert 0 < len(named) <= LABELLED and (written[written != ""] == named["label"]).all()
+    at, radius = to_pixels(nodes), np.sqrt(circle_area(nodes["size"]) / np.pi)
+
+    def box(i):
+        half = 3.3 * len(nodes.at[i, "label"]) + 2
+        bottom = at.at[i, "y"] + radius[i] + 3
+        return at.at[i, "x"] - half, at.at[i, "x"] + half, bottom, bottom + 13
+
+    def overlap(a, b):
+        return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
+
+    boxes = {i: box(i) for i in named.index}
+    assert not any(overlap(boxes[i], boxes[j]) for i in boxes for j in boxes if i < j)
+    # a larger node left unnamed (within the first LABELLED) is one whose name would cover a written one
+    for i in nodes.sort_values("size", ascending=False).index[:LABELLED]:
+        if written[i] == "":
+            assert any(overlap(box(i), boxes[j]) for j in boxes if nodes.at[j, "size"] >= nodes.at[i, "size"])
+
+
+def test_a_tie_between_units_is_bundled_through_the_units_between_them_and_one_inside_a_unit_is_straight():
+    from orgpower.dashboard.powermap import bundled_lines, unit_centres
+
+    parents = {"OPS-1": "OPS", "OPS-2": "OPS", "OPS": "HQ", "FIN": "HQ"}
+    group = {"a": "OPS-1", "b": "OPS-1", "c": "OPS-2", "d": "FIN"}
+    at = pd.DataFrame({"id": list("abcd"), "x": [0.0, 2.0, 10.0, 40.0], "y": [0.0, 2.0, 0.0, 30.0]})
+    centres = unit_centres(at, group, parents)
+    lines = pd.DataFrame({"source": ["a", "a", "a"], "target": ["b", "c", "d"]}).join(
+        at.set_index("id")[["x", "y"]], on="source").join(at.set_index("id")[["x", "y"]].rename(columns={"x": "x2", "y": "y2"}), on="target")
+    paths = bundled_lines(lines, group, parents, centres, strength=1.0)
+    steps = paths.groupby("edge")["step"].count().tolist()
+    assert steps == [2, 5, 6]  # inside OPS-1 straight; OPS-1, OPS, OPS-2; OPS-1, OPS, HQ, FIN
+    to_fin = paths[paths["edge"] == 2].sort_values("step")
+    assert tuple(to_fin.iloc[3][["x", "y"]]) == pytest.approx(centres["HQ"])  # through the top, the lowest unit above both
+    assert tuple(to_fin.iloc[0][["x", "y"]]) == (0.0, 0.0) and tuple(to_fin.iloc[-1][["x", "y"]]) == (40.0, 30.0)  # ends at the people
+    assert centres["HQ"] == pytest.approx((13.0, 8.0))  # the mean of everyone under it

@@ -661,3 +661,46 @@ def test_by_default_no_name_is_sent_on_any_page_picker_table_or_chart(sample_org
     at.session_state["orgpower_show_names"] = True  # the switch brings them back
     at.switch_page("views_pages/org.py").run()
     assert names_on_page(at, names)
+
+
+def chart_tables(at: AppTest) -> list[pa.Table]:
+    chart = at.get("vega_lite_chart")[0].proto
+    return [pa.ipc.open_stream(dataset.data.data).read_all() for dataset in chart.datasets]
+
+
+def test_the_power_maps_caption_counts_the_names_written_on_it(loaded):
+    loaded.switch_page("views_pages/power_map.py").run()
+    loaded.selectbox(key="map_layer").set_value("flows").run()
+    assert_no_exception(loaded)
+    nodes = next(t for t in chart_tables(loaded) if "written" in t.column_names and "size" in t.column_names)
+    written = [w for w in nodes.column("written").to_pylist() if w]
+    caption = next(c.value for c in loaded.caption if "Arrows point from" in c.value)
+    if len(written) == nodes.num_rows:
+        assert "is named." in caption
+    else:
+        assert f"({len(written):,} of {nodes.num_rows:,})" in caption
+
+
+def test_bundled_ties_run_through_unit_centres_and_keep_every_tie(loaded, reference):
+    from orgpower.dashboard.powermap import ties_to_draw
+
+    loaded.switch_page("views_pages/power_map.py").run()
+    loaded.selectbox(key="map_layer").set_value("flows").run()
+    view = next(s for s in loaded.get("segmented_control") if "people" in s.proto.options or "people" in str(s.proto))
+    view.set_value("people").run()
+    toggle = next(t for t in loaded.toggle if t.key and t.key.startswith("map_bundle"))
+    toggle.set_value(True).run()
+    assert_no_exception(loaded)
+    paths = next(t for t in chart_tables(loaded) if {"edge", "step"} <= set(t.column_names)).to_pandas()
+    expected = ties_to_draw(layer_ties_of(reference, "flows"))
+    assert paths["edge"].nunique() == len(expected)  # one path per drawn tie, none lost to bundling
+    assert (paths.groupby("edge")["step"].count() >= 2).all()
+    assert (paths.groupby("edge")["step"].count() > 2).any()  # some run through unit centres
+    assert any("Ties between units are bundled" in c.value for c in loaded.caption)
+    toggle.set_value(False).run()
+
+
+def layer_ties_of(result, layer: str) -> pd.DataFrame:
+    from orgpower.dashboard.powermap import layer_ties
+
+    return layer_ties(result.graph.layers[layer])

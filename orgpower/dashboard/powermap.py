@@ -188,6 +188,44 @@ def unit_colours(units: pd.Series, limit: int = len(UNIT_COLOURS)) -> pd.Series:
     return units.where(units.isin(top), OTHER_UNITS)
 
 
+LABELLED = 20  # units written on the map: the largest; every one is named in its tooltip
+
+
+def largest_labelled(nodes: pd.DataFrame, by: str, limit: int = LABELLED) -> pd.Series:
+    """The text written beside each node: its ``label`` for the ``limit`` largest by ``by``
+    (ties broken by label, so the same org is labelled the same way), largest first, and
+    only where it does not overlap a label already written; blank for the rest. Any
+    number of nodes stays readable: the largest are named, every one on hover.
+
+    ``nodes`` has ``x``, ``y`` (layout), ``size`` and ``label``; the boxes are measured in
+    the drawing's pixels, as :func:`network_chart` places the text.
+
+    >>> n = pd.DataFrame({"label": ["A", "B", "C", "D"], "x": [0, 1, 2, 3], "y": [0, 0, 0, 0], "size": [5, 40, 12, 40]})
+    >>> largest_labelled(n, "size", 2).tolist()
+    ['', 'B', '', 'D']
+    >>> largest_labelled(n.assign(x=[0, 1, 1, 1]), "size", 4).tolist()  # C and D would be written over B
+    ['A', 'B', '', '']
+    """
+    if nodes.empty or limit <= 0:
+        return pd.Series("", index=nodes.index, dtype=object)
+    ranked = nodes.assign(_by=nodes[by].astype(float).fillna(0.0), _label=nodes["label"].astype(str))
+    order = ranked.sort_values(["_by", "_label"], ascending=[False, True], kind="stable").index[:limit]
+    at = to_pixels(nodes[["x", "y"]])
+    radius = np.sqrt(circle_area(nodes["size"]) / np.pi)
+    placed: list[tuple[float, float, float, float]] = []
+    written = pd.Series("", index=nodes.index, dtype=object)
+    for i in order:
+        text = str(nodes.at[i, "label"])
+        half = 3.3 * len(text) + 2  # 11 px text: about 6.5 px a character
+        bottom = float(at.at[i, "y"] + radius[i] + 3)
+        box = (float(at.at[i, "x"]) - half, float(at.at[i, "x"]) + half, bottom, bottom + 13)
+        if any(box[0] < b[1] and b[0] < box[1] and box[2] < b[3] and b[2] < box[3] for b in placed):
+            continue
+        placed.append(box)
+        written[i] = text
+    return written
+
+
 def to_pixels(nodes: pd.DataFrame, width: int = WIDTH, height: int = HEIGHT, pad: int = PAD) -> pd.DataFrame:
     """Layout coordinates scaled into the drawing's pixels (y down is handled by the chart)."""
     out = nodes.copy()
@@ -236,6 +274,132 @@ def arrowheads(lines: pd.DataFrame, radius: Mapping[str, float]) -> pd.DataFrame
     return out[keep].reset_index(drop=True)
 
 
+BUNDLE_STRENGTH = 0.85  # Holten's beta: 1 = lines run through every centre, 0 = straight lines
+
+
+def unit_parents(units: pd.DataFrame | None) -> dict[str, str]:
+    """unit -> the unit above it, from the model's units table (``unit_id``, ``parent_unit``).
+
+    >>> unit_parents(pd.DataFrame({"unit_id": ["HQ", "OPS"], "parent_unit": [None, "HQ"]}))
+    {'OPS': 'HQ'}
+    """
+    if units is None or units.empty or "parent_unit" not in units:
+        return {}
+    known = units.dropna(subset=["unit_id", "parent_unit"])
+    return {str(u): str(p) for u, p in zip(known["unit_id"], known["parent_unit"]) if str(p) and str(u) != str(p)}
+
+
+def unit_chain(unit: str, parents: Mapping[str, str], limit: int = 64) -> list[str]:
+    """``unit`` and the units above it, nearest first (stops at a repeated unit: a cycle
+    in the units file draws, it does not hang).
+
+    >>> unit_chain("OPS-01", {"OPS-01": "OPS", "OPS": "HQ"})
+    ['OPS-01', 'OPS', 'HQ']
+    """
+    chain, seen = [unit], {unit}
+    while len(chain) < limit and (up := parents.get(chain[-1])) is not None and up not in seen:
+        chain.append(up)
+        seen.add(up)
+    return chain
+
+
+def unit_route(a: str, b: str, parents: Mapping[str, str]) -> list[str]:
+    """The units a tie from unit ``a`` to unit ``b`` is bundled through: up from ``a`` to
+    the lowest unit above both, then down to ``b`` (Holten's hierarchical edge bundling);
+    ``a`` then ``b`` when they share no unit above.
+
+    >>> parents = {"OPS-01": "OPS", "OPS-02": "OPS", "OPS": "HQ", "FIN": "HQ"}
+    >>> unit_route("OPS-01", "OPS-02", parents), unit_route("OPS-01", "FIN", parents), unit_route("X", "Y", {})
+    (['OPS-01', 'OPS', 'OPS-02'], ['OPS-01', 'OPS', 'HQ', 'FIN'], ['X', 'Y'])
+    """
+    up_a, up_b = unit_chain(a, parents), unit_chain(b, parents)
+    common = next((u for u in up_a if u in set(up_b)), None)
+    if common is None:
+        return [a, b]
+    return up_a[: up_a.index(common) + 1] + list(reversed(up_b[: up_b.index(common)]))
+
+
+def unit_centres(at: pd.DataFrame, group_of: Mapping[str, str], parents: Mapping[str, str]) -> dict[str, tuple[float, float]]:
+    """Each unit's centre in the drawing: the mean position of the nodes in it and in every
+    unit below it.
+
+    >>> at = pd.DataFrame({"id": ["a", "b", "c"], "x": [0.0, 2.0, 10.0], "y": [0.0, 0.0, 4.0]})
+    >>> {u: (round(x, 3), round(y, 3)) for u, (x, y) in unit_centres(at, {"a": "U", "b": "U", "c": "V"}, {"U": "W", "V": "W"}).items()}
+    {'U': (1.0, 0.0), 'W': (4.0, 1.333), 'V': (10.0, 4.0)}
+    """
+    sums: dict[str, list[float]] = {}
+    for node, x, y in zip(at["id"], at["x"], at["y"]):
+        unit = group_of.get(node)
+        if unit is None:
+            continue
+        for u in unit_chain(unit, parents):
+            total = sums.setdefault(u, [0.0, 0.0, 0])
+            total[0] += float(x)
+            total[1] += float(y)
+            total[2] += 1
+    return {u: (t[0] / t[2], t[1] / t[2]) for u, t in sums.items()}
+
+
+def bundled_lines(
+    lines: pd.DataFrame, group_of: Mapping[str, str], parents: Mapping[str, str], centres: Mapping[str, tuple[float, float]],
+    strength: float = BUNDLE_STRENGTH,
+) -> pd.DataFrame:
+    """Ties between units as paths through the centres of the units between them
+    (:func:`unit_route`), straightened by ``strength`` (Holten's beta), so that ties between
+    two parts of the org run together and show as one bundle; ties inside a unit stay
+    straight. ``lines`` has ``source``, ``target``, ``x``, ``y``, ``x2``, ``y2`` (pixels) and
+    any other columns, repeated on each point; ``centres`` are the units' centres in the
+    same pixels (:func:`unit_centres`). Out come one row per point with ``edge`` (the
+    line's row in ``lines``) and ``step`` (its order along the path).
+
+    Drawn with an interpolating line, the path passes near, not through, its middle points.
+
+    >>> l = pd.DataFrame({"source": ["a"], "target": ["c"], "x": [0.0], "y": [0.0], "x2": [10.0], "y2": [4.0]})
+    >>> at = pd.DataFrame({"id": ["a", "b", "c"], "x": [0.0, 2.0, 10.0], "y": [0.0, 0.0, 4.0]})
+    >>> group, parents = {"a": "U", "b": "U", "c": "V"}, {"U": "W", "V": "W"}
+    >>> centres = unit_centres(at, group, parents)
+    >>> bundled_lines(l, group, parents, centres, strength=1.0)[["step", "x", "y"]].round(3).values.tolist()
+    [[0.0, 0.0, 0.0], [1.0, 1.0, 0.0], [2.0, 4.0, 1.333], [3.0, 10.0, 4.0], [4.0, 10.0, 4.0]]
+    >>> bundled_lines(l, group, parents, centres, strength=0.0)[["x", "y"]].round(3).values.tolist()[2]  # straight
+    [5.0, 2.0]
+    """
+    rest = [c for c in lines.columns if c not in ("x", "y", "x2", "y2")]
+    rows: list[dict[str, Any]] = []
+    for edge, line in enumerate(lines.to_dict("records")):
+        start, end = (line["x"], line["y"]), (line["x2"], line["y2"])
+        a, b = group_of.get(line["source"]), group_of.get(line["target"])
+        route = unit_route(a, b, parents) if a is not None and b is not None and a != b else []
+        points = [start, *(centres[u] for u in route if u in centres), end]
+        last = len(points) - 1
+        for step, (px, py) in enumerate(points):
+            t = step / last
+            x = strength * px + (1 - strength) * (start[0] + t * (end[0] - start[0]))
+            y = strength * py + (1 - strength) * (start[1] + t * (end[1] - start[1]))
+            rows.append({**{c: line[c] for c in rest}, "edge": edge, "step": step, "x": x, "y": y})
+    return pd.DataFrame(rows, columns=[*rest, "edge", "step", "x", "y"])
+
+
+def last_stretches(paths: pd.DataFrame) -> pd.DataFrame:
+    """Per path of :func:`bundled_lines`: ``source``, ``target``, its last point away from
+    the target (``x``, ``y``) and the target (``x2``, ``y2``), for :func:`arrowheads`.
+
+    >>> p = pd.DataFrame({"source": ["a"] * 3, "target": ["b"] * 3, "edge": [0] * 3, "step": [0, 1, 2],
+    ...                   "x": [0.0, 5.0, 5.0], "y": [0.0, 0.0, 3.0]})
+    >>> last_stretches(p).to_dict("records")
+    [{'source': 'a', 'target': 'b', 'x': 5.0, 'y': 0.0, 'x2': 5.0, 'y2': 3.0}]
+    """
+    columns = ["source", "target", "x", "y", "x2", "y2"]
+    if paths.empty:
+        return pd.DataFrame(columns=columns)
+    ordered = paths.sort_values(["edge", "step"], kind="stable")
+    end = ordered.groupby("edge", sort=True).tail(1).set_index("edge")[["source", "target", "x", "y"]]
+    end = end.rename(columns={"x": "x2", "y": "y2"})
+    joined = ordered.join(end[["x2", "y2"]], on="edge")
+    away = joined[np.hypot(joined["x"] - joined["x2"], joined["y"] - joined["y2"]) > 1e-6]
+    bend = away.groupby("edge", sort=True).tail(1).set_index("edge")[["x", "y"]]
+    return end.join(bend, how="inner").reset_index(drop=True)[columns]
+
+
 def _circle(n: int) -> list[list[float]]:
     """Deterministic start positions (so the same org is drawn the same way each time)."""
     angles = np.linspace(0, 2 * np.pi, n, endpoint=False)
@@ -257,11 +421,14 @@ def _colour_scale(colours: pd.Series) -> alt.Scale:
 
 def network_chart(
     nodes: pd.DataFrame, ties: pd.DataFrame, *, size_title: str, colour_title: str, tooltip: Sequence[Any],
-    node_title: str = "person", labels: bool = False,
+    node_title: str = "person", bundle_by: Mapping[str, str] | None = None, parents: Mapping[str, str] | None = None,
 ) -> alt.LayerChart:
-    """Nodes (``id``, ``x``, ``y``, ``size``, ``colour``, ``label`` + tooltip columns) over ties
-    (``source``, ``target``, ``weight``, ``tie``); one-way ties end in an arrowhead, returned
-    ones are drawn once in the mutual colour. Pan and zoom keep the proportions."""
+    """Nodes (``id``, ``x``, ``y``, ``size``, ``colour``, ``label`` + tooltip columns, and
+    ``written``: the text beside the node, blank for none) over ties (``source``,
+    ``target``, ``weight``, ``tie``); one-way ties end in an arrowhead, returned ones are
+    drawn once in the mutual colour. With ``bundle_by`` (node -> unit) and ``parents``
+    (unit -> the unit above), ties between units are drawn through the centres of the
+    units between them (:func:`bundled_lines`). Pan and zoom keep the proportions."""
     nodes = to_pixels(nodes)
     nodes["area"] = circle_area(nodes["size"])
     radius = dict(zip(nodes["id"], np.sqrt(nodes["area"] / np.pi)))
@@ -278,12 +445,22 @@ def network_chart(
         alt.Tooltip("label:N", title="from"), alt.Tooltip("label2:N", title="to"),
         alt.Tooltip("tie:N", title="tie"), alt.Tooltip("weight:Q", title="weight", format=weight_format),
     ] + ([alt.Tooltip("ties:Q", title="ties summed", format=",d")] if "ties" in drawn else [])
-    lines = alt.Chart(drawn).mark_rule(opacity=0.55).encode(
-        x=x, y=y, x2="x2:Q", y2="y2:Q",
-        color=alt.Color("tie:N", title="Ties", scale=alt.Scale(domain=list(TIE_COLOURS), range=list(TIE_COLOURS.values()))),
-        strokeWidth=alt.StrokeWidth("width:Q", scale=None, legend=None), tooltip=line_tips,
-    )
-    heads = arrowheads(drawn[drawn["tie"] == "one-way"], radius)
+    tie_colour = alt.Color("tie:N", title="Ties", scale=alt.Scale(domain=list(TIE_COLOURS), range=list(TIE_COLOURS.values())))
+    width = alt.StrokeWidth("width:Q", scale=None, legend=None)
+    one_way = drawn[drawn["tie"] == "one-way"]
+    if bundle_by is not None:
+        centres = unit_centres(nodes, bundle_by, parents or {})
+        paths = bundled_lines(drawn.reset_index(drop=True), bundle_by, parents or {}, centres)
+        lines = alt.Chart(paths).mark_line(opacity=0.45, interpolate="basis").encode(
+            x=x, y=y, detail="edge:N", order="step:Q", color=tie_colour, strokeWidth=width, tooltip=line_tips,
+        )
+        # an arrowhead follows the path's last stretch: from its last bend into the target
+        one_way = last_stretches(paths[paths["tie"] == "one-way"])
+    else:
+        lines = alt.Chart(drawn).mark_rule(opacity=0.55).encode(
+            x=x, y=y, x2="x2:Q", y2="y2:Q", color=tie_colour, strokeWidth=width, tooltip=line_tips,
+        )
+    heads = arrowheads(one_way, radius)
     arrows = alt.Chart(heads).mark_point(shape="triangle", filled=True, size=45, opacity=0.8, color=TIE_COLOURS["one-way"]).encode(
         x=x, y=y, angle=alt.Angle("angle:Q", scale=None), tooltip=alt.value(None),
     )
@@ -296,8 +473,13 @@ def network_chart(
         tooltip=list(tooltip),
     ).add_params(select)
     layers = [lines, arrows, points]
-    if labels:
-        layers.append(alt.Chart(nodes).mark_text(dy=-14, fontSize=11, color="#262730").encode(x=x, y=y, text="label:N"))
+    written = nodes[nodes["written"].astype(str) != ""] if "written" in nodes else nodes.iloc[0:0]
+    if not written.empty:
+        # white halo under dark text: readable over lines; above its circle by the circle's radius
+        above = written.assign(ty=written["y"] + np.sqrt(written["area"] / np.pi) + 3)  # pixels: y grows upwards here
+        text = alt.Chart(above).encode(x=x, y=alt.Y("ty:Q", axis=None, scale=alt.Scale(domain=[0, HEIGHT], nice=False, zero=False)), text="written:N")
+        layers.append(text.mark_text(fontSize=11, color="white", stroke="white", strokeWidth=3, baseline="bottom"))
+        layers.append(text.mark_text(fontSize=11, color="#262730", baseline="bottom"))
     return alt.layer(*layers).resolve_scale(color="independent").properties(width=WIDTH, height=HEIGHT).interactive()
 
 

@@ -10,12 +10,14 @@ import altair as alt
 from orgpower.dashboard import powermap, state
 from orgpower.dashboard.powermap import (
     BUSIEST_SHOWN, MAX_TIES_DRAWN, busiest_nodes, deciding_layer, layer_ties, network_chart, positions, ties_between_units,
-    ties_to_draw, unit_colours,
+    largest_labelled, ties_to_draw, unit_colours,
 )
 from orgpower.dashboard.safe_text import plain
 from orgpower.dashboard.views import number, show_value
 from orgpower.report.scopes import scope_labels, scope_readings
 
+PEOPLE_LABELLED = 12  # people written on the map (the largest by the size measure); every one on hover
+BUNDLE_ABOVE = 300  # people with ties: above this a people view opens with its ties bundled by unit
 PEOPLE_VIEW_UP_TO = 400  # people with ties: above this the map opens on units (a denser map reads as a band)
 COLOUR_CHOICES = ("reading of their unit", "unit", "reporting layer")
 COLOUR_WORDS = {
@@ -24,6 +26,20 @@ COLOUR_WORDS = {
     "reporting layer": "Colour = reporting layer (1 = the top of the organisation).",
 }
 TIE_CHOICES = {"all ties": "all", "mutual only": "mutual", "one-way only": "one-way"}
+
+
+
+def written_words(nodes: pd.DataFrame, aggregate: bool, size_title: str) -> str:
+    """The caption's sentence on which nodes are named on the map (it must match the drawing)."""
+    named = int((nodes["written"] != "").sum())
+    what = "unit" if aggregate else ("person" if state.names_shown() else "id")
+    if named == 0:
+        return f" Hover a node for its {what}."
+    if named == len(nodes):
+        return f" Every {'unit' if aggregate else 'node'} is named."
+    return (f" The largest {'units' if aggregate else 'nodes'} (by {size_title}) are named where their names do not overlap "
+            f"({named:,} of {len(nodes):,}); hover any other for its {what}.")
+
 
 result = state.require_result()
 org = state.current_org()
@@ -81,13 +97,21 @@ if len(in_ties) == 0:
     st.stop()
 
 forced = len(in_ties) > powermap.AGGREGATE_ABOVE
-v1, v2 = st.columns([1, 1])
+v1, v2, v3 = st.columns([1, 1, 1])
 view_choices = ["units (ties summed)"] if forced else ["people", "units (ties summed)"]
 view_key = f"map_view:{forced}:{len(in_ties) > PEOPLE_VIEW_UP_TO}"
 default_view = "units (ties summed)" if forced or len(in_ties) > PEOPLE_VIEW_UP_TO else "people"
 view = v1.segmented_control("Show", view_choices, default=default_view, key=view_key) or default_view
 show_ties = v2.segmented_control("Ties", list(TIE_CHOICES), default="all ties", key="map_ties") or "all ties"
 aggregate = forced or view == "units (ties summed)"
+# ties between units drawn through their units' centres: a force-laid people view (the
+# reporting tree is laid out by its own hierarchy); on by default where lines crowd
+can_bundle = not aggregate and layer_name != "reporting"
+bundled = can_bundle and v3.toggle(
+    "Bundle ties by unit", value=len(in_ties) > BUNDLE_ABOVE, key=f"map_bundle:{len(in_ties) > BUNDLE_ABOVE}",
+    help="Ties between two units are drawn through the centres of their units and of the units above them, "
+         "so the ties between two parts of the organisation run together as one bundle. Ties inside a unit stay straight.",
+)
 
 measure = people_by_id[size_by] if size_by != "(same size)" else None
 integer_size = measure is not None and pd.api.types.is_integer_dtype(measure.dtype)
@@ -155,9 +179,13 @@ tooltip = [
 if colour_by == "reporting layer":
     tooltip.append(alt.Tooltip("colour:N", title="reporting layer"))
 colour_title = {"reading of their unit": "Reading of the unit", "unit": "Unit", "reporting layer": "Reporting layer"}[colour_by]
+# the largest units or people (by the size measure) are written on the map where they fit; every one on hover
+people_named = PEOPLE_LABELLED if measure is not None or len(nodes) <= PEOPLE_LABELLED else 0  # "largest" needs a size
+nodes["written"] = largest_labelled(nodes, "size", powermap.LABELLED if aggregate else people_named)
+parents = state.memo("unit_parents", (key,), lambda: powermap.unit_parents(state.audited_model(org).units)) if bundled else None
 chart = network_chart(
     nodes, drawn, size_title=size_title, colour_title=colour_title, tooltip=tooltip, node_title=node_title,
-    labels=aggregate and len(nodes) <= 40,
+    bundle_by=dict(zip(nodes["id"], nodes["id"].map(lambda p: unit_of.get(p, p)))) if bundled else None, parents=parents,
 )
 event = st.altair_chart(chart, width="content", key=f"map_chart_{layer_name}", on_select="rerun", selection_mode="node")
 
@@ -168,6 +196,8 @@ st.caption(
     + f". Arrows point from the one who holds (manages, funds, decides) to the one on the other end; teal lines are ties returned both ways "
     + f"({mutual_share:.0%} of the lines drawn). "
     + COLOUR_WORDS[colour_by].format(n=unit_limit)
+    + written_words(nodes, aggregate, size_title)
+    + (" Ties between units are bundled: drawn through the centres of their units and the units above them." if bundled else "")
     + " Drag to pan, scroll to zoom, click a node for its measures."
 )
 
@@ -191,7 +221,8 @@ with right:
             st.markdown(f"#### {plain(shown_as.get(chosen, chosen))}")
             record = people_by_id.loc[chosen]
             record = record.iloc[0] if isinstance(record, pd.DataFrame) else record
-            show_value({c: number(v.item() if hasattr(v, "item") else v) for c, v in record.items()}, key="map_picked")
+            hidden = () if state.names_shown() else state.NAME_COLUMNS  # the panel follows the names switch too
+            show_value({c: number(v.item() if hasattr(v, "item") else v) for c, v in record.items() if c not in hidden}, key="map_picked")
         elif chosen in unit_readings or aggregate:
             st.markdown(f"#### {plain(chosen)}")
             show_value(scope_readings(result.document, "unit").get(chosen, {"unit": chosen}), key="map_picked_unit")
