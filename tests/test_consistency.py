@@ -25,7 +25,8 @@ from orgpower.dashboard.powermap import READING_COLOURS
 from orgpower.report.config import AuditConfig
 from orgpower.report.glossary import glossary, thresholds_of
 from orgpower.report.html import render_html
-from orgpower.report.readings import FORMAL, FORMAL_LAYERS, MIXED, MUTUAL, POWER_OVER, UNDETERMINED, sublabel_axis
+from orgpower.report.readings import (FORMAL, FORMAL_LAYERS, MIXED, MUTUAL, POWER_OVER, UNDETERMINED, plane_label,
+                                     sublabel_axis)
 from orgpower.report.representation import is_missing
 from orgpower.report.scopes import scope_labels, scope_records
 
@@ -65,6 +66,20 @@ def check_labels(document):
             assert not {"returned", "circulating", "hub partnership"} & set(subs), f"{where}: power-over yet {subs}"
         if reading["label"] == MUTUAL:
             assert not {"one-way", "layered", "concentrated"} & set(subs), f"{where}: mutual yet {subs}"
+    layer_readings = [(f"layer {n}", r) for n, r in document["classification"]["layers"].items()]
+    layer_readings += [(f"{scope} {rec['id']} / {n}", r) for scope in ("unit", "team")
+                       for rec in scope_records(document, scope) for n, r in rec["layers"].items()]
+    for where, reading in layer_readings:
+        # a layer's label is the region of the two scores it shows (the power map's regions),
+        # bar the formal line and decisions whose say one holder has
+        a, d = (reading["scores"] or {}).get("asymmetry"), (reading["scores"] or {}).get("direction")
+        if a is None or d is None or reading["label"] in (FORMAL, UNDETERMINED):
+            continue
+        say = (((reading.get("axes") or {}).get("concentration") or {}).get("values") or {}).get("say_top_share")
+        if say is not None and say >= t.say_majority and reading["label"] == MIXED:
+            continue
+        assert reading["label"] == plane_label(a, d, t), \
+            f"{where} reads {reading['label']} at asymmetry {a}, direction {d}, where the rules give {plane_label(a, d, t)}"
     for name in FORMAL_LAYERS:
         reading = document["classification"]["layers"].get(name)
         if reading:
@@ -176,6 +191,46 @@ def check_html(document, html):
                 f"the method section does not define {label} as the glossary does"
 
 
+def check_power_map(document, html):
+    """Every layer marker of the report's power map sits in the region (read from the chart's
+    own drawn geometry) of its label; the formal line is a hollow diamond, never a filled
+    verdict; a mixed marker in the mutual region is ringed and its say is held by one."""
+    from html import unescape
+
+    t = thresholds_of(document["settings"])
+    svg = html[html.index('id="powermap"'):]
+    svg = svg[:svg.index("</svg>")]
+    boxes = {m.group(1): tuple(float(v) for v in m.group(2).split())
+             for m in re.finditer(r"data-region='([\w-]+)' data-box='([\d. ]+)'", svg)}
+    assert set(boxes) == {POWER_OVER, MUTUAL}, f"the power map draws the regions {sorted(boxes)}"
+
+    def region(x, y):
+        return next((name for name, (x0, x1, y0, y1) in boxes.items() if x0 <= x <= x1 and y0 <= y <= y1), MIXED)
+
+    marks = {}
+    for m in re.finditer(r"<(circle|path) class='layer-mark' data-layer='([^']+)' data-label='([^']+)'([^>]*)>", svg):
+        shape, layer, label, rest = m.group(1), unescape(m.group(2)), unescape(m.group(3)), m.group(4)
+        x = float(re.search(r"(?:cx|data-x)='([\d.]+)'", rest).group(1))
+        y = float(re.search(r"(?:cy|data-y)='([\d.]+)'", rest).group(1))
+        say = re.search(r"data-say='([\d.]+)'", rest)
+        marks[layer] = label
+        reading = document["classification"]["layers"][layer]
+        assert label == reading["label"], f"the power map labels layer {layer} {label}, audit.json {reading['label']}"
+        if label == FORMAL:
+            assert shape == "path" and "fill='white'" in rest, f"the formal line {layer} is drawn as a filled verdict"
+            continue
+        assert shape == "circle", f"layer {layer} ({label}) is drawn with the formal line's marker"
+        if say:
+            assert label == MIXED and float(say.group(1)) >= t.say_majority and region(x, y) == MUTUAL, \
+                f"layer {layer} is ringed as a say held by one without being one"
+            continue
+        assert region(x, y) == label, \
+            f"the power map draws layer {layer} ({label}) in the {region(x, y)} region at ({x}, {y})"
+    placed = {n for n, r in document["classification"]["layers"].items()
+              if r["scores"].get("asymmetry") is not None and r["scores"].get("direction") is not None}
+    assert set(marks) == placed, f"the power map places {sorted(marks)}, the layers with scores are {sorted(placed)}"
+
+
 def check_all(result):
     document = result.document
     check_labels(document)
@@ -183,7 +238,9 @@ def check_all(result):
     check_scopes(document, result.model)
     check_findings(document)
     check_representation(document)
-    check_html(document, render_html(result))
+    html = render_html(result)
+    check_html(document, html)
+    check_power_map(document, html)
 
 
 # --- the orgs ----------------------------------------------------------------------------------
@@ -274,3 +331,33 @@ def test_the_suite_catches_a_contradiction():
     finding = {**document["findings"][0], "title": "16 decisions bind a unit", "metrics": {"decisions": 12}}
     with pytest.raises(AssertionError, match="16"):
         check_findings({**document, "findings": [finding]})
+
+
+def test_the_power_map_check_catches_a_marker_in_the_wrong_region():
+    result = sample_audit("riverbank_coop")
+    html = render_html(result)
+    check_power_map(result.document, html)
+    # the decisions marker (mixed) drawn where the rules give mutual
+    moved = re.sub(r"(data-layer='decisions' data-label='mixed' cx=')[\d.]+(' cy=')[\d.]+'", r"\g<1>80.00\g<2>470.00'", html)
+    assert moved != html
+    with pytest.raises(AssertionError, match="decisions"):
+        check_power_map(result.document, moved)
+    # the formal line drawn as a filled dot
+    filled = html.replace("fill='white' stroke='#5d6d7e'", "fill='#c0392b' stroke='#5d6d7e'")
+    assert filled != html
+    with pytest.raises(AssertionError, match="formal line"):
+        check_power_map(result.document, filled)
+
+
+def test_decisions_whose_say_one_holds_are_ringed_amber_in_the_mutual_region():
+    from orgpower.report.charts import power_map
+    from orgpower.report.readings import read_measures
+
+    returned = {"nodes": 6, "arcs": 10, "reciprocity_edgewise": 0.9, "trophic_incoherence": 0.95, "flow_hierarchy": 0.05,
+                "degree_centralization_in": 0.1, "degree_centralization_out": 0.1, "degree_centralization_total": 0.1,
+                "say_top_share": 0.6}
+    reading = read_measures(returned, layer="decisions")
+    assert reading.label == MIXED and plane_label(reading.scores["asymmetry"], reading.scores["direction"],
+                                                  thresholds_of({})) == MUTUAL
+    svg = power_map({"decisions": reading.to_dict()})
+    assert "data-say='0.6000'" in svg and "60%" in svg

@@ -85,11 +85,13 @@ def test_weighted_layer_reads_asymmetry_from_weighted_reciprocity():
     assert reading.scores["asymmetry"] == pytest.approx(0.9)
 
 
-def test_middling_reciprocity_below_its_null_model_reads_one_way():
+def test_middling_reciprocity_below_its_null_model_is_neutral_and_says_below_chance():
+    # the leaning is read from the score shown (1 - r = 0.7, between the cut-offs), so that
+    # the power map's regions are the rules; the null comparison is stated beside r
     null = {"measures": {"reciprocity_edgewise": {"observed": 0.3, "null_mean": 0.6, "null_sd": 0.05, "z": -6.0}}}
     measures = {**PATH, "reciprocity_edgewise": 0.3, "reciprocity_rho": 0.1, "null_model": null}
     reading = read_measures(measures)
-    assert reading.axes["asymmetry"].leaning == "power-over"
+    assert reading.axes["asymmetry"].leaning == "neutral"
     assert reading.axes["asymmetry"].null["null_mean"] == 0.6
     assert "below the degree-preserving null" in reading.axes["asymmetry"].evidence
 
@@ -105,8 +107,9 @@ def test_null_comparison_is_empty_without_a_null_model():
 
 
 def test_thresholds_are_overridable():
-    # with F0 allowed up to 0.25 the tournament (F0 = 0.2) is layered; at 0.1 it is not
-    strict = Thresholds(trophic_layered_max=0.1)
+    # the tournament's direction score is mean(1 - F0, flow hierarchy) = mean(0.8, 1) = 0.9:
+    # layered at the default cut (mean(1 - 0.3, 0.8) = 0.75), not at mean(1 - 0.1, 0.95) = 0.925
+    strict = Thresholds(trophic_layered_max=0.1, flow_hierarchy_layered_min=0.95)
     assert read_measures(TOURNAMENT).label == "power-over"
     assert read_measures(TOURNAMENT, strict).label == "mixed"
 

@@ -7,7 +7,7 @@ never names.
 from __future__ import annotations
 
 from html import escape
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -140,16 +140,17 @@ def spans_heatmap(table: pd.DataFrame) -> str:
 # --- power map ---------------------------------------------------------------------------
 
 MARKER_GAP = 20.0  # centre distance of two layer markers (radius 9 + white ring): never closer
+REGION_FILL = {"power-over": "#fdedec", "mutual": "#e9f7ef", "mixed": "#fef9e7"}
 
 
 def _free_spot(x: float, y: float, placed: list[tuple[float, float]], centre: tuple[float, float],
-               box: tuple[float, float] = (-np.inf, np.inf)) -> tuple[float, float]:
+               inside: Callable[[float, float], bool] = lambda px, py: True) -> tuple[float, float]:
     """The first point from (x, y) towards ``centre`` (then fanned around that direction)
-    that is at least MARKER_GAP from every placed marker and inside ``box`` (low, high
-    for both coordinates), so that layers on one spot stay readable and inside the frame."""
+    that is at least MARKER_GAP from every placed marker and ``inside`` (the frame and the
+    marker's region), so that layers on one spot stay readable and in their region."""
     def free(px: float, py: float) -> bool:
-        inside = box[0] <= px <= box[1] and box[0] <= py <= box[1]
-        return inside and all(np.hypot(px - qx, py - qy) >= MARKER_GAP for qx, qy in placed)
+        # + 0.02: the SVG prints centres to 0.01 px, and rounding must not bring two closer than the gap
+        return inside(px, py) and all(np.hypot(px - qx, py - qy) >= MARKER_GAP + 0.02 for qx, qy in placed)
 
     if free(x, y):
         return x, y
@@ -157,37 +158,89 @@ def _free_spot(x: float, y: float, placed: list[tuple[float, float]], centre: tu
     norm = max(np.hypot(cx - x, cy - y), 1.0)
     ux, uy = (cx - x) / norm, (cy - y) / norm
     for step in range(1, 40):
-        for turn in (0.0, 0.6, -0.6, 1.2, -1.2):  # straight towards the centre first, then fanned
+        for turn in (0.0, 0.6, -0.6, 1.2, -1.2, 1.8, -1.8, 2.4, -2.4, np.pi):  # towards the centre first, then fanned
             c, s_ = np.cos(turn), np.sin(turn)
             dx, dy = ux * c - uy * s_, ux * s_ + uy * c
-            px, py = x + MARKER_GAP * step * dx, y + MARKER_GAP * step * dy
+            px, py = x + (MARKER_GAP + 0.02) * step * dx, y + (MARKER_GAP + 0.02) * step * dy
             if free(px, py):
                 return px, py
     return x, y
 
 
-def power_map(layers: dict[str, dict[str, Any]], units: list[dict[str, Any]]) -> str:
-    """Asymmetry (x: 0 returned … 1 one-way) against direction (y: 0 circulating … 1 layered).
+def power_map_regions(thresholds: Any = None) -> dict[str, tuple[float, float, float, float]]:
+    """The power-over and mutual regions of the map in score space, (asymmetry low, high,
+    direction low, high), from the rules' own cut-offs (readings.plane_cuts); the rest
+    of the square is mixed. Both ends are inclusive, as the rules are (≥ and ≤)."""
+    from orgpower.report.config import Thresholds
+    from orgpower.report.readings import plane_cuts
 
-    Large labelled dots are layers; small dots are units, coloured by their reading.
+    cuts = plane_cuts(thresholds or Thresholds())
+    return {"power-over": (cuts.one_way_at, 1.0, cuts.layered_at, 1.0),
+            "mutual": (0.0, cuts.returned_at, 0.0, cuts.circulating_at)}
+
+
+def _say_override(reading: dict[str, Any], thresholds: Any) -> float | None:
+    """The top holder's share of the say when it made a layer mixed that its two scores
+    place in the mutual region (readings.read_measures), else None."""
+    from orgpower.report.readings import MIXED, MUTUAL, plane_label
+
+    scores = reading.get("scores") or {}
+    a, d = scores.get("asymmetry"), scores.get("direction")
+    values = ((reading.get("axes") or {}).get("concentration") or {}).get("values") or {}
+    share = values.get("say_top_share")
+    if (a is None or d is None or share is None or reading.get("label") != MIXED
+            or plane_label(a, d, thresholds) != MUTUAL or share < thresholds.say_majority):
+        return None
+    return float(share)
+
+
+def power_map(layers: dict[str, dict[str, Any]], thresholds: Any = None) -> str:
+    """Asymmetry (x: 0 returned … 1 one-way) against direction (y: 0 circulating … 1 layered),
+    one numbered marker per layer of the whole org.
+
+    The shaded regions are the rules (readings.plane_cuts, from the thresholds used), so a
+    layer's colour is the colour of the region it sits in. Two readings the plane cannot
+    show are drawn apart: the formal line (a grey diamond: one-way by construction, it does
+    not vote) and decisions that are returned and circulate but whose say one holder has
+    (a ringed amber dot). Units are not drawn: their label is a vote across layers, not a
+    point (the Units table gives each unit's reading).
     """
+    from orgpower.report.config import Thresholds
+    from orgpower.report.readings import FORMAL
+
+    thresholds = thresholds or Thresholds()
     size, pad = 420, 60
-    W, H = size + 2 * pad + 140, size + 2 * pad + 22
+    W, H = size + 2 * pad + 260, size + 2 * pad + 22
+    inset = 10  # keep markers at 0 or 1 inside the frame
 
     def xy(a: float, d: float) -> tuple[float, float]:
-        inset = 10  # keep dots at 0 or 1 inside the frame
         return pad + inset + a * (size - 2 * inset), pad + inset + (1 - d) * (size - 2 * inset)
 
-    body = [
-        f"<rect x='{pad}' y='{pad}' width='{size}' height='{size}' fill='#fbfcfc' stroke='#aaa'/>",
-        f"<rect x='{pad + size / 2}' y='{pad}' width='{size / 2}' height='{size / 2}' fill='#fdedec'/>",
-        f"<rect x='{pad}' y='{pad + size / 2}' width='{size / 2}' height='{size / 2}' fill='#e9f7ef'/>",
-        # quadrant names outside the frame (above the top quadrants, below the bottom ones),
-        # so that no dot of a layer or unit ever covers them
-        _text(pad + size - 2, pad - 8, "power-over (one-way, layered)", 11, "end", COLOURS["power-over"], "bold"),
-        _text(pad + 2, pad + size + 32, "mutual (returned, circulating)", 11, "start", COLOURS["mutual"], "bold"),
-        _text(pad + size - 2, pad + size + 32, "circulating (one-way, no ranking)", 11, "end", "#7d6608"),
-        _text(pad + size / 2, H - 10, "asymmetry: 0 = every tie returned … 1 = none returned", 11, "middle", "#444"),
+    def px_box(a0: float, a1: float, d0: float, d1: float) -> tuple[float, float, float, float]:
+        (x0, y1), (x1, y0) = xy(a0, d0), xy(a1, d1)
+        return x0, x1, y0, y1
+
+    body = [f"<rect x='{pad}' y='{pad}' width='{size}' height='{size}' fill='{REGION_FILL['mixed']}' stroke='#aaa' "
+            "class='region' data-region='mixed'/>"]
+    boxes = {}
+    for label, (a0, a1, d0, d1) in power_map_regions(thresholds).items():
+        boxes[label] = px_box(a0, a1, d0, d1)
+        x0, x1, y0, y1 = boxes[label]
+        # regions that reach 0 or 1 run on to the frame (the inset margin belongs to them)
+        fx0, fx1 = (pad if a0 <= 0 else x0), (pad + size if a1 >= 1 else x1)
+        fy0, fy1 = (pad if d1 >= 1 else y0), (pad + size if d0 <= 0 else y1)
+        body.append(f"<rect x='{fx0:.2f}' y='{fy0:.2f}' width='{fx1 - fx0:.2f}' height='{fy1 - fy0:.2f}' "
+                    f"fill='{REGION_FILL[label]}' class='region' data-region='{label}' "
+                    f"data-box='{x0:.2f} {x1:.2f} {y0:.2f} {y1:.2f}'/>")
+    cuts = power_map_regions(thresholds)
+    body += [
+        # region names outside the frame, so that no marker ever covers them
+        _text(pad + size - 2, pad - 8, f"power-over: one-way (≥ {cuts['power-over'][0]:g}) and layered "
+              f"(≥ {cuts['power-over'][2]:g})", 11, "end", COLOURS["power-over"], "bold"),
+        _text(pad + 2, pad + size + 32, f"mutual: returned (≤ {cuts['mutual'][1]:g}) and circulating "
+              f"(≤ {cuts['mutual'][3]:g})", 11, "start", COLOURS["mutual"], "bold"),
+        _text(pad + size - 2, pad + size + 46, "elsewhere: mixed", 11, "end", COLOURS["mixed"], "bold"),
+        _text(pad + size / 2, H - 4, "asymmetry: 0 = every tie returned … 1 = none returned", 11, "middle", "#444"),
         f"<g transform='translate(18,{pad + size / 2}) rotate(-90)'>"
         + _text(0, 0, "direction: 0 = circulates … 1 = runs down", 11, "middle", "#444") + "</g>",
     ]
@@ -195,28 +248,56 @@ def power_map(layers: dict[str, dict[str, Any]], units: list[dict[str, Any]]) ->
         x, y = xy(tick, tick)
         body.append(_text(x, pad + size + 16, f"{tick:g}", 10, "middle", "#666"))
         body.append(_text(pad - 8, y + 4, f"{tick:g}", 10, "end", "#666"))
-    for u in units:
-        a, d = u["scores"].get("asymmetry"), u["scores"].get("direction")
-        if a is None or d is None:
-            continue
-        x, y = xy(a, d)
-        r = 3 + min(np.sqrt(u.get("size") or 1), 9)
-        body.append(f"<circle cx='{x:.1f}' cy='{y:.1f}' r='{r:.1f}' fill='{COLOURS.get(u['label'], '#999')}' "
-                    f"fill-opacity='0.35' stroke='none'><title>{escape(str(u['id']))}: {escape(u['label'])}</title></circle>")
+    frame = (pad + inset, pad + size - inset, pad + inset, pad + size - inset)
+
+    def within(box: tuple[float, float, float, float], px: float, py: float) -> bool:
+        return box[0] <= px <= box[1] and box[2] <= py <= box[3]
+
+    def region_at(px: float, py: float) -> str:
+        return next((name for name, box in boxes.items() if within(box, px, py)), "mixed")
+
     placed: list[tuple[float, float]] = []
+    legend_x, line = pad + size + 16, 0
+    notes: list[str] = []
     for i, (name, reading) in enumerate(sorted(layers.items()), 1):
         a, d = reading["scores"].get("asymmetry"), reading["scores"].get("direction")
-        colour = COLOURS.get(reading["label"], "#999")
-        body.append(_text(pad + size + 16, pad + 14 + 20 * i, f"{i}  {name}: {reading['label']}", 11.5, "start", colour, "bold"))
+        label = reading["label"]
+        formal = label == FORMAL
+        say = None if formal else _say_override(reading, thresholds)
+        colour = COLOURS.get(label, "#999")
+        line += 1
+        words = f"{i}  {name}: {label}" + (" (does not vote)" if formal else "")
+        body.append(_text(legend_x, pad + 14 + 20 * line, words, 11.5, "start", colour, "bold"))
         if a is None or d is None:
             continue
         x, y = xy(a, d)
-        x, y = _free_spot(x, y, placed, (pad + size / 2, pad + size / 2), (pad + 10.0, pad + size - 10.0))
+        # a marker stays in the region of its label, however crowded the spot
+        x, y = _free_spot(x, y, placed, (pad + size / 2, pad + size / 2),
+                          lambda px, py, region=(None if formal or say is not None else label): (
+                              within(frame, px, py) and (region is None or region_at(px, py) == region)))
         placed.append((x, y))
-        body.append(f"<circle cx='{x:.1f}' cy='{y:.1f}' r='9' fill='{colour}' stroke='white' stroke-width='2'/>")
+        attrs = f"class='layer-mark' data-layer='{escape(name, quote=True)}' data-label='{escape(label, quote=True)}'"
+        tip = f"<title>{escape(name)}: {escape(label)} (asymmetry {a:.2f}, direction {d:.2f})</title>"
+        if formal:
+            body.append(f"<path {attrs} data-x='{x:.2f}' data-y='{y:.2f}' d='M{x:.2f},{y - 11:.2f} L{x + 11:.2f},{y:.2f} "
+                        f"L{x:.2f},{y + 11:.2f} L{x - 11:.2f},{y:.2f} Z' fill='white' stroke='{colour}' "
+                        f"stroke-width='2' stroke-dasharray='3 2'>{tip}</path>")
+            body.append(_text(x, y + 4, str(i), 10.5, "middle", colour, "bold"))
+            if not any(n.startswith("◇") for n in notes):
+                notes.append("◇ formal line: one-way by construction;")
+                notes.append("   not a verdict, it does not vote")
+            continue
+        ring = f" stroke='{COLOURS['mixed']}' stroke-width='2' data-say='{say:.4f}'" if say is not None else \
+            " stroke='white' stroke-width='2'"
+        body.append(f"<circle {attrs} cx='{x:.2f}' cy='{y:.2f}' r='9' fill='{colour}'{ring}>{tip}</circle>")
+        if say is not None:
+            body.append(f"<circle cx='{x:.2f}' cy='{y:.2f}' r='13' fill='none' stroke='{COLOURS['mixed']}' stroke-width='2'/>")
+            notes.append(f"◎ {i}: mixed although returned and")
+            notes.append(f"   circulating: one holder has the say on {say:.0%}")
         body.append(_text(x, y + 4, str(i), 10.5, "middle", "white", "bold"))
-    body.append(_text(pad + size + 16, pad + 14, "layers", 11, "start", "#444", "bold"))
-    body.append(_text(pad + size + 16, pad + 14 + 20 * (len(layers) + 1.5), "faint dots: units", 10.5, "start", "#666"))
+    body.append(_text(legend_x, pad + 14, "layers", 11, "start", "#444", "bold"))
+    for j, note in enumerate(notes):
+        body.append(_text(legend_x, pad + 14 + 20 * (line + 1.5) + 15 * j, note, 10.5, "start", "#555"))
     return _svg(int(W), int(H), "".join(body), "Power map: asymmetry against direction")
 
 

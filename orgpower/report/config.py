@@ -60,17 +60,21 @@ class Thresholds:
     """
 
     reciprocity_low: float = 0.2
-    """r (or r_w) at or below this reads as one-way (power-over signature: r ≈ 0)."""
+    """r (or r_w) at or below this reads as one-way (power-over signature: r ≈ 0); on the
+    asymmetry score, 1 − r ≥ 1 − this."""
     reciprocity_high: float = 0.5
     """r (or r_w) at or above this reads as returned (mutual signature)."""
     trophic_layered_max: float = 0.3
-    """Trophic incoherence F0 below this reads as layered."""
+    """The F0 of a layered structure (F0 < ~0.3). The direction score is mean(1 − F0, flow
+    hierarchy), so it reads layered at ≥ mean(1 − this, ``flow_hierarchy_layered_min``)
+    (0.75 by default; readings.plane_cuts)."""
     trophic_circulating_min: float = 0.7
-    """F0 above this reads as circulating."""
+    """The F0 of a circulating structure (F0 > ~0.7): circulating at a direction score ≤
+    mean(1 − this, ``flow_hierarchy_circulating_max``) (0.25 by default)."""
     flow_hierarchy_layered_min: float = 0.8
-    """Flow hierarchy above this reads as layered."""
+    """The flow hierarchy of a layered structure (> ~0.8), see ``trophic_layered_max``."""
     flow_hierarchy_circulating_max: float = 0.2
-    """Flow hierarchy below this reads as circulating."""
+    """The flow hierarchy of a circulating structure (< ~0.2), see ``trophic_circulating_min``."""
     concentration_high: float = 0.25
     """The concentration score (the largest of in-degree centralization, out-degree
     centralization and HHI* of out-strength, and on decisions the top holder's share of

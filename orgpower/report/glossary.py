@@ -557,6 +557,7 @@ def column_known(column: str) -> bool:
 # definition never promises what a rule does not check (tests/test_report_glossary.py).
 
 from orgpower.report.config import Thresholds  # noqa: E402
+from orgpower.report.readings import plane_cuts  # noqa: E402
 
 
 def thresholds_of(settings: Mapping[str, Any] | None) -> Thresholds:
@@ -572,14 +573,15 @@ def _g(x: float) -> str:
 
 def axes(t: Thresholds) -> dict[str, dict[str, str]]:
     """The three axes: question, words, and the rule that makes each leaning."""
+    c = plane_cuts(t)
     return {
         "asymmetry": {
             "title": "Asymmetry",
             "question": "Is it returned?",
             "words": "How much of what runs from one person to another comes back the other way.",
-            "rule": (f"One-way when r ≤ {_g(t.reciprocity_low)} (r_w on weighted layers), or when r < {_g(t.reciprocity_high)} "
-                     f"and ρ < 0 or z ≤ −{_g(t.null_z)} against the null model; returned when r ≥ {_g(t.reciprocity_high)}. "
-                     "Score 1 − r."),
+            "rule": (f"Score 1 − r (r_w on weighted layers): one-way when the score ≥ {_g(c.one_way_at)} "
+                     f"(r ≤ {_g(t.reciprocity_low)}), returned when it is ≤ {_g(c.returned_at)} (r ≥ {_g(t.reciprocity_high)}). "
+                     f"ρ and the null model (z beyond ±{_g(t.null_z)}) are stated beside r, to say whether it is below chance."),
             "definition": (
                 "Read from reciprocity: the share of ties that are returned (edgewise r, as R sna "
                 "`grecip(measure=\"edgewise\")`), the share of connected pairs that are mutual "
@@ -591,9 +593,10 @@ def axes(t: Thresholds) -> dict[str, dict[str, str]]:
             "title": "Direction",
             "question": "Does it always run down?",
             "words": "Whether ties run from level to level in one direction, or circulate.",
-            "rule": (f"Layered when F0 < {_g(t.trophic_layered_max)} and flow hierarchy > {_g(t.flow_hierarchy_layered_min)}; "
-                     f"circulating when F0 > {_g(t.trophic_circulating_min)} and flow hierarchy < "
-                     f"{_g(t.flow_hierarchy_circulating_max)}. Score mean(1 − F0, flow hierarchy)."),
+            "rule": (f"Score mean(1 − F0, flow hierarchy): layered when the score ≥ {_g(c.layered_at)} (the mean of "
+                     f"1 − {_g(t.trophic_layered_max)} and {_g(t.flow_hierarchy_layered_min)}), circulating when it is ≤ "
+                     f"{_g(c.circulating_at)} (the mean of 1 − {_g(t.trophic_circulating_min)} and "
+                     f"{_g(t.flow_hierarchy_circulating_max)})."),
             "definition": (
                 "Read from trophic incoherence F0 (MacKay, Johnson & Sansom 2020; low = layered), "
                 "flow hierarchy (Luo & Magee 2011; the share of ties on no cycle), global reaching "
@@ -619,13 +622,14 @@ def axes(t: Thresholds) -> dict[str, dict[str, str]]:
 
 def labels(t: Thresholds) -> dict[str, str]:
     """Each label's definition, written from the rule of :func:`orgpower.report.readings.read_measures`."""
+    c = plane_cuts(t)
     return {
-        "power-over": (f"One-way (r ≤ {_g(t.reciprocity_low)}, or below chance) and layered (F0 < {_g(t.trophic_layered_max)}, "
-                       f"flow hierarchy > {_g(t.flow_hierarchy_layered_min)}): ties run down a ranking and do not come back. "
+        "power-over": (f"One-way (asymmetry ≥ {_g(c.one_way_at)}: r ≤ {_g(t.reciprocity_low)}) and layered (direction ≥ "
+                       f"{_g(c.layered_at)}): ties run down a ranking and do not come back. "
                        "Sub-label “concentrated” when the concentration score also reaches "
                        f"{_g(t.concentration_high)}."),
-        "mutual": (f"Returned (r ≥ {_g(t.reciprocity_high)}) and circulating (F0 > {_g(t.trophic_circulating_min)}, "
-                   f"flow hierarchy < {_g(t.flow_hierarchy_circulating_max)}): people gain effectiveness from each other "
+        "mutual": (f"Returned (asymmetry ≤ {_g(c.returned_at)}: r ≥ {_g(t.reciprocity_high)}) and circulating (direction ≤ "
+                   f"{_g(c.circulating_at)}): people gain effectiveness from each other "
                    f"(power-with). Sub-label “hub partnership” when total-degree centralization ≥ "
                    f"{_g(t.hub_total_centralization)} (central, but returned), else “shared”. A decisions layer where one "
                    f"holder has the say on {t.say_majority:.0%} or more of the decisions never reads mutual."),
@@ -652,7 +656,9 @@ def glossary(thresholds: Thresholds | None = None) -> dict[str, Any]:
     """The rule-derived words (axes and labels) for these thresholds, and the measures'
     plain definitions: what the report's Method section and the dashboard both show."""
     t = thresholds or Thresholds()
-    return {"axes": axes(t), "labels": labels(t), "measures": dict(MEASURES)}
+    cuts = plane_cuts(t)
+    return {"axes": axes(t), "labels": labels(t), "measures": dict(MEASURES),
+            "cuts": {k: getattr(cuts, k) for k in ("one_way_at", "returned_at", "layered_at", "circulating_at")}}
 
 
 

@@ -361,7 +361,7 @@ def context(result: Any, *, meta: ReportMeta | None = None, names: bool = False,
         "comparison": doc.get("comparison"),
         "change_tables": change_tables,
         "svg": {
-            "power_map": charts.power_map(layers, units),
+            "power_map": charts.power_map(layers, thresholds_of(doc.get("settings"))),
             "org_chart": _org_chart(result, name_of),
             "heatmap": charts.spans_heatmap(result.tables["spans_layers"]),
             "lorenz": _lorenz(result),

@@ -11,6 +11,10 @@ concentration (who holds it?)      in/out-degree centralization, HHI* / Gini of 
 
 Decision logic (thresholds in :class:`~orgpower.report.config.Thresholds`):
 
+Each leaning is read from the axis score shown (:func:`plane_cuts`: asymmetry 1 − r, direction
+the mean of 1 − F0 and flow hierarchy), so a layer's label is the region of the power map
+its two scores fall in (:func:`plane_label`).
+
 1. one-way **and** layered (F0 low, flow hierarchy high)   -> ``power-over`` / ``layered``
    (+ ``concentrated`` when in/out centralization or HHI* is high);
 2. returned **and** circulating (F0 high, flow hierarchy low) -> ``mutual``, sub-label
@@ -56,6 +60,53 @@ AXIS_SUBLABELS = {
     "direction": ("layered", "circulating"),
     "concentration": ("concentrated", "hub partnership", "shared"),
 }
+
+
+@dataclass(frozen=True)
+class PlaneCuts:
+    """Where the asymmetry and direction scores change a leaning, derived from
+    :class:`Thresholds` (never typed twice). A layer's label is a function of the two
+    scores it shows, so the power map's regions are exactly these rectangles."""
+
+    one_way_at: float
+    """asymmetry score (1 − r) at or above this: one-way (r ≤ ``reciprocity_low``)."""
+    returned_at: float
+    """asymmetry score at or below this: returned (r ≥ ``reciprocity_high``)."""
+    layered_at: float
+    """direction score at or above this: layered (the mean of 1 − ``trophic_layered_max``
+    and ``flow_hierarchy_layered_min``, as the score is the mean of 1 − F0 and flow hierarchy)."""
+    circulating_at: float
+    """direction score at or below this: circulating (the mean of 1 − ``trophic_circulating_min``
+    and ``flow_hierarchy_circulating_max``)."""
+
+
+def plane_cuts(thresholds: Thresholds) -> PlaneCuts:
+    """The cut-offs of the asymmetry and direction scores (see :class:`PlaneCuts`)."""
+    return PlaneCuts(
+        one_way_at=round(1 - thresholds.reciprocity_low, 9),
+        returned_at=round(1 - thresholds.reciprocity_high, 9),
+        layered_at=round(((1 - thresholds.trophic_layered_max) + thresholds.flow_hierarchy_layered_min) / 2, 9),
+        circulating_at=round(((1 - thresholds.trophic_circulating_min) + thresholds.flow_hierarchy_circulating_max) / 2, 9),
+    )
+
+
+def plane_label(asymmetry: float, direction: float, thresholds: Thresholds) -> str:
+    """The label the rules give a layer placed at (asymmetry, direction) on the power map:
+    power-over when one-way and layered, mutual when returned and circulating, else mixed.
+    (Two exceptions the plane cannot show: the formal line, and decisions whose say one
+    holder has; :func:`read_measures`.)
+
+    >>> plane_label(0.69, 0.56, Thresholds())
+    'mixed'
+    """
+    cuts = plane_cuts(thresholds)
+    if asymmetry >= cuts.one_way_at and direction >= cuts.layered_at:
+        return POWER_OVER
+    if asymmetry <= cuts.returned_at and direction <= cuts.circulating_at:
+        return MUTUAL
+    return MIXED
+
+
 # What the concentration score is the largest of (key -> words).
 CONCENTRATION_PARTS = {
     "degree_centralization_in": "in-degree centralization",
@@ -187,8 +238,9 @@ def _vs_null(comparison: Mapping[str, Any], thresholds: Thresholds) -> str:
 
 
 def read_asymmetry(measures: Mapping[str, Any], thresholds: Thresholds) -> AxisReading:
-    """Is it returned? Weighted r_w on weighted layers, else edgewise r; ρ < 0 or a value
-    clearly below the null also reads as one-way when r is not high."""
+    """Is it returned? Weighted r_w on weighted layers, else edgewise r; the score is 1 − r,
+    one-way at ≥ 1 − ``reciprocity_low`` and returned at ≤ 1 − ``reciprocity_high``
+    (:func:`plane_cuts`). ρ and the null comparison go into the evidence, beside r."""
     edgewise = _num(measures, "reciprocity_edgewise")
     weighted_r = _num(measures, "weighted_reciprocity")
     use_weighted = bool(measures.get("weighted")) and weighted_r is not None
@@ -204,13 +256,14 @@ def read_asymmetry(measures: Mapping[str, Any], thresholds: Thresholds) -> AxisR
     comparison = null_comparison(measures, key)
     if r is None:
         return AxisReading("asymmetry", None, "undefined", values, comparison, "No ties to test for reciprocity.")
-    below_null = comparison.get("z") is not None and comparison["z"] <= -thresholds.null_z
-    if r <= thresholds.reciprocity_low:
+    score = round(1.0 - r, 6)
+    cuts = plane_cuts(thresholds)
+    # the leaning is read from the score shown (1 − r), so that the power map's regions are
+    # the rules; ρ and the null comparison are printed beside r to say whether it is below chance
+    if score >= cuts.one_way_at:
         leaning = POWER_OVER
-    elif r >= thresholds.reciprocity_high:
+    elif score <= cuts.returned_at:
         leaning = MUTUAL
-    elif (rho is not None and rho < 0) or below_null:
-        leaning = POWER_OVER
     else:
         leaning = "neutral"
     what = "weight" if use_weighted else "ties"
@@ -218,7 +271,7 @@ def read_asymmetry(measures: Mapping[str, Any], thresholds: Thresholds) -> AxisR
     share = f"none of the {what} {verb} returned" if r == 0 else f"{r:.0%} of the {what} {verb} returned"
     share = share[0].upper() + share[1:]
     evidence = f"{share} ({'r_w' if use_weighted else 'r'} = {r:.2f}{_vs_null(comparison, thresholds)}; ρ = {_fmt(rho)})."
-    return AxisReading("asymmetry", round(1.0 - r, 6), leaning, values, comparison, evidence)
+    return AxisReading("asymmetry", score, leaning, values, comparison, evidence)
 
 
 def read_direction(measures: Mapping[str, Any], thresholds: Thresholds) -> AxisReading:
@@ -239,12 +292,11 @@ def read_direction(measures: Mapping[str, Any], thresholds: Thresholds) -> AxisR
     if not parts:
         return AxisReading("direction", None, "undefined", values, comparison, "No ties to rank.")
     score = round(sum(parts) / len(parts), 6)
-    layered = (f0 is None or f0 < thresholds.trophic_layered_max) and (
-        fh is None or fh > thresholds.flow_hierarchy_layered_min
-    )
-    circulating = (f0 is None or f0 > thresholds.trophic_circulating_min) and (
-        fh is None or fh < thresholds.flow_hierarchy_circulating_max
-    )
+    # the leaning is read from the score shown (mean of 1 − F0 and flow hierarchy), with the
+    # cut-offs derived from the F0 and flow-hierarchy thresholds (plane_cuts)
+    cuts = plane_cuts(thresholds)
+    layered = score >= cuts.layered_at
+    circulating = score <= cuts.circulating_at
     leaning = POWER_OVER if layered else MUTUAL if circulating else "neutral"
     if leaning == POWER_OVER:
         lead = "Ties run down a consistent ranking"
@@ -254,7 +306,10 @@ def read_direction(measures: Mapping[str, Any], thresholds: Thresholds) -> AxisR
         lead = "Ties partly run down a ranking"
     # each null comparison right after its own measure (F0's null is not flow hierarchy's)
     evidence = (
-        f"{lead} (trophic incoherence F0 = {_fmt(f0)}{_vs_null(f0_null, thresholds)}; "
+        f"{lead} (direction {_fmt(score)} {'≥' if layered else '≤' if circulating else 'between'} "
+        + (f"{cuts.layered_at:g}" if layered else f"{cuts.circulating_at:g}" if circulating
+           else f"{cuts.circulating_at:g} and {cuts.layered_at:g}")
+        + f": trophic incoherence F0 = {_fmt(f0)}{_vs_null(f0_null, thresholds)}; "
         f"flow hierarchy = {_fmt(fh)}{_vs_null(fh_null, thresholds)})."
     )
     return AxisReading("direction", score, leaning, values, comparison, evidence)
@@ -391,12 +446,12 @@ def score_sublabels(label: str, scores: Mapping[str, float | None], thresholds: 
     reading is mutual or its ties are returned).
     """
     a, d, c = (scores.get(k) for k in ("asymmetry", "direction", "concentration"))
-    layered_at = ((1 - thresholds.trophic_layered_max) + thresholds.flow_hierarchy_layered_min) / 2
-    circulating_at = ((1 - thresholds.trophic_circulating_min) + thresholds.flow_hierarchy_circulating_max) / 2
+    cuts = plane_cuts(thresholds)
     found = {
-        "asymmetry": None if a is None else "one-way" if a >= 1 - thresholds.reciprocity_low
-        else "returned" if a <= 1 - thresholds.reciprocity_high else None,
-        "direction": None if d is None else "layered" if d >= layered_at else "circulating" if d <= circulating_at else None,
+        "asymmetry": None if a is None else "one-way" if a >= cuts.one_way_at
+        else "returned" if a <= cuts.returned_at else None,
+        "direction": None if d is None else "layered" if d >= cuts.layered_at
+        else "circulating" if d <= cuts.circulating_at else None,
         "concentration": None if c is None else "concentrated" if c >= thresholds.concentration_high else None,
     }
     if found["concentration"] and (label == MUTUAL or found["asymmetry"] == "returned"):
