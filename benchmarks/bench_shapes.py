@@ -135,7 +135,7 @@ def _instrument(clock: Clock) -> None:
     clock.wrap(layer_mod.kr, "krackhardt_lub_sampled", "lub_sampled")
     clock.wrap(layer_mod.cz, "betweenness_closed_form", "betweenness_closed_form")
     clock.wrap(layer_mod.cz, "betweenness_centralization", "betweenness")
-    clock.wrap(layer_mod.cz, "betweenness_centralization_sampled", "betweenness_sampled")
+    clock.wrap(layer_mod, "estimated_betweenness", "betweenness_sampled")
     clock.wrap(layer_mod.cz, "closeness_centralization_harmonic", "closeness")
     clock.wrap(org_mod, "node_measures", "nodes")
     for name in ("reporting_tree", "directed_betweenness", "pagerank", "bonacich_power", "constraint", "brokerage",

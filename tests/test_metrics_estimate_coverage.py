@@ -22,6 +22,8 @@ from orgpower.metrics.layer import layer_measures
 from orgpower.synthetic import generate_shape
 
 TRIALS = 30
+# betweenness: the sampled paths' uniform bound at ±0.1 (about 600 pairs a trial) so that
+# sixty trials stay quick; the default ±0.02 is checked once, below
 ESTIMATED = ("global_reaching_centrality", "krackhardt_hierarchy", "krackhardt_lub", "betweenness_centralization")
 
 
@@ -42,7 +44,7 @@ def test_every_estimate_states_a_95_percent_bound_that_covers_the_exact_value(la
     for label, (layer, exact) in layers.items():
         misses: dict[str, int] = {}
         for trial in range(TRIALS):
-            approx = layer_measures(layer, exact_limit=50, seed=1000 + trial, samples=150)
+            approx = layer_measures(layer, exact_limit=50, seed=1000 + trial, samples=150, betweenness_error=0.1)
             for key, info in approx["estimated"].items():
                 if key not in ESTIMATED:
                     continue
@@ -54,9 +56,9 @@ def test_every_estimate_states_a_95_percent_bound_that_covers_the_exact_value(la
     assert checked >= TRIALS * len(layers) * len(ESTIMATED)  # every measure was estimated
 
 
-def test_reach_estimates_of_a_cross_linked_org_are_within_two_hundredths(layers):
+def test_estimates_of_a_cross_linked_org_are_within_two_hundredths(layers):
     layer, exact = layers["cross-linked 21:flows"]
     approx = layer_measures(layer, exact_limit=50, seed=7)
-    for key in ("global_reaching_centrality", "krackhardt_hierarchy", "krackhardt_lub"):
+    for key in ESTIMATED:
         assert approx["estimated"][key]["error_bound"] <= 0.02, key
         assert abs(approx[key] - exact[key]) <= 0.02, key

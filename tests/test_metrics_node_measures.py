@@ -177,7 +177,7 @@ def test_sampled_betweenness_stays_within_its_stated_error_bound():
     graph = nx.gnp_random_graph(400, 0.012, seed=5, directed=True)
     a = sp.csr_array(nx.to_scipy_sparse_array(graph, nodelist=range(400)))
     exact, none = directed_betweenness(a, exact_limit=10_000)
-    estimate, record = directed_betweenness(a, exact_limit=100, sources=100, seed=3)
+    estimate, record = directed_betweenness(a, exact_limit=100, error=0.05, seed=3)
     assert none is None and record is not None
     assert record["confidence"] == 0.95
     assert np.abs(estimate - exact).max() <= record["error_bound"]
@@ -189,14 +189,14 @@ def test_sampled_betweenness_is_unbiased_on_average():
     graph = nx.gnp_random_graph(300, 0.02, seed=8, directed=True)
     a = sp.csr_array(nx.to_scipy_sparse_array(graph, nodelist=range(300)))
     exact, _ = directed_betweenness(a, exact_limit=10_000)
-    runs = [directed_betweenness(a, exact_limit=10, sources=60, seed=s)[0] for s in range(30)]
+    runs = [directed_betweenness(a, exact_limit=10, error=0.1, seed=s)[0] for s in range(30)]
     # the mean of 30 independent estimates of the total is within 5% of the truth
     assert np.mean([r.sum() for r in runs]) == pytest.approx(exact.sum(), rel=0.05)
 
 
 def test_same_seed_same_table_even_when_estimating(org):
-    first = node_measures(org, exact_limit=5, seed=4, betweenness_sources=10)
-    second = node_measures(org, exact_limit=5, seed=4, betweenness_sources=10)
+    first = node_measures(org, exact_limit=5, seed=4, betweenness_error=0.1)
+    second = node_measures(org, exact_limit=5, seed=4, betweenness_error=0.1)
     pd.testing.assert_frame_equal(first.people, second.people)
     assert "advice_betweenness" in first.estimated
 

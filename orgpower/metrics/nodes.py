@@ -35,17 +35,20 @@ contacts for constraint, a layer without arcs for Bonacich.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-import igraph as ig
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from orgpower.graph.layers import Layer, OrgGraph
 from orgpower.metrics.brokerage import BROKERAGE_ROLES, brokerage
-from orgpower.metrics.centralization import betweenness_closed_form, exact_directed_betweenness
+from orgpower.metrics.centralization import (
+    betweenness_closed_form,
+    exact_betweenness_fits,
+    exact_directed_betweenness,
+)
+from orgpower.metrics.path_sampling import estimated_betweenness
 from orgpower.metrics.decision_rights import decision_rights
 from orgpower.metrics.power import bonacich_power, pagerank
 from orgpower.metrics.structural_holes import constraint
@@ -61,6 +64,7 @@ __all__ = ["AUTHORITY_LAYERS", "node_measures", "directed_betweenness", "NodeMea
 
 AUTHORITY_LAYERS = frozenset({"reporting", "reporting_dotted", "flows", "decisions"})
 BETWEENNESS_CONFIDENCE = 0.95
+BETWEENNESS_ERROR = 0.019  # the layers' sampled centralization uses the same
 
 
 @dataclass
@@ -75,21 +79,22 @@ class NodeMeasures:
 
 
 def directed_betweenness(
-    adjacency, *, exact_limit: int = 20000, sources: int = 512, seed: int = 0, confidence: float = BETWEENNESS_CONFIDENCE,
+    adjacency, *, exact_limit: int = 20000, error: float = BETWEENNESS_ERROR, seed: int = 0,
+    confidence: float = BETWEENNESS_CONFIDENCE,
 ) -> tuple[np.ndarray, dict | None]:
     """Directed, unweighted betweenness of every node, normalised by (n − 1)(n − 2).
 
     Definition: B(v) = Σ_{s ≠ v ≠ t} σ_st(v)/σ_st over ordered pairs (Brandes 2001),
     arcs taken as 0/1. Exact in O(n + m) where every path is the only one (forests,
     cycles: :func:`~orgpower.metrics.centralization.betweenness_closed_form`), at any
-    size; otherwise exact (igraph, C) when n ≤ ``exact_limit``.
+    size; otherwise exact (igraph, C) when n ≤ ``exact_limit`` and Brandes' algorithm
+    visits at most ``BETWEENNESS_WORK`` vertices and arcs.
 
-    Above that, source sampling (Brandes & Pich 2007): ``sources`` distinct sources S
-    drawn uniformly (seeded); B̂(v) = (n/|S|) Σ_{s ∈ S} δ_s(v), unbiased. Each sampled
-    term of the normalised estimate lies in [0, n/(n − 1)], so by Hoeffding's inequality
-    (valid without replacement) and a union bound over the n nodes, every normalised
-    value is within ε = n/(n−1) · sqrt(ln(2n/δ) / (2|S|)) of the truth with probability
-    1 − δ. Returns the scores and ``None`` (exact) or the ``estimated`` record.
+    Otherwise estimated from uniformly sampled shortest paths (Riondato & Kornaropoulos
+    2016, :func:`~orgpower.metrics.path_sampling.estimated_betweenness`): every node's
+    value is within ``error`` · n/(n − 2) of the truth at once, with probability
+    ``confidence``; the same sample as the layer's centralization when the seeds agree.
+    Returns the scores and ``None`` (exact) or the ``estimated`` record.
 
     Reference: networkx ``betweenness_centrality(G, normalized=True)`` on a DiGraph.
     """
@@ -100,22 +105,12 @@ def directed_betweenness(
     closed = betweenness_closed_form(matrix)  # chains, stars, trees, cycles: exact in O(n + m)
     if closed is not None:
         return normalise_betweenness(closed, n, directed=True), None
-    if n <= exact_limit or sources >= n:
+    if n <= exact_limit and exact_betweenness_fits(matrix):
         # shared with the layer's centralization, which needs the same scores
         return normalise_betweenness(exact_directed_betweenness(matrix), n, directed=True), None
-    coo = matrix.tocoo()
-    graph = ig.Graph(n=n, edges=np.column_stack([coo.row, coo.col]).tolist(), directed=True)
-    chosen = np.sort(np.random.default_rng(seed).choice(n, size=sources, replace=False))
-    raw = np.asarray(graph.betweenness(directed=True, sources=chosen.tolist()), dtype=np.float64)
-    estimate = normalise_betweenness(raw * (n / sources), n, directed=True)
-    delta = 1.0 - confidence
-    epsilon = n / (n - 1) * math.sqrt(math.log(2.0 * n / delta) / (2.0 * sources))
-    record = {
-        "method": f"source sampling (Brandes & Pich 2007), {sources} of {n} sources; Hoeffding bound over all nodes",
-        "error_bound": float(epsilon),
-        "confidence": float(confidence),
-    }
-    return estimate, record
+    sampled = estimated_betweenness(matrix, epsilon=error, confidence=confidence, seed=seed)
+    record = {"method": sampled.method, "error_bound": sampled.error_bound, "confidence": sampled.confidence}
+    return sampled.scores.copy(), record
 
 
 def _degree_columns(layer: Layer, people: int) -> dict[str, np.ndarray]:
@@ -140,8 +135,8 @@ def _node_groups(layer: Layer, people: pd.DataFrame) -> np.ndarray:
 
 
 def _position_columns(
-    layer: Layer, people: pd.DataFrame, prefix: str, *, exact_limit: int, seed: int, betweenness_sources: int,
-    brokerage_limit: int, estimated: dict, notes: list[str], include_betweenness: bool,
+    layer: Layer, people: pd.DataFrame, prefix: str, *, exact_limit: int, seed: int, betweenness_error: float,
+    brokerage_limit: int, estimated: dict, notes: list[str], include_betweenness: bool, betweenness_seed: int = 0,
 ) -> dict[str, np.ndarray]:
     k = layer.people_count
     stored = layer.adjacency
@@ -150,7 +145,7 @@ def _position_columns(
     columns: dict[str, np.ndarray] = {}
     if include_betweenness:
         values, record = directed_betweenness(
-            stored, exact_limit=exact_limit, sources=betweenness_sources, seed=seed,
+            stored, exact_limit=exact_limit, error=betweenness_error, seed=betweenness_seed,
         )
         columns[f"{prefix}betweenness"] = values[:k]
         if record is not None:
@@ -198,7 +193,7 @@ def node_measures(
     *,
     exact_limit: int = 20000,
     seed: int = 0,
-    betweenness_sources: int = 512,
+    betweenness_error: float = BETWEENNESS_ERROR,
     brokerage_limit: int = 5_000_000,
 ) -> NodeMeasures:
     """Every node measure of one org, one row per person (see the module docstring).
@@ -231,15 +226,18 @@ def node_measures(
         notes.append(f"reporting: {tree.several_managers} people have several solid managers; the first was used")
 
     options = dict(
-        exact_limit=exact_limit, seed=seed, betweenness_sources=betweenness_sources,
+        exact_limit=exact_limit, seed=seed, betweenness_error=betweenness_error,
         brokerage_limit=brokerage_limit, estimated=estimated, notes=notes,
     )
     columns.update(_position_columns(reporting, people, "", include_betweenness=False, **options))
     for name, layer in graph.layers.items():
         columns.update(_degree_columns(layer, n))
-    for name, layer in graph.layers.items():
+    from orgpower.metrics.org import layer_seed  # the layer's own seed: one path sample for both
+
+    for position, (name, layer) in enumerate(graph.layers.items()):
         if name != "reporting":
-            columns.update(_position_columns(layer, people, f"{name}_", include_betweenness=True, **options))
+            columns.update(_position_columns(layer, people, f"{name}_", include_betweenness=True,
+                                             betweenness_seed=layer_seed(seed, position), **options))
 
     rights = decision_rights(graph.decisions, columns["person_id"])
     no_decisions = graph.decisions is None or graph.decisions.empty

@@ -1,0 +1,321 @@
+"""Betweenness of every vertex estimated from uniformly sampled shortest paths.
+
+Riondato & Kornaropoulos (2016) sampling: draw r ordered pairs (s, t), s ≠ t, uniformly;
+when t is reachable, draw one shortest s → t path uniformly among the σ_st shortest ones
+and count its interior vertices. The share of samples whose path passes v estimates
+``p(v) = b(v) / (n(n − 1))`` without bias (b the raw directed betweenness), and with
+probability 1 − δ every vertex's estimate is within ε of the truth at once when
+
+    r ≥ (c / ε²) (⌊log₂(VD − 2)⌋ + 1 + ln(1/δ)),   c = 0.5,
+
+VD being the vertex diameter (most vertices on a shortest path; any upper bound will do)
+and c the universal constant of the ε-sample bound (Löffler & Phillips 2009, used by
+Riondato & Kornaropoulos). The bound is uniform over the vertices, so the largest score,
+and with it Freeman's centralization, is estimated as tightly as each score.
+
+Each sample is a balanced bidirectional breadth-first search (the side whose frontier
+has fewer arcs is expanded, level by level) that stops as soon as the two searches meet
+or one side runs dry, so a sample costs far less than a full search: in a layer where
+most people reach few others it often costs nothing. Borassi & Natale's KADABRA (2016)
+uses the same search.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from orgpower.metrics.digraph import (
+    Condensation,
+    as_adjacency,
+    binary,
+    condensation,
+    empirical_bernstein_bound,
+    hoeffding_bound,
+    to_igraph,
+)
+
+__all__ = ["PathSample", "vertex_diameter_bound", "sample_size", "sample_shortest_paths", "estimated_betweenness"]
+
+UNIVERSAL_CONSTANT = 0.5  # c of the ε-sample bound (Löffler & Phillips 2009)
+EXACT_DIAMETER_SIZE = 64  # strong components up to this size: diameter bounded by size − 1
+
+
+@dataclass(frozen=True)
+class PathSample:
+    """What ``pairs`` sampled pairs gave: ``through[v]`` counts the sampled paths with v
+    inside them, ``interior`` the number of interior vertices of each sample (0 when t
+    was unreachable), ``reachable`` how many pairs had a path."""
+
+    pairs: int
+    through: np.ndarray
+    interior: np.ndarray
+    reachable: int
+
+
+def vertex_diameter_bound(adjacency, cond: Condensation | None = None) -> int:
+    """An upper bound on the number of vertices of any shortest path, in O(n + m).
+
+    A shortest path never leaves a strong component and comes back (every vertex in
+    between would belong to it), so it crosses strong components in the order of the
+    condensation DAG and within each is a shortest path of that component. Hence VD ≤
+    the heaviest DAG path with component C weighing diam(C) + 1 vertices, where diam(C)
+    ≤ size − 1 and, for components above ``EXACT_DIAMETER_SIZE``, diam(C) ≤ ecc_out(x) +
+    ecc_in(x) for any x in C (two searches inside C).
+
+    >>> chain = sp.csr_array(([1.0] * 3, ([0, 1, 2], [1, 2, 3])), shape=(4, 4))
+    >>> vertex_diameter_bound(chain)
+    4
+    """
+    a = binary(as_adjacency(adjacency))
+    n = a.shape[0]
+    if n == 0:
+        return 0
+    cond = cond if cond is not None else condensation(a)
+    weight = cond.size.astype(np.int64).copy()  # diam(C) + 1 ≤ size
+    for comp in np.flatnonzero(cond.size > EXACT_DIAMETER_SIZE):
+        members = np.flatnonzero(cond.component == comp)
+        inside = to_igraph(sp.csr_array(a[members][:, members]))
+        x = int(np.argmax(inside.degree()))
+        ecc_out = max(inside.distances(source=x, mode="out")[0])
+        ecc_in = max(inside.distances(source=x, mode="in")[0])
+        weight[comp] = min(int(weight[comp]), int(ecc_out + ecc_in) + 1)
+    dag = sp.csr_array(cond.dag)
+    best = weight.copy()  # heaviest path ending at each component
+    # components are numbered topologically: relax the arcs leaving the components whose
+    # value changed last round (at most the DAG's depth rounds, each over fewer arcs)
+    indptr, indices = dag.indptr, dag.indices
+    changed = np.flatnonzero(np.diff(indptr) > 0)
+    while changed.size:
+        counts = np.diff(indptr)[changed]
+        if counts.sum() == 0:
+            break
+        starts = np.repeat(indptr[changed] - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
+        heads = indices[starts]
+        tails = np.repeat(changed, counts)
+        candidate = best[tails] + weight[heads]
+        better = candidate > best[heads]
+        if not better.any():
+            break
+        heads, candidate = heads[better], candidate[better]
+        np.maximum.at(best, heads, candidate)
+        changed = _distinct(heads)
+    return int(min(best.max(), n))
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    # sorting beats numpy's hashing np.unique on these arrays (measured 15 s vs 1 s at 10^6)
+    values = np.sort(values)
+    keep = np.ones(values.size, dtype=bool)
+    keep[1:] = values[1:] != values[:-1]
+    return values[keep]
+
+
+def sample_size(epsilon: float, vertex_diameter: int, delta: float, constant: float = UNIVERSAL_CONSTANT) -> int:
+    """Riondato–Kornaropoulos sample size: (c/ε²)(⌊log₂(VD − 2)⌋ + 1 + ln(1/δ)).
+
+    >>> sample_size(0.02, 66, 0.04)
+    12774
+    """
+    vc = math.floor(math.log2(vertex_diameter - 2)) + 1 if vertex_diameter > 3 else 1
+    return int(math.ceil(constant / epsilon**2 * (vc + math.log(1.0 / delta))))
+
+
+class _Searcher:
+    """Balanced bidirectional BFS with shortest-path counts, on reusable stamped arrays."""
+
+    def __init__(self, a: sp.csr_array) -> None:
+        n = a.shape[0]
+        reverse = sp.csr_array(a.T)
+        self.sides = []
+        for matrix in (a, reverse):  # side 0 searches forward from s, side 1 backward from t
+            matrix.sort_indices()
+            indptr = matrix.indptr.astype(np.int64)
+            self.sides.append((indptr, matrix.indices.astype(np.int64), np.diff(indptr)))
+        self.stamp = [np.zeros(n, np.int64), np.zeros(n, np.int64)]
+        self.depth = [np.zeros(n, np.int64), np.zeros(n, np.int64)]
+        self.sigma = [np.zeros(n), np.zeros(n)]
+        self.run = 0
+
+    def path(self, s: int, t: int, rng: np.random.Generator) -> list[int] | None:
+        """Interior vertices of one uniformly drawn shortest s → t path; None if none."""
+        if self.sides[0][2][s] == 0 or self.sides[1][2][t] == 0:
+            return None
+        self.run += 1
+        run = self.run
+        frontier = [np.array([s]), np.array([t])]
+        level = [0, 0]
+        for side, root in ((0, s), (1, t)):
+            self.stamp[side][root] = run
+            self.depth[side][root] = 0
+            self.sigma[side][root] = 1.0
+        while True:
+            arcs_out = [int(self.sides[side][2][frontier[side]].sum()) for side in (0, 1)]
+            if arcs_out[0] == 0 or arcs_out[1] == 0:
+                return None  # one side has nowhere left to go: t is unreachable
+            side = 0 if arcs_out[0] <= arcs_out[1] else 1
+            other = 1 - side
+            indptr, indices, degree = self.sides[side]
+            tails = frontier[side]
+            counts = degree[tails]
+            total = int(counts.sum())
+            heads = indices[np.repeat(indptr[tails] - (np.cumsum(counts) - counts), counts) + np.arange(total)]
+            tails = np.repeat(tails, counts)
+            meet = self.stamp[other][heads] == run
+            if meet.any():
+                # the other side's frontier: every shortest path crosses exactly one of
+                # these arcs, σ_s(u)·σ_t(w) of them through arc (u, w)
+                tails, heads = tails[meet], heads[meet]
+                weights = self.sigma[side][tails] * self.sigma[other][heads]
+                pick = int(rng.choice(weights.size, p=weights / weights.sum())) if weights.size > 1 else 0
+                near = self._walk_back(side, int(tails[pick]), run, rng)
+                far = self._walk_back(other, int(heads[pick]), run, rng)
+                return near[:-1] + far[:-1]  # without the roots s and t
+            fresh = self.stamp[side][heads] != run
+            heads, tails = heads[fresh], tails[fresh]
+            if heads.size == 0:
+                return None
+            order = np.argsort(heads, kind="stable")
+            heads, tails = heads[order], tails[order]
+            first = np.ones(heads.size, dtype=bool)
+            first[1:] = heads[1:] != heads[:-1]
+            reached, where = heads[first], np.cumsum(first) - 1
+            level[side] += 1
+            self.stamp[side][reached] = run
+            self.depth[side][reached] = level[side]
+            self.sigma[side][reached] = np.bincount(where, weights=self.sigma[side][tails], minlength=reached.size)
+            frontier[side] = reached
+
+    def _walk_back(self, side: int, v: int, run: int, rng: np.random.Generator) -> list[int]:
+        """From v back to the side's root, each step to a predecessor with probability
+        σ(predecessor)/σ(v): a uniformly drawn shortest path of that side's search."""
+        indptr, indices, _ = self.sides[1 - side]  # predecessors: arcs of the other direction
+        stamp, depth, sigma = self.stamp[side], self.depth[side], self.sigma[side]
+        walk = [v]
+        while depth[v] > 0:
+            around = indices[indptr[v]:indptr[v + 1]]
+            before = around[(stamp[around] == run) & (depth[around] == depth[v] - 1)]
+            if before.size == 1:
+                v = int(before[0])
+            else:
+                weights = sigma[before]
+                v = int(before[rng.choice(before.size, p=weights / weights.sum())])
+            walk.append(v)
+        return walk
+
+
+def sample_shortest_paths(adjacency, pairs: int, *, seed: int = 0) -> PathSample:
+    """``pairs`` uniformly drawn ordered pairs, one uniformly drawn shortest path each.
+
+    >>> cycle = sp.csr_array(([1.0] * 4, ([0, 1, 2, 3], [1, 2, 3, 0])), shape=(4, 4))
+    >>> sample = sample_shortest_paths(cycle, 1200, seed=1)
+    >>> sample.reachable, round(float(sample.through.sum() / sample.pairs), 1)  # mean interior: 1
+    (1200, 1.0)
+    """
+    a = binary(as_adjacency(adjacency))
+    n = a.shape[0]
+    rng = np.random.default_rng(seed)
+    through = np.zeros(n, dtype=np.int64)
+    interior = np.zeros(pairs, dtype=np.int64)
+    if n < 2 or pairs == 0:
+        return PathSample(pairs, through, interior, 0)
+    sources = rng.integers(0, n, size=pairs)
+    targets = rng.integers(0, n - 1, size=pairs)
+    targets += targets >= sources  # uniform over t ≠ s
+    searcher = _Searcher(a)
+    reachable = 0
+    passed: list[int] = []
+    for i, (s, t) in enumerate(zip(sources.tolist(), targets.tolist())):
+        inside = searcher.path(s, t, rng)
+        if inside is None:
+            continue
+        reachable += 1
+        interior[i] = len(inside)
+        passed.extend(inside)
+    if passed:
+        through = np.bincount(np.asarray(passed, dtype=np.int64), minlength=n)
+    return PathSample(pairs, through, interior, reachable)
+
+
+@dataclass(frozen=True)
+class BetweennessEstimate:
+    """Estimated normalised betweenness of every vertex, b(v)/((n − 1)(n − 2)), each within
+    ``error_bound`` of the truth with probability ``confidence`` (all at once); the
+    centralization with its own bound (the largest score's and the mean's errors)."""
+
+    scores: np.ndarray
+    error_bound: float
+    centralization: float
+    centralization_bound: float
+    confidence: float
+    pairs: int
+    vertex_diameter: int
+    method: str
+
+
+_RECENT: dict[tuple, BetweennessEstimate] = {}
+_RECENT_LIMIT = 4
+
+
+def estimated_betweenness(
+    adjacency, *, epsilon: float = 0.019, confidence: float = 0.95, seed: int = 0, cond: Condensation | None = None
+) -> BetweennessEstimate:
+    """Betweenness of every vertex and Freeman's betweenness centralization, estimated.
+
+    Definition and normalisation as :func:`~orgpower.metrics.centralization.
+    betweenness_centralization` (directed, T(n) = (n − 1)²(n − 2), sna). With p(v) =
+    b(v)/(n(n − 1)) the sampled share and L = Σ_v b(v)/(n(n − 1)) the mean number of
+    interior vertices of a sampled pair's path (0 when unreachable),
+
+        C = n² p*/((n − 1)(n − 2)) − n L/((n − 1)(n − 2)),
+
+    so C is off by at most n²ε/((n − 1)(n − 2)) (ε the uniform bound on p, at risk
+    0.8 δ) plus n/((n − 1)(n − 2)) times the error of L (values in [0, VD − 2]: the
+    smaller of Hoeffding's and the empirical Bernstein bound, at risk 0.2 δ; at a million
+    people this term is about 10⁻⁵). r is the sample size for ε at risk 0.8 δ.
+
+    The last few results are kept (keyed by the arc pattern, ε, confidence and seed):
+    the layer's centralization and the people's column of one audit share one sample.
+    """
+    a = binary(as_adjacency(adjacency))
+    a.sort_indices()
+    n = a.shape[0]
+    digest = hashlib.blake2b(np.asarray(a.shape, dtype=np.int64).tobytes(), digest_size=16)
+    digest.update(np.asarray(a.indptr, dtype=np.int64).tobytes())
+    digest.update(np.asarray(a.indices, dtype=np.int64).tobytes())
+    key = (digest.digest(), float(epsilon), float(confidence), int(seed))
+    if key in _RECENT:
+        return _RECENT[key]
+    delta = 1.0 - confidence
+    vd = vertex_diameter_bound(a, cond)
+    r = sample_size(epsilon, vd, 0.8 * delta)
+    sample = sample_shortest_paths(a, r, seed=seed)
+    p = sample.through / r
+    mean_interior = float(sample.interior.mean())
+    span = float(max(vd - 2, 1))
+    mean_error = min(span * hoeffding_bound(r, 1.0 - 0.2 * delta),
+                     empirical_bernstein_bound(sample.interior.astype(float), 1.0 - 0.2 * delta, span))
+    pairs_norm = (n - 1) * (n - 2)
+    scores = p * n * (n - 1) / pairs_norm
+    centralization = (n * n * float(p.max()) - n * mean_interior) / pairs_norm
+    bound = n * n * epsilon / ((n - 1) * (n - 2)) + n * mean_error / ((n - 1) * (n - 2))
+    result = BetweennessEstimate(
+        scores=scores,
+        error_bound=float(epsilon * n / (n - 2)),
+        centralization=float(min(max(centralization, 0.0), 1.0)),
+        centralization_bound=float(bound),
+        confidence=float(confidence),
+        pairs=r,
+        vertex_diameter=vd,
+        method=(f"{r} uniformly sampled pairs, one uniformly drawn shortest path each (Riondato & Kornaropoulos "
+                f"2016, balanced bidirectional search), sample size from the vertex-diameter bound {vd}; "
+                "one bound for every node at once"),
+    )
+    while len(_RECENT) >= _RECENT_LIMIT:
+        del _RECENT[next(iter(_RECENT))]
+    _RECENT[key] = result
+    return result
