@@ -129,7 +129,7 @@ def test_above_the_work_budget_a_small_layer_is_estimated_and_says_how(monkeypat
     measures = layer_measures(a, betweenness_error=0.05)
     info = measures["estimated"]["betweenness_centralization"]
     assert info["confidence"] == 0.95 and "shortest path" in info["method"]
-    assert info["error_bound"] == pytest.approx(0.05 * 400**2 / (399 * 398), rel=0.05)
+    assert 0 < info["error_bound"] <= 0.05 * 400**2 / (399 * 398) + 0.002  # ε, plus the mean's small term
     assert abs(measures["betweenness_centralization"] - exact) <= info["error_bound"]
 
 

@@ -22,13 +22,13 @@ uses the same search.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
+from orgpower.metrics.centralization import arc_pattern_key
 from orgpower.metrics.digraph import (
     Condensation,
     as_adjacency,
@@ -208,7 +208,7 @@ class _Searcher:
         return walk
 
 
-def sample_shortest_paths(adjacency, pairs: int, *, seed: int = 0) -> PathSample:
+def sample_shortest_paths(adjacency, pairs: int, *, seed: int | list[int] = 0) -> PathSample:
     """``pairs`` uniformly drawn ordered pairs, one uniformly drawn shortest path each.
 
     >>> cycle = sp.csr_array(([1.0] * 4, ([0, 1, 2, 3], [1, 2, 3, 0])), shape=(4, 4))
@@ -273,49 +273,90 @@ def estimated_betweenness(
 
         C = n² p*/((n − 1)(n − 2)) − n L/((n − 1)(n − 2)),
 
-    so C is off by at most n²ε/((n − 1)(n − 2)) (ε the uniform bound on p, at risk
-    0.8 δ) plus n/((n − 1)(n − 2)) times the error of L (values in [0, VD − 2]: the
-    smaller of Hoeffding's and the empirical Bernstein bound, at risk 0.2 δ; at a million
-    people this term is about 10⁻⁵). r is the sample size for ε at risk 0.8 δ.
+    so C is off by at most n²ε/((n − 1)(n − 2)) (ε bounding every |p̂(v) − p(v)| at
+    once) plus n/((n − 1)(n − 2)) times the error of L (values in [0, VD − 2]: the
+    smaller of Hoeffding's and the empirical Bernstein bound; about 10⁻⁵ at a million
+    people).
+
+    ε is the smaller of two bounds on the same r samples, each at risk 0.4 δ: the
+    Riondato–Kornaropoulos bound (from VD) and, node by node, the empirical Bernstein
+    bound (Maurer & Pontil 2009) with a union bound over the n nodes, which is far
+    tighter when every share is small (no one lies on more than a few percent of the
+    paths, as in most orgs). r is the smaller of the sample sizes the two need for
+    ``epsilon``; the second is sized from a separate pilot of ``PILOT_PAIRS`` pairs (so
+    that r does not depend on the sample it bounds). L's bound takes the last 0.2 δ.
 
     The last few results are kept (keyed by the arc pattern, ε, confidence and seed):
     the layer's centralization and the people's column of one audit share one sample.
     """
     a = binary(as_adjacency(adjacency))
-    a.sort_indices()
     n = a.shape[0]
-    digest = hashlib.blake2b(np.asarray(a.shape, dtype=np.int64).tobytes(), digest_size=16)
-    digest.update(np.asarray(a.indptr, dtype=np.int64).tobytes())
-    digest.update(np.asarray(a.indices, dtype=np.int64).tobytes())
-    key = (digest.digest(), float(epsilon), float(confidence), int(seed))
+    key = (arc_pattern_key(a), float(epsilon), float(confidence), int(seed))
     if key in _RECENT:
         return _RECENT[key]
     delta = 1.0 - confidence
     vd = vertex_diameter_bound(a, cond)
-    r = sample_size(epsilon, vd, 0.8 * delta)
-    sample = sample_shortest_paths(a, r, seed=seed)
+    r_vc = sample_size(epsilon, vd, 0.4 * delta)
+    pilot = sample_shortest_paths(a, min(PILOT_PAIRS, r_vc), seed=[seed, 1])
+    top = float(pilot.through.max()) / pilot.pairs
+    top = top + 3.0 * math.sqrt(top / pilot.pairs) + 3.0 / pilot.pairs  # a generous upper guess
+    r = min(r_vc, _bernstein_size(epsilon, min(top, 0.25), n, 0.4 * delta))
+    sample = sample_shortest_paths(a, r, seed=[seed, 2])
     p = sample.through / r
+    eps = min(_vc_error(r, vd, 0.4 * delta), float(_bernstein_error(p, r, n, 0.4 * delta).max()))
     mean_interior = float(sample.interior.mean())
     span = float(max(vd - 2, 1))
     mean_error = min(span * hoeffding_bound(r, 1.0 - 0.2 * delta),
                      empirical_bernstein_bound(sample.interior.astype(float), 1.0 - 0.2 * delta, span))
     pairs_norm = (n - 1) * (n - 2)
-    scores = p * n * (n - 1) / pairs_norm
     centralization = (n * n * float(p.max()) - n * mean_interior) / pairs_norm
-    bound = n * n * epsilon / ((n - 1) * (n - 2)) + n * mean_error / ((n - 1) * (n - 2))
     result = BetweennessEstimate(
-        scores=scores,
-        error_bound=float(epsilon * n / (n - 2)),
+        scores=p * n / (n - 2),
+        error_bound=float(eps * n / (n - 2)),
         centralization=float(min(max(centralization, 0.0), 1.0)),
-        centralization_bound=float(bound),
+        centralization_bound=float((n * n * eps + n * mean_error) / pairs_norm),
         confidence=float(confidence),
         pairs=r,
         vertex_diameter=vd,
         method=(f"{r} uniformly sampled pairs, one uniformly drawn shortest path each (Riondato & Kornaropoulos "
-                f"2016, balanced bidirectional search), sample size from the vertex-diameter bound {vd}; "
-                "one bound for every node at once"),
+                "2016, balanced bidirectional search); the smaller of their bound (vertex diameter at most "
+                f"{vd}) and the empirical Bernstein bound, for every node at once"),
     )
     while len(_RECENT) >= _RECENT_LIMIT:
         del _RECENT[next(iter(_RECENT))]
     _RECENT[key] = result
     return result
+
+
+PILOT_PAIRS = 1_000
+
+
+def _vc_error(pairs: int, vertex_diameter: int, delta: float, constant: float = UNIVERSAL_CONSTANT) -> float:
+    """ε of the Riondato–Kornaropoulos bound for a given sample size (inverse of :func:`sample_size`)."""
+    vc = math.floor(math.log2(vertex_diameter - 2)) + 1 if vertex_diameter > 3 else 1
+    return math.sqrt(constant * (vc + math.log(1.0 / delta)) / pairs)
+
+
+def _bernstein_error(share: np.ndarray, pairs: int, n: int, delta: float) -> np.ndarray:
+    """Two-sided empirical Bernstein half-width of every node's share (0/1 values, sample
+    variance p(1 − p) r/(r − 1)), each at risk δ/n so that all hold at once."""
+    log_term = math.log(4.0 * n / delta)
+    variance = share * (1.0 - share) * pairs / max(pairs - 1, 1)
+    return np.sqrt(2.0 * variance * log_term / pairs) + 7.0 * log_term / (3.0 * max(pairs - 1, 1))
+
+
+def _bernstein_size(epsilon: float, top_share: float, n: int, delta: float) -> int:
+    """Smallest r (doubling, then bisection) whose Bernstein error at ``top_share`` is ≤ ε."""
+    def fits(r: int) -> bool:
+        return float(_bernstein_error(np.array([top_share]), r, n, delta)[0]) <= epsilon
+
+    high = 64
+    while not fits(high):
+        high *= 2
+        if high > 1 << 40:
+            return high
+    low = high // 2
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (low, middle) if fits(middle) else (middle, high)
+    return high
