@@ -139,6 +139,7 @@ class _Searcher:
         self.stamp = [np.zeros(n, np.int64), np.zeros(n, np.int64)]
         self.depth = [np.zeros(n, np.int64), np.zeros(n, np.int64)]
         self.sigma = [np.zeros(n), np.zeros(n)]
+        self.slot = np.zeros(n, np.int64)
         self.run = 0
 
     def path(self, s: int, t: int, rng: np.random.Generator) -> list[int] | None:
@@ -179,15 +180,16 @@ class _Searcher:
             heads, tails = heads[fresh], tails[fresh]
             if heads.size == 0:
                 return None
-            order = np.argsort(heads, kind="stable")
-            heads, tails = heads[order], tails[order]
-            first = np.ones(heads.size, dtype=bool)
-            first[1:] = heads[1:] != heads[:-1]
-            reached, where = heads[first], np.cumsum(first) - 1
+            # one entry per newly reached vertex without sorting: the last arc written wins
+            positions = np.arange(heads.size)
+            self.slot[heads] = positions
+            reached = heads[self.slot[heads] == positions]
+            paths_in = self.sigma[side][tails]
             level[side] += 1
             self.stamp[side][reached] = run
             self.depth[side][reached] = level[side]
-            self.sigma[side][reached] = np.bincount(where, weights=self.sigma[side][tails], minlength=reached.size)
+            self.sigma[side][reached] = 0.0
+            np.add.at(self.sigma[side], heads, paths_in)
             frontier[side] = reached
 
     def _walk_back(self, side: int, v: int, run: int, rng: np.random.Generator) -> list[int]:
@@ -258,7 +260,7 @@ class BetweennessEstimate:
 
 
 _RECENT: dict[tuple, BetweennessEstimate] = {}
-_RECENT_LIMIT = 4
+_RECENT_LIMIT = 8  # layers of one org: the people's columns reuse the layers' samples
 
 
 def estimated_betweenness(
