@@ -227,9 +227,14 @@ def _reachability_measures(a, put, estimated, *, exact_limit, seed, samples, pat
     elif exact_paths and bfs_work <= CLOSENESS_WORK:
         put("closeness_centralization_harmonic", cz.closeness_centralization_harmonic(a), "fewer than two nodes")
     else:
-        put("closeness_centralization_harmonic", None,
-            f"not computed: one search per node would cost {bfs_work:.3g} steps (all-pairs distances), "
-            f"above the limit of {min(CLOSENESS_WORK, path_budget) if n > exact_limit else CLOSENESS_WORK:.0f}")
+        limit = min(CLOSENESS_WORK, path_budget) if n > exact_limit else CLOSENESS_WORK
+        if math.isfinite(bfs_work):
+            reason = (f"not computed: one search per node (all-pairs distances) would cost {bfs_work:.3g} steps, "
+                      f"above the limit of {limit:.3g}")
+        else:
+            reason = (f"not computed: {n:,} nodes is above the exact limit of {exact_limit:,} and the cost of one "
+                      "search per node (all-pairs distances) is not known in advance")
+        put("closeness_centralization_harmonic", None, reason)
 
 
 def _estimate(method: str, bound: float) -> dict:
