@@ -19,7 +19,7 @@ from orgpower.api import generate_org, read_org
 from orgpower.errors import InputError, UsageError
 from orgpower.api import audit as run_audit
 from orgpower.report.config import AuditConfig
-from orgpower.report.glossary import anchor, column_known, known, term
+from orgpower.report.glossary import TERMS, anchor, column_known, glossary_key, known, term
 from orgpower.report.meta import ReportMeta, input_date
 from orgpower.report.writers import write_reports
 
@@ -140,6 +140,45 @@ def test_every_number_and_definition_of_a_finding_is_in_the_glossary(result):
             assert known(key), f"{finding['id']}: number {key!r} has no plain name"
         for key in finding["definition"]["keys"]:
             assert known(key) or key.isupper() or "-" in key, f"{finding['id']}: definition {key!r} unknown"
+
+
+def test_finding_definitions_in_audit_json_name_glossary_rows_never_a_file(result):
+    import json
+
+    for finding in result.document["findings"]:
+        definition = finding["definition"]
+        assert set(definition) == {"keys", "glossary"}, finding["id"]
+        assert definition["glossary"], f"{finding['id']} rests on no defined term"
+        for key in definition["glossary"]:
+            assert key in TERMS and glossary_key(key) == key, f"{finding['id']}: {key!r} is not a glossary row"
+        for key in definition["keys"]:
+            if known(key):
+                assert glossary_key(key) in definition["glossary"], f"{finding['id']}: {key!r} has no row"
+    text = json.dumps(result.document["findings"])
+    assert ".md" not in text and "docs/" not in text
+
+
+def test_data_problem_findings_point_to_the_data_problem_row(tmp_path):
+    from orgpower.synthetic import write_bundle
+
+    write_bundle(generate_org(40, "mixed", seed=2), tmp_path)
+    people = (tmp_path / "people.csv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "people.csv").write_text("\n".join([*people, people[-1]]) + "\n", encoding="utf-8")  # a repeated row
+    document = run_audit(read_org([tmp_path]), config=CONFIG).document
+    data = [f for f in document["findings"] if f["id"].startswith("data-")]
+    assert data and all(f["definition"]["glossary"] == ["data_problem"] for f in data)
+
+
+def test_every_glossary_row_a_finding_names_is_in_the_report_and_the_workbook(written, result, book):
+    parsed = _parse(written["html"])
+    sheet = book["glossary"]
+    key_column = _header(sheet)["Key"]
+    sheet_keys = {sheet.cell(r, key_column).value for r in range(2, sheet.max_row + 1)}
+    for finding in result.document["findings"]:
+        for key in finding["definition"]["glossary"]:
+            assert anchor(key) in parsed.ids, f"{finding['id']}: {key} not in the report's glossary"
+            assert f"#{anchor(key)}" in parsed.hrefs, f"{finding['id']}: {key} not linked from the finding"
+            assert key in sheet_keys, f"{finding['id']}: {key} not in the glossary sheet"
 
 
 def test_every_finding_links_its_definitions_to_the_glossary_rows(written, result):

@@ -140,7 +140,7 @@ def findings_table(findings: list[dict[str, Any]]) -> pd.DataFrame:
         "where": "; ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in sorted(f["where"].items())),
         "compared_with": json.dumps(clean(f["compared_with"]), sort_keys=True),
         "metrics": json.dumps(clean(f["metrics"]), sort_keys=True),
-        "definition": ", ".join(f["definition"]["links"]),
+        "definition": ", ".join(f["definition"]["glossary"]),
         "recommendation": f["recommendation"], "id": f["id"],
     } for f in findings]
     return pd.DataFrame(rows, columns=["rank", "severity", "title", "summary", "where", "compared_with", "metrics",

@@ -12,7 +12,9 @@ Every finding is a dict with the same keys (audit.json ``findings``):
 ``metrics``       the numbers, by key
 ``where``         ``layer``, ``units``, ``decisions``, ``people`` (ids), ``rows`` (input rows)
 ``compared_with`` the degree-preserving null model and/or the org's own median
-``definition``    the measure keys, with a link into docs/measures.md and docs/readings.md
+``definition``    ``keys``: the measures (or validation codes) it rests on; ``glossary``: the
+                  keys of the glossary rows that define them (the report's glossary and
+                  the glossary sheet of audit.xlsx hold the same rows)
 ``recommendation`` a change to the structure that would move the reading
 
 Findings describe structures. People are named only by id under ``where``.
@@ -29,32 +31,24 @@ import pandas as pd
 from orgpower.model import OrgModel
 from orgpower.report.config import AuditConfig
 from orgpower.report.decisions import DecisionAudit
+from orgpower.report.glossary import glossary_key
 from orgpower.report.readings import MIXED, MUTUAL, POWER_OVER, Reading, null_degenerate
 from orgpower.report.representation import MERGED
 from orgpower.report.resources import ResourceAudit
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
-MEASURES_DOC = "docs/measures.md"
-READINGS_DOC = "docs/readings.md"
 MAX_LISTED = 10  # ids listed under `where` per finding; the xlsx tables hold the rest
 
 
-# Keys defined in docs/readings.md (the audit's own rules); every other key is a layer
-# measure of docs/measures.md.
-READINGS_SECTIONS = {
-    "decision_rights_deciding": "decision-rights", "decision_rights_voice": "decision-rights",
-    "representation_ratio": "representation", "span_of_control": "spans-and-layers",
-    "reporting_layer": "spans-and-layers", "gini": "resources", "hhi": "resources",
-}
+# A reading rests on the three axis scores, each defined by its own glossary row.
+AXIS_GLOSSARY = ("asymmetry_score", "direction_score", "concentration_score")
 
 
 def _definition(*keys: str, reading: bool = False) -> dict[str, Any]:
-    links = list(dict.fromkeys(
-        f"{READINGS_DOC}#{READINGS_SECTIONS[k]}" if k in READINGS_SECTIONS else f"{MEASURES_DOC}#{k}" for k in keys
-    ))
-    if reading:
-        links.append(f"{READINGS_DOC}#three-axes")
-    return {"keys": list(keys), "links": links}
+    """The keys a finding rests on and the glossary rows that define them: what every reader
+    of audit.json has (the same rows are in the report and the workbook), never a file path."""
+    rows = [glossary_key(k) for k in keys] + (list(AXIS_GLOSSARY) if reading else [])
+    return {"keys": list(keys), "glossary": list(dict.fromkeys(rows))}
 
 
 def _finding(kind: str, severity: str, strength: float, title: str, summary: str, *, evidence=(), metrics=None,
@@ -69,7 +63,7 @@ def _finding(kind: str, severity: str, strength: float, title: str, summary: str
         "metrics": dict(metrics or {}),
         "where": dict(where or {}),
         "compared_with": dict(compared_with or {}),
-        "definition": definition or {"keys": [], "links": []},
+        "definition": definition or {"keys": [], "glossary": []},
         "recommendation": recommendation,
     }
 
@@ -485,7 +479,7 @@ def _validation_findings(model: OrgModel) -> list[dict[str, Any]]:
             "Rows with problems were set aside or repaired as described; every one is listed in the validation table.",
             metrics={"count": len(problems), **{f"code:{c}": n for c, n in sorted(codes.items())}},
             where={"rows": [f"{p.file}:{p.row}" for p in problems if p.row is not None][:MAX_LISTED], "table": "validation"},
-            definition={"keys": sorted(codes), "links": [READINGS_DOC + "#data-problems"]},
+            definition={"keys": sorted(codes), "glossary": ["data_problem"]},
             recommendation="Fix these rows in the source system and run the audit again.",
         ))
     return out

@@ -23,7 +23,7 @@ from typing import Any
 
 __all__ = ["Term", "TERMS", "term", "known", "anchor", "format_value", "format_kind", "LAYER_NAMES", "layer_name",
            "COLUMNS", "column_label", "column_known", "GROUPS", "axes", "labels", "glossary", "thresholds_of", "MEASURES",
-           "rule_terms"]
+           "rule_terms", "glossary_key"]
 
 
 @dataclass(frozen=True)
@@ -325,6 +325,9 @@ _TERMS = (
        "1 = proportionate, below 1 under-represented.", "ratio", "finding"),
     _t("headcount_share", "Share of people", "The group's share of everyone.", "share", "finding"),
     _t("count", "Problems", "Number of data problems found.", "count", "finding"),
+    _t("data_problem", "Data problem", "A row or value of the input that could not be used as given (a missing or "
+       "unknown manager, a loop in the reporting line, a repeated id, a number that is not a number, ...). Each has "
+       "a code; the data problems table lists every one with its file, row and what to do.", "text", "method"),
     _t("representation_ratio", "Representation ratio", "A group's share of a power measure divided by its share of "
        "people: 1 = proportionate.", "ratio", "finding"),
     _t("gini", "Gini coefficient", "Inequality of holdings over all people: 0 when everyone holds the same, near 1 "
@@ -394,14 +397,19 @@ def known(key: str) -> bool:
     return term(key).group != "unknown"
 
 
+def glossary_key(key: str) -> str:
+    """The key of the glossary row that defines ``key``: the key itself, or for a per-layer
+    person column (``flows_pagerank``) its measure's row (``pagerank``). audit.json's
+    findings name these rows under ``definition.glossary``."""
+    if key in TERMS:
+        return key
+    split = _split_layer_column(key)
+    return ("betweenness_directed" if split[1] == "betweenness" else split[1]) if split else key
+
+
 def anchor(key: str) -> str:
     """The id of the glossary row of ``key`` in the report (per-layer columns share their measure's row)."""
-    if key in TERMS:
-        base = key
-    else:
-        split = _split_layer_column(key)
-        base = ("betweenness_directed" if split[1] == "betweenness" else split[1]) if split else key
-    return "def-" + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in base)
+    return "def-" + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in glossary_key(key))
 
 
 def format_value(key: str, value: Any, *, currency: str | None = None) -> str:

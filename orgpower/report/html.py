@@ -228,7 +228,7 @@ def finding_view(f: dict[str, Any], *, label=None, formats: tuple[str, ...] = ("
     label = label or _people_label(None)
     numbers = [(term(k).name, anchor(k), format_value(k, v)) for k, v in f["metrics"].items()]
     numbers.sort(key=lambda n: n[0])
-    defs = list(dict.fromkeys((term(k).name, anchor(k)) for k in f["definition"].get("keys", []) if not k.startswith("code")))
+    defs = [(term(k).name, anchor(k)) for k in f["definition"].get("glossary", [])]
     return {
         "rank": f["rank"], "severity": f["severity"], "title": f["title"], "summary": f["summary"],
         "numbers": numbers,
