@@ -239,6 +239,99 @@ def test_names_stay_out_of_every_document_by_default(result, written):
     assert top_name not in written["csv"].read_text(encoding="utf-8-sig")
 
 
+# --- one names option, every output alike ----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def named(result, tmp_path_factory):
+    return write_reports(result, tmp_path_factory.mktemp("named"), ("json", "html", "pdf", "xlsx"), meta=META, names=True)
+
+
+@pytest.fixture(scope="module")
+def name_of(result) -> dict[str, str]:
+    people = result.model.people.astype({"person_id": str})
+    return {i: str(n) for i, n in zip(people["person_id"], people["name"]) if isinstance(n, str) and n.strip()}
+
+
+def _cells(path: Path) -> dict[str, list[list]]:
+    book = openpyxl.load_workbook(path, read_only=True)
+    return {s.title: [list(r) for r in s.iter_rows(values_only=True)] for s in book.worksheets}
+
+
+def _pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def test_with_names_every_xlsx_sheet_holding_a_person_id_has_the_name_beside_it(result, named, name_of):
+    from orgpower.report.glossary import column_label
+    from orgpower.report.names import PERSON_ID_COLUMNS, name_column
+    from orgpower.report.xlsx import sheet_names
+
+    sheets = _cells(named["xlsx"])
+    checked = 0
+    for table, sheet in sheet_names(result.tables).items():
+        for id_column in PERSON_ID_COLUMNS.get(table, ()):
+            frame = result.tables[table]
+            if id_column not in frame.columns:
+                continue
+            rows = sheets[sheet]
+            header = rows[0]
+            at = header.index(column_label(id_column)[0])
+            assert header[at + 1] == column_label(name_column(id_column))[0], f"{sheet}: no name after {id_column}"
+            for row in rows[1:]:
+                if row[at] is not None:
+                    assert row[at + 1] == name_of.get(str(row[at])), f"{sheet}: {row[at]} -> {row[at + 1]}"
+                    checked += row[at + 1] is not None
+    assert checked > 100  # people, units, teams, pairs, decisions, resources, change sheets
+
+
+def test_with_names_the_findings_sheet_writes_id_and_name_as_the_report_does(result, named, name_of):
+    rows = _cells(named["xlsx"])["findings"]
+    where = rows[0].index("Where")
+    listed = [f for f in result.document["findings"] if f["where"].get("people")]
+    assert listed
+    for finding in listed:
+        row = next(r for r in rows[1:] if r[-1] == finding["id"])
+        for pid in finding["where"]["people"]:
+            assert f"{pid} ({name_of[str(pid)]})" in row[where]
+
+
+def test_with_names_html_and_pdf_show_the_name_beside_every_listed_id(result, named, name_of):
+    html = named["html"].read_text(encoding="utf-8")
+    pdf = " ".join(_pdf_text(named["pdf"]).split())
+    listed = [str(p) for f in result.document["findings"] for p in f["where"].get("people", [])]
+    assert listed
+    for pid in listed:
+        assert f"{pid} ({name_of[pid]})" in html
+    for pid in listed[:3]:  # the PDF prints the same HTML; its text may wrap inside a long name
+        assert name_of[pid].split()[-1] in pdf
+
+
+def test_with_names_people_csv_has_name_and_manager_name_beside_the_ids(named, name_of):
+    import csv
+
+    rows = list(csv.DictReader(named["csv"].read_text(encoding="utf-8-sig").splitlines()))
+    header = list(rows[0])
+    assert header[header.index("person_id") + 1] == "name"
+    assert header[header.index("manager_id") + 1] == "manager_name"
+    for row in rows:
+        assert row["name"] == name_of.get(row["person_id"], "")
+        assert row["manager_name"] == name_of.get(row["manager_id"], "")
+
+
+def test_without_names_no_output_holds_any_name(written, name_of):
+    distinctive = {n for n in name_of.values() if len(n) > 6}
+    texts = {
+        "html": written["html"].read_text(encoding="utf-8"),
+        "pdf": _pdf_text(written["pdf"]),
+        "csv": written["csv"].read_text(encoding="utf-8-sig"),
+        "json": written["json"].read_text(encoding="utf-8"),
+        "xlsx": " ".join(str(v) for rows in _cells(written["xlsx"]).values() for r in rows for v in r if v is not None),
+    }
+    for output, text in texts.items():
+        leaked = sorted(n for n in distinctive if n in text)
+        assert leaked == [], f"{output} shows names without the names option: {leaked[:3]}"
+
+
 def test_csv_encoding_option_and_a_character_it_cannot_hold(result, tmp_path):
     plain = write_reports(result, tmp_path / "a", ("json",), csv_encoding="utf-8")
     assert not plain["csv"].read_bytes().startswith(b"\xef\xbb\xbf")
@@ -476,3 +569,12 @@ def test_pdf_executive_summary_is_one_page_and_findings_start_the_next(written):
     summary = next(i for i, p in enumerate(pages) if p.startswith("Executive summary"))
     assert "What would change the reading" in pages[summary]
     assert pages[summary + 1].startswith("Findings")
+
+
+@pytest.mark.parametrize("module", ["orgpower.report.names", "orgpower.report.glossary"])
+def test_docstring_examples_of_the_report_modules_hold(module):
+    import doctest
+    import importlib
+
+    outcome = doctest.testmod(importlib.import_module(module))
+    assert outcome.attempted > 0 and outcome.failed == 0

@@ -20,6 +20,7 @@ from orgpower.report.glossary import GROUPS, anchor, column_label, format_kind, 
 from orgpower.report.glossary import glossary as rule_words
 from orgpower.report.scopes import scope_labels, scope_records
 from orgpower.report.meta import ReportMeta
+from orgpower.report.names import name_lookup
 
 REFERENCES = (
     "Miller, J. B. (2003). Telling the truth about power. Wellesley Centers for Women, Research & Action Report.",
@@ -116,7 +117,8 @@ def explain(text: Any) -> Markup:
     return Markup(_JARGON_RE.sub(link, escaped))
 
 
-def _people_label(names: dict[str, str] | None):
+def people_label(names: dict[str, str] | None):
+    """How a document writes a person's id: ``id (name)`` when names are shown and known."""
     def label(pid: Any) -> str:
         pid = str(pid)
         if names and names.get(pid):
@@ -225,7 +227,7 @@ def finding_view(f: dict[str, Any], *, label=None, formats: tuple[str, ...] = ("
                  sheets: dict[str, str] | None = None) -> dict[str, Any]:
     """One finding as the report shows it: words first, then its numbers, each named in
     plain words and linked to its glossary row."""
-    label = label or _people_label(None)
+    label = label or people_label(None)
     numbers = [(term(k).name, anchor(k), format_value(k, v)) for k, v in f["metrics"].items()]
     numbers.sort(key=lambda n: n[0])
     defs = [(term(k).name, anchor(k)) for k in f["definition"].get("glossary", [])]
@@ -294,11 +296,8 @@ def context(result: Any, *, meta: ReportMeta | None = None, names: bool = False,
     layers = doc["classification"]["layers"]
     units = scope_records(doc, "unit")
     teams = scope_records(doc, "team")
-    name_of = None
-    if names and "name" in result.model.people.columns:
-        people = result.model.people.astype({"person_id": str})
-        name_of = {k: str(v) for k, v in zip(people["person_id"], people["name"]) if pd.notna(v) and str(v)}
-    label = _people_label(name_of)
+    name_of = name_lookup(result.model) if names else None
+    label = people_label(name_of)
     currency = flows_currency(result.model)
     sheets = sheet_names(result.tables)
     where_rest = "audit.xlsx" if "xlsx" in formats else None

@@ -5,8 +5,10 @@ request. The folder is created when missing; no input file is ever overwritten (
 audit refuses, with a sentence, to write over a file it read).
 
 People appear by id in every document; ``names=True`` (for a consultant with the
-client's consent) adds their names to people.csv, the people sheet of audit.xlsx and
-next to each id in audit.html / audit.pdf. audit.json never holds names.
+client's consent) shows each name beside its id in every document alike
+(:mod:`orgpower.report.names`): a name column after each id column of people.csv and of
+every sheet of audit.xlsx, ``id (name)`` in audit.html / audit.pdf. audit.json never
+holds names.
 
 ``people.csv`` is UTF-8 with a byte-order mark by default (``utf-8-sig``), so that Excel
 on Windows opens accented names correctly; ``csv_encoding`` chooses another encoding
@@ -23,12 +25,12 @@ from typing import Any
 from orgpower.errors import InputError, UsageError
 from orgpower.report.document import dumps
 from orgpower.report.meta import ReportMeta
+from orgpower.report.names import name_lookup, with_names, without_names
 from orgpower.report.safety import neutralise_frame
 
 FORMATS = ("json", "csv", "html", "pdf", "xlsx")
 FILE_NAMES = {"json": "audit.json", "csv": "people.csv", "html": "audit.html", "pdf": "audit.pdf", "xlsx": "audit.xlsx"}
 DEFAULT_CSV_ENCODING = "utf-8-sig"
-NAME_COLUMNS = ("name",)  # person columns shown only when names are asked for
 
 
 def _input_hashes(result: Any) -> set[str]:
@@ -51,16 +53,11 @@ def _is_an_input(path: Path, input_hashes: set[str]) -> bool:
 
 
 def people_for_output(result: Any, names: bool = False) -> Any:
-    """people.csv's rows: ids only unless ``names`` (the name column right after the id)."""
-    people = result.people
+    """people.csv's rows: ids only unless ``names`` (then ``name`` right after
+    ``person_id`` and ``manager_name`` right after ``manager_id``)."""
     if names:
-        if "name" not in people.columns and "name" in result.model.people.columns:
-            lookup = result.model.people.astype({"person_id": str}).set_index("person_id")["name"]
-            people = people.assign(name=people["person_id"].astype(str).map(lookup))
-        if "name" in people.columns:
-            return people[["person_id", "name", *[c for c in people.columns if c not in ("person_id", "name")]]]
-        return people
-    return people.drop(columns=[c for c in NAME_COLUMNS if c in people.columns])
+        return with_names(result.people, "people", name_lookup(result.model))
+    return without_names(result.people)
 
 
 def _check_encoding(encoding: str) -> str:

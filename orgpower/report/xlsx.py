@@ -24,6 +24,7 @@ import xlsxwriter
 
 from orgpower.report.glossary import GROUPS, TERMS, column_label, format_value, term
 from orgpower.report.meta import ReportMeta
+from orgpower.report.names import name_lookup, with_names, without_names
 from orgpower.report.safety import fit_excel_cell, neutralise, neutralise_frame
 
 EXCEL_MAX_ROWS = 1_048_576  # the sheet size limit of Excel (header row included)
@@ -184,8 +185,11 @@ def _write_table(workbook, sheet, name: str, frame: pd.DataFrame, fmt: _Formats)
 
 
 def findings_sheet(result: Any, label=None) -> pd.DataFrame:
-    """The findings in words: their numbers and comparisons as sentences, never JSON."""
-    from orgpower.report.html import finding_view
+    """The findings in words: their numbers and comparisons as sentences, never JSON.
+    ``label`` writes a person's id (``id (name)`` when names are shown), as the report does."""
+    from orgpower.report.html import finding_view, label_ids
+
+    label = label or str
 
     rows = []
     for f in result.document["findings"]:
@@ -193,7 +197,7 @@ def findings_sheet(result: Any, label=None) -> pd.DataFrame:
         rows.append({
             "rank": f["rank"], "severity": f["severity"], "title": f["title"], "summary": f["summary"],
             "numbers": "; ".join(f"{name}: {value}" for name, _, value in view["numbers"]),
-            "evidence": " ".join(str(e) for e in f["evidence"]),
+            "evidence": " ".join(label_ids(e, label) for e in f["evidence"]),
             "where": "; ".join(f"{k}: {v}" for k, v in view["where"]),
             "compared_with": " ".join(view["compared"]),
             "definition": "; ".join(name for name, _ in view["definitions"]),
@@ -242,11 +246,15 @@ def _summary_rows(result: Any, meta: ReportMeta, names: bool) -> list[tuple[str,
 
 def write_xlsx(result: Any, path: Path, *, meta: ReportMeta | None = None, people: pd.DataFrame | None = None,
                names: bool = False) -> Path:
-    """Write audit.xlsx. ``people`` is the people table as people.csv has it (ids only
-    unless ``names``)."""
+    """Write audit.xlsx. ``people`` is the people table as people.csv has it. With
+    ``names``, every sheet that holds a person id gets the name beside it, and the findings
+    write ``id (name)`` as the report does; without, no sheet holds a name."""
+    from orgpower.report.html import people_label
+
     meta = meta or ReportMeta()
-    tables = dict(result.tables)
-    tables["findings"] = findings_sheet(result)
+    lookup = name_lookup(result.model) if names else {}
+    tables = {name: (with_names(t, name, lookup) if names else without_names(t)) for name, t in result.tables.items()}
+    tables["findings"] = findings_sheet(result, people_label(lookup))
     if people is not None:
         tables["people"] = people
     return write_workbook(tables, path, summary_rows=_summary_rows(result, meta, names), meta=meta,
