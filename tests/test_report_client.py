@@ -181,11 +181,37 @@ def test_every_glossary_row_a_finding_names_is_in_the_report_and_the_workbook(wr
             assert key in sheet_keys, f"{finding['id']}: {key} not in the glossary sheet"
 
 
+def test_the_report_glossary_holds_exactly_the_terms_the_report_links_to(written):
+    parsed = _parse(written["html"])
+    rows = {i for i in parsed.ids if i.startswith("def-")}
+    linked = {h[1:] for h in parsed.hrefs if h.startswith("#def-")}
+    assert rows == linked
+    assert len(rows) < len(TERMS) / 2  # the workbook's glossary sheet keeps every term
+
+
+def test_the_glossary_fits_on_three_pdf_pages(written):
+    pages = _pdf_text(written["pdf"]).split("\f")
+    starts = [i for i, page in enumerate(pages) if re.search(r"^\s*Glossary\s*$", page, re.M)]
+    ends = [i for i, page in enumerate(pages) if re.search(r"^\s*References\s*$", page, re.M)]
+    assert starts and ends, "the PDF has a glossary followed by references"
+    assert ends[-1] - starts[-1] + 1 <= 3, f"the glossary runs over {ends[-1] - starts[-1] + 1} pages"
+
+
 def test_every_finding_links_its_definitions_to_the_glossary_rows(written, result):
     parsed = _parse(written["html"])
     for finding in result.document["findings"]:
         for key in finding["metrics"]:
             assert f"#{anchor(key)}" in parsed.hrefs
+
+
+def test_findings_name_measures_in_words_never_by_their_key(written, book):
+    text = " ".join(_parse(written["html"]).text)
+    findings = text.split("Findings", 2)[-1].split("Readings by layer", 1)[0]
+    rows = [str(c.value) for row in book["findings"].iter_rows(min_row=2) for c in row if c.value is not None]
+    for key, t in TERMS.items():
+        if t.group == "layer" and "_" in key:
+            assert f"{key}:" not in findings, key
+            assert not any(f"{key}:" in cell for cell in rows), key
 
 
 def test_every_symbol_in_the_evidence_is_linked_to_its_definition(written):
@@ -202,6 +228,14 @@ def test_html_only_audit_never_points_to_a_missing_xlsx(result, tmp_path):
     html = paths["html"].read_text(encoding="utf-8")
     assert "in audit.xlsx." not in html and "of audit.xlsx" not in html
     assert not (tmp_path / "audit.xlsx").exists()
+
+
+def test_unit_sums_are_named_as_sums_not_as_a_persons_span(result):
+    from orgpower.report.glossary import column_label
+
+    header, _, meaning = column_label("span_of_control_new", "change_units")
+    assert header == "Direct reports in the unit, now" and "sum" in meaning
+    assert column_label("span_of_control_new", "change_people")[0] == "Span of control, now"
 
 
 def test_every_column_of_every_table_has_a_plain_name_and_meaning(result):
@@ -453,14 +487,21 @@ def test_pdf_is_tagged_and_has_section_bookmarks(written):
         _pdf_bookmarks(written["pdf"]))
 
 
-def test_pdf_repeats_table_headers_on_continuation_pages(written):
-    """The units table runs over pages: its header row is printed again on each."""
+def test_pdf_repeats_table_headers_on_continuation_pages(written, tmp_path):
+    """A table longer than a page, printed with the report's own styles, starts every
+    continuation page with its header row (the sample's tables are short enough to move
+    whole to the next page, so the long one is made here)."""
+    from orgpower.report.pdf import write_pdf
+
     _poppler()
-    text = subprocess.run(["pdftotext", "-layout", str(written["pdf"]), "-"], check=True, capture_output=True,
-                          text=True).stdout
-    pages = text.split("\f")
-    with_glossary_header = [i for i, p in enumerate(pages) if "In plain words" in p]
-    assert len(with_glossary_header) >= 2
+    style = re.search(r"<style>.*?</style>", written["html"].read_text(encoding="utf-8"), re.S).group(0)
+    rows = "".join(f"<tr><td>unit-{i:03d}</td><td class='num'>{i}</td></tr>" for i in range(150))
+    page = (f"<!DOCTYPE html><html><head>{style}</head><body><section><div class='scroll'><table><thead><tr>"
+            f"<th>Unit id</th><th class='num'>People</th></tr></thead><tbody>{rows}</tbody></table></div></section></body></html>")
+    text = _pdf_text(write_pdf(page, tmp_path / "long.pdf"))
+    pages = [[line for line in p.splitlines() if line.strip()] for p in text.split("\f") if p.strip()]
+    assert len(pages) >= 3
+    assert all(re.match(r"^\s*Unit id\s+People\s*$", lines[0]) for lines in pages), [lines[0] for lines in pages]
 
 
 def test_glossary_names_every_layer_person_column(result):

@@ -520,7 +520,7 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "new": ("Now", "text", "The value in this audit."),
     "delta": ("Change", "score", "Now minus before."),
     "changed": ("Changed", "text", "Whether the value moved beyond the comparison tolerance (1e-9 of the value): float noise is no change."),
-    "change": ("Change", "text", "gained, lost, or changed."),
+    "change": ("Change", "text", "gained (every change up), lost (every change down) or shifted (some up, some down)."),
     "a": ("From", "text", "One end of the tie."),
     "b": ("To", "text", "The other end of the tie."),
     "turned": ("Turned", "text", "one-way or mutual: what the pair's ties became."),
@@ -542,8 +542,25 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def column_label(column: str) -> tuple[str, str, str]:
-    """(header, kind, meaning) of a table column, from the table columns, then the terms."""
+# In a table of units (change_units) a person's measure is summed over the unit's members,
+# so it is named as such: a unit's "span of control" of 600 would contradict the widest span.
+UNIT_SUMS = {
+    "span_of_control": ("Direct reports in the unit", "Direct reports of all the unit's members (the sum of their spans of control)."),
+    "budget_given": ("Budget given from the unit", "Total amount the unit's members allocate to others."),
+    "decision_rights": ("Decisions with the say in the unit", "Decisions on which a member holds the say, counted once per member who holds it."),
+}
+UNIT_SUM_TABLES = ("change_units",)
+
+
+def column_label(column: str, table: str | None = None) -> tuple[str, str, str]:
+    """(header, kind, meaning) of a table column, from the table columns, then the terms;
+    ``table`` names the table where a column means something else there (unit sums)."""
+    if table in UNIT_SUM_TABLES:
+        for suffix, words in (("_old", "before"), ("_new", "now"), ("_change", "change")):
+            base = column[: -len(suffix)] if column.endswith(suffix) else None
+            if base in UNIT_SUMS:
+                name, meaning = UNIT_SUMS[base]
+                return (f"{name}, {words}", term(base).kind, meaning)
     if column in COLUMNS:
         return COLUMNS[column]
     if column.startswith("span ") and column != "span":

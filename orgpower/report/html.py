@@ -16,7 +16,8 @@ from markupsafe import Markup, escape
 
 from orgpower.metrics.concentration import gini, lorenz_curve
 from orgpower.report import charts
-from orgpower.report.glossary import GROUPS, anchor, column_label, format_kind, format_value, layer_name, rule_terms, term, thresholds_of
+from orgpower.report.glossary import (GROUPS, anchor, column_label, format_kind, format_value, known, layer_name, rule_terms,
+                                       term, thresholds_of)
 from orgpower.report.glossary import glossary as rule_words
 from orgpower.report.scopes import scope_labels, scope_records
 from orgpower.report.meta import ReportMeta
@@ -127,14 +128,21 @@ def people_label(names: dict[str, str] | None):
     return label
 
 
+# id columns: 'OPS-01-02' or 'P00012' never breaks at its hyphen
+NOWRAP_COLUMNS = frozenset({"id", "unit", "head", "person_id", "manager_id", "report_id", "actor", "node", "a", "b",
+                            "decision"})
+
+
 def _table(frame: pd.DataFrame, columns: list[str] | None = None, limit: int = 25, *,
-           person_columns: tuple[str, ...] = (), label=None, currency: str | None = None) -> dict[str, Any]:
+           person_columns: tuple[str, ...] = (), label=None, currency: str | None = None,
+           table: str | None = None) -> dict[str, Any]:
     """A report table: plain headers (with their meaning as a tooltip), formatted cells,
     and how many rows were left out."""
     if frame is None or frame.empty:
-        return {"columns": [], "headers": [], "rows": [], "more": 0, "numeric": []}
+        return {"columns": [], "headers": [], "rows": [], "more": 0, "numeric": [], "nowrap": []}
     cols = [c for c in (columns or list(frame.columns)) if c in frame.columns]
-    kinds = [column_label(c)[1] for c in cols]
+    labels = [column_label(c, table) for c in cols]
+    kinds = [kind for _, kind, _ in labels]
     rows = []
     for row in frame[cols].head(limit).itertuples(index=False):
         cells = []
@@ -147,8 +155,10 @@ def _table(frame: pd.DataFrame, columns: list[str] | None = None, limit: int = 2
                 cells.append(format_kind(kind, None if pd.isna(v) else v, currency=currency if kind == "amount" else None))
         rows.append(cells)
     numeric = [kind not in ("text", "label") and pd.api.types.is_numeric_dtype(frame[c]) for c, kind in zip(cols, kinds)]
-    headers = [(column_label(c)[0], column_label(c)[2]) for c in cols]
-    return {"columns": cols, "headers": headers, "rows": rows, "more": max(len(frame) - limit, 0), "numeric": numeric}
+    headers = [(header, meaning) for header, _, meaning in labels]
+    nowrap = [kind == "label" or c in NOWRAP_COLUMNS for c, kind in zip(cols, kinds)]  # 'power-over' stays whole
+    return {"columns": cols, "headers": headers, "rows": rows, "more": max(len(frame) - limit, 0), "numeric": numeric,
+            "nowrap": nowrap}
 
 
 AXES = (
@@ -177,7 +187,11 @@ def _compared_sentences(compared: dict[str, Any], kind_key: str | None) -> list[
     out = []
     null = compared.get("null_model") or {}
     if null.get("cannot_tell"):
-        out.append(f"{compared.get('text', 'The null model cannot tell this structure from chance')}.")
+        text = str(compared.get("text", "The null model cannot tell this structure from chance"))
+        head, sep, rest = text.partition(": ")
+        if sep and " " not in head and known(head):  # 'weighted_reciprocity: ...' -> its plain name
+            text = f"{term(head).name}: {rest}"
+        out.append(f"{text}.")
     elif null and null.get("null_mean") is not None:
         key = null.get("key") or kind_key or "observed"
         name = term(key).name if null.get("key") else "the value"
@@ -278,12 +292,28 @@ def executive_summary(doc: dict[str, Any], meta: ReportMeta, top: int = 4) -> di
     }
 
 
-def glossary_rows(doc: dict[str, Any]) -> list[tuple[str, list]]:
-    """The glossary table of the Method section, by group; every term the documents use."""
+def glossary_rows(doc: dict[str, Any], used: set[str] | None = None) -> list[tuple[str, list]]:
+    """The glossary of the report, by group: the terms whose anchors are in ``used`` (every
+    term when ``used`` is None). The report keeps only the terms it links to, so that
+    every row is one a reader can arrive at; audit.xlsx's glossary sheet keeps them all."""
     groups: dict[str, list] = {g: [] for g in GROUPS}
     for t in rule_terms(doc.get("settings")).values():  # label words for this audit's cut-offs
-        groups.setdefault(t.group, []).append(t)
+        if used is None or anchor(t.key) in used:
+            groups.setdefault(t.group, []).append(t)
     return [(GROUPS.get(g, g), sorted(ts, key=lambda t: t.name.lower())) for g, ts in groups.items() if ts]
+
+
+GLOSSARY_MARK = "<!-- orgpower:glossary -->"
+_TERM_LINK = re.compile(r"""href=["']#(def-[^"']+)["']""")
+
+
+def _with_glossary(env: Environment, html: str, doc: dict[str, Any], formats: tuple[str, ...]) -> str:
+    """Fill the glossary in after the rest is written: the terms the report links to, once
+    each (so every link has its row and no row is dead weight)."""
+    used = set(_TERM_LINK.findall(html))
+    fragment = env.get_template("glossary.html.j2").render(
+        glossary=glossary_rows(doc, used), anchor=anchor, formats=formats, all_terms=len(rule_terms(doc.get("settings"))))
+    return html.replace(GLOSSARY_MARK, fragment, 1)
 
 
 def context(result: Any, *, meta: ReportMeta | None = None, names: bool = False,
@@ -326,7 +356,7 @@ def context(result: Any, *, meta: ReportMeta | None = None, names: bool = False,
                                  ("change_units", "Units whose span, budget or decision rights changed", ()),
                                  ("change_arcs", "Ties that turned one-way or mutual", ("a", "b"))):
         if name in result.tables:
-            t = _table(result.tables[name], limit=20, person_columns=persons, label=label, currency=currency)
+            t = _table(result.tables[name], limit=20, person_columns=persons, label=label, currency=currency, table=name)
             change_tables.append((title, t, more_note(t, "rows", name)))
     findings = [finding_view(f, label=label, formats=formats, sheets=sheets) for f in doc["findings"]]
     return {
@@ -365,7 +395,7 @@ def context(result: Any, *, meta: ReportMeta | None = None, names: bool = False,
             "heatmap": charts.spans_heatmap(result.tables["spans_layers"]),
             "lorenz": _lorenz(result),
         },
-        "glossary": glossary_rows(doc),
+        "glossary_mark": Markup(GLOSSARY_MARK),
         "rules": rule_words(thresholds_of(doc.get("settings"))),  # label and axis words from the rules used
         "references": REFERENCES,
         "versions": _versions(),
@@ -390,4 +420,5 @@ def render_html(result: Any, *, meta: ReportMeta | None = None, names: bool = Fa
         trim_blocks=True, lstrip_blocks=True,
     )
     env.filters["layer_name"] = layer_name
-    return env.get_template("audit.html.j2").render(**context(result, meta=meta, names=names, formats=formats))
+    html = env.get_template("audit.html.j2").render(**context(result, meta=meta, names=names, formats=formats))
+    return _with_glossary(env, html, result.document, formats)

@@ -158,7 +158,7 @@ def _write_table(workbook, sheet, name: str, frame: pd.DataFrame, fmt: _Formats)
     frame = neutralise_frame(frame.reset_index(drop=True))
     sample = frame.head(SAMPLE_ROWS)
     for col, column in enumerate(frame.columns):
-        header, kind, meaning = column_label(str(column))
+        header, kind, meaning = column_label(str(column), name)
         sheet.write_string(0, col, neutralise(header), fmt.header)
         note = f"{column}" + (f": {meaning}" if meaning else "")
         sheet.write_comment(0, col, neutralise(note), {"x_scale": 2, "y_scale": 1.4})
@@ -174,7 +174,7 @@ def _write_table(workbook, sheet, name: str, frame: pd.DataFrame, fmt: _Formats)
         else:
             width, wraps = _width(header, sample[column].tolist())
             sheet.set_column(col, col, width, fmt.wrap if wraps else fmt.text)
-    sheet.set_row(0, 45 if any(len(column_label(str(c))[0]) > 14 for c in frame.columns) else 20)
+    sheet.set_row(0, 45 if any(len(column_label(str(c), name)[0]) > 14 for c in frame.columns) else 20)
     for r, row in enumerate(_rows(frame), start=1):
         sheet.write_row(r, 0, row)
     if cut:
