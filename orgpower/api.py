@@ -261,6 +261,7 @@ def audit(
     progress: Progress | None = None,
     flat_org: bool = False,
     allow_disjoint: bool = False,
+    compare_order: str = "check",
 ) -> "AuditResult":
     """Run the full audit: measures, readings on the three axes, findings, representation.
 
@@ -269,6 +270,11 @@ def audit(
     ``neo4j_uri`` and ``snapshot`` and no source, a Neo4j snapshot. ``compare`` (an org
     in any of the same forms) or ``compare_snapshot`` adds the change since then.
     Snapshots that share no person id are refused unless ``allow_disjoint``.
+    ``compare_order`` says what to do when the dates (latest flow period, else a date in
+    the names given) say that the org to compare with is the newer one: ``"check"``
+    (the default) raises a :class:`~orgpower.errors.UsageError` that says what to write,
+    ``"swap"`` audits the newer against the older with an
+    :class:`~orgpower.errors.OrgpowerWarning`, ``"keep"`` compares in the order given.
     ``config`` (:class:`AuditConfig`) holds every setting and threshold; its
     ``group_attributes`` are matched to the people columns ignoring case (with an
     :class:`~orgpower.errors.OrgpowerWarning`). ``progress`` (see :class:`Progress`)
@@ -289,22 +295,62 @@ def audit(
     progress = progress or _silent
     config = config or AuditConfig()
     frames = {"people": people, "flows": flows, "decisions": decisions, "relations": relations}
+    if compare_order not in ("check", "swap", "keep"):
+        raise UsageError(f"compare_order is {compare_order!r}: give 'check', 'swap' or 'keep'.")
     model = _model(source, frames, mapping, neo4j_uri, snapshot, "audited", progress, flat_org)
-    if config.group_attributes:
-        config = dataclasses.replace(config, group_attributes=resolve_group_attributes(model, config.group_attributes))
-    result = _audit_model(model, config, progress)
-    if compare is not None or compare_snapshot:
-        def older(stage: str, done: int, total: int | None, detail: str = "") -> None:
-            progress(f"compare:{stage}", done, total, detail)
 
+    def older(stage: str, done: int, total: int | None, detail: str = "") -> None:
+        progress(f"compare:{stage}", done, total, detail)
+
+    old_model = None
+    if compare is not None or compare_snapshot:
         if compare_snapshot:
             if not neo4j_uri:
                 raise UsageError("compare_snapshot needs neo4j_uri (--neo4j URI).")
             old_model = _model(None, {}, None, neo4j_uri, compare_snapshot, "compare", older)
         else:
             old_model = _model(compare, {}, mapping, None, None, "compare", older, flat_org)
+        model, old_model = _in_order(model, old_model, _source_name(source, snapshot),
+                                     _source_name(compare, compare_snapshot), compare_order)
+    if config.group_attributes:
+        config = dataclasses.replace(config, group_attributes=resolve_group_attributes(model, config.group_attributes))
+    result = _audit_model(model, config, progress)
+    if old_model is not None:
         add_comparison(result, _audit_model(old_model, config, older), allow_disjoint=allow_disjoint)
     return result
+
+
+def _source_name(source: Any, snapshot: str | None) -> str:
+    """How an org was given, for messages and for the dates in its name: its path(s) or
+    snapshot name ("" for tables and OrgModels)."""
+    if snapshot and source is None:
+        return snapshot
+    if isinstance(source, (str, Path)):
+        return str(source)
+    if source is None or isinstance(source, OrgModel):
+        return ""
+    try:
+        return " ".join(str(p) for p in source)
+    except TypeError:
+        return ""
+
+
+def _in_order(model: OrgModel, old_model: OrgModel, name: str, old_name: str, order: str) -> tuple[OrgModel, OrgModel]:
+    """(newer, older): the order given, unless the dates say it is reversed (see ``audit``)."""
+    from orgpower.report.compare import order_check, order_sentence
+
+    check = order_check(model, old_model, name, old_name)
+    if not check.reversed or order == "keep":
+        return model, old_model
+    sentence = order_sentence(check, name, old_name)
+    if order == "check":
+        raise UsageError(sentence)
+    where = "latest flow period" if check.evidence == "flow periods" else "date in its name"
+    warnings.warn(
+        f"{old_name or 'The org given to compare with'} ({where} {check.old_date}) is newer than "
+        f"{name or 'the org given to audit'} ({check.new_date}), so it is audited and compared with the older, "
+        "not the other way round.", OrgpowerWarning, stacklevel=3)
+    return old_model, model
 
 
 def write_reports(result: "AuditResult", out_dir: PathLike, formats: Sequence[str] = ("json", "html"),

@@ -256,6 +256,8 @@ Examples:
 @click.option("--snapshot", metavar="NAME", help="The Neo4j snapshot to audit (with --neo4j).")
 @click.option("--compare-snapshot", metavar="NAME", help="An older Neo4j snapshot to compare with.")
 @click.option("--allow-disjoint", is_flag=True, help="Compare snapshots that share no person id (refused otherwise).")
+@click.option("--keep-order", is_flag=True, help="Compare in the order given even when the dates (latest flow period, "
+              "or a date in the folder names) say the --compare snapshot is the newer (refused otherwise).")
 @click.option("--strict", is_flag=True, help="Exit 1 when the input has data errors (the reports are still written).")
 @click.option("--title", metavar="TEXT", help="Report title on the cover (default: 'Power in ORGANISATION').")
 @click.option("--organisation", metavar="NAME", help="The audited organisation's name.")
@@ -276,6 +278,7 @@ def audit(
     compare_snapshot: str | None, strict: bool, title: str | None, organisation: str | None,
     prepared_for: str | None, prepared_by: str | None, report_date: str | None, report_config: str | None,
     names: bool, csv_encoding: str, flat_org: bool, quiet: bool, allow_disjoint: bool = False,
+    keep_order: bool = False,
 ) -> int:
     """Full audit of an org: INPUT is a folder or any list of files (or none, with --neo4j
     and --snapshot).
@@ -283,7 +286,10 @@ def audit(
     Writes audit.json, people.csv and the other formats asked for into --out, then prints
     the files and a one-line summary: the reading, high findings and data errors.
     """
+    # `--compare A B` gives no order of its own: the dates decide, with a warning when they swap it
+    unordered = not inputs and len(compare) == 2
     inputs, compare = _compare_order(inputs, compare)
+    order = "keep" if keep_order else "swap" if unordered and inputs else "check"
     if not inputs and not (neo4j or snapshot):
         raise UsageError("Give the input files or folder, or --neo4j URI --snapshot NAME.")
     from orgpower import api
@@ -307,7 +313,7 @@ def audit(
             list(inputs) or None, mapping=mapping, config=settings, compare=list(compare) or None,
             neo4j_uri=neo4j_uri, snapshot=snapshot, compare_snapshot=compare_snapshot, progress=progress,
             flat_org=flat_org,
-            allow_disjoint=allow_disjoint,
+            allow_disjoint=allow_disjoint, compare_order=order,
         )
         progress("write", 0, None, ", ".join(formats))
         written = api.write_reports(result, out, formats, meta=meta, names=names, csv_encoding=csv_encoding)

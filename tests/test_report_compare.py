@@ -110,3 +110,104 @@ def test_cli_input_and_two_compare_folders_says_what_to_write(tmp_path):
     done = _cli("audit", "c", "--compare", "a", "b", "--out", "out", cwd=tmp_path)
     assert done.returncode == 2
     assert "orgpower audit NEW --compare OLD" in done.stderr and "Traceback" not in done.stderr
+
+
+# --- the order of the two snapshots --------------------------------------------------------------
+
+
+def _dated(seed, year):
+    """A generated org whose flows are dated in ``year`` (quarters 1 to 4)."""
+    model = generate_org(40, "mixed", seed=seed)
+    model.flows["period"] = model.flows["period"].astype(str).str.replace("2026", str(year))
+    return model
+
+
+def test_period_start_reads_quarters_halves_months_days_and_names():
+    from orgpower.report.compare import period_start
+
+    assert period_start("2026-Q3") == period_start("2026q3") == (2026, 7, 1)
+    assert period_start("FY2026-H2") == (2026, 7, 1)
+    assert period_start("2026-11") < period_start("2026-11-15") < period_start("2027")
+    assert period_start("exports-2025q4/people.csv") == (2025, 10, 1)
+    assert period_start("budget") is None and period_start("D12026X") is None
+
+
+def test_the_api_refuses_an_older_org_given_as_the_newer_and_says_what_to_write():
+    from orgpower.errors import UsageError
+
+    with pytest.raises(UsageError) as refused:
+        audit(_dated(1, 2025), compare=_dated(2, 2026), config=FAST)
+    message = str(refused.value)
+    assert "2026-Q4" in message and "2025-Q4" in message and "audit the newer and compare it with the older" in message
+    assert "compare_order='keep'" in message
+    assert message.count(". ") == 0 and message.endswith("."), "one sentence"
+
+
+def test_the_api_compares_in_the_right_order_without_a_word():
+    with __import__("warnings").catch_warnings():
+        __import__("warnings").simplefilter("error")
+        result = audit(_dated(2, 2026), compare=_dated(1, 2025), config=FAST)
+    assert result.comparison is not None
+
+
+def test_the_api_swaps_a_reversed_order_when_asked_with_a_warning():
+    from orgpower.errors import OrgpowerWarning
+
+    newer, older = _dated(2, 2026), _dated(1, 2025)
+    with pytest.warns(OrgpowerWarning, match="newer"):
+        result = audit(older, compare=newer, config=FAST, compare_order="swap")
+    assert result.model is newer
+
+
+def test_the_api_keeps_a_reversed_order_when_told_to():
+    older, newer = _dated(1, 2025), _dated(2, 2026)
+    assert audit(older, compare=newer, config=FAST, compare_order="keep").model is older
+
+
+def test_equal_or_missing_dates_say_nothing_about_the_order():
+    from orgpower.report.compare import order_check
+
+    a, b = generate_org(30, "mixed", seed=1), generate_org(30, "mixed", seed=2)
+    assert order_check(a, b).evidence == ""
+    b.flows["period"] = None
+    assert order_check(a, b, "x", "y").evidence == ""
+    assert order_check(a, b, "exports-2026q2", "exports-2026q4").reversed  # the names decide
+
+
+def _bundles(tmp_path):
+    from orgpower.synthetic import write_bundle
+
+    write_bundle(_dated(1, 2025), tmp_path / "old")
+    write_bundle(_dated(2, 2026), tmp_path / "new")
+
+
+def test_cli_input_and_compare_in_the_wrong_order_says_what_to_write(tmp_path):
+    _bundles(tmp_path)
+    done = _cli("audit", "old", "--compare", "new", "--out", "out", cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "orgpower audit new --compare old" in done.stderr
+    assert not (tmp_path / "out" / "audit.json").exists()
+    kept = _cli("audit", "old", "--compare", "new", "--keep-order", "--out", "kept", cwd=tmp_path)
+    assert kept.returncode == 0, kept.stderr
+
+
+def test_cli_input_and_compare_in_the_right_order_works(tmp_path):
+    _bundles(tmp_path)
+    done = _cli("audit", "new", "--compare", "old", "--out", "out", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "newer" not in done.stderr
+
+
+@pytest.mark.parametrize("order", [("old", "new"), ("new", "old")])
+def test_cli_compare_two_folders_in_either_order_audits_the_newer_against_the_older(tmp_path, order):
+    import hashlib
+    import json
+
+    _bundles(tmp_path)
+    done = _cli("audit", "--compare", *order, "--out", "out", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert ("is newer than" in done.stderr) == (order == ("new", "old"))
+    document = json.loads((tmp_path / "out" / "audit.json").read_text())
+    digest = {d: hashlib.sha256((tmp_path / d / "flows.csv").read_bytes()).hexdigest() for d in ("old", "new")}
+    assert digest["new"] in {i["sha256"] for i in document["inputs"]}
+    assert digest["old"] in {i["sha256"] for i in document["comparison"]["old_inputs"]}

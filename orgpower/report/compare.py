@@ -13,11 +13,19 @@ a warning; snapshots that share none are refused unless ``allow_disjoint``, sinc
 comparison of two different organisations (or of renumbered ids) would list everyone as
 joined and left.
 
+Order: the comparison runs from the older snapshot to the newer. When the dates in the data
+(the latest flow ``period``) or, failing that, in the folder and file names say that the
+snapshot given as older is the newer one, :func:`order_check` reports it, and the audit
+refuses with a sentence saying what to write (or swaps them with a warning where the user
+gave no order, ``audit --compare A B``).
+
 Everything is keyed by ids; names never appear.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -113,6 +121,80 @@ def turned_arcs(new_layers: dict[str, Layer], old_layers: dict[str, Layer]) -> p
             elif after == "mutual" and before != "mutual":
                 rows.append({"layer": name, "a": pair[0], "b": pair[1], "old": before, "new": after, "turned": "mutual"})
     return pd.DataFrame(rows, columns=["layer", "a", "b", "old", "new", "turned"])
+
+
+_PERIOD = re.compile(
+    r"(?<!\d)(?P<year>(?:19|20)\d\d)(?:[-_ ./]?(?:(?P<q>[qQ][1-4])|(?P<h>[hH][12])|(?P<month>0[1-9]|1[0-2])"
+    r"(?:[-_ ./]?(?P<day>0[1-9]|[12]\d|3[01]))?))?(?!\d)")
+
+
+def period_start(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) where a period or date written in ``text`` begins: ``2026-Q3``,
+    ``2026Q3``, ``2026-H2``, ``2026-07``, ``2026-07-15``, ``FY2026``, ``exports-2026q2``;
+    the latest such date when ``text`` holds several; None when it holds none.
+
+    >>> period_start("2026-Q3"), period_start("exports-2026q2"), period_start("budget")
+    ((2026, 7, 1), (2026, 4, 1), None)
+    """
+    found = []
+    for m in _PERIOD.finditer(str(text)):
+        year = int(m["year"])
+        if m["q"]:
+            month, day = 3 * (int(m["q"][1]) - 1) + 1, 1
+        elif m["h"]:
+            month, day = 1 if m["h"][1] == "1" else 7, 1
+        elif m["month"]:
+            month, day = int(m["month"]), int(m["day"] or 1)
+        else:
+            month, day = 1, 1
+        found.append((year, month, day))
+    return max(found) if found else None
+
+
+@dataclass(frozen=True)
+class OrderCheck:
+    """What the dates say about which snapshot is older."""
+
+    reversed: bool
+    evidence: str  # "flow periods", "names", or "" when nothing dates both
+    new_date: str = ""
+    old_date: str = ""
+
+
+def _latest_period(model: Any) -> tuple[tuple[int, int, int], str] | None:
+    flows = getattr(model, "flows", None)
+    if flows is None or flows.empty or "period" not in flows:
+        return None
+    dated = [(period_start(p), str(p)) for p in flows["period"].dropna().astype(str).unique()]
+    dated = [(k, p) for k, p in dated if k is not None]
+    return max(dated) if dated else None
+
+
+def order_check(new_model: Any, old_model: Any, new_name: str = "", old_name: str = "") -> OrderCheck:
+    """Is the snapshot given as older (``old_model``) in fact the newer? Read from the latest
+    flow ``period`` of each (``2026-Q4`` after ``2026-Q2``), and, when those are missing or
+    equal, from dates in the names given (``exports-2026q4`` after ``exports-2026q2``).
+    Equal or missing dates say nothing (``reversed`` False, ``evidence`` "")."""
+    new_p, old_p = _latest_period(new_model), _latest_period(old_model)
+    if new_p and old_p and new_p[0] != old_p[0]:
+        return OrderCheck(new_p[0] < old_p[0], "flow periods", new_p[1], old_p[1])
+    new_n, old_n = period_start(new_name), period_start(old_name)
+    if new_n and old_n and new_n != old_n:
+        return OrderCheck(new_n < old_n, "names", "-".join(f"{v:02d}" for v in new_n), "-".join(f"{v:02d}" for v in old_n))
+    return OrderCheck(False, "")
+
+
+def order_sentence(check: OrderCheck, new_name: str = "", old_name: str = "") -> str:
+    """The one sentence that says the order is reversed and what to do (the command to
+    write when the orgs were given as paths or snapshot names)."""
+    where = "its latest flow period" if check.evidence == "flow periods" else "the date in its name"
+    given = f" ({old_name})" if old_name else ""
+    audited = f" ({new_name})" if new_name else ""
+    todo = (f"write `orgpower audit {old_name} --compare {new_name}`" if new_name and old_name
+            else "audit the newer and compare it with the older")
+    return (f"The org given to compare with{given} is newer than the org audited{audited} ({where}: {check.old_date} "
+            f"against {check.new_date}), so swap them: {todo}, or, to compare in this order on purpose, give "
+            "--keep-order (compare_order='keep' in Python).")
 
 
 def overlap(new_ids: set[str], old_ids: set[str], *, allow_disjoint: bool = False) -> tuple[dict[str, Any], list[str]]:
