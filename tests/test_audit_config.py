@@ -64,3 +64,41 @@ def test_k_below_three_in_a_file_is_refused(tmp_path):
 def test_with_group_attributes_adds_without_repeats():
     config = AuditConfig(group_attributes=("gender",)).with_group_attributes(["gender", "grade"])
     assert config.group_attributes == ("gender", "grade")
+
+
+# --- renamed keys -------------------------------------------------------------------------------
+
+
+def test_the_two_old_concentration_keys_with_one_value_carry_over_with_a_warning_naming_the_new_key():
+    from orgpower.errors import OrgpowerWarning
+
+    with pytest.warns(OrgpowerWarning, match="deprecated.*concentration_high = 0.3"):
+        config = AuditConfig.from_dict({"thresholds": {"centralization_concentrated": 0.3, "hhi_concentrated": 0.3}})
+    assert config.thresholds.concentration_high == 0.3
+
+
+@pytest.mark.parametrize("raw, write", [
+    ({"centralization_concentrated": 0.5, "hhi_concentrated": 0.25}, "concentration_high = 0.25"),
+    ({"thresholds": {"hhi_concentrated": 0.4}}, "concentration_high = 0.4"),
+    ({"centralization_concentrated": 0.6}, "concentration_high = 0.6"),
+])
+def test_old_concentration_keys_whose_meaning_does_not_carry_over_are_refused_with_the_line_to_write(raw, write):
+    with pytest.raises(InputError) as refused:
+        AuditConfig.from_dict(raw, source="audit.toml")
+    message = str(refused.value)
+    assert message.startswith("In audit.toml,") and f"write {write}" in message and "unknown" not in message
+    assert message.count(". ") == 0, "one sentence"
+
+
+def test_an_old_concentration_key_beside_the_new_one_is_refused():
+    with pytest.raises(InputError, match="remove hhi_concentrated and keep concentration_high = 0.2"):
+        AuditConfig.from_dict({"hhi_concentrated": 0.3, "concentration_high": 0.2})
+
+
+def test_an_old_config_file_is_read_with_the_deprecation_warning(tmp_path):
+    from orgpower.errors import OrgpowerWarning
+
+    path = tmp_path / "audit.toml"
+    path.write_text("[thresholds]\ncentralization_concentrated = 0.35\nhhi_concentrated = 0.35\n")
+    with pytest.warns(OrgpowerWarning, match=str(path).replace("\\", "\\\\")):
+        assert AuditConfig.load(path).thresholds.concentration_high == 0.35

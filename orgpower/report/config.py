@@ -15,6 +15,11 @@ overridable from a TOML or JSON file::
     trophic_layered_max = 0.25
 
 Every key of :class:`Thresholds` may also be given at the top level of the file.
+
+Renamed keys (:data:`RENAMED`): ``centralization_concentrated`` and ``hhi_concentrated``
+gave way to ``concentration_high``, one cut-off on one concentration score. Both given
+with one value are read as ``concentration_high`` with a warning; one alone, or two
+different values, cannot carry over and are refused with the line to write instead.
 """
 
 from __future__ import annotations
@@ -49,6 +54,10 @@ def read_settings_file(path: Path, what: str, holds: str, *, encoding: str = "ut
     if not isinstance(raw, dict):
         raise InputError(f"The {what} {path} must hold a table of {holds}.")
     return raw
+
+
+# Old keys -> the key that replaced them.
+RENAMED = {"centralization_concentrated": "concentration_high", "hhi_concentrated": "concentration_high"}
 
 
 @dataclass(frozen=True)
@@ -164,14 +173,19 @@ class AuditConfig:
         nested = raw.get("thresholds", {})
         if not isinstance(nested, dict):
             raise InputError(f"In {source}, 'thresholds' must be a table of named cut-offs.")
+        renamed: dict[str, float] = {}
         for key, value in [*((k, v) for k, v in raw.items() if k != "thresholds"), *nested.items()]:
-            if key in threshold_names:
+            if key in RENAMED:
+                renamed[key] = _typed(source, key, value, "float")
+            elif key in threshold_names:
                 thresholds[key] = _typed(source, key, value, threshold_names[key].type)
             elif key in setting_names:
                 settings[key] = value
             else:
                 known = ", ".join(sorted([*threshold_names, *setting_names]))
                 raise InputError(f"In {source}, the setting {key!r} is unknown; known settings: {known}.")
+        if renamed:
+            thresholds["concentration_high"] = _renamed_concentration(source, renamed, thresholds.get("concentration_high"))
         if "group_attributes" in settings:
             value = settings["group_attributes"]
             if isinstance(value, str) or not all(isinstance(v, str) for v in value):
@@ -181,6 +195,33 @@ class AuditConfig:
             if key in settings:
                 settings[key] = _typed(source, key, settings[key], "int")
         return cls(thresholds=Thresholds(**thresholds), **settings)
+
+
+def _renamed_concentration(source: str, old: dict[str, float], given: float | None) -> float:
+    """``concentration_high`` from the keys it replaced: both with one value carry over
+    (with a deprecation warning naming the new key); anything else is refused with the
+    line to write."""
+    import warnings
+
+    from orgpower.errors import OrgpowerWarning
+
+    keys = " and ".join(sorted(old))
+    values = ", ".join(f"{k} = {v:g}" for k, v in sorted(old.items()))
+    if given is not None:
+        raise InputError(f"In {source}, concentration_high replaces {keys}: remove {keys} and keep "
+                         f"concentration_high = {given:g}.")
+    if len(old) == 2 and len(set(old.values())) == 1:
+        value = next(iter(old.values()))
+        warnings.warn(f"In {source}, {keys} are deprecated: read as concentration_high = {value:g}, the one cut-off "
+                      "on the concentration score; write concentration_high instead.", OrgpowerWarning, stacklevel=4)
+        return value
+    smaller = min(old.values())
+    raise InputError(
+        f"In {source}, {values} {'is' if len(old) == 1 else 'are'} no longer a setting: concentration is now one score "
+        "(the largest of in- and out-degree centralization, HHI* of out-strength and, on decisions, the top holder's "
+        f"share of the say) with one cut-off, so write concentration_high = {smaller:g} in {'its' if len(old) == 1 else 'their'} "
+        "place (the smaller value, so that nothing the old cut-offs called concentrated stops being so)."
+    )
 
 
 def _typed(source: str, key: str, value: Any, kind: Any) -> Any:
