@@ -25,7 +25,7 @@ from orgpower.dashboard.powermap import READING_COLOURS
 from orgpower.report.config import AuditConfig
 from orgpower.report.glossary import glossary, thresholds_of
 from orgpower.report.html import render_html
-from orgpower.report.readings import (FORMAL, FORMAL_LAYERS, MIXED, MUTUAL, POWER_OVER, UNDETERMINED, plane_label,
+from orgpower.report.readings import (FORMAL, FORMAL_LAYERS, MIXED, MUTUAL, POWER_OVER, UNDETERMINED, plane_cuts, plane_label,
                                      sublabel_axis)
 from orgpower.report.representation import is_missing
 from orgpower.report.scopes import scope_labels, scope_records
@@ -185,6 +185,18 @@ def check_html(document, html):
         if name in FORMAL_LAYERS:
             assert row.group(2) != POWER_OVER
     assert html.count('<div class="finding ') == len(document["findings"])
+    for group in document["groups"]:
+        hidden = group.get("hidden_groups") or 0
+        if hidden and not group.get("missing") and not group.get("refused"):
+            assert f"{hidden} more group" in html, f"{group['attribute']}: {hidden} groups hidden without a word"
+    # the reporting pairs are not the formal line (which never reads power-over): never call them "reporting lines"
+    assert "Reporting lines:" not in html
+    t = thresholds_of(document["settings"])
+    cuts = plane_cuts(t)
+    for word, cut in (("one-way", cuts.one_way_at), ("returned", cuts.returned_at), ("layered", cuts.layered_at),
+                      ("circulating", cuts.circulating_at)):
+        row = re.search(rf'<tr id="def-{word}"><td><b>{word}</b></td><td>([^<]*)</td>', html)
+        assert row and f"{cut:g}" in row.group(1), f"the glossary defines {word} without its cut-off {cut:g}"
     for label, words in glossary(thresholds_of(document["settings"]))["labels"].items():
         if not label.startswith("_"):
             assert words in unescape(html), \

@@ -706,6 +706,17 @@ def _rule_terms(t: Thresholds) -> dict[str, Term]:
         f"The concentration score (the largest of in- and out-degree centralization and HHI*, on decisions also the top "
         f"holder's share of the say) is at least {_g(t.concentration_high)}: one person or a few hold most of the ties "
         "or the weight."), "label", "label")
+    c = plane_cuts(t)
+    for key, plain in {
+        "one-way": (f"At most {t.reciprocity_low:.0%} of the ties (of the weight, on weighted layers) are returned: "
+                    f"asymmetry score ≥ {_g(c.one_way_at)}."),
+        "returned": (f"At least {t.reciprocity_high:.0%} of the ties (of the weight, on weighted layers) are returned: "
+                     f"asymmetry score ≤ {_g(c.returned_at)}."),
+        "layered": (f"Ties run down a consistent ranking, as in a chain of command: direction score ≥ {_g(c.layered_at)}."),
+        "circulating": (f"Ties go round in loops instead of running down a ranking: direction score ≤ "
+                        f"{_g(c.circulating_at)}."),
+    }.items():
+        out[key] = Term(key, key, plain, "label", "label")
     out["formal line only"] = Term("formal line only", "formal line only", (
         "Only the formal reporting line has ties in this scope; it is one-way by construction, so the scope is not read."),
         "label", "label")
