@@ -137,6 +137,9 @@ def check_findings(document):
     assert len({f["title"] for f in findings}) == len(findings), "two findings say the same thing"
     thresholds = {float(v) for v in (t.span_wide, t.span_narrow)}
     for f in findings:
+        plain = re.sub(r"'[^']*'", "", f["title"])
+        assert not re.search(r"(?<![\d,.])\d{4,}(?![\d,.])", plain), \
+            f"finding {f['id']}: a count over 999 without its thousands separator in '{f['title']}'"
         values = [v for v in f["metrics"].values() if isinstance(v, (int, float)) and not isinstance(v, bool)]
         for number, percent in _title_numbers(f["title"]):
             if percent:
@@ -149,6 +152,18 @@ def check_findings(document):
         null = f["compared_with"].get("null_model")
         if null and null.get("cannot_tell"):
             assert "z" not in null and "cannot tell" in f["compared_with"]["text"]
+            assert not re.match(r"[a-z]+_[a-z_]+:", f["compared_with"]["text"]), \
+                f"finding {f['id']}: the null comparison names a measure by its key"
+        # a voice does not return the say: no recommendation may suggest consulting as the remedy
+        if "consult" in f["recommendation"]:
+            assert "does not return the say" in f["recommendation"], f"finding {f['id']} offers a voice as the say"
+        if f["id"].startswith("layer-mixed:"):
+            subs = document["classification"]["layers"][f["id"].split(":", 1)[1]]["sublabels"]
+            if "returned" in subs:
+                assert "one way" not in f["title"] and "one-way" not in f["title"], \
+                    f"finding {f['id']}: a returned layer titled '{f['title']}'"
+        if f["id"] == "pairs-one-way":
+            assert "reporting lines" not in f["title"], "reporting pairs called reporting lines"
         if "org_median" in f["compared_with"] and f["compared_with"]["org_median"] is not None:
             assert f["compared_with"].get("unit"), f"finding {f['id']}: a median without its unit"
 

@@ -80,9 +80,12 @@ def _null_of(reading: Reading, axis: str) -> dict[str, Any]:
         return {}
     measure = null.get("key")
     if null_degenerate(null):
+        from orgpower.report.glossary import TERMS  # the measure by the name the report uses, not its key
+
+        name = TERMS[measure].name if measure in TERMS else measure
         kept = {k: null[k] for k in ("key", "observed", "null_mean", "samples") if k in null}
         return {"null_model": {**kept, "cannot_tell": True},
-                "text": f"{measure}: random rewirings with the same degrees give the same value "
+                "text": f"{name}: random rewirings with the same degrees give the same value "
                         f"({null['null_mean']:.2f}), so the null model cannot tell this structure from chance"}
     return {"null_model": null, "text": f"{measure} against the degree-preserving null model"}
 
@@ -148,6 +151,8 @@ def _layer_findings(name: str, reading: Reading, values: Mapping[str, Any], laye
     metrics = {k: v for axis in (a, d, c) for k, v in axis.values.items() if v is not None and k in HEADLINE_KEYS}
     if c.score is not None:
         metrics["concentration_score"] = c.score  # the number the 'held by few' rule uses
+    if c.values.get("say_top_share") is not None:
+        metrics["say_top_share"] = c.values["say_top_share"]  # the number the 'say held by one' rule uses
     holders = _top_holders(layer)
     defs = _definition("reciprocity_edgewise", "weighted_reciprocity", "trophic_incoherence", "flow_hierarchy",
                        "degree_centralization_in", "degree_centralization_out", reading=True)
@@ -164,8 +169,8 @@ def _layer_findings(name: str, reading: Reading, values: Mapping[str, Any], laye
         rec = {
             "flows": "Return part of the budget: let recipient units allocate back (chargebacks, pooled budgets) "
                      "or decide their own share.",
-            "decisions": "Give the people a decision binds a voice in it (consulted or agree), and rotate or "
-                         "share the accountable role.",
+            "decisions": "Share the say with the people a decision binds (an agree or approve role, a rotating "
+                         "accountable role); consulting them gives a voice but does not return the say.",
         }.get(name, f"Make {plural} two-way where the work allows it (pairing, peer review, rotation).")
         return [_finding(f"layer-power-over:{name}", "high", ((a.score or 0) + (d.score or 0)) / 2, title, summary,
                          evidence=evidence, metrics=metrics, where={"layer": name, **holders},
@@ -188,12 +193,30 @@ def _layer_findings(name: str, reading: Reading, values: Mapping[str, Any], laye
                          definition=defs, recommendation="Check whether the rotation is intended (rotating roles) "
                          "or an error in the export (a reporting or approval loop).")]
     if reading.label == MIXED:
-        return [_finding(f"layer-mixed:{name}", "low", ((a.score or 0) + (d.score or 0)) / 2, f"{cap} are partly one-way",
+        return [_finding(f"layer-mixed:{name}", "low", ((a.score or 0) + (d.score or 0)) / 2, _mixed_title(cap, reading),
                          f"{_pct(returned)} of {of} is returned; the reading is mixed ("
                          + (", ".join(reading.sublabels) or "no axis clearly one way") + ").", evidence=evidence,
                          metrics=metrics, where={"layer": name, **holders}, compared_with=_null_of(reading, "asymmetry"),
                          definition=defs, recommendation="See the units and teams tables for where it runs one way.")]
     return []
+
+
+def _mixed_title(cap: str, reading: Reading) -> str:
+    """The title of a mixed layer, from the sub-labels it carries (so that a layer whose ties
+    are returned is never titled one-way)."""
+    subs = set(reading.sublabels)
+    say = reading.axes["concentration"].values.get("say_top_share") if "concentration" in reading.axes else None
+    if {"returned", "circulating"} <= subs and say is not None:
+        return f"{cap} are returned and circulate, but one holder has the say on {_pct(say)} of them"
+    if "returned" in subs:
+        return f"{cap} are returned but run down a ranking" if "layered" in subs else f"{cap} are returned but partly ranked"
+    if "one-way" in subs:
+        return f"{cap} run one way, without a steady ranking"
+    if "layered" in subs:
+        return f"{cap} run down a ranking and are partly returned"
+    if "circulating" in subs:
+        return f"{cap} circulate and are partly returned"
+    return f"{cap} are partly one-way"
 
 
 def _scope_findings(kind: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -205,17 +228,18 @@ def _scope_findings(kind: str, records: list[dict[str, Any]]) -> list[dict[str, 
     strength = lambda r: (r["scores"].get("asymmetry") or 0) + (r["scores"].get("direction") or 0)  # noqa: E731
     top = sorted(power, key=lambda r: (-r["size"], -strength(r), r["id"]))[:MAX_LISTED]
     share = len(power) / len(read)
-    noun = "units" if kind == "unit" else "teams (a manager and direct reports)"
+    noun = "units" if kind == "unit" else "teams"
     # units partition the people; teams overlap (a manager heads one and sits in another)
     people = sum(r["size"] for r in power) if kind == "unit" else None
     where = {"units": [r["id"] for r in top]} if kind == "unit" else {"managers": [r["head"] for r in top]}
     severity = "high" if share >= 0.5 else "medium" if share >= 0.2 else "low"
     return [_finding(
-        f"{kind}s-power-over", severity, share, f"{len(power)} of {len(read)} {noun} read power-over",
-        f"In {len(power)} of the {len(read)} {noun} read ({_pct(share)})"
-        + (f", {people} people in all," if people is not None else "") + " the ties among "
+        f"{kind}s-power-over", severity, share, f"{len(power):,} of {len(read):,} {noun} read power-over"
+        + ("" if kind == "unit" else " (a team is a manager and their direct reports)"),
+        f"In {len(power):,} of the {len(read):,} {noun} read ({_pct(share)}"
+        + (f", {people:,} people in all" if people is not None else "") + "), the ties among "
         "members run one way and down across the voting layers. Listed first are the largest.",
-        evidence=[f"{r['id']}: {r['size']} people, asymmetry {r['scores'].get('asymmetry') or 0:.2f}, "
+        evidence=[f"{r['id']}: {r['size']:,} people, asymmetry {r['scores'].get('asymmetry') or 0:.2f}, "
                   f"direction {r['scores'].get('direction') or 0:.2f}" for r in top],
         metrics={"power_over": len(power), "read": len(read), "share_power_over": share,
                  **({"people_in_them": people} if people is not None else {})},
@@ -235,16 +259,16 @@ def _pair_findings(pairs: pd.DataFrame) -> list[dict[str, Any]]:
         return []
     return [_finding(
         "pairs-one-way", "medium" if share < 0.5 else "high", share,
-        f"{int(one_way.sum())} of {len(pairs)} reporting lines ({_pct(share)}) carry budget or decisions one way only",
-        f"Between a manager and a direct report, ties in the other layers run only downward in {int(one_way.sum())} "
-        f"of {len(pairs)} reporting lines; {int(returned.sum())} are returned in every layer.",
+        f"{int(one_way.sum()):,} of {len(pairs):,} manager–report pairs ({_pct(share)}) carry budget or decisions one way only",
+        f"Between a manager and a direct report, ties in the other layers run only downward in {int(one_way.sum()):,} "
+        f"of {len(pairs):,} pairs; {int(returned.sum()):,} are returned in every layer.",
         metrics={"one_way_pairs": int(one_way.sum()), "returned_pairs": int(returned.sum()), "pairs": int(len(pairs)),
                  "share_one_way": share},
         where={"managers": pairs[one_way].groupby("manager_id").size().reset_index(name="n")
                .sort_values(["n", "manager_id"], ascending=[False, True])["manager_id"].head(MAX_LISTED).tolist(),
                "table": "reporting_pairs"},
         definition=_definition("reciprocity_dyadic", reading=True),
-        recommendation="Add an upward tie on those lines: a budget the report manages, a decision the report takes or agrees to.",
+        recommendation="Add an upward tie in those pairs: a budget the report manages, a decision the report takes or agrees to.",
     )]
 
 
@@ -265,9 +289,9 @@ def _decision_findings(decisions: DecisionAudit, config: AuditConfig, model: Org
         listed.append(b.actor)
         out.append(_finding(
             f"decision-bottleneck:{i}", "high" if b.share >= 0.4 else "medium", float(b.share),
-            f"One approver holds the say on {_pct(b.share)} of all decisions ({b.deciding} of {n})",
-            f"A single actor is accountable for, approves, agrees to or can veto {b.deciding} of {n} "
-            f"decisions, {alone} of them as the only holder of the say: every one of them waits on the same desk.",
+            f"One approver holds the say on {_pct(b.share)} of all decisions ({b.deciding:,} of {n:,})",
+            f"A single actor is accountable for, approves, agrees to or can veto {b.deciding:,} of {n:,} "
+            f"decisions, {alone:,} of them as the only holder of the say: every one of them waits on the same desk.",
             metrics={"decisions_with_say": int(b.deciding), "decisions": n, "share": float(b.share),
                      "decisions_held_alone": alone},
             where={"people": [b.actor], "rows": rows(model.decisions["actor"].astype(str) == b.actor)},
@@ -284,7 +308,7 @@ def _decision_findings(decisions: DecisionAudit, config: AuditConfig, model: Org
         others = " other" if listed else ""
         out.append(_finding(
             "decision-single-point", "medium" if share < 0.5 else "high", share,
-            f"{count}{others} decisions of {n} can be made or stopped by one person alone",
+            f"{count:,}{others} decisions of {n:,} can be made or stopped by one person alone",
             "These decisions have exactly one holder of the say (accountable, approve, agree or veto): a single point of veto"
             + (" (those of the bottleneck approvers above are counted there)." if listed else "."),
             metrics={"single_point_decisions": count, "decisions": n, "share": share,
@@ -300,8 +324,8 @@ def _decision_findings(decisions: DecisionAudit, config: AuditConfig, model: Org
         n_dec, n_units = int(vu["decision"].nunique()), int(vu["unit"].nunique())
         out.append(_finding(
             "decision-voiceless-units", "high", n_dec / n,
-            f"{n_dec} decisions bind a unit none of whose members has a voice in them",
-            f"{n_dec} decisions bind {n_units} units ({len(vu)} decision–unit pairs) in which nobody from the unit is "
+            f"{n_dec:,} decisions bind a unit none of whose members has a voice in them",
+            f"{n_dec:,} decisions bind {n_units:,} units ({len(vu):,} decision–unit pairs) in which nobody from the unit is "
             "consulted, recommends, agrees or decides.",
             metrics={"decisions": n_dec, "units": n_units, "decision_unit_pairs": int(len(vu))},
             where={"units": vu["unit"].value_counts().sort_index().sort_values(ascending=False, kind="stable").index[:MAX_LISTED].tolist(),
@@ -314,7 +338,7 @@ def _decision_findings(decisions: DecisionAudit, config: AuditConfig, model: Org
         units_total = max(int(model.people["unit"].nunique()) if "unit" in model.people else len(cn), len(cn))
         out.append(_finding(
             "decision-consulted-never-deciding", "medium", len(cn) / units_total,
-            f"{len(cn)} units are consulted but never decide",
+            f"{len(cn):,} units are consulted but never decide",
             "Members of these units give input to decisions, yet no member holds the say on any decision.",
             metrics={"units": int(len(cn)), "times_consulted": int(cn["times_consulted"].sum())},
             where={"units": cn["unit"].head(MAX_LISTED).tolist(), "table": "decision_consulted_not_deciding"},
@@ -327,9 +351,9 @@ def _decision_findings(decisions: DecisionAudit, config: AuditConfig, model: Org
         top = decisions.rights[decisions.rights["deciding"] > 0].head(MAX_LISTED)["actor"].tolist()
         out.append(_finding(
             "decision-concentration", "medium", gini,
-            f"The say over decisions sits with {_pct(s['share_of_people_with_say'])} of people ({s['people_with_say']} of {people})",
+            f"The say over decisions sits with {_pct(s['share_of_people_with_say'])} of people ({s['people_with_say']:,} of {people:,})",
             f"Gini of decisions with the say over all people is {gini:.2f} (at or above {config.thresholds.gini_concentrated:g}); "
-            f"{s['people_with_say']} of {people} people hold any say.",
+            f"{s['people_with_say']:,} of {people:,} people hold any say.",
             metrics={"gini_deciding": gini, "hhi_deciding": s.get("hhi_deciding"), "people_with_say": s["people_with_say"],
                      "people": people, "share_of_people_with_say": s["share_of_people_with_say"]},
             where={"people": top, "table": "decision_rights"},
@@ -359,7 +383,7 @@ def _resource_findings(resources: ResourceAudit, config: AuditConfig) -> list[di
     if gini is not None and gini >= config.thresholds.gini_concentrated:
         out.append(_finding(
             "resources-concentration", "medium", gini,
-            f"Budget control is concentrated: {s['people_giving']} people allocate all of it",
+            f"Budget control is concentrated: {s['people_giving']:,} people allocate all of it",
             f"Gini of budget given over all people is {gini:.2f} (at or above {config.thresholds.gini_concentrated:g}; "
             f"HHI {s['hhi_given']:.3f}); {_pct(s['returned_share'])} of the money that flows is returned.",
             metrics={k: s[k] for k in ("gini_given", "hhi_given", "hhi_given_normalised", "returned_share", "people_giving")},
@@ -376,7 +400,7 @@ def _resource_findings(resources: ResourceAudit, config: AuditConfig) -> list[di
         if len(one_way_units):
             out.append(_finding(
                 "resources-one-way-units", "low", float(len(one_way_units) / len(units)),  # share of giving units
-                f"{len(one_way_units)} of {len(units)} giving units get almost nothing back",
+                f"{len(one_way_units):,} of {len(units):,} giving units get almost nothing back",
                 "Less than 5% of what these units allocate returns to them from the recipients.",
                 metrics={"units": int(len(one_way_units)), "giving_units": int(len(units))},
                 where={"units": one_way_units["unit"].head(MAX_LISTED).astype(str).tolist(), "table": "resource_units"},
@@ -400,7 +424,7 @@ def _span_findings(power: pd.DataFrame, config: AuditConfig) -> list[dict[str, A
         out.append(_finding(
             "spans-narrow", "medium", share,
             f"{_pct(share)} of managers have {t.span_narrow} direct reports or fewer",
-            f"Narrow spans stack layers of control: {int(narrow.sum())} of {len(managers)} managers; "
+            f"Narrow spans stack layers of control: {int(narrow.sum()):,} of {len(managers):,} managers; "
             f"median span {median:g} direct reports; {layers} reporting layers.",
             metrics={"narrow_share": share, "narrow_managers": int(narrow.sum()), "median_span": median, "layers": layers,
                      "managers": int(len(managers))},
@@ -414,7 +438,7 @@ def _span_findings(power: pd.DataFrame, config: AuditConfig) -> list[dict[str, A
     if wide.any():
         out.append(_finding(
             "spans-wide", "low", float(wide.mean()),
-            f"{int(wide.sum())} manager{'s have' if wide.sum() != 1 else ' has'} more than {t.span_wide} direct reports",
+            f"{int(wide.sum()):,} manager{'s have' if wide.sum() != 1 else ' has'} more than {t.span_wide} direct reports",
             "Very wide spans can mean a hub everybody depends on, or self-managing teams: the asymmetry reading of "
             "their teams tells which.",
             metrics={"wide_managers": int(wide.sum()), "max_span": int(managers['span_of_control'].max()), "median_span": median},
@@ -475,7 +499,7 @@ def _validation_findings(model: OrgModel) -> list[dict[str, Any]]:
             codes[p.code] = codes.get(p.code, 0) + 1
         out.append(_finding(
             f"data-{severity}s", level, min(1.0, len(problems) / max(len(model.people), 1)),
-            f"{len(problems)} data {severity}{'s' if len(problems) != 1 else ''} in the input",
+            f"{len(problems):,} data {severity}{'s' if len(problems) != 1 else ''} in the input",
             "Rows with problems were set aside or repaired as described; every one is listed in the validation table.",
             metrics={"count": len(problems), **{f"code:{c}": n for c, n in sorted(codes.items())}},
             where={"rows": [f"{p.file}:{p.row}" for p in problems if p.row is not None][:MAX_LISTED], "table": "validation"},

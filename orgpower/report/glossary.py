@@ -294,8 +294,8 @@ _TERMS = (
     _t("read", "Read", "How many units or teams had ties to read (beyond the formal line).", "count", "finding"),
     _t("people_in_them", "People in them", "People in the units that read power-over (units do not overlap).",
        "count", "finding"),
-    _t("share_one_way", "Share of reporting lines one-way", "Reporting lines on which the other layers run only "
-       "downward, as a share of all reporting lines.", "share", "finding"),
+    _t("share_one_way", "Share of manager–report pairs one-way", "Manager–report pairs between whom the other layers "
+       "run only downward, as a share of all such pairs.", "share", "finding"),
     _t("decisions_held_alone", "Decisions held alone", "Of this approver's decisions, those on which nobody else "
        "holds the say.", "count", "finding"),
     _t("holders", "Holders of the say", "People who alone hold the say on at least one of these decisions.", "count",

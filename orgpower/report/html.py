@@ -353,7 +353,7 @@ def context(result: Any, *, meta: ReportMeta | None = None, names: bool = False,
     resource_units = _table(result.tables.get("resource_units"), limit=15, currency=currency)
     change_tables = []
     for name, title, persons in (("change_people", "People whose span, budget or decision rights changed", ("person_id",)),
-                                 ("change_units", "Units whose span, budget or decision rights changed", ()),
+                                 ("change_units", "Units whose span, budget or decision rights changed (sums over the unit's members)", ()),
                                  ("change_arcs", "Ties that turned one-way or mutual", ("a", "b"))):
         if name in result.tables:
             t = _table(result.tables[name], limit=20, person_columns=persons, label=label, currency=currency, table=name)
