@@ -162,6 +162,13 @@ def check_findings(document):
             if "returned" in subs:
                 assert "one way" not in f["title"] and "one-way" not in f["title"], \
                     f"finding {f['id']}: a returned layer titled '{f['title']}'"
+        if f["id"].startswith("representation:"):
+            m = f["metrics"]
+            # the ratio is of shares (money, decisions); the exact test counts holders: each beside its own noun
+            assert f"(ratio {m['ratio']:.2f})" in f["summary"] and f"{m['holders_in_group']:,} of the " in f["summary"], \
+                f"finding {f['id']}: its summary does not state the ratio and the holders it was read from"
+            assert "threshold" in f["compared_with"] and "expected" not in f["compared_with"].get("text", ""), \
+                f"finding {f['id']}: the threshold is described as something else"
         if f["id"] == "pairs-one-way":
             assert "reporting lines" not in f["title"], "reporting pairs called reporting lines"
         if "org_median" in f["compared_with"] and f["compared_with"]["org_median"] is not None:

@@ -197,7 +197,7 @@ def _layer_findings(name: str, reading: Reading, values: Mapping[str, Any], laye
                          f"{_pct(returned)} of {of} is returned; the reading is mixed ("
                          + (", ".join(reading.sublabels) or "no axis clearly one way") + ").", evidence=evidence,
                          metrics=metrics, where={"layer": name, **holders}, compared_with=_null_of(reading, "asymmetry"),
-                         definition=defs, recommendation="See the units and teams tables for where it runs one way.")]
+                         definition=defs, recommendation=_mixed_recommendation(reading))]
     return []
 
 
@@ -217,6 +217,16 @@ def _mixed_title(cap: str, reading: Reading) -> str:
     if "circulating" in subs:
         return f"{cap} circulate and are partly returned"
     return f"{cap} are partly one-way"
+
+
+def _mixed_recommendation(reading: Reading) -> str:
+    """Where to look in a mixed layer, by the axis that leans towards power-over."""
+    subs = set(reading.sublabels)
+    if "concentrated" in subs:
+        return "Share what one holder keeps: the units and teams tables show where it is held."
+    if "returned" in subs:
+        return "The ties come back but follow a ranking: the units and teams tables show where it runs down."
+    return "See the units and teams tables for where it runs one way."
 
 
 def _scope_findings(kind: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -455,6 +465,27 @@ def _span_findings(power: pd.DataFrame, config: AuditConfig) -> list[dict[str, A
 POWER_MEASURES = ("manager posts", "span of control", "budget controlled", "decision rights", "layer 1", "layer 2", "layer 3")
 
 
+# Who holds each power measure, in words (the exact test counts holders, not amounts).
+HOLDERS = {"manager posts": "managers", "span of control": "managers", "budget controlled": "people who give any budget",
+           "decision rights": "people with the say on any decision"}
+# What the share is a share of, in words.
+SHARE_OF = {"manager posts": "manager posts", "span of control": "direct reports managed", "budget controlled": "budget given",
+            "decision rights": "decisions with the say (counted per holder)"}
+
+
+def _representation_summary(measure: dict[str, Any], cell: dict[str, Any], ratio: float) -> str:
+    """Two sentences, each number beside its noun: the share of the measure against the share
+    of people (the ratio), then the holders in the group against the count in proportion (the
+    exact test); on a budget or decisions the two are different numbers."""
+    holders_total = round(cell["expected"] / cell["headcount_share"]) if cell["headcount_share"] else 0
+    holders = HOLDERS.get(measure["measure"], measure["description"])
+    return (f"The group holds {_pct(cell['share'])} of the {SHARE_OF.get(measure['measure'], measure['description'])} and is {_pct(cell['headcount_share'])} "
+            f"of the people (ratio {ratio:.2f}). {cell['people']:,} of the {holders_total:,} {holders} are in the group, "
+            f"where {cell['expected']:.1f} would be in proportion to its headcount; so few by chance has probability "
+            f"{cell['p_adjusted']:.2g} after Holm's correction for the {cell['cells_tested']} cells tested (exact "
+            "hypergeometric test).")
+
+
 def _representation_findings(groups: list[dict[str, Any]], config: AuditConfig) -> list[dict[str, Any]]:
     """Under-representation where the exact test says it is unlikely by chance: only cells
     whose expected count is at least k, Holm-corrected over the cells tested."""
@@ -473,16 +504,13 @@ def _representation_findings(groups: list[dict[str, Any]], config: AuditConfig) 
                 out.append(_finding(
                     f"representation:{record['attribute']}:{group}:{measure['measure']}", "medium", 1.0 - ratio,
                     f"{record['attribute']} '{group}': {_pct(cell['headcount_share'])} of people, {_pct(cell['share'])} of {measure['measure']}",
-                    f"{cell['people']} of the holders of {measure['description']} are in this group where "
-                    f"{cell['expected']:.1f} would be in proportion (ratio {ratio:.2f}); so few by chance has probability "
-                    f"{cell['p_adjusted']:.2g} after Holm's correction for the {cell['cells_tested']} cells tested "
-                    "(exact hypergeometric test).",
+                    _representation_summary(measure, cell, ratio),
                     metrics={"ratio": ratio, "share": cell["share"], "headcount_share": cell["headcount_share"],
                              "holders_in_group": cell["people"], "expected": cell["expected"], "p_adjusted": cell["p_adjusted"],
                              "cells_tested": cell["cells_tested"]},
                     where={"attribute": record["attribute"], "group": group, "measure": measure["measure"], "table": "representation"},
                     compared_with={"proportionate": 1.0, "threshold": t.representation_low, "alpha": t.representation_alpha,
-                                   "text": "expected count in proportion to headcount"},
+                                   "text": "a share of power under this many times the share of people is under-representation"},
                     definition=_definition("representation_ratio"),
                     recommendation="Review how manager posts, budgets and decision rights are assigned; re-run after the next cycle.",
                 ))
