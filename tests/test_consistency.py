@@ -395,3 +395,28 @@ def test_decisions_whose_say_one_holds_are_ringed_amber_in_the_mutual_region():
                                                   thresholds_of({})) == MUTUAL
     svg = power_map({"decisions": reading.to_dict()})
     assert "data-say='0.6000'" in svg and "60%" in svg
+
+
+@pytest.mark.slow  # the dashboard audits both snapshots and writes the report
+def test_the_dashboards_report_after_a_compare_carries_that_comparison(tmp_path, monkeypatch):
+    from test_dashboard_pages import fresh_app, load_sample
+
+    settings_file = tmp_path / "audit.toml"
+    settings_file.write_text("null_samples = 0\n")
+    monkeypatch.setenv("ORGPOWER_AUDIT_CONFIG", str(settings_file))
+    sample = ROOT / "sample_orgs" / "riverbank_coop"
+    people = pd.read_csv(sample / "people.csv", dtype=str, keep_default_na=False)
+    older = people.iloc[:-3]  # three people joined since
+    files = [(p.name, (older.to_csv(index=False).encode() if p.name == "people.csv" else p.read_bytes()), "text/csv")
+             for p in sorted(sample.glob("*.csv"))]
+    at = load_sample(fresh_app(), "riverbank_coop")
+    at.switch_page("views_pages/compare.py").run()
+    at.file_uploader(key="compare_files").set_value(files).run()
+    at.switch_page("views_pages/report.py").run()
+    assert any("carries the comparison" in i.value for i in at.info)
+    at.button(key="report_prepare").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    written = at.session_state["report_written"]["paths"]
+    document = __import__("json").loads(Path(written["json"]).read_text())
+    assert document["comparison"]["people_joined"] == 3
+    assert '<h2 id="change">' in Path(written["html"]).read_text(encoding="utf-8")

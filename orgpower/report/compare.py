@@ -190,11 +190,11 @@ def order_sentence(check: OrderCheck, new_name: str = "", old_name: str = "") ->
     where = "its latest flow period" if check.evidence == "flow periods" else "the date in its name"
     given = f" ({old_name})" if old_name else ""
     audited = f" ({new_name})" if new_name else ""
-    todo = (f"write `orgpower audit {old_name} --compare {new_name}`" if new_name and old_name
-            else "audit the newer and compare it with the older")
+    todo = (f"write `orgpower audit {old_name} --compare {new_name}`, or, to compare in this order on purpose, give "
+            "--keep-order (compare_order='keep' in Python)" if new_name and old_name
+            else "audit the newer and compare it with the older (compare_order='keep' compares in this order on purpose)")
     return (f"The org given to compare with{given} is newer than the org audited{audited} ({where}: {check.old_date} "
-            f"against {check.new_date}), so swap them: {todo}, or, to compare in this order on purpose, give "
-            "--keep-order (compare_order='keep' in Python).")
+            f"against {check.new_date}), so swap them: {todo}.")
 
 
 def overlap(new_ids: set[str], old_ids: set[str], *, allow_disjoint: bool = False) -> tuple[dict[str, Any], list[str]]:
