@@ -153,3 +153,20 @@ def test_weighted_pagerank_with_dangling_nodes_equals_networkx():
     reference = nx.pagerank(graph, weight="weight", tol=1e-14)
     assert (np.diff(a.indptr) == 0).any()  # some dangling nodes
     np.testing.assert_allclose(pagerank(a), [reference[i] for i in range(80)], atol=1e-9)
+
+
+def test_spectral_radius_of_a_large_directed_part_is_the_same_on_every_call():
+    # ARPACK starts from a random vector unless given one: the radius then moved in its
+    # 12th digit between runs, and with it β and the Bonacich column of people.csv
+    rng = np.random.default_rng(1)
+    n = 800  # above the dense-eigenvalue limit, not symmetric: the ARPACK path
+    rows = np.concatenate([np.arange(n), rng.integers(0, n, 3 * n)])
+    cols = np.concatenate([(np.arange(n) + 1) % n, rng.integers(0, n, 3 * n)])
+    matrix = sp.csr_array((np.ones(rows.size), (rows, cols)), shape=(n, n))
+    matrix.data[:] = 1.0
+    matrix.setdiag(0)
+    matrix.eliminate_zeros()
+    radii = {spectral_radius(matrix) for _ in range(4)}
+    assert len(radii) == 1
+    dense = float(np.max(np.abs(np.linalg.eigvals(matrix.toarray()))))
+    assert radii.pop() == pytest.approx(dense, rel=1e-9)
