@@ -20,7 +20,10 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_CHARS = frozenset(FORMULA_START)
@@ -61,13 +64,37 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+# ASCII characters that start a formula or may hide one (spaces); any other ASCII first
+# character decides at once that a cell is safe (see runs_as_formula)
+_ASCII_SUSPECT = "".join(c for c in map(chr, range(128)) if c in _FORMULA_CHARS or c.isspace())
+
+
+def _neutralise_column(column: pd.Series) -> pd.Series:
+    """``column.map(neutralise).astype(object)``, with only the cells whose first
+    character could start a formula looked at one by one (a million-row column holds a
+    handful)."""
+    if not isinstance(column.dtype, pd.StringDtype) and not (
+            column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) == "string"):
+        return column.map(neutralise).astype(object)
+    values = column.to_numpy(dtype=object, copy=True)
+    if isinstance(column.dtype, pd.StringDtype):
+        values[column.isna().to_numpy()] = column.dtype.na_value
+    text = pa.array(column.to_numpy(dtype=object, na_value=None), type=pa.string())
+    first = pc.utf8_slice_codeunits(text, 0, 1)
+    suspect = pc.or_(pc.is_in(first, pa.array(list(_ASCII_SUSPECT))),
+                     pc.match_substring_regex(first, "[^\\x00-\\x7f]"))
+    for index in np.flatnonzero(pc.fill_null(suspect, False).to_numpy(zero_copy_only=False)):
+        values[index] = neutralise(values[index])
+    return pd.Series(values, index=column.index, name=column.name, dtype=object)
+
+
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy whose text cells (and column names) cannot run as formulas."""
     out = frame.copy()
     out.columns = [neutralise(str(c)) for c in out.columns]
     for column in out.columns:
         if not (pd.api.types.is_numeric_dtype(out[column]) or pd.api.types.is_bool_dtype(out[column])):
-            out[column] = out[column].map(neutralise).astype(object)
+            out[column] = _neutralise_column(out[column])
     return out
 
 

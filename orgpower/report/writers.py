@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from orgpower.errors import InputError, UsageError
+from orgpower.report.csv_text import csv_text
 from orgpower.report.document import dumps
 from orgpower.report.meta import ReportMeta
 from orgpower.report.names import name_lookup, with_names, without_names
@@ -74,7 +75,11 @@ def write_people_csv(frame: Any, path: Path, encoding: str = DEFAULT_CSV_ENCODIN
     encoding = _check_encoding(encoding)
     # 10 significant digits, as in audit.json: the same input gives the same bytes even
     # where a sparse solve differs in the 15th digit between runs
-    text = neutralise_frame(frame).to_csv(index=False, lineterminator="\n", float_format="%.10g")
+    safe = neutralise_frame(frame)
+    # the same bytes as pandas' to_csv, built column-wise (pandas formats cell by cell)
+    text = csv_text(safe, float_format="%.10g")
+    if text is None:
+        text = safe.to_csv(index=False, lineterminator="\n", float_format="%.10g")
     try:
         data = text.encode(encoding)
     except UnicodeEncodeError as error:
