@@ -95,24 +95,56 @@ def single_points_of_veto(decisions: pd.DataFrame) -> pd.DataFrame:
     say = d[d.role.isin(DECIDING_ROLES)]
     holders = say.groupby("decision").actor.nunique()
     alone = say[say.decision.isin(holders[holders == 1].index)]
-    roles = alone.groupby(["decision", "actor"]).role.agg(lambda r: "/".join(sorted(set(r)))).reset_index()
+    roles = _group_roles_joined(alone, ["decision", "actor"]).rename("role").reset_index()
     domains = _domains(decisions)
     roles["domain"] = roles["decision"].map(domains)
     return roles.sort_values(["decision"], kind="stable").reset_index(drop=True)[columns]
 
 
-def _domains(decisions: pd.DataFrame) -> dict[str, str]:
+def _joined_roles(roles: pd.Series) -> str:  # the specification of the grouped form below
+    return "/".join(sorted(set(roles)))
+
+
+def _group_roles_joined(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """``frame.groupby(keys).role.agg(_joined_roles)`` without a Python call per group:
+    each group's distinct roles as a bit set (a handful of role names), then one string
+    per distinct set."""
+    names = np.array(sorted(set(frame["role"])), dtype=object)
+    codes = np.searchsorted(names, frame["role"].to_numpy(dtype=object))
+    flags = pd.Series(np.left_shift(np.int64(1), codes.astype(np.int64)), index=frame.index)
+    # a role repeated within a group must count once: keep one row per (group, role)
+    distinct = ~frame.duplicated([*keys, "role"])
+    sets = flags[distinct].groupby([frame.loc[distinct, k] for k in keys]).sum()
+    text = {int(s): "/".join(names[[bool(s >> i & 1) for i in range(len(names))]]) for s in np.unique(sets.to_numpy())}
+    return sets.map(text).astype(frame["role"].dtype)
+
+
+def _domains(decisions: pd.DataFrame) -> pd.Series:
+    """decision -> its domain (the first row naming one), for ``Series.map``."""
     if "domain" not in decisions:
-        return {}
+        return pd.Series(dtype=object)
     d = decisions[["decision", "domain"]].dropna().astype(str).drop_duplicates("decision")
-    return dict(zip(d["decision"], d["domain"]))
+    return pd.Series(d["domain"].to_numpy(), index=d["decision"].to_numpy())
 
 
-def _unit_of(people: pd.DataFrame) -> dict[str, str]:
+def _unit_of(people: pd.DataFrame) -> pd.Series:
+    """person id -> unit (text), for ``Series.map``; a repeated id keeps its last unit."""
     if "unit" not in people:
-        return {}
+        return pd.Series(dtype=object)
     p = people[["person_id", "unit"]].dropna()
-    return dict(zip(p["person_id"].astype(str), p["unit"].astype(str)))
+    p = p.astype({"person_id": str, "unit": str}).drop_duplicates("person_id", keep="last")
+    return pd.Series(p["unit"].to_numpy(), index=p["person_id"].to_numpy())
+
+
+def _unit_named(ids: pd.Series, unit_of: pd.Series, unit_ids: pd.Index, *, person_first: bool) -> pd.Series:
+    """The unit each id stands for: the id itself when it is a unit's id, else the unit
+    of the person it names (``person_first``: a person's unit wins when an id is both);
+    missing when it is neither."""
+    own = ids.where(ids.isin(unit_ids))
+    members = ids.map(unit_of) if len(unit_of) else pd.Series(np.nan, index=ids.index, dtype=object)
+    if person_first:
+        return members.where(members.notna(), own)
+    return own.where(own.notna(), members)
 
 
 def voiceless_units(decisions: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
@@ -127,34 +159,35 @@ def voiceless_units(decisions: pd.DataFrame, people: pd.DataFrame) -> pd.DataFra
     if decisions.empty or "affects" not in decisions:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
     unit_of = _unit_of(people)
-    unit_ids = set(unit_of.values())
+    unit_ids = pd.Index(unit_of.unique())
     affects = decisions[["decision", "affects"]].dropna().astype(str).drop_duplicates()
-    bound_unit = affects["affects"].map(lambda a: a if a in unit_ids else unit_of.get(a))
+    bound_unit = _unit_named(affects["affects"], unit_of, unit_ids, person_first=False)
     bound = pd.DataFrame({"decision": affects["decision"], "unit": bound_unit, "person": affects["affects"]}).dropna(subset=["unit"])
     if bound.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
     bound_people = (
         bound[bound.person != bound.unit].groupby(["decision", "unit"]).person.nunique()
     )
-    unit_size = pd.Series(unit_of).value_counts()
-    named = set(zip(bound.loc[bound.person == bound.unit, "decision"], bound.loc[bound.person == bound.unit, "unit"]))
+    unit_size = unit_of.value_counts()
     key = pd.MultiIndex.from_arrays([bound["decision"], bound["unit"]])
     people_bound = bound_people.reindex(key, fill_value=0).to_numpy()
-    named_mask = np.fromiter(((dec, u) in named for dec, u in zip(bound.decision, bound.unit)), bool, len(bound))
+    # the pair (decision, unit) is named when some row of it names the unit itself
+    named_mask = (bound.person == bound.unit).groupby([bound["decision"], bound["unit"]]).transform("any").to_numpy(bool)
     binds_unit = named_mask | (2 * people_bound >= bound["unit"].map(unit_size).fillna(0).to_numpy())
     bound = bound[binds_unit]
     if bound.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
     d = _roles(decisions)
     voices = d[d.role.isin(SAY_OR_VOICE)]
-    voice_units = voices["actor"].map(lambda a: a if a in unit_ids else unit_of.get(a))
-    heard = set(zip(voices["decision"], voice_units))
+    voice_units = _unit_named(voices["actor"], unit_of, unit_ids, person_first=False)
+    heard = pd.MultiIndex.from_arrays([voices["decision"], voice_units])
     pairs = bound[["decision", "unit"]].drop_duplicates()
-    silent = pairs[[(dec, u) not in heard for dec, u in zip(pairs.decision, pairs.unit)]].copy()
+    silent = pairs[~pd.MultiIndex.from_arrays([pairs["decision"], pairs["unit"]]).isin(heard)].copy()
     if silent.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
     silent["domain"] = silent["decision"].map(_domains(decisions))
-    silent["bound_people"] = [int(bound_people.get((dec, u), 0)) for dec, u in zip(silent.decision, silent.unit)]
+    silent_key = pd.MultiIndex.from_arrays([silent["decision"], silent["unit"]])
+    silent["bound_people"] = bound_people.reindex(silent_key, fill_value=0).to_numpy(dtype="int64")
     return silent.sort_values(["unit", "decision"], kind="stable").reset_index(drop=True)[columns]
 
 
@@ -165,8 +198,8 @@ def consulted_not_deciding(decisions: pd.DataFrame, people: pd.DataFrame) -> pd.
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
     unit_of = _unit_of(people)
     d = _roles(decisions)
-    unit_ids = set(unit_of.values())
-    d["unit"] = d["actor"].map(lambda a: unit_of.get(a, a if a in unit_ids else None))
+    unit_ids = pd.Index(unit_of.unique())
+    d["unit"] = _unit_named(d["actor"], unit_of, unit_ids, person_first=True)
     d = d.dropna(subset=["unit"])
     consulted = d[d.role.isin({"consulted", "recommend"})]
     deciding_units = set(d[d.role.isin(DECIDING_ROLES)]["unit"])
