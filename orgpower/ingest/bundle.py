@@ -387,9 +387,15 @@ def decision_rows(frame: pd.DataFrame, label: str, rows: np.ndarray, mapping: Ma
             suggestion="Use R, A, C, I (or combinations like A/R), Recommend, Agree, Perform, Input, Decide, approve or veto.",
         )
     out["_code"] = raw_role
-    out["affects"] = v.split_ids(affects.loc[out.index])
+    out["_row"] = np.arange(len(out))
+    affected, counts, starts = v.split_ids_flat(affects.loc[out.index])
     out = out.merge(table, on="_code", how="inner", sort=False)  # one row per role; keeps row order
-    out = out.explode("affects")
+    # then one row per affected id, in the cell's order (an explode without Python lists)
+    row = out.pop("_row").to_numpy()
+    repeat = counts[row]
+    out = out.iloc[np.repeat(np.arange(len(out)), repeat)]
+    within = np.arange(len(out)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+    out["affects"] = affected.to_numpy(dtype=object)[np.repeat(starts[row], repeat) + within]
     out["role"] = out["role"].astype(_STRING)
     out["affects"] = out["affects"].astype(_STRING)
     return out[list(DECISION_COLUMNS)].reset_index(drop=True)

@@ -744,7 +744,9 @@ _ROLE_SPLIT = re.compile(r"\s*(?:/|,|;|\+|&|\band\b)\s*")
 
 def role_scheme(roles: pd.Series) -> str:
     """``"rapid"`` when the codes are RAPID letters (a D or P appears and no C), else ``"raci"``."""
-    letters = set(roles.dropna().astype(str).str.lower().str.split(r"[^a-z]+", regex=True).explode().dropna())
+    # the letters of the distinct cells are the letters of all cells (a million rows hold a few codes)
+    codes = pd.Series(roles.dropna().astype(str).unique(), dtype=object)
+    letters = set(codes.str.lower().str.split(r"[^a-z]+", regex=True).explode().dropna())
     return "rapid" if (letters & {"d", "p"}) and "c" not in letters else "raci"
 
 
@@ -800,6 +802,38 @@ def split_ids(values: pd.Series) -> pd.Series:
     text = text.str.replace(r"\s*[;,][\s;,]*", ";", regex=True).str.strip(" ;")
     text = text.where(text != "")
     return text.str.split(";").map(lambda parts: parts if isinstance(parts, list) else [np.nan])
+
+
+# split_ids' separator for Arrow's RE2, whose \\s is ASCII only: Python's \\s (every
+# character with str.isspace) spelled out
+_PY_SPACE = "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x3001)) if c.isspace())
+_SEPARATOR_RE2 = f"[{_PY_SPACE}]*[;,][{_PY_SPACE};,]*"
+
+
+def split_ids_flat(values: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """:func:`split_ids` as one long column: the ids of every cell in cell order (a blank
+    cell gives one NA), with each cell's ``counts`` and ``starts`` in it; split in Arrow,
+    no Python list per cell.
+
+    >>> ids, counts, starts = split_ids_flat(pd.Series(["a; b,c", None, " ;x;; "]))
+    >>> ids.tolist(), counts.tolist(), starts.tolist()
+    (['a', 'b', 'c', nan, 'x'], [3, 1, 1], [0, 3, 4])
+    """
+    text = pa.array(values.astype("str").to_numpy(dtype=object, na_value=None), type=pa.string())
+    text = pc.utf8_trim(pc.replace_substring_regex(text, _SEPARATOR_RE2, ";"), " ;")
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    lists = pc.split_pattern(text, ";")
+    blank = lists.is_null().to_numpy(zero_copy_only=False)
+    lengths = pc.fill_null(pc.list_value_length(lists), 0).to_numpy().astype(np.int64)
+    counts = np.where(blank, 1, lengths)
+    starts = np.cumsum(counts) - counts
+    flat = pc.list_flatten(lists)
+    parent = pc.list_parent_indices(lists).to_numpy().astype(np.int64)
+    within = np.arange(len(flat)) - (np.cumsum(lengths) - lengths)[parent]
+    take = np.full(int(counts.sum()), -1, dtype=np.int64)
+    take[starts[parent] + within] = np.arange(len(flat))
+    ids = flat.take(pa.array(take, mask=take < 0)).to_numpy(zero_copy_only=False)
+    return pd.Series(ids, dtype="str"), counts, starts
 
 
 def endpoint_problems(
