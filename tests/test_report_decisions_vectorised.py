@@ -11,10 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orgpower.model import DECIDING_ROLES, DECISION_ROLES
+from orgpower.model import DECIDING_ROLES, DECISION_ROLES, VOICE_ROLES
 from orgpower.report.config import Thresholds
 from orgpower.report.decisions import (
-    SAY_OR_VOICE, _roles, audit_decisions, consulted_not_deciding, single_points_of_veto, voiceless_units,
+    SAY_OR_VOICE, _roles, audit_decisions, consulted_not_deciding, rights_by_person, single_points_of_veto,
+    voiceless_units,
 )
 
 
@@ -32,6 +33,17 @@ def _unit_of_spec(people):
         return {}
     p = people[["person_id", "unit"]].dropna()
     return dict(zip(p["person_id"].astype(str), p["unit"].astype(str)))
+
+
+def rights_spec(decisions):
+    columns = ["actor", *DECISION_ROLES, "deciding", "voice"]
+    d = _roles(decisions)
+    counts = d.groupby(["actor", "role"]).decision.nunique().unstack(fill_value=0)
+    counts = counts.reindex(columns=list(DECISION_ROLES), fill_value=0)
+    counts["deciding"] = d[d.role.isin(DECIDING_ROLES)].groupby("actor").decision.nunique()
+    counts["voice"] = d[d.role.isin(VOICE_ROLES)].groupby("actor").decision.nunique()
+    counts = counts.fillna(0).astype("int64").reset_index()
+    return counts.sort_values(["deciding", "actor"], ascending=[False, True], kind="stable").reset_index(drop=True)[columns]
 
 
 def single_points_spec(decisions):
@@ -116,7 +128,7 @@ def _decisions(rng, rows, text_dtype, with_domain=True, with_affects=True):
     table = {
         "decision": rng.choice(names, rows),
         "actor": rng.choice(actors, rows),
-        "role": rng.choice(np.array([*DECISION_ROLES, None], dtype=object), rows),
+        "role": rng.choice(np.array([*DECISION_ROLES, "chair", None], dtype=object), rows),  # chair: not a role
     }
     if with_domain:
         table["domain"] = rng.choice(np.array(["budget", "hiring", None], dtype=object), rows)
@@ -136,6 +148,13 @@ def _decisions(rng, rows, text_dtype, with_domain=True, with_affects=True):
 
 
 CASES = [(seed, dtype) for seed in range(6) for dtype in ("str", object)]
+
+
+@pytest.mark.parametrize("seed,text_dtype", CASES)
+def test_rights_by_person_equal_the_row_by_row_specification(seed, text_dtype):
+    rng = np.random.default_rng(seed)
+    decisions = _decisions(rng, int(rng.integers(1, 120)), text_dtype)
+    pd.testing.assert_frame_equal(rights_by_person(decisions), rights_spec(decisions))
 
 
 @pytest.mark.parametrize("seed,text_dtype", CASES)
@@ -184,3 +203,15 @@ def test_the_random_tables_reach_every_branch():
         found["voiceless"] += len(voiceless_spec(decisions, people))
         found["consulted"] += len(consulted_spec(decisions, people))
     assert all(found.values()), found
+
+
+@pytest.mark.parametrize("text_dtype", ["str", object])
+def test_the_vectorised_audit_keeps_the_column_types_of_empty_findings(text_dtype):
+    people = pd.DataFrame({"person_id": pd.array(["a", "b"], dtype=text_dtype), "unit": pd.array(["U", None], dtype=text_dtype)})
+    for actor, role in ((None, "veto"), ("b", "consulted"), ("a", "consulted")):
+        decisions = pd.DataFrame({column: pd.array([value], dtype=text_dtype) for column, value in
+                                  (("decision", "d"), ("actor", actor), ("role", role), ("affects", "a"))})
+        pd.testing.assert_frame_equal(consulted_not_deciding(decisions, people), consulted_spec(decisions, people))
+        pd.testing.assert_frame_equal(single_points_of_veto(decisions), single_points_spec(decisions))
+        pd.testing.assert_frame_equal(rights_by_person(decisions), rights_spec(decisions))
+        pd.testing.assert_frame_equal(voiceless_units(decisions, people), voiceless_spec(decisions, people))
