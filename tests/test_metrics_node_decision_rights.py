@@ -7,6 +7,7 @@ synthetic org (orgpower.api.generate_org), independent of the vectorised pandas 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -69,3 +70,34 @@ def test_counts_equal_a_plain_count_on_a_synthetic_org(archetype):
     for position, person in enumerate(holders):
         for role, count in expected[person].items():
             assert table.loc[position, f"decision_rights_{role}"] == count, (person, role)
+
+
+def _decision_rights_by_text(decisions, holder_ids):
+    """The count as first written (de-duplicating text per role), the specification of
+    the integer-coded form."""
+    from orgpower.metrics.decision_rights import DECIDING_ROLES, DECISION_ROLES, VOICE_ROLES, decision_rights_columns
+
+    holders = pd.Index(pd.Series(list(holder_ids), dtype=object).astype(str))
+    table = pd.DataFrame(0, index=np.arange(len(holders)), columns=decision_rights_columns(), dtype=np.int64)
+    rows = decisions[["decision", "actor", "role"]].dropna().astype({"decision": str, "actor": str, "role": str})
+    rows = rows.assign(position=holders.get_indexer(rows["actor"]))
+    rows = rows[rows["position"] >= 0]
+    for name, roles in [*((r, {r}) for r in DECISION_ROLES), ("deciding", DECIDING_ROLES), ("voice", VOICE_ROLES)]:
+        held = rows[rows["role"].isin(roles)].drop_duplicates(["decision", "position"])
+        table[f"decision_rights_{name}"] = np.bincount(held["position"], minlength=len(holders))
+    return table
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_decision_rights_on_integer_codes_equal_the_count_over_text(seed):
+    from orgpower.model import DECISION_ROLES
+
+    rng = np.random.default_rng(seed)
+    rows = int(rng.integers(0, 300))
+    decisions = pd.DataFrame({
+        "decision": rng.choice(np.array([f"d{i}" for i in range(30)] + [None], dtype=object), rows),
+        "actor": rng.choice(np.array([f"p{i}" for i in range(25)] + ["UNIT", None], dtype=object), rows),
+        "role": rng.choice(np.array([*DECISION_ROLES, "chair", None], dtype=object), rows),
+    }).astype("str" if seed % 2 else object)
+    holders = [f"p{i}" for i in range(20)]  # p20-p24 and UNIT are no holders
+    pd.testing.assert_frame_equal(decision_rights(decisions, holders), _decision_rights_by_text(decisions, holders))
