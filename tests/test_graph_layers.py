@@ -119,3 +119,27 @@ def test_decision_weight_counts_decisions_not_rows():
     model = OrgModel(people=_people("boss", "a"), decisions=decisions)
     layer = build_graph(model).layers["decisions"]
     assert layer.adjacency[0, 1] == 2.0
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_coded_decision_projection_equals_decision_arcs(seed):
+    # build_graph projects decisions on integer codes; decision_arcs is its specification
+    from orgpower.graph.layers import _decision_arc_ends, _node_set
+
+    rng = np.random.default_rng(seed)
+    rows = 200
+    decisions = pd.DataFrame({
+        "decision": rng.choice([f"d{i}" for i in range(30)], rows),
+        "actor": rng.choice([f"p{i}" for i in range(25)] + ["UNIT"], rows),
+        "role": rng.choice(["accountable", "approve", "veto", "agree", "consulted", "informed", "responsible", None], rows),
+        "affects": rng.choice(np.array([f"p{i}" for i in range(25)] + ["UNIT", None, None, None], dtype=object), rows),
+    }).astype("str")
+    decisions.loc[decisions["decision"].isin(["d1", "d2", "d3"]), "affects"] = np.nan  # no one named: every actor bound
+    people = np.array([f"p{i}" for i in range(25)], dtype=object)
+    nodes = _node_set(people, decisions["actor"], decisions["affects"])
+    arcs = decision_arcs(decisions)
+    expected = layer_from_arcs("decisions", nodes, arcs["source"], arcs["target"], arcs["weight"])
+    sources, targets = _decision_arc_ends(decisions)
+    coded = layer_from_arcs("decisions", nodes, sources, targets, np.ones(len(sources)))
+    assert (coded.adjacency != expected.adjacency).nnz == 0 and coded.m == expected.m > 0
+    assert coded.weighted == expected.weighted

@@ -187,6 +187,49 @@ def decision_arcs(decisions: pd.DataFrame) -> pd.DataFrame:
     return arcs[["source", "target", "weight"]]
 
 
+def _decision_arc_ends(decisions: pd.DataFrame) -> tuple[pa.Array, pa.Array] | None:
+    """The arcs of :func:`decision_arcs` (each one weight 1.0) as Arrow id arrays, built on
+    integer codes: one Arrow dictionary for decision, actor and affected ids, the
+    decider x bound join by index arithmetic (text de-duplication and merges of a million
+    rows cost seconds). ``None`` when the table is not the validated text table this
+    relies on (text columns, no blank decision or actor); then :func:`decision_arcs` runs.
+    """
+    columns = [decisions[c] for c in ("decision", "actor", "affects")]
+    if not all(isinstance(c.dtype, pd.StringDtype) and c.dtype.storage == "pyarrow" for c in columns):
+        return None
+    texts = [_text(c).cast(pa.large_string()) for c in columns]
+    if texts[0].null_count or texts[1].null_count:
+        return None  # astype(str) would make "nan" of a blank: leave it to decision_arcs
+    encoded = pc.dictionary_encode(pa.concat_arrays(texts))
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    size = max(len(encoded.dictionary), 1)
+    decision, actor, affects = np.split(codes, [len(decisions), 2 * len(decisions)])
+
+    def distinct(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        key = pd.unique(first * size + second)
+        return key // size, key % size
+
+    say = decisions["role"].isin(DECIDING_ROLES).to_numpy(dtype=bool)
+    decider_decision, decider = distinct(decision[say], actor[say])
+    named = affects >= 0
+    has_affects = np.zeros(size, dtype=bool)
+    has_affects[decision[named]] = True
+    implicit = ~has_affects[decision]  # a decision naming no one binds every actor its rows name
+    bound_decision, bound = distinct(np.concatenate([decision[named], decision[implicit]]),
+                                     np.concatenate([affects[named], actor[implicit]]))
+    order = np.argsort(bound_decision, kind="stable")
+    per_decision = np.bincount(bound_decision, minlength=size)
+    first = np.cumsum(per_decision) - per_decision
+    repeat = per_decision[decider_decision]
+    pair = np.repeat(np.arange(decider.size), repeat)
+    within = np.arange(pair.size) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+    source = decider[pair]
+    target = bound[order][np.repeat(first[decider_decision], repeat) + within]
+    keep = source != target
+    take = encoded.dictionary.take
+    return take(pa.array(source[keep])), take(pa.array(target[keep]))
+
+
 def build_graph(model: OrgModel) -> OrgGraph:
     """Build every layer of ``model`` in memory (the embedded default store)."""
     people = model.people.reset_index(drop=True)
@@ -211,10 +254,13 @@ def build_graph(model: OrgModel) -> OrgGraph:
         )
 
     if not model.decisions.empty:
-        arcs = decision_arcs(model.decisions)
         nodes = _node_set(person_ids, model.decisions["actor"], model.decisions["affects"])
+        ends = _decision_arc_ends(model.decisions)
+        if ends is None:
+            arcs = decision_arcs(model.decisions)
+            ends = arcs["source"], arcs["target"]
         graph.layers["decisions"] = layer_from_arcs(
-            "decisions", nodes, arcs["source"], arcs["target"], arcs["weight"], people_count=n_people,
+            "decisions", nodes, ends[0], ends[1], np.ones(len(ends[0])), people_count=n_people,
         )
 
     relations = model.relations
