@@ -93,7 +93,8 @@ def audit_resources(layer: Layer | None, people: pd.DataFrame) -> ResourceAudit:
     unit_of = {}
     if "unit" in people:
         u = people[["person_id", "unit"]].dropna()
-        unit_of = dict(zip(u["person_id"].astype(str), u["unit"].astype(str)))
+        # zip over object arrays: iterating Arrow-backed columns makes a scalar per cell, 10x slower
+        unit_of = dict(zip(u["person_id"].astype(str).to_numpy(dtype=object), u["unit"].astype(str).to_numpy(dtype=object)))
     balance = flow_balance(layer)
     given = balance.set_index("node")["given"].reindex(person_ids, fill_value=0.0).to_numpy(dtype=float)
     population, holding = lorenz_curve(given)
