@@ -91,3 +91,11 @@ def test_neutralised_people_csv_bytes_match_pandas_on_hostile_text():
     safe = neutralise_frame(frame)
     assert csv_text(safe) == _pandas_text(safe)
     assert "'=SUM(A1)" in csv_text(safe)
+
+
+def test_csv_chunks_joined_are_the_whole_text_whatever_the_piece_size():
+    from orgpower.report.csv_text import csv_chunks
+
+    frame = _random_frame(np.random.default_rng(4), 250)
+    for rows in (1, 7, 100, 250, 1000):
+        assert "".join(csv_chunks(frame, chunk_rows=rows)) == _pandas_text(frame)

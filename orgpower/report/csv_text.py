@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -69,31 +70,44 @@ def _float_strings(values: np.ndarray, float_format: str) -> pa.Array:
     return strings
 
 
-def _column_strings(column: pd.Series, float_format: str) -> pa.Array | None:
+_MASKED_INTEGERS = (pd.Int8Dtype, pd.Int16Dtype, pd.Int32Dtype, pd.Int64Dtype, pd.UInt8Dtype, pd.UInt16Dtype,
+                    pd.UInt32Dtype, pd.UInt64Dtype)
+
+
+def _kind(column: pd.Series) -> str | None:
+    """How a column is rendered, or ``None`` when this module cannot render it exactly."""
     dtype = column.dtype
     if isinstance(dtype, np.dtype):
         if dtype.kind in "iu":
-            return pa.array(column.to_numpy()).cast(pa.string())
+            return "int"
         if dtype == np.float64:
-            return _float_strings(column.to_numpy(), float_format)
+            return "float"
         if dtype.kind == "b":
-            return pa.array(np.where(column.to_numpy(), "True", "False"), type=pa.string())
-        if dtype.kind == "O":
-            if pd.api.types.infer_dtype(column, skipna=True) not in ("string", "empty"):
-                return None
-            values = column.to_numpy()
-            missing = pd.isna(values)
-            if missing.any():
-                values = values.copy()
-                values[missing] = None
-            return _quote(pa.array(values, type=pa.string()))
+            return "bool"
+        if dtype.kind == "O" and pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
+            return "object text"
         return None
-    if isinstance(dtype, (pd.Int8Dtype, pd.Int16Dtype, pd.Int32Dtype, pd.Int64Dtype, pd.UInt8Dtype, pd.UInt16Dtype,
-                          pd.UInt32Dtype, pd.UInt64Dtype)):
-        return pa.array(column.array).cast(pa.string())  # <NA> is written as ""
+    if isinstance(dtype, _MASKED_INTEGERS):
+        return "int"  # <NA> is written as ""
     if isinstance(dtype, pd.StringDtype):
-        return _quote(pa.array(column.to_numpy(dtype=object, na_value=None), type=pa.string()))
+        return "text"
     return None
+
+
+def _column_strings(column: pd.Series, kind: str, float_format: str) -> pa.Array:
+    if kind == "int":
+        return pa.array(column.array if not isinstance(column.dtype, np.dtype) else column.to_numpy()).cast(pa.string())
+    if kind == "float":
+        return _float_strings(column.to_numpy(), float_format)
+    if kind == "bool":
+        return pa.array(np.where(column.to_numpy(), "True", "False"), type=pa.string())
+    values = column.to_numpy(dtype=object, na_value=None) if kind == "text" else column.to_numpy()
+    if kind == "object text":
+        missing = pd.isna(values)
+        if missing.any():
+            values = values.copy()
+            values[missing] = None
+    return _quote(pa.array(values, type=pa.string()))
 
 
 def _concatenated(strings: pa.Array) -> str:
@@ -104,6 +118,36 @@ def _concatenated(strings: pa.Array) -> str:
     return data.to_pybytes()[offsets[0]:offsets[-1]].decode("utf-8") if data is not None else ""
 
 
+CHUNK_ROWS = 100_000  # rows rendered at a time: the text of a million rows is built piece by piece
+
+
+def csv_chunks(frame: pd.DataFrame, float_format: str = "%.10g", chunk_rows: int = CHUNK_ROWS) -> Iterator[str] | None:
+    """The text of ``frame.to_csv(index=False, lineterminator="\\n", float_format=float_format)``
+    in pieces (the header, then ``chunk_rows`` rows at a time), or ``None`` when the frame
+    holds something this module does not render exactly."""
+    if frame.shape[1] < 2 or not frame.columns.is_unique:
+        return None  # a lone empty field is written "" by the csv module
+    kinds = [_kind(frame[name]) for name in frame.columns]
+    if None in kinds:
+        return None
+    return _chunks(frame, kinds, float_format, chunk_rows)
+
+
+def _chunks(frame: pd.DataFrame, kinds: list[str], float_format: str, chunk_rows: int) -> Iterator[str]:
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow([str(c) for c in frame.columns])
+    yield header.getvalue()
+    for start in range(0, len(frame), chunk_rows):
+        part = frame.iloc[start:start + chunk_rows]
+        # 64-bit offsets for the join: a piece may pass 2 GiB of text
+        columns: list[Any] = [_column_strings(part[name], kind, float_format).cast(pa.large_string())
+                              for name, kind in zip(frame.columns, kinds)]
+        columns.append(pa.scalar("", pa.large_string()))  # a last empty field: every row ends in ",", made "\n" below
+        rows = pc.binary_join_element_wise(*columns, pa.scalar(",", pa.large_string()), null_handling="replace",
+                                           null_replacement="")
+        yield _concatenated(pc.utf8_replace_slice(rows, -1, 2**31 - 1, "\n"))
+
+
 def csv_text(frame: pd.DataFrame, float_format: str = "%.10g") -> str | None:
     """``frame.to_csv(index=False, lineterminator="\\n", float_format=float_format)``,
     or ``None`` when the frame holds something this function does not render exactly.
@@ -111,20 +155,5 @@ def csv_text(frame: pd.DataFrame, float_format: str = "%.10g") -> str | None:
     >>> csv_text(pd.DataFrame({"id": ["a,1", "b"], "x": [0.5, float("nan")], "n": [3, 4]}))
     'id,x,n\\n"a,1",0.5,3\\nb,,4\\n'
     """
-    if frame.shape[1] < 2 or not frame.columns.is_unique:
-        return None  # a lone empty field is written "" by the csv module
-    header = io.StringIO()
-    csv.writer(header, lineterminator="\n").writerow([str(c) for c in frame.columns])
-    if len(frame) == 0:
-        return header.getvalue()
-    columns: list[Any] = []
-    for name in frame.columns:
-        strings = _column_strings(frame[name], float_format)
-        if strings is None:
-            return None
-        columns.append(strings.cast(pa.large_string()))  # 64-bit offsets: the text may pass 2 GiB
-    columns.append(pa.scalar("", pa.large_string()))  # a last empty field: every row ends in ",", made "\n" below
-    rows = pc.binary_join_element_wise(*columns, pa.scalar(",", pa.large_string()), null_handling="replace",
-                                       null_replacement="")
-    rows = pc.utf8_replace_slice(rows, -1, 2**31 - 1, "\n")
-    return header.getvalue() + _concatenated(rows)
+    chunks = csv_chunks(frame, float_format)
+    return None if chunks is None else "".join(chunks)

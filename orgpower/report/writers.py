@@ -18,12 +18,13 @@ chosen encoding cannot hold is an error, never a silent '?'.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from pathlib import Path
 from typing import Any
 
 from orgpower.errors import InputError, UsageError
-from orgpower.report.csv_text import csv_text
+from orgpower.report.csv_text import csv_chunks
 from orgpower.report.document import dumps
 from orgpower.report.meta import ReportMeta
 from orgpower.report.names import name_lookup, with_names, without_names
@@ -62,8 +63,6 @@ def people_for_output(result: Any, names: bool = False) -> Any:
 
 
 def _check_encoding(encoding: str) -> str:
-    import codecs
-
     try:
         return codecs.lookup(encoding).name if encoding.lower().replace("_", "-") != "utf-8-sig" else "utf-8-sig"
     except LookupError:
@@ -76,19 +75,25 @@ def write_people_csv(frame: Any, path: Path, encoding: str = DEFAULT_CSV_ENCODIN
     # 10 significant digits, as in audit.json: the same input gives the same bytes even
     # where a sparse solve differs in the 15th digit between runs
     safe = neutralise_frame(frame)
-    # the same bytes as pandas' to_csv, built column-wise (pandas formats cell by cell)
-    text = csv_text(safe, float_format="%.10g")
-    if text is None:
-        text = safe.to_csv(index=False, lineterminator="\n", float_format="%.10g")
-    try:
-        data = text.encode(encoding)
-    except UnicodeEncodeError as error:
-        bad = text[error.start:error.end]
-        raise InputError(
-            f"people.csv cannot be written in {encoding}: the character {bad!r} has no place in it. "
-            "Use the default utf-8-sig (Excel reads it), or utf-8."
-        ) from None
-    path.write_bytes(data)
+    # the same bytes as pandas' to_csv, built column-wise and in pieces (pandas formats
+    # cell by cell, and one string of a million rows doubles the peak memory)
+    pieces = csv_chunks(safe, float_format="%.10g")
+    if pieces is None:
+        pieces = iter([safe.to_csv(index=False, lineterminator="\n", float_format="%.10g")])
+    encoder = codecs.getincrementalencoder(encoding)()  # a byte-order mark once, at the start
+    data = []
+    for text in pieces:
+        try:
+            data.append(encoder.encode(text))
+        except UnicodeEncodeError as error:
+            bad = text[error.start:error.end]
+            raise InputError(
+                f"people.csv cannot be written in {encoding}: the character {bad!r} has no place in it. "
+                "Use the default utf-8-sig (Excel reads it), or utf-8."
+            ) from None
+    data.append(encoder.encode("", final=True))
+    with path.open("wb") as handle:  # written only once every piece is encoded
+        handle.writelines(data)
     return path
 
 
