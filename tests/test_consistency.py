@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from orgpower.api import audit, generate_org, read_org
 from orgpower.dashboard.powermap import READING_COLOURS
 from orgpower.report.config import AuditConfig
-from orgpower.report.glossary import glossary, thresholds_of
+from orgpower.report.glossary import glossary, rule_terms, thresholds_of
 from orgpower.report.html import render_html
 from orgpower.report.readings import (FORMAL, FORMAL_LAYERS, MIXED, MUTUAL, POWER_OVER, UNDETERMINED, plane_cuts, plane_label,
                                      sublabel_axis)
@@ -217,8 +217,11 @@ def check_html(document, html):
     cuts = plane_cuts(t)
     for word, cut in (("one-way", cuts.one_way_at), ("returned", cuts.returned_at), ("layered", cuts.layered_at),
                       ("circulating", cuts.circulating_at)):
+        # the glossary lists only the terms the report links to; wherever a term is defined, it holds its cut-off
+        assert f"{cut:g}" in rule_terms(document["settings"])[word].plain, \
+            f"the glossary defines {word} without its cut-off {cut:g}"
         row = re.search(rf'<tr id="def-{word}"><td><b>{word}</b></td><td>([^<]*)</td>', html)
-        assert row and f"{cut:g}" in row.group(1), f"the glossary defines {word} without its cut-off {cut:g}"
+        assert row is None or f"{cut:g}" in row.group(1), f"the report's glossary defines {word} without {cut:g}"
     for label, words in glossary(thresholds_of(document["settings"]))["labels"].items():
         if not label.startswith("_"):
             assert words in unescape(html), \
