@@ -115,3 +115,26 @@ def test_decisions_held_are_exactly_the_persons_deciding_count(result):
 def test_an_unknown_decision_is_a_key_error(result):
     with pytest.raises(KeyError):
         follow_decision(result, "no such decision")
+
+
+@pytest.mark.parametrize("model", ["sample orgs", "generated"], indirect=False)
+def test_each_actors_roles_and_standing_are_those_of_their_own_rows(model, sample_orgs):
+    # the grouped bit masks against the plain definition: per (decision, actor), the set
+    # of their distinct roles, joined sorted, and its strongest standing
+    from types import SimpleNamespace
+
+    from orgpower.report.decision_detail import _decisions, _holders
+    from orgpower.synthetic import generate_org
+
+    models = ([api.read_org([sample_orgs / name]) for name in ("harbor_dirty", "riverbank_coop")]
+              if model == "sample orgs" else [generate_org(3_000, "mixed", seed=4)])
+    for org in models:
+        decisions = _decisions(SimpleNamespace(model=org))
+        got = _holders(decisions).set_index(["decision", "actor"])
+        plain = decisions.dropna(subset=["actor", "role"])
+        expected = {key: frozenset(group["role"].astype(str)) for key, group in plain.groupby(["decision", "actor"])}
+        assert len(got) == len(expected)
+        for key, roles in expected.items():
+            assert got.loc[key, "roles"] == ", ".join(sorted(roles))
+            assert got.loc[key, "standing"] == standing(roles)
+        assert list(got.index) == sorted(expected)

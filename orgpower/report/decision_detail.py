@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from orgpower.model import DECIDING_ROLES, VOICE_ROLES
@@ -68,12 +69,28 @@ def _people_lookup(result: Any) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def _holders(decisions: pd.DataFrame) -> pd.DataFrame:
-    """One row per decision and actor: the actor's roles and standing."""
-    roles = decisions.dropna(subset=["actor", "role"]).groupby(["decision", "actor"], sort=True)["role"].agg(lambda r: frozenset(map(str, r)))
-    frame = roles.reset_index()
-    frame["standing"] = frame["role"].map(standing)
-    frame["roles"] = frame["role"].map(lambda r: ", ".join(sorted(r)))
-    return frame.drop(columns="role")
+    """One row per decision and actor: the actor's roles and standing.
+
+    Each actor's set of roles is a bit mask summed over their distinct roles (one grouped
+    sum in C): a set per group built in Python took 15 s at a million people, on every
+    visit of the Decisions page. Few distinct role sets exist, so their names and
+    standing are worked out once each.
+    """
+    rows = decisions.dropna(subset=["actor", "role"])[["decision", "actor", "role"]].drop_duplicates()
+    codes, names = pd.factorize(rows["role"].astype(str))
+    if len(names) > 62:  # more role names than bits: one set per group
+        roles = rows.groupby(["decision", "actor"], sort=True)["role"].agg(lambda r: frozenset(map(str, r)))
+        frame = roles.reset_index()
+        frame["standing"] = frame["role"].map(standing)
+        frame["roles"] = frame["role"].map(lambda r: ", ".join(sorted(r)))
+        return frame.drop(columns="role")
+    bits = pd.Series(np.left_shift(np.int64(1), codes.astype(np.int64)), index=rows.index)
+    masks = bits.groupby([rows["decision"], rows["actor"]], sort=True).sum()
+    sets = {int(m): frozenset(str(names[i]) for i in range(len(names)) if int(m) >> i & 1) for m in masks.unique()}
+    frame = masks.rename("mask").reset_index()
+    frame["standing"] = frame["mask"].map({m: standing(r) for m, r in sets.items()})
+    frame["roles"] = frame["mask"].map({m: ", ".join(sorted(r)) for m, r in sets.items()})
+    return frame.drop(columns="mask")
 
 
 def _single_points(result: Any) -> set[str]:
