@@ -157,7 +157,7 @@ if editable:
             file = st.selectbox("File", files, index=files.index(default_file), key="mapping_file")
             st.caption(
                 "Each row says which column of your file feeds which orgpower column. Pick the header from "
-                "the list (the file's own headers) and press **Apply mapping** to read the files again."
+                f"the list (the file's own headers, or {NOT_USED} where none does) and press **Apply mapping** to read the files again."
             )
             part = detected[detected["file"] == file].reset_index(drop=True)
             if suspect and suspect[0] == file:  # the manager rows first, where the user looks
