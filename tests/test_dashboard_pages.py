@@ -440,6 +440,16 @@ def test_resources_page_shows_the_balance_and_lorenz_curve(loaded, reference):
     assert loaded.get("vega_lite_chart")
 
 
+def test_resources_summary_shows_shares_as_percent_and_the_total_in_the_flows_currency(loaded, reference):
+    loaded.switch_page("views_pages/resources.py").run()
+    summary = table_with(loaded, "key", "value").set_index("key")["value"]
+    resources = reference.document["resources"]
+    assert summary["returned_share"] == f"{resources['returned_share']:.1%}"  # as the per-unit table's percent column
+    currency = reference.model.flows["currency"].dropna().unique()
+    assert list(currency) == ["EUR"]
+    assert summary["total"] == f"€{resources['total']:,.2f}"
+
+
 def test_representation_shows_groups_as_the_library_returns_them(loaded, sample_dir, quick_audit_settings):
     loaded.switch_page("views_pages/representation.py").run()
     assert_no_exception(loaded)

@@ -727,17 +727,24 @@ MAX_TABLE_ROWS = 5_000  # rows sent to the browser at once; the download always 
 MAX_TABLE_CELLS = 200_000  # a wide table gets fewer rows: 5,000 people x 105 measures are 4 MiB to send
 
 
+def flows_currency(org: LoadedOrg) -> str | None:
+    """The flows' one currency (money columns are shown in it), or None."""
+    from orgpower.dashboard.views import frame_currency
+
+    return memo("currency", (org.input_hash,), lambda: frame_currency(getattr(audited_model(org), "flows", None)))
+
+
 def show_table(
     frame: pd.DataFrame, *, key: str, download_name: str | None = None, height: int | None = None, currency: str | None = None,
 ) -> None:
     """A sortable table (the first :data:`MAX_TABLE_ROWS` rows) plus a formula-safe CSV
     download of every row, written only when the button is pressed. Numbers are shown
     formatted (thousands, percent, currency) and empty cells blank."""
-    from orgpower.dashboard.views import MISSING, column_config, frame_currency, tidy_frame
+    from orgpower.dashboard.views import MISSING, column_config, tidy_frame
 
     org = current_org()
-    if currency is None and org is not None and org.result is not None:  # money in the flows' one currency
-        currency = memo("currency", (org.input_hash,), lambda: frame_currency(getattr(audited_model(org), "flows", None)))
+    if currency is None and org is not None and org.result is not None:
+        currency = flows_currency(org)
     shown = frame.head(MAX_TABLE_ROWS) if len(frame) > MAX_TABLE_ROWS else frame
     names = session_names()  # taken now: the download is written later, when pressed
     shown = with_people_as(shown, names)

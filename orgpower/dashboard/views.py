@@ -18,7 +18,7 @@ import pandas as pd
 
 from orgpower.dashboard.safe_text import plain
 
-PROBLEM_COLUMNS = ("severity", "code", "file", "row", "column", "value", "message", "suggestion", "ids")
+PROBLEM_COLUMNS = ("severity", "code", "file", "row", "column", "message", "suggestion", "value", "ids")  # the words before the raw value: readable without scrolling sideways
 INPUT_COLUMNS = ("file", "kind", "format", "vendor", "rows", "rows_used", "encoding", "delimiter", "sheet", "mapping")
 MAPPING_COLUMNS = ("file", "kind", "orgpower column", "header in your file")
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -140,9 +140,10 @@ def _present(value: Any) -> bool:
     return bool(str(value).strip()) and str(value) != "<NA>"
 
 
-MONEY_WORDS = ("amount", "budget", "given", "received", "returned", "one_way", "cost", "net", "balance", "resources")
+MONEY_WORDS = ("amount", "budget", "given", "received", "returned", "one_way", "cost", "net", "balance", "resources", "surplus")
 SHARE_WORDS = ("share", "percent")
 CURRENCY_PRESETS = {"EUR": "euro", "USD": "dollar", "JPY": "yen"}
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "JPY": "¥"}
 
 
 def column_config(frame: pd.DataFrame, *, currency: str | None = None) -> dict[str, Any]:
@@ -421,8 +422,30 @@ def person_display(people: pd.DataFrame, *, names: bool = True) -> dict[str, str
     return dict(zip(ids, shown.astype(str)))
 
 
-def show_value(value: Any, *, key: str) -> None:
-    """Render any part of the audit document: a table when it is tabular, JSON otherwise."""
+def named_value(name: str, value: Any, *, currency: str | None = None, money: tuple[str, ...] = ()) -> str:
+    """A measure named ``name`` as a table cell, as :func:`column_config` shows its column:
+    shares as percent, money (a money word, or a name in ``money``) with its currency.
+
+    >>> named_value("returned_share", 0.8891), named_value("total", 3137255.0, currency="EUR", money=("total",))
+    ('88.9%', '€3,137,255.00')
+    >>> named_value("net_givers", 62), named_value("gini_given", 0.2204), named_value("gini_given_count", 3, currency="EUR")
+    ('62', '0.22', '3')
+    """
+    lowered = name.lower()
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (isinstance(value, float) and math.isnan(value)):
+        return _fmt(value) if value is not None else MISSING
+    if any(w in lowered for w in SHARE_WORDS) and not lowered.endswith("people"):
+        return f"{value:.1%}"
+    is_money = lowered in money or (any(w in lowered for w in MONEY_WORDS) and not any(w in lowered for w in ("count", "ties", "givers", "takers", "people", "gini", "hhi")))
+    if currency and is_money:
+        symbol = CURRENCY_SYMBOLS.get(currency.upper())  # as the tables' currency formats show it
+        return f"{symbol}{value:,.2f}" if symbol else f"{value:,.2f} {currency}"
+    return _fmt(value)
+
+
+def show_value(value: Any, *, key: str, currency: str | None = None, money: tuple[str, ...] = ()) -> None:
+    """Render any part of the audit document: a table when it is tabular, JSON otherwise.
+    Key-value pairs are shown as :func:`named_value` formats them."""
     import streamlit as st
 
     frame = records_frame(value)
@@ -436,7 +459,8 @@ def show_value(value: Any, *, key: str) -> None:
     elif isinstance(value, (list, tuple)) and value and all(not isinstance(v, (dict, list)) for v in value):
         st.markdown(plain(", ".join(_fmt(v) for v in value)))
     elif isinstance(value, Mapping) and value and all(not isinstance(v, (dict, list)) for v in value.values()):
-        st.dataframe(pd.DataFrame({"key": list(value), "value": [_fmt(v) for v in value.values()]}), hide_index=True, width="stretch", key=f"value_{key}")
+        cells = [named_value(str(k), v, currency=currency, money=money) for k, v in value.items()]
+        st.dataframe(pd.DataFrame({"key": list(value), "value": cells}), hide_index=True, width="stretch", key=f"value_{key}")
     elif value in (None, [], {}):
         st.caption("Nothing to show.")
     else:

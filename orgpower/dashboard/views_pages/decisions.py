@@ -107,11 +107,14 @@ if chosen is not None:
             place = place[["person", "deciding", "share", "rank", "bottleneck"]]
             st.dataframe(
                 tidy_frame(place), hide_index=True, placeholder=MISSING, width="stretch", key="decision_place",
-                column_config={**column_config(place), "deciding": st.column_config.NumberColumn("decisions with the say", format="localized"),
-                               "share": st.column_config.NumberColumn("share of all decisions", format="percent"),
-                               "rank": st.column_config.NumberColumn("rank (1 = most)", format="localized")},
+                column_config={**column_config(place), "deciding": st.column_config.NumberColumn("say on", format="localized"),
+                               "share": st.column_config.NumberColumn("share", format="percent"),
+                               "rank": st.column_config.NumberColumn("rank", format="localized")},
             )
-            st.caption(f"For each holder of the say: on how many of the {detail.decisions_total:,} decisions they hold it, and whether the audit counts them as a bottleneck approver.")
+            st.caption(
+                f"For each holder of the say: on how many of the {detail.decisions_total:,} decisions they hold it (*say on*), "
+                "that as a share of all decisions, their rank among all holders (1 = most), and whether the audit counts them as a bottleneck approver."
+            )
 
 # --- one person's decisions ------------------------------------------------------------
 st.subheader("Decisions a person holds the say on")
@@ -152,4 +155,4 @@ findings = [f for f in document.get("findings", []) if "decision" in str(f.get("
 if findings:
     st.subheader("Findings on decisions")
     for finding in findings:
-        st.markdown(f"- **{plain(finding.get('title'))}** {plain(finding.get('recommendation'))}")
+        st.markdown(f"- **{plain(finding.get('title'))}**: {plain(finding.get('recommendation'))}")

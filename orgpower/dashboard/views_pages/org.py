@@ -9,7 +9,7 @@ import streamlit as st
 from orgpower.dashboard import state
 from orgpower.dashboard.safe_text import plain
 from orgpower.dashboard.orgchart import org_chart_html
-from orgpower.dashboard.views import MISSING, number, reading_phrase
+from orgpower.dashboard.views import MISSING, column_config, number, reading_phrase
 from orgpower.report.scopes import scope_records
 
 MAX_TABLE_ROWS = state.MAX_TABLE_ROWS  # rows sent to the browser at once; search narrows the rest
@@ -135,7 +135,7 @@ if len(table) > shown_rows:
     table = table.head(shown_rows)
 event = st.dataframe(
     table, hide_index=True, placeholder=MISSING, width="stretch", height=360, key="org_people",
-    on_select="rerun", selection_mode="single-row",
+    on_select="rerun", selection_mode="single-row", column_config=column_config(table, currency=state.flows_currency(org)),
 )
 if len(matching) > len(table):
     st.download_button(

@@ -7,7 +7,7 @@ import streamlit as st
 from orgpower.dashboard import state
 from orgpower.dashboard.safe_text import plain
 from orgpower.dashboard.glossary import AXES, LABELS, MEASURES
-from orgpower.dashboard.views import MISSING, number, reading_phrase, show_value
+from orgpower.dashboard.views import MISSING, column_config, number, reading_phrase, show_value
 
 result = state.require_result()
 document = result.document
@@ -74,7 +74,8 @@ st.markdown("#### Layers")
 layers_table = result.tables.get("layers")
 if layers_table is not None and not layers_table.empty:
     shown = ["layer", "label", "sublabels", "asymmetry_score", "direction_score", "concentration_score", *MEASURES]
-    st.dataframe(layers_table[[c for c in shown if c in layers_table.columns]], hide_index=True, placeholder=MISSING, width="stretch", key="overview_layers")
+    layers_shown = layers_table[[c for c in shown if c in layers_table.columns]]
+    st.dataframe(layers_shown, hide_index=True, placeholder=MISSING, width="stretch", key="overview_layers", column_config=column_config(layers_shown))
     with st.popover("What the columns mean", icon=":material/menu_book:"):
         for key, words in MEASURES.items():
             st.markdown(f"**{key}**: {words}")

@@ -32,7 +32,7 @@ TIE_CHOICES = {"all ties": "all", "mutual only": "mutual", "one-way only": "one-
 def written_words(nodes: pd.DataFrame, aggregate: bool, size_title: str) -> str:
     """The caption's sentence on which nodes are named on the map (it must match the drawing)."""
     named = int((nodes["written"] != "").sum())
-    what = "unit" if aggregate else ("person" if state.names_shown() else "id")
+    what = "unit" if aggregate else ("name" if state.names_shown() else "id")
     if named == 0:
         return f" Hover a node for its {what}."
     if named == len(nodes):

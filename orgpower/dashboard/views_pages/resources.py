@@ -18,7 +18,10 @@ if reading:
     st.markdown(f"Resource flows read as {reading_phrase(reading)}.")
 summary = document.get("resources")
 if isinstance(summary, dict) and summary:
-    show_value({k: v for k, v in summary.items() if not isinstance(v, (dict, list))}, key="resources_summary")
+    show_value(
+        {k: v for k, v in summary.items() if not isinstance(v, (dict, list))}, key="resources_summary",
+        currency=state.flows_currency(state.current_org()), money=("total",),  # the total of all flows, in money
+    )
 
 balance = tables.get("resource_balance")
 if balance is None or balance.empty:
