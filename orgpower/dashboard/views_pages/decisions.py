@@ -94,7 +94,9 @@ if chosen is not None:
             binds["shown"] = [shown.get(i, i) if k == "person" else i for i, k in zip(binds["id"], binds["kind"])]
             st.dataframe(tidy_frame(binds[["shown", "kind", "unit"]].rename(columns={"shown": "bound"})), hide_index=True, placeholder=MISSING, width="stretch", key="decision_binds")
         st.markdown("##### Units bound without a voice")
-        if detail.units_without_voice.empty:
+        if detail.units_without_voice.empty and detail.binds.empty:
+            st.caption("None: without `affects` a decision is taken to bind the people it names, and no unit of theirs is left without a voice or the say.")
+        elif detail.units_without_voice.empty:
             st.caption("None: every unit it binds has someone with a voice or the say in it.")
         else:
             st.dataframe(tidy_frame(detail.units_without_voice), hide_index=True, placeholder=MISSING, width="stretch", key="decision_voiceless")
