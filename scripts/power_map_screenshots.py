@@ -5,8 +5,8 @@
 For each size: ``orgpower generate --people N --archetype mixed --seed 1`` into a
 temporary folder, ``orgpower dashboard`` in a subprocess (null model off, as the browser
 tests), the files dropped on the Upload page in headless Chromium, then the Power map
-page as it opens (``dashboard-power-map-<N>.png``: units at scale) and, where the org is
-small enough to draw people, its people view (``dashboard-power-map-<N>-people.png``).
+page as it opens (``dashboard-power-map-<N>.png``: units at scale) and its other view
+where it has one (``dashboard-power-map-<N>-people.png`` or ``-units.png``).
 Prints the caption under each map, so what it says can be read against the picture.
 
 Needs Debian's ``chromium`` and playwright (the test extra).
@@ -98,12 +98,15 @@ def power_map(people: int, dest: Path, work: Path) -> None:
             settle(page)
             print("  caption:", caption(page))
             picture(page, dest / f"dashboard-power-map-{people}.png")
-            people_view = page.get_by_role("radio", name="people", exact=True)
-            if people_view.count() and people_view.is_enabled():
-                people_view.click()
-                settle(page)
-                print("  people view caption:", caption(page))
-                picture(page, dest / f"dashboard-power-map-{people}-people.png")
+            # the other view, where there is one: people when it opened on units, units when on people
+            for view, suffix in (("people", "people"), ("units (ties summed)", "units")):
+                other = page.get_by_role("radio", name=view, exact=True)
+                if other.count() and other.get_attribute("aria-checked") != "true":
+                    other.click()
+                    settle(page)
+                    print(f"  {suffix} view caption:", caption(page))
+                    picture(page, dest / f"dashboard-power-map-{people}-{suffix}.png")
+                    break
             browser.close()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
