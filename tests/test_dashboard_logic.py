@@ -384,3 +384,12 @@ def test_a_tie_between_units_is_bundled_through_the_units_between_them_and_one_i
     assert tuple(to_fin.iloc[3][["x", "y"]]) == pytest.approx(centres["HQ"])  # through the top, the lowest unit above both
     assert tuple(to_fin.iloc[0][["x", "y"]]) == (0.0, 0.0) and tuple(to_fin.iloc[-1][["x", "y"]]) == (40.0, 30.0)  # ends at the people
     assert centres["HQ"] == pytest.approx((13.0, 8.0))  # the mean of everyone under it
+
+
+def test_hiding_names_costs_the_same_whatever_the_number_of_names_known():
+    from orgpower.dashboard.views import NAME_HIDDEN, names_in, without_names
+
+    many = names_in([f"Person{i} Surname{i}" for i in range(20_000)] + ["Ines Nettleby"])
+    assert many.longest == 2  # counted once when the names are gathered, not per message
+    text = "manager '9999' of '306' (Ines Nettleby) is not an id"
+    assert without_names(text, many) == without_names(text, frozenset({"Ines Nettleby"})) == text.replace("Ines Nettleby", NAME_HIDDEN)

@@ -351,7 +351,19 @@ _EDGE = "\"'([{<«‘“"  # quotes and brackets around a name in a message
 _TAIL = "\"')]}>».,;:!?’”"
 
 
-def names_in(values: Any, ids: set[str] | frozenset[str] = frozenset()) -> frozenset[str]:
+class NameSet(frozenset):
+    """Names to hide, with the most words any of them has (counted once, not per text)."""
+
+    longest: int = 0
+
+    @classmethod
+    def of(cls, names: Any) -> "NameSet":
+        found = cls(names)
+        found.longest = max((len(n.split()) for n in found), default=0)
+        return found
+
+
+def names_in(values: Any, ids: set[str] | frozenset[str] = frozenset()) -> NameSet:
     """The names to hide: every non-blank text among ``values`` (spaces collapsed), except
     numbers and anything that is also an id (hiding an id would hide the data's key).
 
@@ -365,7 +377,7 @@ def names_in(values: Any, ids: set[str] | frozenset[str] = frozenset()) -> froze
         text = " ".join(str(value).split())
         if text and text != "<NA>" and text not in ids and not text.replace(".", "").replace(",", "").isdigit():
             found.add(text)
-    return frozenset(found)
+    return NameSet.of(found)
 
 
 def without_names(text: str, names: frozenset[str] | set[str]) -> str:
@@ -379,7 +391,7 @@ def without_names(text: str, names: frozenset[str] | set[str]) -> str:
     """
     if not text or not names:
         return text
-    longest = max(len(n.split()) for n in names)
+    longest = names.longest if isinstance(names, NameSet) else max(len(n.split()) for n in names)
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
     out, at, i = [], 0, 0
     while i < len(words):
