@@ -89,10 +89,16 @@ class Problem:
     value: str | None = None
     suggestion: str | None = None
     ids: tuple[str, ...] = ()
+    #: people's names the message quotes (a set-aside row's name), so that documents
+    #: written with ids only can hide them; never shown as a field of its own
+    names: tuple[str, ...] = dataclasses.field(default=(), repr=False)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, with_names: bool = False) -> dict[str, Any]:
         record = dataclasses.asdict(self)
         record["ids"] = list(self.ids)
+        names = record.pop("names")
+        if with_names:
+            record["names"] = list(names)
         return record
 
 

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 from orgpower.dashboard.safe_text import plain
+from orgpower.report.names import NAME_HIDDEN, NameSet, names_in  # noqa: F401 (the dashboard's names)
+from orgpower.report.names import hide_names as without_names  # noqa: F401
 
 PROBLEM_COLUMNS = ("severity", "code", "file", "row", "column", "message", "suggestion", "value", "ids")  # the words before the raw value: readable without scrolling sideways
 INPUT_COLUMNS = ("file", "kind", "format", "vendor", "rows", "rows_used", "encoding", "delimiter", "sheet", "mapping")
@@ -344,79 +346,6 @@ def person_label(people: pd.DataFrame, *, names: bool = True) -> pd.Series:
     name = people["name"].astype("string").fillna("") if "name" in people else pd.Series("", index=people.index)
     label = name.where(name != "", ids) + titled + " · " + ids
     return pd.Series(label.to_numpy(), index=ids.to_numpy())
-
-
-NAME_HIDDEN = "name hidden"
-_EDGE = "\"'([{<«‘“"  # quotes and brackets around a name in a message
-_TAIL = "\"')]}>».,;:!?’”"
-
-
-class NameSet(frozenset):
-    """Names to hide, with the most words any of them has (counted once, not per text)."""
-
-    longest: int = 0
-
-    @classmethod
-    def of(cls, names: Any) -> "NameSet":
-        found = cls(names)
-        found.longest = max((len(n.split()) for n in found), default=0)
-        return found
-
-
-def names_in(values: Any, ids: set[str] | frozenset[str] = frozenset()) -> NameSet:
-    """The names to hide: every non-blank text among ``values`` (spaces collapsed), except
-    numbers and anything that is also an id (hiding an id would hide the data's key).
-
-    >>> sorted(names_in(["Ada  Lovelace", None, "", "42", "P1", "Bo"], {"P1"}))
-    ['Ada Lovelace', 'Bo']
-    """
-    found = set()
-    for value in values:
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            continue
-        text = " ".join(str(value).split())
-        if text and text != "<NA>" and text not in ids and not text.replace(".", "").replace(",", "").isdigit():
-            found.add(text)
-    return NameSet.of(found)
-
-
-def without_names(text: str, names: frozenset[str] | set[str]) -> str:
-    """``text`` with each of ``names`` that stands as whole words (maybe quoted or in
-    brackets) replaced by ``name hidden``; the longest name wins where several fit.
-    Linear in the text's words, whatever the number of names.
-
-    >>> without_names("manager '9999' of '306' (Ines Nettleby) is unknown; kept: Kit Pebbleby (row 294).",
-    ...               {"Ines Nettleby", "Kit Pebbleby", "Ines"})
-    "manager '9999' of '306' (name hidden) is unknown; kept: name hidden (row 294)."
-    """
-    if not text or not names:
-        return text
-    longest = names.longest if isinstance(names, NameSet) else max(len(n.split()) for n in names)
-    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
-    out, at, i = [], 0, 0
-    while i < len(words):
-        hit = None
-        for k in range(min(longest, len(words) - i), 0, -1):
-            start, end = words[i][0], words[i + k - 1][1]
-            chunk = text[start:end]
-            lead = len(chunk) - len(chunk.lstrip(_EDGE))
-            core = chunk[lead:].rstrip(_TAIL)
-            if core and " ".join(core.split()) in names:
-                hit = (start + lead, start + lead + len(core), k)
-                break
-            # a name may end in a character that is also punctuation ("Jr."): try it whole
-            if chunk[lead:] and " ".join(chunk[lead:].split()) in names:
-                hit = (start + lead, end, k)
-                break
-        if hit is None:
-            i += 1
-            continue
-        out.append(text[at:hit[0]])
-        out.append(NAME_HIDDEN)
-        at = hit[1]
-        i += hit[2]
-    out.append(text[at:])
-    return "".join(out)
 
 
 def person_display(people: pd.DataFrame, *, names: bool = True) -> dict[str, str]:

@@ -729,7 +729,7 @@ class Neo4jStore:
             "key": key,
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "inputs": json.dumps([i.to_dict() for i in model.inputs], default=str),
-            "problems": json.dumps([p.to_dict() for p in model.problems], default=str),
+            "problems": json.dumps([p.to_dict(with_names=True) for p in model.problems], default=str),
             "tables": json.dumps(tables),
             "counts": json.dumps(counts),
             "format": 2,  # 2: integer keys, constant columns held once in "tables"
@@ -845,7 +845,8 @@ class Neo4jStore:
             [f"MATCH (a:{DECISION} {{snapshot: $key}})"], "MATCH (a)<-[r:ROLE]-(b)", "ROLE", tables["decisions"],
             {"decision": "a.id", "actor": "b.id"}, key, doing, counts.get("decision_roles", 0))
         model.inputs = [InputFile(**i) for i in json.loads(info["inputs"])]
-        model.problems = [Problem(**(p | {"ids": tuple(p.get("ids") or ())})) for p in json.loads(info["problems"])]
+        model.problems = [Problem(**(p | {"ids": tuple(p.get("ids") or ()), "names": tuple(p.get("names") or ())}))
+                          for p in json.loads(info["problems"])]
         return model
 
     def _collect(self, anchor: str, condition: str, expand: str, row: str, key: int | str, doing: str, expected: int) -> list:

@@ -273,6 +273,7 @@ def check_duplicates(people: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]
             code="duplicate_id", severity="warning" if share else "error", file=str(files[person_id][0]),
             row=int(rows[1]), column="person_id", value=str(person_id), message=message,
             suggestion=suggestion, ids=(str(person_id),),
+            names=() if names is None else tuple(n for n in names[person_id] if isinstance(n, str)),
         ))
     keep = ~as_mask(ids.duplicated(keep="first"))
     return people.loc[keep], problems

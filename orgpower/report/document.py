@@ -20,6 +20,7 @@ from orgpower.graph.layers import OrgGraph
 from orgpower.model import OrgModel
 from orgpower.report.config import AuditConfig
 from orgpower.report.decisions import DecisionAudit
+from orgpower.report.names import hide_names, quoted_names
 from orgpower.report.readings import Reading
 from orgpower.report.resources import ResourceAudit
 
@@ -83,8 +84,12 @@ def _org_block(model: OrgModel, graph: OrgGraph, power: pd.DataFrame) -> dict[st
 
 
 def _validation_block(model: OrgModel) -> dict[str, Any]:
+    # audit.json never holds names: the names a message quotes are hidden
+    names = quoted_names(model)
+
     def record(p) -> dict[str, Any]:
         d = p.to_dict()
+        d["message"], d["suggestion"] = hide_names(d["message"], names), hide_names(d["suggestion"] or "", names) or None
         return {k: d.get(k) for k in ("code", "severity", "message", "file", "row", "column", "suggestion", "ids")}
 
     return {
@@ -201,8 +206,13 @@ def spans_layers_table(power: pd.DataFrame) -> pd.DataFrame:
 
 
 def validation_table(model: OrgModel) -> pd.DataFrame:
+    """Every problem as a row; the names the messages quote are hidden, as in audit.json."""
     columns = ["severity", "code", "file", "row", "column", "value", "message", "suggestion"]
-    return pd.DataFrame([{c: getattr(p, c) for c in columns} for p in model.problems], columns=columns)
+    names = quoted_names(model)
+    hidden = ("value", "message", "suggestion")
+    return pd.DataFrame([{c: hide_names(getattr(p, c), names) if c in hidden and isinstance(getattr(p, c), str) else getattr(p, c)
+                          for c in columns}
+                         for p in model.problems], columns=columns)
 
 
 def inputs_table(model: OrgModel) -> pd.DataFrame:

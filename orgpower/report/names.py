@@ -16,6 +16,8 @@ audit.json never holds names.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -79,3 +81,106 @@ def without_names(frame: pd.DataFrame) -> pd.DataFrame:
     if frame is None:
         return frame
     return frame.drop(columns=[c for c in NAME_COLUMNS if c in frame.columns])
+
+
+# --- names quoted in text (validation messages quote a row's name) -------------------
+
+NAME_HIDDEN = "name hidden"
+_EDGE = "\"'([{<«‘“"  # quotes and brackets around a name in a message
+_TAIL = "\"')]}>».,;:!?’”"
+
+
+class NameSet(frozenset):
+    """Names to hide, with the most words any of them has (counted once, not per text)."""
+
+    longest: int = 0
+
+    @classmethod
+    def of(cls, names: Any) -> "NameSet":
+        found = cls(names)
+        found.longest = max((len(n.split()) for n in found), default=0)
+        return found
+
+
+def names_in(values: Any, ids: set[str] | frozenset[str] = frozenset()) -> NameSet:
+    """The names to hide: every non-blank text among ``values`` (spaces collapsed), except
+    numbers and anything that is also an id (hiding an id would hide the data's key).
+
+    >>> sorted(names_in(["Ada  Lovelace", None, "", "42", "P1", "Bo"], {"P1"}))
+    ['Ada Lovelace', 'Bo']
+    """
+    found = set()
+    for value in values:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            continue
+        text = " ".join(str(value).split())
+        if text and text != "<NA>" and text not in ids and not text.replace(".", "").replace(",", "").isdigit():
+            found.add(text)
+    return NameSet.of(found)
+
+
+def hide_names(text: str, names: frozenset[str] | set[str]) -> str:
+    """``text`` with each of ``names`` that stands as whole words (maybe quoted or in
+    brackets) replaced by ``name hidden``; the longest name wins where several fit.
+    Linear in the text's words, whatever the number of names.
+
+    >>> hide_names("manager '9999' of '306' (Ines Nettleby) is unknown; kept: Kit Pebbleby (row 294).",
+    ...               {"Ines Nettleby", "Kit Pebbleby", "Ines"})
+    "manager '9999' of '306' (name hidden) is unknown; kept: name hidden (row 294)."
+    """
+    if not text or not names:
+        return text
+    longest = names.longest if isinstance(names, NameSet) else max(len(n.split()) for n in names)
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    out, at, i = [], 0, 0
+    while i < len(words):
+        hit = None
+        for k in range(min(longest, len(words) - i), 0, -1):
+            start, end = words[i][0], words[i + k - 1][1]
+            chunk = text[start:end]
+            lead = len(chunk) - len(chunk.lstrip(_EDGE))
+            core = chunk[lead:].rstrip(_TAIL)
+            if core and " ".join(core.split()) in names:
+                hit = (start + lead, start + lead + len(core), k)
+                break
+            # a name may end in a character that is also punctuation ("Jr."): try it whole
+            if chunk[lead:] and " ".join(chunk[lead:].split()) in names:
+                hit = (start + lead, end, k)
+                break
+        if hit is None:
+            i += 1
+            continue
+        out.append(text[at:hit[0]])
+        out.append(NAME_HIDDEN)
+        at = hit[1]
+        i += hit[2]
+    out.append(text[at:])
+    return "".join(out)
+
+
+#: problems whose value is a manager reference as the file gives it (maybe a name or email)
+_REFERENCE_CODES = ("manager_not_found", "ambiguous_manager_name")
+
+
+def quoted_names(model: Any) -> NameSet:
+    """Every person's name a validation message of ``model`` may quote: the people's names,
+    the names of rows set aside (a repeated id), and manager references given by name or
+    email that matched nobody. Never an id. audit.json and, without the names option,
+    every document hide them in the messages.
+
+    >>> from types import SimpleNamespace
+    >>> from orgpower.model import Problem
+    >>> m = SimpleNamespace(people=pd.DataFrame({"person_id": ["1"], "name": ["Ada"]}), problems=[
+    ...     Problem("duplicate_id", "error", "kept: Ada; set aside: Bo", names=("Ada", "Bo")),
+    ...     Problem("manager_not_found", "error", "manager 'Cy Dee' of '1'", value="Cy Dee")])
+    >>> sorted(quoted_names(m))
+    ['Ada', 'Bo', 'Cy Dee']
+    """
+    people = getattr(model, "people", None)
+    values: list[Any] = [] if people is None or "name" not in people.columns else people["name"].tolist()
+    for problem in getattr(model, "problems", []):
+        values += list(problem.names)
+        if problem.code in _REFERENCE_CODES and problem.value:
+            values.append(problem.value)
+    ids = set(people["person_id"].astype(str)) if people is not None and "person_id" in people.columns else set()
+    return names_in(values, ids)
