@@ -734,6 +734,10 @@ def flows_currency(org: LoadedOrg) -> str | None:
     return memo("currency", (org.input_hash,), lambda: frame_currency(getattr(audited_model(org), "flows", None)))
 
 
+#: tables up to this many rows carry their CSV with the page (see show_table)
+EAGER_DOWNLOAD_ROWS = 5_000
+
+
 def show_table(
     frame: pd.DataFrame, *, key: str, download_name: str | None = None, height: int | None = None, currency: str | None = None,
 ) -> None:
@@ -755,8 +759,12 @@ def show_table(
     if len(frame) > MAX_TABLE_ROWS:
         st.caption(f"The first {MAX_TABLE_ROWS:,} of {len(frame):,} rows; the download has all of them.")
     if download_name:
+        # a small table's bytes go with the page, so the click downloads at once; a large
+        # one's are written only when pressed (a callable, run by the server on the click)
+        data = (csv_bytes(with_people_as(frame, names)) if len(frame) <= EAGER_DOWNLOAD_ROWS
+                else lambda: csv_bytes(with_people_as(frame, names)))
         st.download_button(
-            f"Download {download_name}", lambda: csv_bytes(with_people_as(frame, names)), file_name=download_name, mime="text/csv",
+            f"Download {download_name}", data, file_name=download_name, mime="text/csv",
             key=f"download_{key}", icon=":material/download:",
         )
 
