@@ -313,6 +313,28 @@ def _ring(member, position, size, start, step: int, mask=None):
 # --------------------------------------------------------------------------- generator
 
 
+def _people_and_solid_lines(archetype: str, person_ids: pa.Array, parent: np.ndarray, depth: np.ndarray,
+                            reports: np.ndarray, subtree: np.ndarray, unit_ids: pa.Array, unit_of: np.ndarray,
+                            fte: np.ndarray, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """The people table (cost growing with seniority by the archetype's pay step, names
+    drawn from the name lists), the solid reporting lines of a generated tree and each
+    person's cost; the random draws in one fixed order, so a seed gives the same org."""
+    people = len(parent)
+    seniority = (depth.max() - depth) * np.where(reports > 0, 1.0, 0.5)
+    pay = 36000.0 * _SHAPE[archetype]["pay_step"] ** seniority * rng.lognormal(0.0, 0.08, size=people)
+    cost = np.round(pay * fte, -2)
+    name_code = rng.integers(0, len(_GIVEN), people) * len(_SURNAMES) + rng.integers(0, len(_SURNAMES), people)
+    people_frame = _people_frame(archetype, person_ids, parent, depth, reports, subtree, unit_ids, unit_of,
+                                 fte, cost, name_code, rng)
+    children = np.arange(1, people)
+    solid = pd.DataFrame({
+        "source": _take(person_ids, parent[children]),
+        "target": _take(person_ids, children),
+        "line": _const("solid", len(children)),
+    })[list(REPORTING_COLUMNS)]
+    return people_frame, solid, cost
+
+
 def _people_frame(archetype, person_ids, parent, depth, reports, subtree, unit_ids, unit_of, fte, cost, name_code, rng):
     """The people table of a generated org (the columns draw from ``rng`` in this order)."""
     people = len(parent)
@@ -372,20 +394,8 @@ def generate_org(people: int, archetype: str = "mixed", *, seed: int = 0,
         mutual_team = leaf_team & (rng.random(people) < _MUTUAL_TEAM_SHARE["mixed"])
 
     fte = np.where(rng.random(people) < 0.12, rng.choice([0.5, 0.6, 0.8], size=people), 1.0)
-    seniority = (depth.max() - depth) * np.where(reports > 0, 1.0, 0.5)
-    pay = 36000.0 * _SHAPE[archetype]["pay_step"] ** seniority * rng.lognormal(0.0, 0.08, size=people)
-    cost = np.round(pay * fte, -2)
-
-    name_code = rng.integers(0, len(_GIVEN), people) * len(_SURNAMES) + rng.integers(0, len(_SURNAMES), people)
-    people_frame = _people_frame(archetype, person_ids, parent, depth, reports, subtree, unit_ids, unit_of,
-                                 fte, cost, name_code, rng)
-
-    children = np.arange(1, people)
-    solid = pd.DataFrame({
-        "source": _take(person_ids, parent[children]),
-        "target": _take(person_ids, children),
-        "line": _const("solid", len(children)),
-    })
+    people_frame, solid, cost = _people_and_solid_lines(archetype, person_ids, parent, depth, reports, subtree, unit_ids,
+                                                        unit_of, fte, rng)
     dotted_source, dotted_target = _dotted_lines(archetype, parent, depth, reports, unit_of, rng)
     dotted = pd.DataFrame({
         "source": _take(person_ids, dotted_source),
@@ -769,18 +779,10 @@ def generate_shape(people: int, shape: str = "cross-linked", *, seed: int = 0) -
     unit_of, units, _ = _units(parent, depth, reports, "mixed", subtree)
 
     fte = np.where(rng.random(people) < 0.12, 0.8, 1.0)
-    seniority = (depth.max() - depth) * np.where(reports > 0, 1.0, 0.5)
-    cost = np.round(36000.0 * 1.22 ** seniority * rng.lognormal(0.0, 0.08, size=people) * fte, -2)
-    name_code = rng.integers(0, len(_GIVEN), people) * len(_SURNAMES) + rng.integers(0, len(_SURNAMES), people)
     unit_ids = pa.array(units["unit_id"].to_numpy(dtype=object), type=pa.string())
-    people_frame = _people_frame("mixed", person_ids, parent, depth, reports, subtree, unit_ids, unit_of,
-                                 fte, cost, name_code, rng)
+    people_frame, reporting, cost = _people_and_solid_lines("mixed", person_ids, parent, depth, reports, subtree,
+                                                            unit_ids, unit_of, fte, rng)
     children = np.arange(1, people)
-    reporting = pd.DataFrame({
-        "source": _take(person_ids, parent[children]),
-        "target": _take(person_ids, children),
-        "line": _const("solid", len(children)),
-    })[list(REPORTING_COLUMNS)]
 
     # flows: down every reporting line, 20% returned, lateral pairs
     budget = _bottom_up_sum(cost, parent, depth)[children] * 0.1

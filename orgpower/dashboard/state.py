@@ -761,10 +761,12 @@ def show_table(
     if download_name:
         # a small table's bytes go with the page, so the click downloads at once; a large
         # one's are written only when pressed (a callable, run by the server on the click)
-        data = (csv_bytes(with_people_as(frame, names)) if len(frame) <= EAGER_DOWNLOAD_ROWS
-                else lambda: csv_bytes(with_people_as(frame, names)))
+        def table_csv() -> bytes:
+            return csv_bytes(with_people_as(frame, names))
+
         st.download_button(
-            f"Download {download_name}", data, file_name=download_name, mime="text/csv",
+            f"Download {download_name}", table_csv() if len(frame) <= EAGER_DOWNLOAD_ROWS else table_csv,
+            file_name=download_name, mime="text/csv",
             key=f"download_{key}", icon=":material/download:",
         )
 

@@ -89,7 +89,7 @@ def _validation_block(model: OrgModel) -> dict[str, Any]:
 
     def record(p) -> dict[str, Any]:
         d = p.to_dict()
-        d["message"], d["suggestion"] = hide_names(d["message"], names), hide_names(d["suggestion"] or "", names) or None
+        d["message"], d["suggestion"] = hide_names(d["message"], names), hide_names(d["suggestion"], names)
         return {k: d.get(k) for k in ("code", "severity", "message", "file", "row", "column", "suggestion", "ids")}
 
     return {
@@ -209,10 +209,12 @@ def validation_table(model: OrgModel) -> pd.DataFrame:
     """Every problem as a row; the names the messages quote are hidden, as in audit.json."""
     columns = ["severity", "code", "file", "row", "column", "value", "message", "suggestion"]
     names = quoted_names(model)
-    hidden = ("value", "message", "suggestion")
-    return pd.DataFrame([{c: hide_names(getattr(p, c), names) if c in hidden and isinstance(getattr(p, c), str) else getattr(p, c)
-                          for c in columns}
-                         for p in model.problems], columns=columns)
+
+    def cell(problem, column: str) -> Any:
+        value = getattr(problem, column)
+        return hide_names(value, names) if column in ("value", "message", "suggestion") and isinstance(value, str) else value
+
+    return pd.DataFrame([{c: cell(p, c) for c in columns} for p in model.problems], columns=columns)
 
 
 def inputs_table(model: OrgModel) -> pd.DataFrame:

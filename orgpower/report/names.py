@@ -160,12 +160,14 @@ def hide_names(text: str, names: frozenset[str] | set[str]) -> str:
 
 #: problems whose value is a manager reference as the file gives it (maybe a name or email)
 _REFERENCE_CODES = ("manager_not_found", "ambiguous_manager_name")
+_QUOTED = re.compile(r"'([^']*)'")
 
 
 def quoted_names(model: Any) -> NameSet:
-    """Every person's name a validation message of ``model`` may quote: the people's names,
-    the names of rows set aside (a repeated id), and manager references given by name or
-    email that matched nobody. Never an id. audit.json and, without the names option,
+    """Every person's name a validation message of ``model`` may quote: the names of the
+    people the problems name (by their ids, or an id quoted in the message), the names of
+    rows set aside (a repeated id), and manager references given by name or email that
+    matched nobody. Never an id. audit.json and, without the names option,
     every document hide them in the messages.
 
     >>> from types import SimpleNamespace
@@ -177,10 +179,19 @@ def quoted_names(model: Any) -> NameSet:
     ['Ada', 'Bo', 'Cy Dee']
     """
     people = getattr(model, "people", None)
-    values: list[Any] = [] if people is None or "name" not in people.columns else people["name"].tolist()
+    values: list[Any] = []
+    mentioned: set[str] = set()  # the ids the problems name: a message quotes a person as 'id' (name)
     for problem in getattr(model, "problems", []):
         values += list(problem.names)
         if problem.code in _REFERENCE_CODES and problem.value:
             values.append(problem.value)
-    ids = set(people["person_id"].astype(str)) if people is not None and "person_id" in people.columns else set()
-    return names_in(values, ids)
+        mentioned.update(problem.ids)
+        mentioned.update(_QUOTED.findall(problem.message or ""))
+    if people is None or "person_id" not in people.columns:
+        return names_in(values)
+    person_ids = people["person_id"].astype(str)
+    # only the people the messages can name are looked at, not the whole people table
+    if "name" in people.columns and mentioned:
+        values += people.loc[person_ids.isin(mentioned).to_numpy(), "name"].tolist()
+    texts = {" ".join(str(v).split()) for v in values if isinstance(v, str)}
+    return names_in(values, set(person_ids[person_ids.isin(texts)]))
