@@ -15,9 +15,12 @@ inside) and the null model, the node measures (tree, betweenness, PageRank, Bona
 constraint, brokerage, decision rights), the structure, and the readings (teams, units,
 reporting pairs, decisions, resources, findings, document, tables).
 
-For every step it prints wall seconds, CPU seconds (all threads of the process) and peak
-resident memory during the step (Linux VmHWM, reset before each step; a step's peak
-includes its sub-steps'), then the growth exponent log(t2/t1)/log(n2/n1) of each step's
+For every step it prints wall seconds, CPU seconds (all threads of the process, plus its
+worker processes once they have finished: the audit measures the layers of a large org
+in ``--workers`` processes, every core by default) and peak memory during the step: the
+process's peak resident memory (Linux VmHWM, reset before each step; a step's peak
+includes its sub-steps'), or, if higher, the peak proportional set size of the process
+and its workers together, sampled every half second (top-level steps only); then the growth exponent log(t2/t1)/log(n2/n1) of each step's
 CPU time between consecutive sizes (1 = linear), and the load average at the start, since
 the machine may be shared. ``--time-cap`` stops a run that takes longer (its finished
 steps are still printed, the unfinished ones marked). ``--cli`` also times the whole
@@ -43,17 +46,19 @@ import tempfile
 import time
 from pathlib import Path
 
-from memory_probes import peak_mib, reset_peak
+from memory_probes import peak_mib, reset_peak, tree_pss_mib
 
 SHAPES = ("tree-like", "cross-linked", "collaboration-dense")
 GOALS = {1_000_000: (120.0, 6.0), 100_000: (15.0, None)}  # seconds, GiB (read + audit + writing)
 CLI_GOAL = (10_000, 2.0)
+PSS_EVERY = 0.5  # seconds between samples of the process tree's memory
 RATIO_GOAL = 15.0
 
 
 def _cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """CPU seconds of this process and of its finished children (the audit's worker processes)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 class Clock:
@@ -151,7 +156,7 @@ def _instrument(clock: Clock) -> None:
     clock.wrap(document_mod, "build_document", "document")
 
 
-def _worker(shape: str, people: int, depth: int, cli: bool) -> int:
+def _worker(shape: str, people: int, depth: int, cli: bool, workers: int | None) -> int:
     from orgpower import api
     from orgpower.synthetic import generate_shape, write_bundle
 
@@ -164,7 +169,7 @@ def _worker(shape: str, people: int, depth: int, cli: bool) -> int:
         print(f"INFO generated and wrote the bundle in {time.perf_counter() - started:.1f} s (not timed)", flush=True)
         if cli:
             command = [str(Path(sys.executable).with_name("orgpower")), "audit", str(work / "in"), "--out",
-                       str(work / "cli"), "--format", "json"]
+                       str(work / "cli"), "--format", "json"] + (["--workers", str(workers)] if workers else [])
             wall = time.perf_counter()
             done = subprocess.run(command, capture_output=True, text=True)
             print("CLI " + json.dumps({"seconds": time.perf_counter() - wall, "returncode": done.returncode,
@@ -172,7 +177,7 @@ def _worker(shape: str, people: int, depth: int, cli: bool) -> int:
         clock = Clock(depth)
         _instrument(clock)
         model = clock.run("read", api.read_org, [str(work / "in")])
-        result = clock.run("audit", api.audit, model)
+        result = clock.run("audit", api.audit, model, workers=workers)
         clock.run("write", api.write_reports, result, work / "out", ("json",))
         arcs = {name: int(layer.adjacency.nnz) for name, layer in result.graph.layers.items()}
         estimated = {name: values.get("estimated", {}) for name, values in result.measures.layers.items()}
@@ -188,8 +193,12 @@ def _spawn(shape: str, people: int, args) -> dict:
     command = [sys.executable, __file__, str(people), "--worker", shape, "--depth", str(args.depth)]
     if args.cli:
         command.append("--cli")
+    if args.workers:
+        command += ["--workers", str(args.workers)]
     env = dict(os.environ, OPENBLAS_NUM_THREADS=os.environ.get("OPENBLAS_NUM_THREADS", "1"))
-    run = {"shape": shape, "people": people, "load_average": os.getloadavg(), "steps": {}, "finished": False}
+    run = {"shape": shape, "people": people, "load_average": os.getloadavg(), "steps": {}, "finished": False,
+           "workers": args.workers or "every core"}
+    samples: list[tuple[float, float]] = []  # (time, PSS of the run's process tree in MiB)
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env, start_new_session=True)
     deadline = time.monotonic() + args.time_cap if args.time_cap else None
     import selectors
@@ -203,7 +212,9 @@ def _spawn(shape: str, people: int, args) -> dict:
             os.killpg(process.pid, 9)
             run["stopped"] = f"stopped at the time cap of {args.time_cap:.0f} s"
             break
-        if not selector.select(timeout=min(timeout, 5.0) if timeout is not None else None):
+        ready = selector.select(timeout=min(timeout, PSS_EVERY) if timeout is not None else PSS_EVERY)
+        samples.append((time.monotonic(), tree_pss_mib(process.pid)))
+        if not ready:
             continue
         chunk = os.read(process.stdout.fileno(), 65536).decode()
         if not chunk:
@@ -212,7 +223,13 @@ def _spawn(shape: str, people: int, args) -> dict:
         while "\n" in buffer:
             line, buffer = buffer.split("\n", 1)
             _take_line(line, run)
+            if line.startswith("STEP "):  # the process tree's peak during this step
+                record = run["steps"][json.loads(line[5:])["step"]]
+                start = time.monotonic() - record["seconds"]
+                record["tree_pss_mib"] = max((mib for at, mib in samples if at >= start), default=0.0)
     process.wait()
+    run["tree_pss_peak_mib"] = max((run["steps"].get(step, {}).get("tree_pss_mib", 0.0) for step in ("read", "audit", "write")),
+                                   default=0.0)
     return run
 
 
@@ -222,8 +239,11 @@ def _take_line(line: str, run: dict) -> None:
         record = json.loads(rest)
         run["steps"][record["step"]] = record
         print(f"    finished {record['step']}: {record['seconds']:.2f} s", flush=True)
-    elif kind == "STEPS":
+    elif kind == "STEPS":  # keep the process tree's peaks taken while the steps ran
+        trees = {step: record["tree_pss_mib"] for step, record in run["steps"].items() if "tree_pss_mib" in record}
         run["steps"] = {record["step"]: record for record in json.loads(rest)}
+        for step, mib in trees.items():
+            run["steps"][step]["tree_pss_mib"] = mib
     elif kind == "CLI":
         run["cli"] = json.loads(rest)
         print(f"    whole CLI run (orgpower audit --format json): {run['cli']['seconds']:.2f} s wall, "
@@ -255,8 +275,9 @@ def _print_steps(run: dict, depth: int) -> None:
         if level < depth:
             indent = "  " * level
             calls = f"  ({record['calls']} calls)" if record.get("calls", 1) > 1 else ""
+            peak = max(record["peak_mib"], record.get("tree_pss_mib", 0.0))
             print(f"    {indent}{path.rsplit('/', 1)[-1]:<{48 - len(indent)}} {record['seconds']:8.2f} s "
-                  f"{record['cpu_seconds']:8.2f} s CPU {record['peak_mib']:8.0f} MiB{calls}")
+                  f"{record['cpu_seconds']:8.2f} s CPU {peak:8.0f} MiB{calls}")
         for child in children.get(path, []):
             show(child, level + 1)
 
@@ -275,7 +296,8 @@ def _report(runs: list[dict], depth: int = 4) -> bool:
         _print_steps(run, depth)
     print("\nSummary (read + audit + writing; load average 1/5/15 min at the start of each run)")
     for run in runs:
-        peak = max((s["peak_mib"] for s in run["steps"].values()), default=0.0) / 1024
+        # this process's peak RSS, or the process tree's PSS (with the worker processes) if higher
+        peak = max([s["peak_mib"] for s in run["steps"].values()] + [run.get("tree_pss_peak_mib", 0.0)]) / 1024
         status = "" if run["finished"] else f"  UNFINISHED: {run.get('stopped', 'the run failed')}"
         goal = GOALS.get(run["people"])
         verdict = ""
@@ -328,12 +350,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--depth", type=int, default=4, help="print steps nested up to this depth")
     parser.add_argument("--save", type=Path, default=None, help="write every run as JSON here")
     parser.add_argument("--show", type=Path, default=None, help="print the tables of runs saved with --save")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="processes measuring the layers (the audit's workers=; default: every core)")
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.show:
         return 1 if _report(json.loads(args.show.read_text()), args.depth) else 0
     if args.worker:
-        return _worker(args.worker, args.sizes[0], args.depth, args.cli)
+        return _worker(args.worker, args.sizes[0], args.depth, args.cli, args.workers)
     shapes = [s for s in args.shapes.split(",") if s]
     unknown = [s for s in shapes if s not in SHAPES]
     if unknown:

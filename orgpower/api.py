@@ -225,7 +225,7 @@ def _model(
     return model
 
 
-def _audit_model(model: OrgModel, config: "AuditConfig", progress: Progress) -> "AuditResult":
+def _audit_model(model: OrgModel, config: "AuditConfig", progress: Progress, workers: int | None = None) -> "AuditResult":
     from orgpower.metrics.org import measure_org
     from orgpower.report.audit import assemble_audit
 
@@ -238,6 +238,7 @@ def _audit_model(model: OrgModel, config: "AuditConfig", progress: Progress) -> 
 
     measures = measure_org(
         graph, null_samples=config.null_samples, seed=config.seed, exact_limit=config.exact_limit, progress=measured,
+        workers=workers,
     )
     progress("report", 0, None, "")
     result = assemble_audit(model, graph, measures, config)
@@ -262,6 +263,7 @@ def audit(
     flat_org: bool = False,
     allow_disjoint: bool = False,
     compare_order: str = "check",
+    workers: int | None = None,
 ) -> "AuditResult":
     """Run the full audit: measures, readings on the three axes, findings, representation.
 
@@ -278,7 +280,9 @@ def audit(
     ``config`` (:class:`AuditConfig`) holds every setting and threshold; its
     ``group_attributes`` are matched to the people columns ignoring case (with an
     :class:`~orgpower.errors.OrgpowerWarning`). ``progress`` (see :class:`Progress`)
-    hears of each stage.
+    hears of each stage. ``workers``: how many processes measure the layers of a large
+    org (``None``, the default: every usable core; 1: this process only); the numbers
+    do not depend on it.
 
     Raises :class:`~orgpower.errors.InputError` when the input cannot be used at all, and
     when its manager column looks missed (``manager_column_unused``, ``too_many_tops``)
@@ -314,9 +318,9 @@ def audit(
                                      _source_name(compare, compare_snapshot), compare_order)
     if config.group_attributes:
         config = dataclasses.replace(config, group_attributes=resolve_group_attributes(model, config.group_attributes))
-    result = _audit_model(model, config, progress)
+    result = _audit_model(model, config, progress, workers)
     if old_model is not None:
-        add_comparison(result, _audit_model(old_model, config, older), allow_disjoint=allow_disjoint)
+        add_comparison(result, _audit_model(old_model, config, older, workers), allow_disjoint=allow_disjoint)
     return result
 
 

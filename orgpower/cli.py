@@ -270,6 +270,9 @@ Examples:
               "ids only by default. audit.json never holds names.")
 @click.option("--csv-encoding", default="utf-8-sig", show_default=True, metavar="ENCODING",
               help="Encoding of people.csv: utf-8-sig (UTF-8 with BOM, opens correctly in Excel), utf-8, cp1252, ...")
+@click.option("--workers", type=click.IntRange(min=1), metavar="N",
+              help="Processes that measure the layers of a large org (default: every core; 1: one process). "
+              "The numbers do not depend on it.")
 @_flat_org_option
 @_quiet_option
 def audit(
@@ -278,7 +281,7 @@ def audit(
     compare_snapshot: str | None, strict: bool, title: str | None, organisation: str | None,
     prepared_for: str | None, prepared_by: str | None, report_date: str | None, report_config: str | None,
     names: bool, csv_encoding: str, flat_org: bool, quiet: bool, allow_disjoint: bool = False,
-    keep_order: bool = False,
+    keep_order: bool = False, workers: int | None = None,
 ) -> int:
     """Full audit of an org: INPUT is a folder or any list of files (or none, with --neo4j
     and --snapshot).
@@ -313,7 +316,7 @@ def audit(
             list(inputs) or None, mapping=mapping, config=settings, compare=list(compare) or None,
             neo4j_uri=neo4j_uri, snapshot=snapshot, compare_snapshot=compare_snapshot, progress=progress,
             flat_org=flat_org,
-            allow_disjoint=allow_disjoint, compare_order=order,
+            allow_disjoint=allow_disjoint, compare_order=order, workers=workers,
         )
         progress("write", 0, None, ", ".join(formats))
         written = api.write_reports(result, out, formats, meta=meta, names=names, csv_encoding=csv_encoding)

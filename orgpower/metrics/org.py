@@ -144,7 +144,7 @@ def _structure(graph: OrgGraph, people: pd.DataFrame, tree, layers: dict[str, di
 
 def measure_org(
     graph: OrgGraph, *, null_samples: int = 20, seed: int = 0, exact_limit: int = 20000,
-    progress: Callable[[int, int, str], None] | None = None,
+    progress: Callable[[int, int, str], None] | None = None, workers: int | None = 1,
 ) -> OrgMeasures:
     """Measure one org: every layer, every person, the formal structure.
 
@@ -153,25 +153,80 @@ def measure_org(
     all-pairs measures are estimated (and say so under ``estimated``). ``progress(done,
     total, step)`` hears as each step starts (one per layer, then the people): ``done``
     steps are finished; the last call has ``done == total``.
+
+    ``workers``: how many processes measure the layers (each layer's measures and null
+    model are one task; ``None``: every usable core; 1, the default: this process
+    only). With more than one, this process measures the people while the workers
+    measure the layers; the numbers are the same, bit for bit, as with one
+    (:mod:`orgpower.metrics.workers`). Small orgs are measured in this process whatever
+    is asked.
     """
-    from orgpower.metrics.layer import layer_measures
-    from orgpower.metrics.nulls import null_comparison
+    from orgpower.metrics.workers import worker_count
+
+    total_steps = len(graph.layers) + 1
 
     def tell(done: int, step: str) -> None:
         if progress is not None:
-            progress(done, len(graph.layers) + 1, step)
+            progress(done, total_steps, step)
 
-    layers: dict[str, dict] = {}
-    for position, (name, layer) in enumerate(graph.layers.items()):
-        tell(position, f"layer {name}")
-        own_seed = layer_seed(seed, position)
-        measures = dict(layer_measures(layer, exact_limit=exact_limit, seed=own_seed))
-        measures["null_model"] = null_comparison(layer, samples=null_samples, seed=own_seed, observed=measures)
-        layers[name] = measures
-    tell(len(graph.layers), "people")
-    nodes = node_measures(graph, exact_limit=exact_limit, seed=seed)
-    tell(len(graph.layers) + 1, "")
+    tasks = [(name, layer, layer_seed(seed, position)) for position, (name, layer) in enumerate(graph.layers.items())]
+    arcs = sum(layer.m for layer in graph.layers.values())
+    count = worker_count(workers, len(tasks), arcs)
+    if count > 1:
+        layers, nodes = _measure_in_parallel(graph, tasks, count, null_samples, seed, exact_limit, tell)
+    else:
+        layers = {}
+        for done, (name, layer, own_seed) in enumerate(tasks):
+            tell(done, f"layer {name}")
+            layers[name] = _measure_layer(layer, null_samples, own_seed, exact_limit)
+        tell(len(tasks), "people")
+        nodes = node_measures(graph, exact_limit=exact_limit, seed=seed)
+    tell(total_steps, "")
     structure = _structure(graph, nodes.people, nodes.tree, layers)
     return OrgMeasures(
         layers=layers, people=nodes.people, structure=structure, estimated=nodes.estimated, notes=nodes.notes,
     )
+
+
+def _measure_layer(layer, null_samples: int, seed: int, exact_limit: int) -> dict:
+    """One layer's measures and its null model (one task: the null reuses the observed values)."""
+    from orgpower.metrics.layer import layer_measures
+    from orgpower.metrics.nulls import null_comparison
+
+    if isinstance(layer, str):  # a forked worker: the layer is already in this process's memory
+        layer = _FORKED_LAYERS[layer]
+    measures = dict(layer_measures(layer, exact_limit=exact_limit, seed=seed))
+    measures["null_model"] = null_comparison(layer, samples=null_samples, seed=seed, observed=measures)
+    return measures
+
+
+#: the org's layers while a forked pool measures them: the workers inherit them, so only
+#: the layer's name is sent (pickling a million-person layer would cost seconds)
+_FORKED_LAYERS: dict = {}
+
+
+def _measure_in_parallel(graph: OrgGraph, tasks, count: int, null_samples: int, seed: int, exact_limit: int, tell):
+    """The layers in ``count`` worker processes, the people here meanwhile; results in layer order."""
+    from concurrent.futures import as_completed
+
+    from orgpower.metrics.workers import forks_safely, worker_pool
+
+    inherit = forks_safely()
+    _FORKED_LAYERS.update({name: layer for name, layer, _ in tasks} if inherit else {})
+    try:
+        with worker_pool(count) as pool:
+            # the largest layers first, so that no worker starts a long task last
+            ordered = sorted(tasks, key=lambda task: -task[1].m)
+            futures = {
+                pool.submit(_measure_layer, name if inherit else layer, null_samples, own_seed, exact_limit): name
+                for name, layer, own_seed in ordered
+            }
+            tell(0, f"{len(tasks)} layers in {count} processes, and the people")
+            nodes = node_measures(graph, exact_limit=exact_limit, seed=seed)
+            measured = {}
+            for done, future in enumerate(as_completed(futures), start=1):
+                measured[futures[future]] = future.result()
+                tell(done, f"layer {futures[future]}")
+    finally:
+        _FORKED_LAYERS.clear()
+    return {name: measured[name] for name, _, _ in tasks}, nodes

@@ -1,0 +1,66 @@
+"""Running independent measurements on several cores.
+
+The layers of an org are measured independently (each with its own seed), so they can be
+measured in separate processes and give the same numbers, bit for bit, as one after the
+other: every process runs the same code on the same arrays in the same order. Processes,
+not threads: the measures are numpy/scipy/pandas loops that mostly hold the GIL.
+
+How the workers start: by ``fork`` when this is the only Python thread (the worker
+inherits the org already in memory, nothing is copied until written), otherwise by
+``forkserver`` (forking a process whose other threads may hold locks, a web server's
+for instance, can leave the child waiting on a lock forever; the fork server is a clean
+single-threaded process, and the layer is sent to it pickled).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+
+__all__ = ["usable_cores", "worker_count", "worker_pool", "PARALLEL_MIN_ARCS"]
+
+#: below this many arcs over all layers the org is measured in this process: starting a
+#: worker costs more than the measures of a small org
+PARALLEL_MIN_ARCS = 20_000
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, else the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
+def worker_count(requested: int | None, tasks: int, arcs: int, *, min_arcs: int | None = None) -> int:
+    """How many worker processes to measure ``tasks`` independent layers of ``arcs`` arcs in all.
+
+    ``requested``: ``None`` for every usable core, ``1`` for none (this process only),
+    or a number of processes. Never more than there are tasks; 1 when the org is smaller
+    than ``min_arcs`` arcs (default :data:`PARALLEL_MIN_ARCS`) or multiprocessing cannot fork
+    here (1 means: measure in this process).
+
+    >>> worker_count(1, 6, 10**6), worker_count(4, 3, 10**6), worker_count(4, 3, 10)
+    (1, 3, 1)
+    """
+    if requested is not None and requested < 1:
+        raise ValueError(f"workers is {requested}: give 1 (this process only) or more, or None for every core")
+    wanted = usable_cores() if requested is None else requested
+    if wanted <= 1 or tasks <= 1 or arcs < (PARALLEL_MIN_ARCS if min_arcs is None else min_arcs):
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return min(wanted, tasks)
+
+
+def forks_safely() -> bool:
+    """True when this is the only Python thread, so a forked child cannot inherit a held lock."""
+    return threading.active_count() == 1
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes, started by fork where that is safe (see the module docstring)."""
+    method = "fork" if forks_safely() else "forkserver"
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))

@@ -1,0 +1,111 @@
+"""Layers measured in worker processes give the same numbers, bit for bit, as in one process.
+
+The org is generated (`orgpower.api.generate_org`, 400 people, archetype "mixed", seed 3:
+six layers with flows, decisions and relations); the reference is the same org measured in
+this process (`workers=1`), which every other test of the measures checks against R,
+networkx and published values. The arc threshold below which an org is always measured
+in one process is lowered for these tests so that a small org goes to the workers.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pandas as pd
+import pytest
+
+from orgpower.api import generate_org
+from orgpower.graph.layers import build_graph
+from orgpower.metrics import workers as workers_module
+from orgpower.metrics.org import measure_org
+from orgpower.metrics.workers import worker_count
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return build_graph(generate_org(400, "mixed", seed=3))
+
+
+@pytest.fixture(scope="module")
+def in_one_process(graph):
+    return measure_org(graph, null_samples=4, seed=5, workers=1)
+
+
+@pytest.fixture
+def small_orgs_go_to_workers(monkeypatch):
+    """Lower the size threshold, and count the worker pools started (so a test cannot pass
+    by measuring in this process after all)."""
+    monkeypatch.setattr(workers_module, "PARALLEL_MIN_ARCS", 0)
+    started = []
+    real_pool = workers_module.worker_pool
+
+    def counted_pool(count):
+        started.append((count, "fork" if workers_module.forks_safely() else "forkserver"))
+        return real_pool(count)
+
+    monkeypatch.setattr(workers_module, "worker_pool", counted_pool)
+    return started
+
+
+def _same(measured, reference) -> None:
+    assert list(measured.layers) == list(reference.layers)
+    assert json.dumps(measured.layers, sort_keys=True) == json.dumps(reference.layers, sort_keys=True)
+    pd.testing.assert_frame_equal(measured.people, reference.people, check_exact=True)
+    assert json.dumps(measured.structure, sort_keys=True) == json.dumps(reference.structure, sort_keys=True)
+    assert measured.estimated == reference.estimated and measured.notes == reference.notes
+
+
+def test_layers_measured_by_forked_workers_equal_those_measured_here(graph, in_one_process, small_orgs_go_to_workers):
+    assert workers_module.forks_safely()  # pytest runs this test in its only thread
+    _same(measure_org(graph, null_samples=4, seed=5, workers=2), in_one_process)
+    assert small_orgs_go_to_workers == [(2, "fork")]
+
+
+def test_with_other_threads_alive_the_workers_start_from_a_fork_server_and_agree(
+    graph, in_one_process, small_orgs_go_to_workers,
+):
+    # a web server's threads: forking beside them is unsafe, so the layers are sent to a
+    # clean fork server instead; the numbers must not change
+    stop = threading.Event()
+    server_thread = threading.Thread(target=stop.wait, daemon=True)
+    server_thread.start()
+    try:
+        assert not workers_module.forks_safely()
+        _same(measure_org(graph, null_samples=4, seed=5, workers=2), in_one_process)
+        assert small_orgs_go_to_workers == [(2, "forkserver")]
+    finally:
+        stop.set()
+        server_thread.join()
+
+
+def test_progress_ends_with_every_step_done_when_layers_go_to_workers(graph, small_orgs_go_to_workers):
+    heard = []
+    measure_org(graph, null_samples=1, seed=0, workers=2, progress=lambda done, total, step: heard.append((done, total)))
+    total = len(graph.layers) + 1
+    assert heard[-1] == (total, total)
+    assert all(0 <= done <= total for done, _ in heard)
+    assert [done for done, _ in heard] == sorted(done for done, _ in heard)
+
+
+def test_a_small_org_is_measured_in_this_process_whatever_is_asked():
+    assert worker_count(8, tasks=6, arcs=workers_module.PARALLEL_MIN_ARCS - 1) == 1
+
+
+def test_never_more_workers_than_layers():
+    assert worker_count(8, tasks=3, arcs=10**6) == 3
+
+
+def test_one_worker_or_one_layer_means_this_process():
+    assert worker_count(1, tasks=6, arcs=10**6) == 1
+    assert worker_count(4, tasks=1, arcs=10**6) == 1
+
+
+def test_by_default_every_usable_core_is_used(monkeypatch):
+    monkeypatch.setattr(workers_module, "usable_cores", lambda: 2)
+    assert worker_count(None, tasks=6, arcs=10**6) == 2
+
+
+def test_zero_workers_is_refused_with_a_sentence():
+    with pytest.raises(ValueError, match="give 1"):
+        worker_count(0, tasks=6, arcs=10**6)
