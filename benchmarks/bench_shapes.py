@@ -148,6 +148,7 @@ def _instrument(clock: Clock) -> None:
         if hasattr(nodes_mod, name):
             clock.wrap(nodes_mod, name)
     clock.wrap(org_mod, "_structure", "structure")
+    clock.wrap(org_mod, "_agony", "structure_agony")
     clock.wrap(audit_mod, "assemble_audit", "readings")
     for name in ("team_readings", "unit_readings", "pair_readings", "audit_decisions", "audit_resources",
                  "person_power", "represent", "people_table", "_tables"):

@@ -114,7 +114,7 @@ def _agony(layer, layer_values: dict | None = None) -> dict:
     }
 
 
-def _structure(graph: OrgGraph, people: pd.DataFrame, tree, layers: dict[str, dict]) -> dict:
+def _structure(graph: OrgGraph, people: pd.DataFrame, tree, layers: dict[str, dict], agony: dict[str, dict]) -> dict:
     top_layer = (tree.depth == 0)
     structure: dict = {"spans_and_layers": spans_and_layers(tree)}
     concentration: dict = {}
@@ -138,7 +138,7 @@ def _structure(graph: OrgGraph, people: pd.DataFrame, tree, layers: dict[str, di
     else:
         concentration["decision_rights"] = None
     structure["concentration"] = concentration
-    structure["agony"] = {name: _agony(layer, layers.get(name)) for name, layer in graph.layers.items()}
+    structure["agony"] = {name: agony[name] for name in graph.layers}
     return structure
 
 
@@ -173,23 +173,25 @@ def measure_org(
     arcs = sum(layer.m for layer in graph.layers.values())
     count = worker_count(workers, len(tasks), arcs)
     if count > 1:
-        layers, nodes = _measure_in_parallel(graph, tasks, count, null_samples, seed, exact_limit, tell)
+        measured, nodes = _measure_in_parallel(graph, tasks, count, null_samples, seed, exact_limit, tell)
     else:
-        layers = {}
+        measured = {}
         for done, (name, layer, own_seed) in enumerate(tasks):
             tell(done, f"layer {name}")
-            layers[name] = _measure_layer(layer, null_samples, own_seed, exact_limit)
+            measured[name] = _measure_layer(layer, null_samples, own_seed, exact_limit)
         tell(len(tasks), "people")
         nodes = node_measures(graph, exact_limit=exact_limit, seed=seed)
     tell(total_steps, "")
-    structure = _structure(graph, nodes.people, nodes.tree, layers)
+    layers = {name: values for name, (values, _) in measured.items()}
+    structure = _structure(graph, nodes.people, nodes.tree, layers, {name: agony for name, (_, agony) in measured.items()})
     return OrgMeasures(
         layers=layers, people=nodes.people, structure=structure, estimated=nodes.estimated, notes=nodes.notes,
     )
 
 
-def _measure_layer(layer, null_samples: int, seed: int, exact_limit: int) -> dict:
-    """One layer's measures and its null model (one task: the null reuses the observed values)."""
+def _measure_layer(layer, null_samples: int, seed: int, exact_limit: int) -> tuple[dict, dict]:
+    """One layer's measures with its null model, and its agony for the structure (one
+    task: the null model and the agony reuse the layer's own values)."""
     from orgpower.metrics.layer import layer_measures
     from orgpower.metrics.nulls import null_comparison
 
@@ -197,7 +199,7 @@ def _measure_layer(layer, null_samples: int, seed: int, exact_limit: int) -> dic
         layer = _FORKED_LAYERS[layer]
     measures = dict(layer_measures(layer, exact_limit=exact_limit, seed=seed))
     measures["null_model"] = null_comparison(layer, samples=null_samples, seed=seed, observed=measures)
-    return measures
+    return measures, _agony(layer, measures)
 
 
 #: the org's layers while a forked pool measures them: the workers inherit them, so only
