@@ -179,7 +179,7 @@ def _worker(shape: str, people: int, depth: int, cli: bool, workers: int | None)
         _instrument(clock)
         model = clock.run("read", api.read_org, [str(work / "in")])
         result = clock.run("audit", api.audit, model, workers=workers)
-        clock.run("write", api.write_reports, result, work / "out", ("json",))
+        clock.run("write", api.write_reports, result, work / "out", ("json",), workers=workers)
         arcs = {name: int(layer.adjacency.nnz) for name, layer in result.graph.layers.items()}
         estimated = {name: values.get("estimated", {}) for name, values in result.measures.layers.items()}
         print("STEPS " + json.dumps(list(clock.steps.values())), flush=True)

@@ -365,7 +365,8 @@ def write_reports(result: "AuditResult", out_dir: PathLike, formats: Sequence[st
     ``options`` (keywords of :func:`orgpower.report.writers.write_reports`): ``meta`` (a
     :class:`~orgpower.report.meta.ReportMeta`: title, organisation, prepared for and by,
     date), ``names`` (show names beside ids), ``csv_encoding`` (people.csv, default
-    ``utf-8-sig``). None of them changes audit.json."""
+    ``utf-8-sig``), ``workers`` (1: write in this process only). None of them changes
+    audit.json."""
     from orgpower.report.writers import write_reports as _write
 
     # the optional parts each format needs, named before anything is written

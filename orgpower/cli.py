@@ -319,7 +319,8 @@ def audit(
             allow_disjoint=allow_disjoint, compare_order=order, workers=workers,
         )
         progress("write", 0, None, ", ".join(formats))
-        written = api.write_reports(result, out, formats, meta=meta, names=names, csv_encoding=csv_encoding)
+        written = api.write_reports(result, out, formats, meta=meta, names=names, csv_encoding=csv_encoding,
+                                    workers=workers)
         progress("write", 1, 1, f"{len(written)} files")
     finally:
         progress.close()

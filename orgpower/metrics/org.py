@@ -158,10 +158,10 @@ def measure_org(
     model are one task; ``None``: every usable core; 1, the default: this process
     only). With more than one, this process measures the people while the workers
     measure the layers; the numbers are the same, bit for bit, as with one
-    (:mod:`orgpower.metrics.workers`). Small orgs are measured in this process whatever
+    (:mod:`orgpower.workers`). Small orgs are measured in this process whatever
     is asked.
     """
-    from orgpower.metrics.workers import worker_count
+    from orgpower.workers import worker_count
 
     total_steps = len(graph.layers) + 1
 
@@ -211,7 +211,7 @@ def _measure_in_parallel(graph: OrgGraph, tasks, count: int, null_samples: int, 
     """The layers in ``count`` worker processes, the people here meanwhile; results in layer order."""
     from concurrent.futures import as_completed
 
-    from orgpower.metrics.workers import forks_safely, worker_pool
+    from orgpower.workers import forks_safely, worker_pool
 
     inherit = forks_safely()
     _FORKED_LAYERS.update({name: layer for name, layer, _ in tasks} if inherit else {})

@@ -29,10 +29,13 @@ from orgpower.report.document import dumps
 from orgpower.report.meta import ReportMeta
 from orgpower.report.names import name_lookup, with_names, without_names
 from orgpower.report.safety import neutralise_frame
+from orgpower.workers import Beside
 
 FORMATS = ("json", "csv", "html", "pdf", "xlsx")
 FILE_NAMES = {"json": "audit.json", "csv": "people.csv", "html": "audit.html", "pdf": "audit.pdf", "xlsx": "audit.xlsx"}
 DEFAULT_CSV_ENCODING = "utf-8-sig"
+#: from this many people on, people.csv is written beside audit.json by a second process
+PARALLEL_CSV_ROWS = 50_000
 
 
 def _input_hashes(result: Any) -> set[str]:
@@ -99,12 +102,14 @@ def write_people_csv(frame: Any, path: Path, encoding: str = DEFAULT_CSV_ENCODIN
 
 def write_reports(result: Any, out_dir: Path, formats: tuple[str, ...] = ("json", "html"), *,
                   meta: ReportMeta | None = None, names: bool = False,
-                  csv_encoding: str = DEFAULT_CSV_ENCODING) -> dict[str, Path]:
+                  csv_encoding: str = DEFAULT_CSV_ENCODING, workers: int | None = None) -> dict[str, Path]:
     """Write the requested documents; returns format -> path (json and csv always).
 
     ``meta`` fills the cover and summary (title, organisation, prepared for and by,
     date); it never changes audit.json. ``names`` shows people's names beside their
-    ids in every document; ``csv_encoding`` is the encoding of people.csv.
+    ids in every document; ``csv_encoding`` is the encoding of people.csv. ``workers``
+    = 1 keeps the writing in this process (by default a large people.csv is written by
+    a second process meanwhile; the bytes are the same).
     """
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
@@ -124,10 +129,14 @@ def write_reports(result: Any, out_dir: Path, formats: tuple[str, ...] = ("json"
             )
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
+    people = people_for_output(result, names)
+    # a large people.csv is written by a forked process while this one writes audit.json
+    # (the same bytes either way; see orgpower.workers.Beside)
+    csv_writer = Beside(write_people_csv, people, targets["csv"], csv_encoding, 
+                        wanted=len(people) >= PARALLEL_CSV_ROWS and workers != 1)
     targets["json"].write_text(dumps(result.document), encoding="utf-8")
     written["json"] = targets["json"]
-    people = people_for_output(result, names)
-    written["csv"] = write_people_csv(people, targets["csv"], csv_encoding)
+    written["csv"] = csv_writer.result()
     if "html" in targets or "pdf" in targets:
         from orgpower.report.html import render_html
 

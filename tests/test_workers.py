@@ -1,4 +1,7 @@
-"""Layers measured in worker processes give the same numbers, bit for bit, as in one process.
+"""Work in other processes gives the same results, bit for bit, as in this one.
+
+Layers measured in worker processes give the same numbers as measured here, and
+people.csv written by a second process has the same bytes.
 
 The org is generated (`orgpower.api.generate_org`, 400 people, archetype "mixed", seed 3:
 six layers with flows, decisions and relations); the reference is the same org measured in
@@ -13,15 +16,17 @@ import json
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from orgpower.api import generate_org
 from orgpower.graph.layers import build_graph
-from orgpower.metrics import workers as workers_module
+from orgpower import workers as workers_module
 from orgpower.metrics.org import measure_org
-from orgpower.metrics.workers import worker_count
+from orgpower.errors import UsageError
+from orgpower.workers import Beside, worker_count
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +68,7 @@ import json, sys
 import pandas as pd
 from orgpower.api import generate_org
 from orgpower.graph.layers import build_graph
-from orgpower.metrics import workers
+from orgpower import workers
 from orgpower.metrics.org import measure_org
 
 workers.PARALLEL_MIN_ARCS = 0
@@ -134,3 +139,78 @@ def test_by_default_every_usable_core_is_used(monkeypatch):
 def test_zero_workers_is_refused_with_a_sentence():
     with pytest.raises(ValueError, match="give 1"):
         worker_count(0, tasks=6, arcs=10**6)
+
+
+# --- Beside: one piece of work in a forked process while this one goes on ---------------
+
+def _fails(message: str):
+    raise UsageError(message)
+
+
+def test_beside_returns_what_the_function_returns():
+    assert Beside(sorted, [3, 1, 2]).result() == [1, 2, 3]
+
+
+def test_beside_raises_the_functions_own_exception_with_its_sentence():
+    with pytest.raises(UsageError, match="no such folder"):
+        Beside(_fails, "no such folder").result()
+
+
+DYING_CHILD = """
+import os
+from orgpower.workers import Beside
+beside = Beside(os._exit, 3)
+assert beside.forked
+try:
+    beside.result()
+except RuntimeError as problem:
+    print(problem)
+"""
+
+
+def test_a_process_that_dies_without_an_answer_is_said_to_have_stopped():
+    done = subprocess.run([sys.executable, "-c", DYING_CHILD], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "stopped without an answer (exit code 3)" in done.stdout
+
+
+def test_with_other_threads_alive_beside_runs_the_function_here():
+    stop = threading.Event()
+    server_thread = threading.Thread(target=stop.wait, daemon=True)
+    server_thread.start()
+    try:
+        beside = Beside(sorted, [2, 1])
+        assert not beside.forked and beside.result() == [1, 2]
+    finally:
+        stop.set()
+        server_thread.join()
+
+
+FORKED_WRITE = """
+import filecmp, json, sys
+from orgpower import api
+from orgpower.report import writers
+
+writers.PARALLEL_CSV_ROWS = 0
+result = api.audit("sample_orgs/meridian_matrix")
+out = sys.argv[1]
+api.write_reports(result, out + "/here", ("json",), workers=1)
+forked = writers.Beside
+seen = []
+class Watched(forked):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        seen.append(self.forked)
+writers.Beside = Watched
+api.write_reports(result, out + "/beside", ("json",))
+print(json.dumps({"forked": seen, "same": [filecmp.cmp(f"{out}/here/{f}", f"{out}/beside/{f}", shallow=False)
+                                           for f in ("audit.json", "people.csv")]}))
+"""
+
+
+def test_people_csv_written_by_a_second_process_has_the_same_bytes(tmp_path):
+    # a fresh interpreter (its only thread) so that the writer is really forked
+    done = subprocess.run([sys.executable, "-c", FORKED_WRITE, str(tmp_path)], capture_output=True, text=True,
+                          timeout=600, cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"forked": [True], "same": [True, True]}
