@@ -393,3 +393,14 @@ def test_hiding_names_costs_the_same_whatever_the_number_of_names_known():
     assert many.longest == 2  # counted once when the names are gathered, not per message
     text = "manager '9999' of '306' (Ines Nettleby) is not an id"
     assert without_names(text, many) == without_names(text, frozenset({"Ines Nettleby"})) == text.replace("Ines Nettleby", NAME_HIDDEN)
+
+
+def test_a_cut_picker_says_how_many_it_lists_of_how_many_and_how_to_find_the_rest():
+    from orgpower.dashboard.views import counted, picker_cut
+
+    assert picker_cut(420_000, 200, "an id or title", searched=False) == (
+        "The list holds the first 200 of the 420,000; type part of an id or title to find the others.")
+    assert picker_cut(1_234, 200, "an id or title", searched=True) == (
+        "The list holds the first 200 of the 1,234; type more of an id or title to narrow it.")
+    assert picker_cut(200, 200, "an id", searched=False) == ""  # nothing cut, nothing said
+    assert (counted(1, "decision", "decisions"), counted(4_200, "decision", "decisions")) == ("1 decision", "4,200 decisions")

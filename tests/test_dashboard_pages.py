@@ -433,6 +433,72 @@ def test_the_decisions_a_person_holds_the_say_on_are_their_deciding_count(loaded
     assert len(held) == int(top["deciding"])
 
 
+@pytest.fixture(scope="module")
+def many_decisions(quick_audit_settings):
+    """A generated org with more decisions (500) and holders of the say (359) than a
+    picker carries (200), put into the session as the Upload page leaves it."""
+    from orgpower.dashboard.state import LoadedOrg
+
+    model = api.generate_org(1500, "mixed", seed=0)
+    result = api.audit(model, config=quick_audit_settings)
+    at = fresh_app()
+    at.session_state["orgpower_org"] = LoadedOrg(label="generated 1500", origin="sample", input_hash="generated-1500", model=model, result=result)
+    at.run()
+    at.switch_page("views_pages/decisions.py").run()
+    assert_no_exception(at)
+    return at, result
+
+
+def test_the_decision_picker_carries_the_first_200_and_says_how_many_there_are(many_decisions):
+    from orgpower.report.decision_detail import find_decisions
+
+    at, result = many_decisions
+    every = find_decisions(result)["decision"].tolist()
+    assert len(every) > 200
+    picker = at.selectbox(key="decision_pick:")
+    assert [o.split(" · ")[0] for o in picker.options] == every[:200]  # shown as "id · domain"
+    assert picker.label == f"{len(every):,} decisions"
+    assert f"The list holds the first 200 of the {len(every):,}; type part of an id, domain or title to find the others." in texts(at)
+
+
+def test_a_decision_search_lists_what_the_library_finds_for_it(many_decisions):
+    from orgpower.report.decision_detail import find_decisions
+
+    at, result = many_decisions
+    for query in ("D00", "d041", "nothing-like-this"):
+        at.text_input(key="decision_search").set_value(query).run()
+        assert_no_exception(at)
+        expected = find_decisions(result, query)["decision"].tolist()
+        if not expected:
+            assert "No decision matches." in texts(at)
+            continue
+        picker = at.selectbox(key=f"decision_pick:{query}")
+        assert [o.split(" · ")[0] for o in picker.options] == expected[:200]
+        assert picker.label.startswith(f"{len(expected):,} decision")
+        assert ("type more of an id, domain or title to narrow it" in texts(at)) == (len(expected) > 200)
+    at.text_input(key="decision_search").set_value("").run()
+
+
+def test_the_person_picker_carries_the_first_200_holders_and_a_search_finds_the_others(many_decisions):
+    at, result = many_decisions
+    rights = result.tables["decision_rights"]
+    holders = rights.loc[rights["deciding"] > 0, "actor"].astype(str).tolist()
+    assert len(holders) > 200
+    picker = at.selectbox(key="decision_person:False")
+    assert picker.options == holders[:200]
+    assert f"The list holds the first 200 of the {len(holders):,}" in texts(at)
+    last = holders[-1]  # not among the first 200: found by its id
+    at.text_input(key="decision_person_search").set_value(last).run()
+    assert_no_exception(at)
+    picker = at.selectbox(key=f"decision_person:False:{last}")
+    assert last in picker.options
+    assert all(last in option for option in picker.options)
+    picker.set_value(last).run()
+    held = table_with(at, "decision", "roles", "others_with_say")
+    assert len(held) == int(rights.set_index(rights["actor"].astype(str)).loc[last, "deciding"])
+    at.text_input(key="decision_person_search").set_value("").run()
+
+
 def test_resources_page_shows_the_balance_and_lorenz_curve(loaded, reference):
     loaded.switch_page("views_pages/resources.py").run()
     assert_no_exception(loaded)

@@ -12,7 +12,7 @@ import pytest
 from orgpower import api
 from orgpower.model import DECIDING_ROLES, VOICE_ROLES
 from orgpower.report.config import AuditConfig
-from orgpower.report.decision_detail import decisions_held, find_decisions, follow_decision, standing
+from orgpower.report.decision_detail import decision_search_text, decisions_held, find_decisions, follow_decision, match_decisions, standing
 
 
 @pytest.fixture(scope="module", params=["harbor_dirty", "riverbank_coop"])
@@ -61,6 +61,20 @@ def test_search_finds_by_id_or_domain_ignoring_case(result):
     domain = table["domain"].dropna().iloc[0]
     found = find_decisions(result, domain.upper())
     assert len(found) >= (table["domain"] == domain).sum() and (found["domain"].str.lower().str.contains(domain.lower()) | found["decision"].str.lower().str.contains(domain.lower())).all()
+
+
+def test_searching_the_catalogue_again_keeps_the_rows_whose_id_domain_or_title_hold_the_text(result):
+    catalogue = find_decisions(result)
+    text = decision_search_text(catalogue)
+    for query in ("d000", " D0001 ", "A", catalogue["decision"].iloc[-1], "no such words", ""):
+        # the specification, one row at a time
+        needle = query.strip().lower()
+        spec = [
+            row["decision"] for _, row in catalogue.iterrows()
+            if needle in "\n".join(str(row[c]).lower() for c in ("decision", "domain", "title") if c in row and not pd.isna(row[c]))
+        ]
+        assert match_decisions(catalogue, query, text)["decision"].tolist() == spec
+        assert match_decisions(catalogue, query).equals(find_decisions(result, query))
 
 
 def test_following_a_decision_lists_each_holder_once_say_first(result):

@@ -330,6 +330,26 @@ def number(value: Any, digits: int = 3) -> str:
     return str(value)
 
 
+def counted(count: int, one: str, many: str) -> str:
+    """``count`` with its noun: ``counted(1, "decision", "decisions")`` is "1 decision",
+    ``counted(4200, ...)`` is "4,200 decisions"."""
+    return f"{count:,} {one if count == 1 else many}"
+
+
+def picker_cut(total: int, listed: int, search_by: str, *, searched: bool) -> str:
+    """The sentence under a picker that carries only the first ``listed`` of ``total``
+    matches (a picker of every decision of a large org would be megabytes on each visit).
+
+    >>> picker_cut(420_000, 200, "an id or title", searched=False)
+    'The list holds the first 200 of the 420,000; type part of an id or title to find the others.'
+    """
+    if total <= listed:
+        return ""
+    return f"The list holds the first {listed:,} of the {total:,}; " + (
+        f"type more of {search_by} to narrow it." if searched else f"type part of {search_by} to find the others."
+    )
+
+
 def person_label(people: pd.DataFrame, *, names: bool = True) -> pd.Series:
     """How pickers and searches show each person, indexed by person_id: ``name (title) · id``
     when ``names``, else ``id (title)``.

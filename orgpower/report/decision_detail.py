@@ -126,14 +126,29 @@ def find_decisions(result: Any, query: str = "") -> pd.DataFrame:
     silent = voiceless.groupby(voiceless["decision"].astype(str))["unit"].nunique() if voiceless is not None and not voiceless.empty else {}
     table["units_without_voice"] = table["decision"].map(silent).fillna(0).astype("int64")
     table["single_point_of_veto"] = table["decision"].isin(_single_points(result))
-    if query and query.strip():
-        needle = query.strip().lower()
-        text = table["decision"].str.lower()
-        for column in ("domain", "title"):
-            if column in table:
-                text = text + "\n" + table[column].astype("string").fillna("").str.lower()
-        table = table[text.str.contains(needle, regex=False)]
-    return table.sort_values("decision", kind="stable").reset_index(drop=True)[columns]
+    return match_decisions(table.sort_values("decision", kind="stable").reset_index(drop=True)[columns], query)
+
+
+def match_decisions(catalogue: pd.DataFrame, query: str = "", text: pd.Series | None = None) -> pd.DataFrame:
+    """The rows of ``catalogue`` (a :func:`find_decisions` table) whose id, domain or title
+    contains ``query`` (case ignored), in their order. ``text`` is
+    :func:`decision_search_text` of the catalogue when already at hand: searching a
+    large catalogue again then costs one substring scan, not a recount.
+    """
+    if not query or not query.strip():
+        return catalogue
+    if text is None:
+        text = decision_search_text(catalogue)
+    return catalogue[text.str.contains(query.strip().lower(), regex=False).to_numpy(dtype=bool, na_value=False)].reset_index(drop=True)
+
+
+def decision_search_text(catalogue: pd.DataFrame) -> pd.Series:
+    """What a decision search looks in, per row: id, domain and title, lower case."""
+    text = catalogue["decision"].astype("string").str.lower()
+    for column in ("domain", "title"):
+        if column in catalogue:
+            text = text + "\n" + catalogue[column].astype("string").fillna("").str.lower()
+    return text
 
 
 @dataclass

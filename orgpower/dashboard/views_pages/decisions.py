@@ -9,8 +9,8 @@ import streamlit as st
 
 from orgpower.dashboard import state
 from orgpower.dashboard.safe_text import plain
-from orgpower.dashboard.views import MISSING, column_config, reading_phrase, show_value, tidy_frame
-from orgpower.report.decision_detail import decisions_held, find_decisions, follow_decision
+from orgpower.dashboard.views import MISSING, column_config, counted, picker_cut, reading_phrase, show_value, tidy_frame
+from orgpower.report.decision_detail import decision_search_text, decisions_held, find_decisions, follow_decision, match_decisions
 
 TABLES = {
     "decision_rights": ("Decision rights by person", "Distinct decisions per actor and role; *deciding* = holds the say (accountable, approve, veto, agree), *voice* = consulted, recommend, agree or responsible."),
@@ -19,6 +19,7 @@ TABLES = {
     "decision_voiceless_units": ("Units bound without a voice", "A decision binds the unit, and nobody in it has a voice or the say in it."),
     "decision_consulted_not_deciding": ("Consulted, never deciding", "Units whose members are consulted but hold the say on no decision."),
 }
+PICKER_OPTIONS = 200  # options a picker carries; a search finds the rest
 PERSON_COLUMNS = ("actor",)  # columns of the audit's tables that hold a person id
 STANDING_WORDS = {"say": "hold the say", "voice": "have a voice", "informed": "are informed only"}
 
@@ -44,20 +45,32 @@ def person(actor: str) -> str:
 
 
 # --- follow a decision -----------------------------------------------------------------
+# Search first: a large org has hundreds of thousands of decisions, more than a picker can
+# carry (at 1,000,000 people all of them as options were 9.3 MiB on every visit), so the
+# picker lists at most PICKER_OPTIONS of the matches and says so.
 st.subheader("Follow a decision")
 catalogue = state.memo("decision_catalogue", (key,), lambda: find_decisions(result))
 query = st.text_input("Find a decision (id, domain or title)", key="decision_search", placeholder="e.g. D0004 or budget")
-found = find_decisions(result, query) if query else catalogue
+needle = query.strip().lower()
+if needle:
+    search_text = state.memo("decision_search_text", (key,), lambda: decision_search_text(catalogue))
+    found = state.memo("decision_found", (key, needle), lambda: match_decisions(catalogue, needle, search_text))
+else:
+    found = catalogue
 if found.empty:
     st.caption("No decision matches.")
     chosen = None
 else:
-    options = found["decision"].tolist()
-    domain_of = dict(zip(catalogue["decision"], catalogue["domain"].astype("string").fillna("")))
+    options = found["decision"].head(PICKER_OPTIONS).tolist()
+    domains = found["domain"].head(PICKER_OPTIONS).astype("string").fillna("")
+    domain_of = {d: v for d, v in zip(options, domains) if v}
     chosen = st.selectbox(
-        f"{len(options):,} decision(s)" + (" match" if query else ""), options, key=f"decision_pick:{query}",
-        format_func=lambda d: f"{d} · {domain_of.get(d)}" if domain_of.get(d) else d,
+        counted(len(found), "decision", "decisions") + ((" matches" if len(found) == 1 else " match") if needle else ""),
+        options, key=f"decision_pick:{query}",
+        format_func=lambda d: f"{d} · {domain_of[d]}" if d in domain_of else d,
     )
+    if len(found) > PICKER_OPTIONS:
+        st.caption(picker_cut(len(found), PICKER_OPTIONS, "an id, domain or title", searched=bool(needle)))
 if chosen is not None:
     detail = state.memo("decision_detail", (key, chosen), lambda: follow_decision(result, chosen))
     counts = detail.counts
@@ -121,20 +134,43 @@ if chosen is not None:
 # --- one person's decisions ------------------------------------------------------------
 st.subheader("Decisions a person holds the say on")
 rights = present.get("decision_rights")
-holders_ids = rights.loc[rights["deciding"] > 0, "actor"].astype(str).tolist() if rights is not None and not rights.empty else []
+holders_ids = state.memo(
+    "decision_say_holders", (key,),
+    lambda: rights.loc[rights["deciding"] > 0, "actor"].astype(str).tolist() if rights is not None and not rights.empty else [],
+)
 if not holders_ids:
     st.caption("Nobody holds the say on any decision.")
 else:
-    # the options are the labels themselves (name · id with names on), mapped back to ids
-    by_label = {(labels.get(a, a) if state.names_shown() else a): a for a in holders_ids}
-    pick = st.selectbox(
-        f"{len(holders_ids):,} people and units hold the say (most decisions first)", list(by_label), index=0,
-        key=f"decision_person:{state.names_shown()}",
+    person_query = st.text_input(
+        "Find a person who holds the say (name, title or id)" if state.names_shown() else "Find a person who holds the say (id or title)",
+        key="decision_person_search", placeholder="e.g. a name or an id" if state.names_shown() else "e.g. an id or a title",
     )
-    who = by_label[pick]
-    held = decisions_held(result, who)
-    st.markdown(f"{person(who)} holds the say on **{len(held):,}** decision(s); alone on {int(held['single_point_of_veto'].sum()):,} of them.")
-    st.dataframe(tidy_frame(held), hide_index=True, placeholder=MISSING, width="stretch", key="decision_person_held", column_config=column_config(held))
+    person_needle = person_query.strip()
+    if person_needle:
+        def matching_holders() -> list[str]:
+            searched = state.person_labels(org).reindex(holders_ids)
+            # a holder who is not a person (a unit) is searched by its id
+            searched = searched.fillna(pd.Series(holders_ids, index=holders_ids))
+            return [a for a, hit in zip(holders_ids, searched.str.contains(person_needle, case=False, regex=False, na=False)) if hit]
+        matching = state.memo("decision_holders_found", (key, state.names_shown(), person_needle.lower()), matching_holders)
+    else:
+        matching = holders_ids
+    if not matching:
+        st.caption("Nobody who holds the say matches.")
+    else:
+        # the options are the labels themselves (name · id with names on), mapped back to ids
+        by_label = {(labels.get(a, a) if state.names_shown() else a): a for a in matching[:PICKER_OPTIONS]}
+        pick = st.selectbox(
+            counted(len(matching), "person or unit", "people and units") + (" holding the say match" if person_needle else " hold the say")
+            + " (most decisions first)",
+            list(by_label), index=0, key=f"decision_person:{state.names_shown()}" + (f":{person_needle}" if person_needle else ""),
+        )
+        if len(matching) > PICKER_OPTIONS:
+            st.caption(picker_cut(len(matching), PICKER_OPTIONS, "a name, title or id" if state.names_shown() else "an id or title", searched=bool(person_needle)))
+        who = by_label[pick]
+        held = state.memo("decisions_held", (key, who), lambda: decisions_held(result, who))
+        st.markdown(f"{person(who)} holds the say on **{len(held):,}** decision(s); alone on {int(held['single_point_of_veto'].sum()):,} of them.")
+        st.dataframe(tidy_frame(held), hide_index=True, placeholder=MISSING, width="stretch", key="decision_person_held", column_config=column_config(held))
 
 # --- the audit's tables ----------------------------------------------------------------
 summary = document.get("decisions")
