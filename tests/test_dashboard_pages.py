@@ -349,6 +349,24 @@ def test_power_map_above_the_threshold_shows_units_and_drills_into_one(loaded, m
     loaded.multiselect(key="map_units").set_value([]).run()
 
 
+def test_a_crowded_map_opens_on_units_and_one_unit_drilled_into_opens_on_its_people(loaded, reference, monkeypatch):
+    monkeypatch.setattr(powermap, "PEOPLE_VIEW_UP_TO", 3)  # riverbank's units have more people than this
+    loaded.switch_page("views_pages/power_map.py").run()
+    loaded.selectbox(key="map_layer").set_value("reporting").run()
+    assert loaded.segmented_control(key="map_view:False:True").value == "units (ties summed)"
+    unit = str(reference.model.people["unit"].value_counts().index[1])  # not the largest: another test's layout memo holds that
+    loaded.multiselect(key="map_units").set_value([unit]).run()
+    assert_no_exception(loaded)
+    # summed, one unit would be a single dot
+    assert loaded.segmented_control(key="map_view:False:False").value == "people"
+    nodes = next(t for t in chart_tables(loaded) if "id" in t.column_names and "size" in t.column_names)
+    people = reference.model.people
+    members = set(people.loc[people["unit"].astype(str) == unit, "person_id"].astype(str))
+    drawn = set(map(str, nodes.column("id").to_pylist()))
+    assert len(drawn) > 1 and drawn <= members
+    loaded.multiselect(key="map_units").set_value([]).run()
+
+
 def test_loading_an_org_prepares_the_lookups_of_the_org_and_power_map_pages(sample_dir, reference):
     from orgpower.dashboard.views import person_label
 

@@ -18,6 +18,7 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
+PEOPLE_VIEW_UP_TO = 400  # people with ties: above this the map opens on units (a denser map reads as a band)
 AGGREGATE_ABOVE = 2_000  # people; a browser draws ~2,000 marks fluently, not 100,000
 BUSIEST_SHOWN = 1_000  # people of a unit too large to draw: its busiest, drawn in about a second
 MAX_MARKS = 5_000  # circles + lines in one chart: Vega slows to seconds per redraw beyond this

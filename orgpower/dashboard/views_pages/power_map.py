@@ -18,7 +18,7 @@ from orgpower.report.scopes import scope_labels, scope_readings
 
 PEOPLE_LABELLED = 12  # people written on the map (the largest by the size measure); every one on hover
 BUNDLE_ABOVE = 300  # people with ties: above this a people view opens with its ties bundled by unit
-PEOPLE_VIEW_UP_TO = 400  # people with ties: above this the map opens on units (a denser map reads as a band)
+PEOPLE_VIEW_UP_TO = powermap.PEOPLE_VIEW_UP_TO
 COLOUR_CHOICES = ("reading of their unit", "unit", "reporting layer")
 COLOUR_WORDS = {
     "reading of their unit": "Colour = the reading of the unit (power-over red, mixed amber, mutual teal).",
@@ -99,8 +99,10 @@ if len(in_ties) == 0:
 forced = len(in_ties) > powermap.AGGREGATE_ABOVE
 v1, v2, v3 = st.columns([1, 1, 1])
 view_choices = ["units (ties summed)"] if forced else ["people", "units (ties summed)"]
-view_key = f"map_view:{forced}:{len(in_ties) > PEOPLE_VIEW_UP_TO}"
-default_view = "units (ties summed)" if forced or len(in_ties) > PEOPLE_VIEW_UP_TO else "people"
+# one chosen unit summed is a single dot: a drill-down opens on its people
+crowded = len(in_ties) > PEOPLE_VIEW_UP_TO and len(chosen_units) != 1
+view_key = f"map_view:{forced}:{crowded}"
+default_view = "units (ties summed)" if forced or crowded else "people"
 view = v1.segmented_control("Show", view_choices, default=default_view, key=view_key) or default_view
 show_ties = v2.segmented_control("Ties", list(TIE_CHOICES), default="all ties", key="map_ties") or "all ties"
 aggregate = forced or view == "units (ties summed)"
