@@ -126,6 +126,45 @@ def test_decisions_held_are_exactly_the_persons_deciding_count(result):
         assert row.others_with_say == follow_decision(result, row.decision).counts["say"] - 1
 
 
+def test_the_decisions_held_of_every_actor_are_those_read_off_all_decisions_at_once(result):
+    # the specification: every decision's holders worked out at once, then one actor's rows
+    # (decisions_held reads only the decisions the actor takes part in)
+    from orgpower.report.decision_detail import _decisions, _holders, _single_points
+
+    decisions = _decisions(result)
+    holders = _holders(decisions)
+    say = holders[holders["standing"] == "say"].groupby("decision").size()
+    domains = decisions.dropna(subset=["domain"]).drop_duplicates("decision").set_index("decision")["domain"]
+    single = _single_points(result)
+    for actor in sorted(holders["actor"].unique())[:40]:
+        for standings in (("say",), ("say", "voice", "informed")):
+            mine = holders[(holders["actor"] == actor) & holders["standing"].isin(standings)].sort_values("decision", kind="stable")
+            held = decisions_held(result, actor, standings)
+            assert held["decision"].tolist() == mine["decision"].tolist()
+            assert held["roles"].tolist() == mine["roles"].tolist()
+            assert held["others_with_say"].tolist() == [int(say.get(d, 0)) - (s == "say") for d, s in zip(mine["decision"], mine["standing"])]
+            assert held["domain"].tolist() == [domains.get(d) for d in mine["decision"]]
+            assert held["single_point_of_veto"].tolist() == [d in single and s == "say" for d, s in zip(mine["decision"], mine["standing"])]
+
+
+def test_each_holders_name_and_unit_are_their_own_from_the_people_table(result):
+    people = result.model.people.set_index(result.model.people["person_id"].astype(str))
+    units = set(people["unit"].dropna().astype(str)) | set(result.model.units.get("unit_id", pd.Series(dtype=str)).dropna().astype(str))
+    for decision in find_decisions(result)["decision"].head(40):
+        detail = follow_decision(result, decision)
+        for row in detail.holders.itertuples():
+            if row.actor in people.index:
+                name = people.loc[row.actor, "name"] if "name" in people else pd.NA
+                assert (None if pd.isna(row.name) else row.name) == (None if pd.isna(name) or not str(name).strip() else str(name))
+                unit = people.loc[row.actor, "unit"]
+                assert (None if pd.isna(row.unit) else row.unit) == (None if pd.isna(unit) else str(unit))
+            else:
+                assert pd.isna(row.name)
+                assert row.unit == row.actor if row.actor in units else pd.isna(row.unit)
+        for row in detail.binds.itertuples():
+            assert row.kind == ("person" if row.id in people.index else "unit" if row.id in units else "other")
+
+
 def test_an_unknown_decision_is_a_key_error(result):
     with pytest.raises(KeyError):
         follow_decision(result, "no such decision")
