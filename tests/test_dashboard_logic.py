@@ -404,3 +404,17 @@ def test_a_cut_picker_says_how_many_it_lists_of_how_many_and_how_to_find_the_res
         "The list holds the first 200 of the 1,234; type more of an id or title to narrow it.")
     assert picker_cut(200, 200, "an id", searched=False) == ""  # nothing cut, nothing said
     assert (counted(1, "decision", "decisions"), counted(4_200, "decision", "decisions")) == ("1 decision", "4,200 decisions")
+
+
+@pytest.mark.parametrize("people", [120, 3000])
+def test_direct_reports_are_each_managers_solid_lines_in_input_order(people):
+    from orgpower import api
+
+    reporting = api.generate_org(people, "mixed", seed=1).reporting
+    # the specification, one line at a time
+    expected: dict[str, list[str]] = {}
+    for source, target, line in zip(reporting["source"], reporting["target"], reporting["line"]):
+        if line == "solid":
+            expected.setdefault(str(source), []).append(str(target))
+    got = direct_reports(reporting)
+    assert got == expected and list(got) == list(expected)
