@@ -19,9 +19,12 @@ Target: every page change under 2 s once the org is loaded (100,000 people by de
 the org is written as a Parquet bundle, uploaded to ``orgpower dashboard`` through the file
 uploader (the first load, timed), then every page is opened twice from the sidebar, each
 timed from the click until its heading is shown, its script run has finished and its
-charts are drawn.
+charts are drawn. Beside each wall time it prints the server's CPU seconds for the step
+(every process of the server's session, from /proc) and the load average; at the end the
+server's peak memory.
 
     .venv/bin/python benchmarks/bench_dashboard.py --browser                   # 100,000 people
+    .venv/bin/python benchmarks/bench_dashboard.py --browser --people 1000000  # ~100 MiB of Parquet uploaded
 
 ``--cache FILE`` pickles the generated org and its audit on the first run and loads them on
 later runs, so the page changes can be measured again without redoing the audit.
