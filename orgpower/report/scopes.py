@@ -90,8 +90,11 @@ def group_measures(layer: Layer, members: pd.DataFrame) -> dict[str, dict[str, A
 
     from orgpower.metrics.hierarchy import trophic_levels
 
-    index = _index_of(layer)
-    position = members["node"].astype(str).map(index)
+    # each member's node position by Arrow's hash look-up (a text-indexed map cost seconds
+    # at a million people); NaN where the layer has no such node, as the map gave
+    nodes = pa.array(layer.node_ids.astype(str).astype(object), type=pa.string())
+    names = pa.array(members["node"].astype(str).to_numpy(dtype=object, na_value=None), type=pa.string())
+    position = pd.Series(pc.index_in(names, value_set=nodes).to_numpy(zero_copy_only=False), index=members.index)
     mem = pd.DataFrame({"group": members["group"].astype(str).to_numpy(), "pos": position.to_numpy()})
     mem = mem.dropna(subset=["pos"]).drop_duplicates(["group", "pos"]).reset_index(drop=True)
     # integer group codes: every aggregation below is a numpy bincount, not a groupby
@@ -170,10 +173,6 @@ def group_measures(layer: Layer, members: pd.DataFrame) -> dict[str, dict[str, A
             value = values[i]
             record[key] = None if np.isnan(value) else float(value)
     return result
-
-
-def _index_of(layer: Layer) -> pd.Series:
-    return pd.Series(np.arange(layer.n), index=pd.Index(layer.node_ids.astype(str)))
 
 
 def read_groups(graph: OrgGraph, members: pd.DataFrame, config: AuditConfig) -> dict[str, tuple[Reading, dict[str, Reading]]]:
