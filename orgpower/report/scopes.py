@@ -73,6 +73,54 @@ def _compact(reading: Reading) -> dict[str, Any]:
     return {"label": reading.label, "sublabels": list(reading.sublabels), "scores": reading.scores}
 
 
+class _Memberships:
+    """``members`` (group, node) as Arrow text and integer group codes, taken once for every
+    layer a group is read on, with each layer's node positions of the members."""
+
+    def __init__(self, members: pd.DataFrame) -> None:
+        self._set(_id_text(members["group"]), _id_text(members["node"]))
+
+    @classmethod
+    def of(cls, *, group: pa.Array, node: pa.Array) -> _Memberships:
+        """From Arrow text columns (no table in between)."""
+        made = cls.__new__(cls)
+        made._set(group.cast(pa.string()), node.cast(pa.string()))
+        return made
+
+    def _set(self, group: pa.Array, node: pa.Array) -> None:
+        self.node, self.group = node, group
+        encoded = pc.dictionary_encode(group)
+        self.group_code = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+        self.groups = encoded.dictionary.to_pylist()  # in order of first appearance
+        self._known: tuple[np.ndarray, np.ndarray] | None = None  # (node ids, positions in them)
+
+    def positions(self, layer: Layer) -> np.ndarray:
+        """Each member's position among the layer's nodes (the first, as ids are distinct),
+        -1 where the layer has no such node. Layers list the people first, then units:
+        where a layer's nodes begin with nodes already looked up, only the rest is looked
+        up (one hash look-up of a million ids per reading, not one per layer)."""
+        ids = layer.node_ids
+        if self._known is not None:
+            known_ids, known = self._known
+            k = len(known_ids)
+            if ids is known_ids:
+                return known
+            if len(ids) >= k and np.array_equal(ids[:k], known_ids):
+                rest = np.flatnonzero(known < 0)
+                found = known.copy()
+                if rest.size and len(ids) > k:
+                    more = _index_in(self.node.take(pa.array(rest)), _id_text(ids[k:]))
+                    found[rest] = np.where(more >= 0, more + k, -1)
+                return found
+        found = _index_in(self.node, _node_text(layer))
+        self._known = (ids, found)
+        return found
+
+
+def _index_in(values: pa.Array, value_set: pa.Array) -> np.ndarray:
+    return pc.fill_null(pc.index_in(values, value_set=value_set), -1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
 def group_measures(layer: Layer, members: pd.DataFrame) -> dict[str, dict[str, Any]]:
     """:func:`reading_measures` of the sub-layer induced on every group at once.
 
@@ -91,30 +139,27 @@ def group_measures(layer: Layer, members: pd.DataFrame) -> dict[str, dict[str, A
     from orgpower.metrics.hierarchy import trophic_levels
 
     # each member's node position by Arrow's hash look-up (a text-indexed map cost seconds
-    # at a million people); NaN where the layer has no such node, as the map gave
-    nodes = pa.array(layer.node_ids.astype(str).astype(object), type=pa.string())
-    names = pa.array(members["node"].astype(str).to_numpy(dtype=object, na_value=None), type=pa.string())
-    position = pd.Series(pc.index_in(names, value_set=nodes).to_numpy(zero_copy_only=False), index=members.index)
-    mem = pd.DataFrame({"group": members["group"].astype(str).to_numpy(), "pos": position.to_numpy()})
-    mem = mem.dropna(subset=["pos"]).drop_duplicates(["group", "pos"]).reset_index(drop=True)
-    # integer group codes: every aggregation below is a numpy bincount, not a groupby
-    gid, groups = pd.factorize(mem["group"], sort=False)
-    mem = pd.DataFrame({"gid": gid, "pos": mem["pos"].to_numpy(dtype=np.int64), "vertex": np.arange(len(mem))})
+    # at a million people); members the layer does not have are left out, as the map did
+    given = members if isinstance(members, _Memberships) else _Memberships(members)
+    position = given.positions(layer)
+    group_code = given.group_code
+    rows = np.flatnonzero((position >= 0) & (group_code >= 0))
+    # one vertex per distinct (group, node), the first row of each kept, in row order
+    key = group_code[rows] * max(layer.n, 1) + position[rows]
+    rows = rows[~pd.Series(key).duplicated().to_numpy()]
+    # integer group codes in order of first appearance: every aggregation below is a numpy bincount
+    gid, codes = pd.factorize(group_code[rows], sort=False)
+    groups = np.asarray(given.groups, dtype=object)[codes]
+    pos = position[rows]
     n_groups = len(groups)
     size = np.bincount(gid, minlength=n_groups).astype(float)
     result: dict[str, dict[str, Any]] = {
-        str(g): {"nodes": int(n), "arcs": 0, "weighted": layer.weighted} for g, n in zip(groups, size)
+        str(g): {"nodes": int(n), "arcs": 0, "weighted": layer.weighted} for g, n in zip(groups, size.tolist())
     }
-    coo = layer.adjacency.tocoo()
-    arcs = pd.DataFrame({"s": coo.row.astype(np.int64), "t": coo.col.astype(np.int64), "w": coo.data})
-    left = mem.rename(columns={"pos": "s", "vertex": "vs"})
-    right = mem.rename(columns={"pos": "t", "vertex": "vt"})
-    inside = arcs.merge(left, on="s").merge(right, on=["gid", "t"])
-    if inside.empty:
+    vs, vt, w, arc_gid = _arcs_inside(layer, gid, pos)
+    if vs.size == 0:
         return result
-    n_vertices = len(mem)
-    vs, vt = inside["vs"].to_numpy(), inside["vt"].to_numpy()
-    w, arc_gid = inside["w"].to_numpy(dtype=float), inside["gid"].to_numpy()
+    n_vertices = len(pos)
     block = sp.csr_array((w, (vs, vt)), shape=(n_vertices, n_vertices))
     back = np.asarray(block[vt, vs]).ravel()
     _, strong = connected_components(block, directed=True, connection="strong")
@@ -129,7 +174,7 @@ def group_measures(layer: Layer, members: pd.DataFrame) -> dict[str, dict[str, A
     w_min = per_group(np.minimum(w, back))
     on_cycle = per_group(strong[vs] == strong[vt])
     f0_sum = per_group((levels[vt] - levels[vs] - 1.0) ** 2)
-    vgid = mem["gid"].to_numpy()
+    vgid = gid
     out_deg = np.bincount(vs, minlength=n_vertices).astype(float)
     in_deg = np.bincount(vt, minlength=n_vertices).astype(float)
     strength = np.bincount(vs, weights=w, minlength=n_vertices)
@@ -166,22 +211,82 @@ def group_measures(layer: Layer, members: pd.DataFrame) -> dict[str, dict[str, A
             "trophic_incoherence": f0_sum / m,
             "hhi_out_strength_normalised": hhi_star,
         }
-    for i in np.flatnonzero(m > 0):
+    # plain floats per column once (tolist), not a numpy scalar per cell
+    lists = {key: values.tolist() for key, values in columns.items()}
+    arcs = m.tolist()
+    for i in np.flatnonzero(m > 0).tolist():
         record = result[str(groups[i])]
-        record["arcs"] = int(m[i])
-        for key, values in columns.items():
+        record["arcs"] = int(arcs[i])
+        for key, values in lists.items():
             value = values[i]
-            record[key] = None if np.isnan(value) else float(value)
+            record[key] = None if value != value else value
     return result
 
 
-def read_groups(graph: OrgGraph, members: pd.DataFrame, config: AuditConfig) -> dict[str, tuple[Reading, dict[str, Reading]]]:
+def _id_text(values) -> pa.Array:
+    """Ids as Arrow text, as ``astype(str)`` gives them (null where missing), without a
+    Python string per id where the column or array already holds text."""
+    if isinstance(values, pd.Series):
+        if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+            text = pa.array(values.array)
+            text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+            return text.cast(pa.string())
+        values = values.astype(str).to_numpy(dtype=object, na_value=None)
+    try:
+        return pa.array(values, type=pa.string(), from_pandas=True)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return pa.array(np.asarray(values).astype(str).astype(object), type=pa.string())
+
+
+def _node_text(layer: Layer) -> pa.Array:
+    """The layer's node ids as Arrow text (an object array of str: no conversion per id)."""
+    return _id_text(layer.node_ids)
+
+
+def _arcs_inside(layer: Layer, gid: np.ndarray, pos: np.ndarray):
+    """The arcs of ``layer`` that join two members of one group, as arcs of the block graph
+    (one vertex per membership: vertex v is node ``pos[v]`` in group ``gid[v]``, each
+    (group, node) once): source and target vertex, weight and group, in arc order and,
+    for a source in several groups, in vertex order (the order a join of the arc list
+    with the memberships gives; sums over the arcs add in that order)."""
+    coo = layer.adjacency.tocoo()
+    n = max(layer.n, 1)
+    s, t = coo.row.astype(np.int64), coo.col.astype(np.int64)
+    count = np.bincount(pos, minlength=n)
+    if count.max(initial=0) <= 1:
+        # every node in one group at most (units): its vertex by direct look-up
+        vertex = np.full(n, -1, dtype=np.int64)
+        vertex[pos] = np.arange(pos.size)
+        vs, vt = vertex[s], vertex[t]
+        arc = np.flatnonzero((vs >= 0) & (vt >= 0))
+        arc = arc[gid[vs[arc]] == gid[vt[arc]]]
+        return vs[arc], vt[arc], coo.data[arc].astype(float), gid[vs[arc]]
+    start = np.cumsum(count) - count
+    by_node = np.argsort(pos, kind="stable")  # vertices grouped by node, in vertex order
+    candidates = np.flatnonzero((count[s] > 0) & (count[t] > 0))
+    # one row per (arc, membership of its source), in arc order, then vertex order
+    per = count[s[candidates]]
+    arc = np.repeat(candidates, per)
+    offset = np.arange(arc.size) - np.repeat(np.cumsum(per) - per, per)
+    vs = by_node[start[s[arc]] + offset]
+    g = gid[vs]
+    # the target's membership of the same group, if it has one ((group, node) is distinct)
+    key = gid.astype(np.int64) * n + pos
+    sorter = np.argsort(key, kind="stable")
+    want = g * n + t[arc]
+    found = sorter[np.minimum(np.searchsorted(key, want, sorter=sorter), max(key.size - 1, 0))]
+    hit = key[found] == want
+    return vs[hit], found[hit], coo.data[arc[hit]].astype(float), g[hit]
+
+
+def read_groups(graph: OrgGraph, members: pd.DataFrame | _Memberships, config: AuditConfig) -> dict[str, tuple[Reading, dict[str, Reading]]]:
     """Read every layer induced on each group of ``members`` (group, node) and combine."""
-    per_group: dict[str, dict[str, Reading]] = {str(g): {} for g in members["group"].unique()}
+    memberships = members if isinstance(members, _Memberships) else _Memberships(members)
+    per_group: dict[str, dict[str, Reading]] = {str(g): {} for g in memberships.groups}
     for name, layer in graph.layers.items():
         if layer.m == 0:
             continue
-        for group, values in group_measures(layer, members).items():
+        for group, values in group_measures(layer, memberships).items():
             if values["arcs"]:
                 per_group[group][name] = read_measures(values, config.thresholds, layer=name)
     return {group: (combine_readings(layers, config.thresholds), layers) for group, layers in per_group.items()}
@@ -210,54 +315,77 @@ def team_readings(graph: OrgGraph, config: AuditConfig) -> tuple[list[dict[str, 
     if reporting is None or reporting.m == 0:
         return [], 0
     coo = reporting.adjacency.tocoo()
-    ids = reporting.node_ids.astype(str)
-    arcs = pd.DataFrame({"manager": ids[coo.row], "report": ids[coo.col]})
-    sizes = arcs.groupby("manager").size().rename("reports").reset_index()
+    ids = reporting.node_ids
+    # managers by position: their number of reports, largest teams first, then by id
+    reports = np.bincount(coo.row, minlength=reporting.n)
+    managers = np.flatnonzero(reports)
+    sizes = pd.DataFrame({"manager": _id_text(ids[managers]).to_numpy(zero_copy_only=False), "reports": reports[managers],
+                          "position": managers})
     sizes = sizes.sort_values(["reports", "manager"], ascending=[False, True], kind="stable")
     chosen = sizes.head(config.max_team_readings)
-    keep = arcs[arcs["manager"].isin(chosen["manager"])]
-    members = pd.concat([
-        pd.DataFrame({"group": chosen["manager"], "node": chosen["manager"]}),
-        keep.rename(columns={"manager": "group", "report": "node"}),
-    ], ignore_index=True)
+    chosen_ids = chosen["manager"].to_numpy(dtype=object)
+    is_chosen = np.zeros(reporting.n, dtype=bool)
+    is_chosen[chosen["position"].to_numpy()] = True
+    keep = np.flatnonzero(is_chosen[coo.row])  # the chosen managers' lines, in arc order
+    members = pd.DataFrame({
+        "group": np.concatenate([chosen_ids, _id_text(ids[coo.row[keep]]).to_numpy(zero_copy_only=False)]),
+        "node": np.concatenate([chosen_ids, _id_text(ids[coo.col[keep]]).to_numpy(zero_copy_only=False)]),
+    })
     readings = read_groups(graph, members, config)
-    unit_of = _unit_of(graph)
+    units = _units_of(graph, chosen_ids)
     records = []
-    for manager, reports in zip(chosen["manager"], chosen["reports"]):
+    for manager, reports_, unit in zip(chosen_ids.tolist(), chosen["reports"].tolist(), units):
         combined, per_layer = readings[manager]
-        records.append(_scope_record("team", manager, manager, unit_of.get(manager), int(reports) + 1, combined, per_layer))
+        records.append(_scope_record("team", manager, manager, unit, int(reports_) + 1, combined, per_layer))
     return records, len(sizes)
 
 
-def _unit_of(graph: OrgGraph) -> dict[str, str]:
+def _units_of(graph: OrgGraph, person_ids: np.ndarray) -> list[str | None]:
+    """The unit of each of ``person_ids`` (text; None without one): the last row of the
+    people table that names the person and a unit, as a dict of every person gives it."""
     if "unit" not in graph.people:
-        return {}
+        return [None] * len(person_ids)
     units = graph.people[["person_id", "unit"]].dropna()
-    # zip over object arrays: iterating Arrow-backed columns makes a scalar per cell, 10x slower
-    return dict(zip(units["person_id"].astype(str).to_numpy(dtype=object), units["unit"].astype(str).to_numpy(dtype=object)))
+    # per row, which of person_ids it names; the last such row per person
+    named = _index_in(_id_text(units["person_id"]), _id_text(pd.Series(person_ids, dtype=object)))
+    rows = np.flatnonzero(named >= 0)
+    last = np.full(len(person_ids), -1, dtype=np.int64)
+    np.maximum.at(last, named[rows], rows)
+    text = units["unit"].iloc[last[last >= 0]].astype(str).to_numpy(dtype=object).tolist()
+    found = iter(text)
+    return [next(found) if row >= 0 else None for row in last.tolist()]
 
 
 def unit_readings(graph: OrgGraph, people_measures: pd.DataFrame, config: AuditConfig) -> list[dict[str, Any]]:
     """One record per unit: size, head (the member highest in the reporting line), reading."""
     if "unit" not in graph.people:
         return []
-    people = graph.people[["person_id", "unit"]].astype({"person_id": str})
-    people = people[people["unit"].notna()].astype({"unit": str})
+    people = graph.people[["person_id", "unit"]]
+    people = people[people["unit"].notna()]
     if people.empty:
         return []
-    layer_of = pd.Series(dtype=float)
+    person, unit = _id_text(people["person_id"]), _id_text(people["unit"])
+    unit_code = pc.dictionary_encode(unit)
+    codes = unit_code.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    names = np.asarray(unit_code.dictionary.to_pylist(), dtype=object)
+    layer = np.full(len(people), np.inf)
     if people_measures is not None and "reporting_layer" in people_measures:
         pm = people_measures[["person_id", "reporting_layer"]].dropna()
-        layer_of = pd.Series(pm["reporting_layer"].astype(float).to_numpy(), index=pm["person_id"].astype(str))
-    people = people.assign(layer=people["person_id"].map(layer_of).fillna(np.inf))
-    heads = people.sort_values(["unit", "layer", "person_id"], kind="stable").drop_duplicates("unit").set_index("unit")["person_id"]
-    sizes = people.groupby("unit").size()
-    units = sorted(sizes.index)
+        found = _index_in(person, _id_text(pm["person_id"]))
+        layer[found >= 0] = pm["reporting_layer"].astype(float).to_numpy()[found[found >= 0]]
+    # the head: the member highest in the reporting line (lowest layer), then the first id
+    top = np.full(len(names), np.inf)
+    np.minimum.at(top, codes, layer)
+    candidates = np.flatnonzero(layer == top[codes])  # (every member when no layer is known)
+    id_rank = pc.rank(person.take(pa.array(candidates)), sort_keys="ascending", tiebreaker="min")
+    order = candidates[np.lexsort((id_rank.to_numpy(zero_copy_only=False), codes[candidates]))]
+    first = order[np.r_[True, codes[order][1:] != codes[order][:-1]]]
+    heads = dict(zip(names[codes[first]].tolist(), person.take(pa.array(first)).to_pylist()))
+    sizes = dict(zip(names.tolist(), np.bincount(codes, minlength=len(names)).tolist()))
+    units = sorted(sizes)
     # the unit's own node belongs to it too, where flows or decisions name the unit
-    members = pd.concat([
-        people.rename(columns={"unit": "group", "person_id": "node"})[["group", "node"]],
-        pd.DataFrame({"group": units, "node": units}),
-    ], ignore_index=True)
+    unit_ids = pa.array(units, type=pa.string())
+    members = _Memberships.of(group=pa.concat_arrays([unit, unit_ids]), node=pa.concat_arrays([person, unit_ids]))
     readings = read_groups(graph, members, config)
     return [
         _scope_record("unit", unit, heads[unit], unit, int(sizes[unit]), *readings[unit])
