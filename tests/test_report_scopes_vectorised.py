@@ -13,11 +13,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 from orgpower.graph.layers import Layer, OrgGraph, layer_from_arcs
 from orgpower.report.config import AuditConfig
-from orgpower.report.readings import combine_readings, read_measures
-from orgpower.report.scopes import _scope_record, group_measures, team_readings, unit_readings
+from orgpower.report.readings import MIXED, MUTUAL, POWER_OVER, UNDETERMINED, combine_readings, read_measures
+from orgpower.report.scopes import _joined_names, _scope_record, group_measures, pair_readings, team_readings, unit_readings
 
 
 # ---- the specification (the implementation before it was vectorised) ----
@@ -188,6 +190,65 @@ def unit_readings_spec(graph: OrgGraph, people_measures: pd.DataFrame, config: A
 
 
 
+def pair_readings_spec(graph: OrgGraph) -> pd.DataFrame:
+    """One row per solid reporting pair: the weight down (manager -> report) and up in
+    every other layer, and what that makes the pair.
+
+    ``power-over``: ties in other layers only run down;
+    ``mutual``: every layer with a tie between the two has it both ways;
+    ``mixed``: some returned, some not, or only upward ties;
+    ``undetermined`` (``formal line only``): no tie but the reporting line itself, which is
+    one-way by construction and so cannot tell.
+    """
+    reporting = graph.layers.get("reporting")
+    columns = ["manager_id", "report_id", "label", "sublabel", "returned_layers", "one_way_layers"]
+    if reporting is None or reporting.m == 0:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    coo = reporting.adjacency.tocoo()
+    managers = reporting.node_ids[coo.row]
+    reports = reporting.node_ids[coo.col]
+    order = np.lexsort((reports.astype(str), managers.astype(str)))
+    managers, reports = managers[order], reports[order]
+    table = pd.DataFrame({"manager_id": managers.astype(str), "report_id": reports.astype(str)})
+    down_any = np.zeros(len(table), dtype=bool)
+    up_any = np.zeros(len(table), dtype=bool)
+    # the layers where the pair's tie is returned / one-way, as ";"-joined names in layer order
+    returned = np.full(len(table), "", dtype=object)
+    one_way = np.full(len(table), "", dtype=object)
+    manager_ids = pa.array(managers.astype(str).astype(object), type=pa.string())
+    report_ids = pa.array(reports.astype(str).astype(object), type=pa.string())
+    for name, layer in sorted(graph.layers.items()):
+        if name == "reporting" or layer.m == 0:
+            continue
+        # node ids are distinct: one position each, found by Arrow's hash look-up
+        nodes = pa.array(layer.node_ids.astype(str).astype(object), type=pa.string())
+        rows = pc.fill_null(pc.index_in(manager_ids, value_set=nodes), -1).to_numpy(zero_copy_only=False)
+        cols = pc.fill_null(pc.index_in(report_ids, value_set=nodes), -1).to_numpy(zero_copy_only=False)
+        ok = (rows >= 0) & (cols >= 0)
+        down = np.zeros(len(table))
+        up = np.zeros(len(table))
+        if ok.any():
+            down[ok] = np.asarray(layer.adjacency[rows[ok], cols[ok]]).ravel()
+            up[ok] = np.asarray(layer.adjacency[cols[ok], rows[ok]]).ravel()
+        table[f"{name}_down"] = down
+        table[f"{name}_up"] = up
+        for names, where in ((returned, (down > 0) & (up > 0)), (one_way, (down > 0) ^ (up > 0))):
+            names[where] = np.where(names[where] == "", name, names[where] + ";" + name)
+        down_any |= down > 0
+        up_any |= up > 0
+    is_returned, is_one_way = returned != "", one_way != ""
+    cases = [is_returned & ~is_one_way, ~is_returned & ~up_any & down_any, ~down_any & ~up_any]
+    # the formal line alone is one-way by construction: it cannot tell (docs/readings.md)
+    labels = np.select(cases, [MUTUAL, POWER_OVER, UNDETERMINED], default=MIXED).tolist()
+    sublabels = np.select(cases, ["returned", "one-way", "formal line only"],
+                          default=np.where(is_returned, "partly returned", "upward only")).tolist()
+    table["label"] = labels
+    table["sublabel"] = sublabels
+    table["returned_layers"] = returned.tolist()
+    table["one_way_layers"] = one_way.tolist()
+    return table
+
+
 # ---- random, hostile orgs ----
 
 def _org(seed: int, n: int = 80, *, text_dtype: str = "object") -> tuple[OrgGraph, pd.DataFrame]:
@@ -268,3 +329,34 @@ def test_group_measures_of_no_members_and_of_members_outside_the_layer():
     assert group_measures(layer, empty) == group_measures_spec(layer, empty) == {}
     outside = pd.DataFrame({"group": ["g", "g"], "node": ["nobody", "none"]})
     assert group_measures(layer, outside) == group_measures_spec(layer, outside) == {}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pair_readings_equal_the_specification(seed):
+    graph, _ = _org(seed)
+    rng = np.random.default_rng(200 + seed)
+    ids = list(graph.layers["reporting"].node_ids)
+    # a layer over the people in another order and without some of them, with ties both ways
+    others = [i for i in ids if rng.random() < 0.7][::-1]
+    pairs = [(others[a], others[b]) for a, b in rng.integers(0, len(others), (4 * len(others), 2))]
+    graph.layers["collaboration"] = layer_from_arcs("collaboration", others, [a for a, _ in pairs], [b for _, b in pairs])
+    pd.testing.assert_frame_equal(pair_readings(graph), pair_readings_spec(graph))
+
+
+def test_pair_readings_without_other_layers_equal_the_specification():
+    graph, _ = _org(3)
+    for name in ("flows", "decisions"):
+        del graph.layers[name]
+    pd.testing.assert_frame_equal(pair_readings(graph), pair_readings_spec(graph))
+
+
+def test_joined_names_beyond_the_bits_of_an_integer_row_by_row():
+    rng = np.random.default_rng(9)
+    names = [f"layer{i:02d}" for i in range(70)]
+    flags = [rng.random(40) < 0.5 for _ in names]
+    expected = [";".join(n for n, f in zip(names, flags) if f[r]) for r in range(40)]
+    assert _joined_names(flags, names, 40).tolist() == expected
+    for k in (0, 5, 20):  # a table of the combinations; sorted combinations beyond 16 bits
+        assert _joined_names(flags[:k], names[:k], 40).tolist() == [";".join(n for n, f in zip(names[:k], flags[:k]) if f[r])
+                                                                      for r in range(40)]
+    assert _joined_names([], [], 0).tolist() == []

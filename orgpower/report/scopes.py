@@ -408,25 +408,30 @@ def pair_readings(graph: OrgGraph) -> pd.DataFrame:
     if reporting is None or reporting.m == 0:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
     coo = reporting.adjacency.tocoo()
-    managers = reporting.node_ids[coo.row]
-    reports = reporting.node_ids[coo.col]
-    order = np.lexsort((reports.astype(str), managers.astype(str)))
-    managers, reports = managers[order], reports[order]
-    table = pd.DataFrame({"manager_id": managers.astype(str), "report_id": reports.astype(str)})
+    text = _node_text(reporting)
+    # sorted by manager id, then report id, as text: on the ids' ranks (distinct ids, distinct ranks)
+    rank = pc.rank(text, sort_keys="ascending", tiebreaker="min").to_numpy(zero_copy_only=False)
+    order = np.lexsort((rank[coo.col], rank[coo.row]))
+    row, col = coo.row[order].astype(np.int64), coo.col[order].astype(np.int64)
+    table = pd.DataFrame({"manager_id": text.take(pa.array(row)).to_numpy(zero_copy_only=False),
+                          "report_id": text.take(pa.array(col)).to_numpy(zero_copy_only=False)})
     down_any = np.zeros(len(table), dtype=bool)
     up_any = np.zeros(len(table), dtype=bool)
-    # the layers where the pair's tie is returned / one-way, as ";"-joined names in layer order
-    returned = np.full(len(table), "", dtype=object)
-    one_way = np.full(len(table), "", dtype=object)
-    manager_ids = pa.array(managers.astype(str).astype(object), type=pa.string())
-    report_ids = pa.array(reports.astype(str).astype(object), type=pa.string())
+    # per layer read, where the pair's tie is returned / one-way
+    returned_in: list[np.ndarray] = []
+    one_way_in: list[np.ndarray] = []
+    read: list[str] = []
     for name, layer in sorted(graph.layers.items()):
         if name == "reporting" or layer.m == 0:
             continue
-        # node ids are distinct: one position each, found by Arrow's hash look-up
-        nodes = pa.array(layer.node_ids.astype(str).astype(object), type=pa.string())
-        rows = pc.fill_null(pc.index_in(manager_ids, value_set=nodes), -1).to_numpy(zero_copy_only=False)
-        cols = pc.fill_null(pc.index_in(report_ids, value_set=nodes), -1).to_numpy(zero_copy_only=False)
+        # each reporting node's position in this layer (node ids are distinct): the same
+        # positions where the layer lists the same people first, else Arrow's hash look-up
+        k = reporting.n
+        if layer.node_ids is reporting.node_ids or (layer.n >= k and np.array_equal(layer.node_ids[:k], reporting.node_ids)):
+            where = np.arange(k, dtype=np.int64)
+        else:
+            where = _index_in(text, _node_text(layer))
+        rows, cols = where[row], where[col]
         ok = (rows >= 0) & (cols >= 0)
         down = np.zeros(len(table))
         up = np.zeros(len(table))
@@ -435,10 +440,12 @@ def pair_readings(graph: OrgGraph) -> pd.DataFrame:
             up[ok] = np.asarray(layer.adjacency[cols[ok], rows[ok]]).ravel()
         table[f"{name}_down"] = down
         table[f"{name}_up"] = up
-        for names, where in ((returned, (down > 0) & (up > 0)), (one_way, (down > 0) ^ (up > 0))):
-            names[where] = np.where(names[where] == "", name, names[where] + ";" + name)
+        returned_in.append((down > 0) & (up > 0))
+        one_way_in.append((down > 0) ^ (up > 0))
+        read.append(name)
         down_any |= down > 0
         up_any |= up > 0
+    returned, one_way = _joined_names(returned_in, read, len(table)), _joined_names(one_way_in, read, len(table))
     is_returned, is_one_way = returned != "", one_way != ""
     cases = [is_returned & ~is_one_way, ~is_returned & ~up_any & down_any, ~down_any & ~up_any]
     # the formal line alone is one-way by construction: it cannot tell (docs/readings.md)
@@ -450,6 +457,30 @@ def pair_readings(graph: OrgGraph) -> pd.DataFrame:
     table["returned_layers"] = returned.tolist()
     table["one_way_layers"] = one_way.tolist()
     return table
+
+
+def _joined_names(flags: list[np.ndarray], names: list[str], rows: int) -> np.ndarray:
+    """Per row, the ``names`` whose flag is set, ";"-joined in order ("" for none): the
+    text made once per combination that occurs, not once per row."""
+    if len(names) > 62:  # more layers than bits: row by row
+        joined = np.full(rows, "", dtype=object)
+        for name, where in zip(names, flags):
+            joined[where] = np.where(joined[where] == "", name, joined[where] + ";" + name)
+        return joined
+    bits = np.zeros(rows, dtype=np.int64)
+    for i, where in enumerate(flags):
+        bits |= where.astype(np.int64) << i
+
+    def joined(combo: int) -> str:
+        return ";".join(n for i, n in enumerate(names) if combo >> i & 1)
+
+    if bits.max(initial=0) < 1 << 16:  # a table indexed by the bits themselves (no sort)
+        combos = np.flatnonzero(np.bincount(bits))
+        table = np.empty(bits.max(initial=0) + 1, dtype=object)
+        table[combos] = [joined(c) for c in combos.tolist()]
+        return table[bits]
+    combos, index = np.unique(bits, return_inverse=True)
+    return np.array([joined(c) for c in combos.tolist()], dtype=object)[index.reshape(-1)]
 
 
 # The scopes of audit.json, each under its own key: a view takes the reading of exactly the
