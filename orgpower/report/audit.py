@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from orgpower.graph.layers import OrgGraph
 from orgpower.model import OrgModel
@@ -25,7 +26,7 @@ from orgpower.report.decisions import DecisionAudit, audit_decisions
 from orgpower.report.readings import Reading, combine_readings, read_measures
 from orgpower.report.representation import represent, representation_table
 from orgpower.report.resources import ResourceAudit, audit_resources
-from orgpower.report.scopes import pair_readings, team_readings, unit_readings
+from orgpower.report.scopes import id_text, pair_readings, team_readings, unit_readings
 
 __all__ = ["AuditConfig", "AuditResult", "Thresholds", "add_comparison", "assemble_audit", "person_power"]
 
@@ -126,27 +127,34 @@ def _reporting_depths(graph: OrgGraph) -> dict[str, int]:
 
 def person_power(graph: OrgGraph, people_measures: pd.DataFrame | None, decisions: DecisionAudit, resources: ResourceAudit) -> pd.DataFrame:
     """Per person: span of control, reporting layer, budget given, decisions with the say."""
-    ids = pd.Series(graph.person_ids, dtype=object)
+    ids = id_text(graph.people["person_id"])
     reporting = graph.layers.get("reporting")
     span = np.zeros(len(ids), dtype=int)
     if reporting is not None:
         span = np.asarray((reporting.binary().sum(axis=1))).ravel()[: len(ids)].astype(int)
-    table = pd.DataFrame({"person_id": ids.astype(str), "span_of_control": span})
-    layer_col = None
+    table = pd.DataFrame({"person_id": ids.to_numpy(zero_copy_only=False), "span_of_control": span})
     if people_measures is not None and "reporting_layer" in people_measures:
-        layer_col = people_measures.set_index(people_measures["person_id"].astype(str))["reporting_layer"]
-    if layer_col is not None:
-        table["reporting_layer"] = table["person_id"].map(layer_col).astype(float)
+        table["reporting_layer"] = _looked_up(ids, people_measures["person_id"], people_measures["reporting_layer"].astype(float), np.nan)
     else:
         table["reporting_layer"] = table["person_id"].map(_reporting_depths(graph)).astype(float)
     table["is_manager"] = table["span_of_control"] > 0
-    given = resources.balance.set_index("node")["given"] if not resources.balance.empty else pd.Series(dtype=float)
-    table["budget_given"] = table["person_id"].map(given).fillna(0.0).astype(float)
-    say = decisions.rights.set_index("actor")["deciding"] if not decisions.rights.empty else pd.Series(dtype=float)
-    table["decision_rights"] = table["person_id"].map(say).fillna(0).astype(int)
+    given = (resources.balance["node"], resources.balance["given"].astype(float)) if not resources.balance.empty else None
+    table["budget_given"] = _looked_up(ids, *given, 0.0) if given else np.zeros(len(ids))
+    say = (decisions.rights["actor"], decisions.rights["deciding"]) if not decisions.rights.empty else None
+    table["decision_rights"] = _looked_up(ids, *say, 0).astype(int) if say else np.zeros(len(ids), dtype=int)
     if "unit" in graph.people:
         table["unit"] = graph.people["unit"].astype("string").to_numpy()
     return table
+
+
+def _looked_up(ids, keys: pd.Series, values: pd.Series, missing) -> np.ndarray:
+    """``values`` of each of ``ids`` by its key (keys are distinct ids), ``missing`` where
+    there is none: a ``Series.map`` by Arrow's hash look-up, not a text index."""
+    found = pc.fill_null(pc.index_in(ids, value_set=id_text(keys)), -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    values = values.to_numpy()
+    out = np.full(len(ids), missing, dtype=np.result_type(values.dtype, np.asarray(missing).dtype))
+    out[found >= 0] = values[found[found >= 0]]
+    return out
 
 
 def people_table(model: OrgModel, people_measures: pd.DataFrame | None, power: pd.DataFrame, config: AuditConfig) -> pd.DataFrame:

@@ -78,7 +78,7 @@ class _Memberships:
     layer a group is read on, with each layer's node positions of the members."""
 
     def __init__(self, members: pd.DataFrame) -> None:
-        self._set(_id_text(members["group"]), _id_text(members["node"]))
+        self._set(id_text(members["group"]), id_text(members["node"]))
 
     @classmethod
     def of(cls, *, group: pa.Array, node: pa.Array) -> _Memberships:
@@ -109,7 +109,7 @@ class _Memberships:
                 rest = np.flatnonzero(known < 0)
                 found = known.copy()
                 if rest.size and len(ids) > k:
-                    more = _index_in(self.node.take(pa.array(rest)), _id_text(ids[k:]))
+                    more = _index_in(self.node.take(pa.array(rest)), id_text(ids[k:]))
                     found[rest] = np.where(more >= 0, more + k, -1)
                 return found
         found = _index_in(self.node, _node_text(layer))
@@ -223,7 +223,7 @@ def group_measures(layer: Layer, members: pd.DataFrame) -> dict[str, dict[str, A
     return result
 
 
-def _id_text(values) -> pa.Array:
+def id_text(values) -> pa.Array:
     """Ids as Arrow text, as ``astype(str)`` gives them (null where missing), without a
     Python string per id where the column or array already holds text."""
     if isinstance(values, pd.Series):
@@ -240,7 +240,7 @@ def _id_text(values) -> pa.Array:
 
 def _node_text(layer: Layer) -> pa.Array:
     """The layer's node ids as Arrow text (an object array of str: no conversion per id)."""
-    return _id_text(layer.node_ids)
+    return id_text(layer.node_ids)
 
 
 def _arcs_inside(layer: Layer, gid: np.ndarray, pos: np.ndarray):
@@ -319,7 +319,7 @@ def team_readings(graph: OrgGraph, config: AuditConfig) -> tuple[list[dict[str, 
     # managers by position: their number of reports, largest teams first, then by id
     reports = np.bincount(coo.row, minlength=reporting.n)
     managers = np.flatnonzero(reports)
-    sizes = pd.DataFrame({"manager": _id_text(ids[managers]).to_numpy(zero_copy_only=False), "reports": reports[managers],
+    sizes = pd.DataFrame({"manager": id_text(ids[managers]).to_numpy(zero_copy_only=False), "reports": reports[managers],
                           "position": managers})
     sizes = sizes.sort_values(["reports", "manager"], ascending=[False, True], kind="stable")
     chosen = sizes.head(config.max_team_readings)
@@ -328,8 +328,8 @@ def team_readings(graph: OrgGraph, config: AuditConfig) -> tuple[list[dict[str, 
     is_chosen[chosen["position"].to_numpy()] = True
     keep = np.flatnonzero(is_chosen[coo.row])  # the chosen managers' lines, in arc order
     members = pd.DataFrame({
-        "group": np.concatenate([chosen_ids, _id_text(ids[coo.row[keep]]).to_numpy(zero_copy_only=False)]),
-        "node": np.concatenate([chosen_ids, _id_text(ids[coo.col[keep]]).to_numpy(zero_copy_only=False)]),
+        "group": np.concatenate([chosen_ids, id_text(ids[coo.row[keep]]).to_numpy(zero_copy_only=False)]),
+        "node": np.concatenate([chosen_ids, id_text(ids[coo.col[keep]]).to_numpy(zero_copy_only=False)]),
     })
     readings = read_groups(graph, members, config)
     units = _units_of(graph, chosen_ids)
@@ -347,7 +347,7 @@ def _units_of(graph: OrgGraph, person_ids: np.ndarray) -> list[str | None]:
         return [None] * len(person_ids)
     units = graph.people[["person_id", "unit"]].dropna()
     # per row, which of person_ids it names; the last such row per person
-    named = _index_in(_id_text(units["person_id"]), _id_text(pd.Series(person_ids, dtype=object)))
+    named = _index_in(id_text(units["person_id"]), id_text(pd.Series(person_ids, dtype=object)))
     rows = np.flatnonzero(named >= 0)
     last = np.full(len(person_ids), -1, dtype=np.int64)
     np.maximum.at(last, named[rows], rows)
@@ -364,14 +364,14 @@ def unit_readings(graph: OrgGraph, people_measures: pd.DataFrame, config: AuditC
     people = people[people["unit"].notna()]
     if people.empty:
         return []
-    person, unit = _id_text(people["person_id"]), _id_text(people["unit"])
+    person, unit = id_text(people["person_id"]), id_text(people["unit"])
     unit_code = pc.dictionary_encode(unit)
     codes = unit_code.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     names = np.asarray(unit_code.dictionary.to_pylist(), dtype=object)
     layer = np.full(len(people), np.inf)
     if people_measures is not None and "reporting_layer" in people_measures:
         pm = people_measures[["person_id", "reporting_layer"]].dropna()
-        found = _index_in(person, _id_text(pm["person_id"]))
+        found = _index_in(person, id_text(pm["person_id"]))
         layer[found >= 0] = pm["reporting_layer"].astype(float).to_numpy()[found[found >= 0]]
     # the head: the member highest in the reporting line (lowest layer), then the first id
     top = np.full(len(names), np.inf)
