@@ -147,3 +147,61 @@ def test_the_same_seed_gives_the_same_estimate_and_another_seed_another():
     first = ps.sample_shortest_paths(a, 500, seed=1)
     assert np.array_equal(first.through, ps.sample_shortest_paths(a, 500, seed=1).through)
     assert not np.array_equal(first.through, ps.sample_shortest_paths(a, 500, seed=2).through)
+
+
+def _vertex_diameter_bound_by_igraph(a: sp.csr_array) -> int:
+    """The earlier form, kept as the specification: each large strong component copied
+    into an igraph graph, eccentricities of its highest-degree vertex from igraph."""
+    from orgpower.metrics.digraph import condensation, to_igraph
+
+    cond = condensation(a)
+    weight = cond.size.astype(np.int64).copy()
+    for comp in np.flatnonzero(cond.size > ps.EXACT_DIAMETER_SIZE):
+        members = np.flatnonzero(cond.component == comp)
+        inside = to_igraph(sp.csr_array(a[members][:, members]))
+        x = int(np.argmax(inside.degree()))
+        ecc_out = max(inside.distances(source=x, mode="out")[0])
+        ecc_in = max(inside.distances(source=x, mode="in")[0])
+        weight[comp] = min(int(weight[comp]), int(ecc_out + ecc_in) + 1)
+    return weight
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_component_diameters_from_level_searches_equal_igraph_eccentricities(seed, monkeypatch):
+    # several large strong components (sparse random digraphs of 150-400 vertices) and
+    # arcs between them; the heaviest-path step is shared, so the bound is compared whole
+    rng = np.random.default_rng(seed)
+    blocks = [nx.gnp_random_graph(int(k), 3.0 / k, seed=seed * 10 + i, directed=True)
+              for i, k in enumerate(rng.integers(150, 400, size=3))]
+    graph = nx.disjoint_union_all(blocks)
+    nodes = graph.number_of_nodes()
+    for u, v in rng.integers(0, nodes, size=(20, 2)):
+        if u != v:
+            graph.add_edge(int(min(u, v)), int(max(u, v)))
+    a = _adjacency(graph)
+    weights = _vertex_diameter_bound_by_igraph(a)
+    seen = []
+    real = ps._eccentricity
+    monkeypatch.setattr(ps, "_eccentricity", lambda *args: seen.append(1) or real(*args))
+    bound = ps.vertex_diameter_bound(a)
+    assert seen, "no component was large enough for the searches"
+    from orgpower.metrics.digraph import condensation
+
+    cond = condensation(a)
+    # the same heaviest path over the DAG with the igraph weights
+    best = weights.copy()
+    for comp in range(cond.count):  # components are numbered topologically
+        for head in cond.dag.indices[cond.dag.indptr[comp]:cond.dag.indptr[comp + 1]]:
+            best[head] = max(best[head], best[comp] + weights[head])
+    assert bound == min(int(best.max()), nodes)
+
+
+def test_weighted_draw_is_numpys_choice_from_the_same_random_number():
+    # _draw replaces rng.choice(k, p=w / w.sum()) in the sampler: same index, same stream
+    ours, numpys = np.random.default_rng(3), np.random.default_rng(3)
+    weights_rng = np.random.default_rng(4)
+    for _ in range(2000):
+        k = int(weights_rng.integers(2, 40))
+        w = weights_rng.random(k) * (weights_rng.random(k) < 0.6) + 1e-12
+        assert ps._draw(w, ours) == int(numpys.choice(k, p=w / w.sum()))
+    assert ours.random() == numpys.random()

@@ -77,12 +77,19 @@ def vertex_diameter_bound(adjacency, cond: Condensation | None = None) -> int:
         return 0
     cond = cond if cond is not None else condensation(a)
     weight = cond.size.astype(np.int64).copy()  # diam(C) + 1 ≤ size
-    for comp in np.flatnonzero(cond.size > EXACT_DIAMETER_SIZE):
+    large = np.flatnonzero(cond.size > EXACT_DIAMETER_SIZE)
+    if large.size:
+        reverse = sp.csr_array(a.T)
+        coo = a.tocoo()
+        same = cond.component[coo.row] == cond.component[coo.col]
+        # degree inside the own component (in + out), the searches' starting vertex
+        inner_degree = np.bincount(coo.row[same], minlength=n) + np.bincount(coo.col[same], minlength=n)
+    for comp in large:
         members = np.flatnonzero(cond.component == comp)
-        inside = to_igraph(sp.csr_array(a[members][:, members]))
-        x = int(np.argmax(inside.degree()))
-        ecc_out = max(inside.distances(source=x, mode="out")[0])
-        ecc_in = max(inside.distances(source=x, mode="in")[0])
+        x = int(members[np.argmax(inner_degree[members])])
+        outside = cond.component != comp
+        ecc_out = _eccentricity(a, x, outside)
+        ecc_in = _eccentricity(reverse, x, outside)
         weight[comp] = min(int(weight[comp]), int(ecc_out + ecc_in) + 1)
     dag = sp.csr_array(cond.dag)
     best = weight.copy()  # heaviest path ending at each component
@@ -105,6 +112,28 @@ def vertex_diameter_bound(adjacency, cond: Condensation | None = None) -> int:
         np.maximum.at(best, heads, candidate)
         changed = _distinct(heads)
     return int(min(best.max(), n))
+
+
+def _eccentricity(a: sp.csr_array, x: int, blocked: np.ndarray) -> int:
+    """Largest distance from x along a's arcs, never entering a ``blocked`` vertex (a
+    breadth-first search one level per step, each level one gather over its arcs)."""
+    indptr, indices = a.indptr, a.indices
+    seen = blocked.copy()
+    seen[x] = True
+    frontier = np.array([x])
+    levels = 0
+    while True:
+        counts = indptr[frontier + 1] - indptr[frontier]
+        total = int(counts.sum())
+        if total == 0:
+            return levels
+        heads = indices[np.repeat(indptr[frontier] - (np.cumsum(counts) - counts), counts) + np.arange(total)]
+        heads = _distinct(heads[~seen[heads]])
+        if heads.size == 0:
+            return levels
+        seen[heads] = True
+        frontier = heads
+        levels += 1
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:
@@ -144,7 +173,8 @@ class _Searcher:
 
     def path(self, s: int, t: int, rng: np.random.Generator) -> list[int] | None:
         """Interior vertices of one uniformly drawn shortest s → t path; None if none."""
-        if self.sides[0][2][s] == 0 or self.sides[1][2][t] == 0:
+        arcs_out = [int(self.sides[0][2][s]), int(self.sides[1][2][t])]  # arcs leaving each frontier
+        if arcs_out[0] == 0 or arcs_out[1] == 0:
             return None
         self.run += 1
         run = self.run
@@ -155,28 +185,32 @@ class _Searcher:
             self.depth[side][root] = 0
             self.sigma[side][root] = 1.0
         while True:
-            arcs_out = [int(self.sides[side][2][frontier[side]].sum()) for side in (0, 1)]
             if arcs_out[0] == 0 or arcs_out[1] == 0:
                 return None  # one side has nowhere left to go: t is unreachable
             side = 0 if arcs_out[0] <= arcs_out[1] else 1
             other = 1 - side
             indptr, indices, degree = self.sides[side]
+            stamp, sigma = self.stamp[side], self.sigma[side]
             tails = frontier[side]
-            counts = degree[tails]
-            total = int(counts.sum())
-            heads = indices[np.repeat(indptr[tails] - (np.cumsum(counts) - counts), counts) + np.arange(total)]
-            tails = np.repeat(tails, counts)
+            total = arcs_out[side]
+            if tails.size == 1:
+                root = int(tails[0])
+                heads = indices[indptr[root]:indptr[root] + total]
+                tails = np.full(total, root)
+            else:
+                counts = degree[tails]
+                heads = indices[np.repeat(indptr[tails] - (np.cumsum(counts) - counts), counts) + np.arange(total)]
+                tails = np.repeat(tails, counts)
             meet = self.stamp[other][heads] == run
             if meet.any():
                 # the other side's frontier: every shortest path crosses exactly one of
                 # these arcs, σ_s(u)·σ_t(w) of them through arc (u, w)
                 tails, heads = tails[meet], heads[meet]
-                weights = self.sigma[side][tails] * self.sigma[other][heads]
-                pick = int(rng.choice(weights.size, p=weights / weights.sum())) if weights.size > 1 else 0
+                pick = _draw(sigma[tails] * self.sigma[other][heads], rng) if heads.size > 1 else 0
                 near = self._walk_back(side, int(tails[pick]), run, rng)
                 far = self._walk_back(other, int(heads[pick]), run, rng)
                 return near[:-1] + far[:-1]  # without the roots s and t
-            fresh = self.stamp[side][heads] != run
+            fresh = stamp[heads] != run
             heads, tails = heads[fresh], tails[fresh]
             if heads.size == 0:
                 return None
@@ -184,13 +218,14 @@ class _Searcher:
             positions = np.arange(heads.size)
             self.slot[heads] = positions
             reached = heads[self.slot[heads] == positions]
-            paths_in = self.sigma[side][tails]
+            paths_in = sigma[tails]
             level[side] += 1
-            self.stamp[side][reached] = run
+            stamp[reached] = run
             self.depth[side][reached] = level[side]
-            self.sigma[side][reached] = 0.0
-            np.add.at(self.sigma[side], heads, paths_in)
+            sigma[reached] = 0.0
+            np.add.at(sigma, heads, paths_in)
             frontier[side] = reached
+            arcs_out[side] = int(degree[reached].sum())
 
     def _walk_back(self, side: int, v: int, run: int, rng: np.random.Generator) -> list[int]:
         """From v back to the side's root, each step to a predecessor with probability
@@ -198,16 +233,23 @@ class _Searcher:
         indptr, indices, _ = self.sides[1 - side]  # predecessors: arcs of the other direction
         stamp, depth, sigma = self.stamp[side], self.depth[side], self.sigma[side]
         walk = [v]
-        while depth[v] > 0:
+        level = int(depth[v])
+        while level > 0:
             around = indices[indptr[v]:indptr[v + 1]]
-            before = around[(stamp[around] == run) & (depth[around] == depth[v] - 1)]
-            if before.size == 1:
-                v = int(before[0])
-            else:
-                weights = sigma[before]
-                v = int(before[rng.choice(before.size, p=weights / weights.sum())])
+            before = around[(stamp[around] == run) & (depth[around] == level - 1)]
+            v = int(before[0]) if before.size == 1 else int(before[_draw(sigma[before], rng)])
             walk.append(v)
+            level -= 1
         return walk
+
+
+def _draw(weights: np.ndarray, rng: np.random.Generator) -> int:
+    """An index drawn with probability proportional to ``weights``: the same draw, from
+    the same one uniform number, as ``rng.choice(weights.size, p=weights / weights.sum())``
+    (numpy's inverse-CDF method), without its argument checks."""
+    cdf = (weights / weights.sum()).cumsum()
+    cdf /= cdf[-1]
+    return int(cdf.searchsorted(rng.random(), side="right"))
 
 
 def sample_shortest_paths(adjacency, pairs: int, *, seed: int | list[int] = 0) -> PathSample:
