@@ -82,7 +82,7 @@ def test_centralization_follows_from_the_shares_and_the_mean_interior(monkeypatc
     scores = _exact_scores(graph)
     pairs = 10**6
 
-    def exact_sample(adjacency, r, *, seed=0):
+    def exact_sample(adjacency, r, *, seed=0, cond=None):
         share = scores / (n * (n - 1))
         interior = np.full(r, scores.sum() / (n * (n - 1)))
         return ps.PathSample(r, share * r, interior, r)
@@ -205,3 +205,55 @@ def test_weighted_draw_is_numpys_choice_from_the_same_random_number():
         w = weights_rng.random(k) * (weights_rng.random(k) < 0.6) + 1e-12
         assert ps._draw(w, ours) == int(numpys.choice(k, p=w / w.sum()))
     assert ours.random() == numpys.random()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_reach_intervals_never_rule_out_a_reachable_pair(seed):
+    # random digraphs with cycles, a tree-like part and lateral arcs: every pair that
+    # networkx finds reachable must pass the interval and topological tests
+    from orgpower.metrics.digraph import condensation
+
+    rng = np.random.default_rng(seed)
+    n = 120
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(n))
+    graph.add_edges_from((int(rng.integers(0, v)), v) for v in range(1, n))  # a tree down from 0
+    graph.add_edges_from((int(u), int(v)) for u, v in rng.integers(0, n, size=(15, 2)) if u != v)
+    a = _adjacency(graph)
+    cond = condensation(a)
+    low, high = ps._reach_intervals(cond)
+    ruled_out = 0
+    for s in range(n):
+        reachable = nx.descendants(graph, s) | {s}
+        cs, ct = cond.component[s], cond.component
+        possible = (cs <= ct) & (cond.weak[cs] == cond.weak[ct]) & (low[cs] <= low[ct]) & (high[ct] <= high[cs])
+        assert possible[sorted(reachable)].all()
+        ruled_out += int((~possible).sum())
+    assert ruled_out > 0
+
+
+def test_ruling_out_unreachable_pairs_leaves_the_sample_unchanged(monkeypatch):
+    # the searches skipped would have drawn no random number: same sample without the filter
+    rng = np.random.default_rng(7)
+    n = 300
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(n))
+    graph.add_edges_from((int(rng.integers(0, v)), v) for v in range(1, n))
+    graph.add_edges_from((int(u), int(v)) for u, v in rng.integers(0, n, size=(40, 2)) if u != v)
+    a = _adjacency(graph)
+    filtered = ps.sample_shortest_paths(a, 2000, seed=3)
+    monkeypatch.setattr(ps, "_reach_intervals", lambda cond: None)
+    monkeypatch.setattr(ps, "condensation", lambda a: _no_order(a))
+    unfiltered = ps.sample_shortest_paths(a, 2000, seed=3)
+    assert filtered.reachable == unfiltered.reachable > 0
+    assert np.array_equal(filtered.through, unfiltered.through)
+    assert np.array_equal(filtered.interior, unfiltered.interior)
+
+
+def _no_order(a: sp.csr_array):
+    """A stand-in condensation that rules nothing out (one component, one weak component)."""
+    from orgpower.metrics.digraph import Condensation
+
+    n = a.shape[0]
+    return Condensation(component=np.zeros(n, dtype=np.int64), size=np.array([n]),
+                        dag=sp.csr_array((1, 1)), weak=np.zeros(1, dtype=np.int64))

@@ -36,11 +36,6 @@ class Brokerage:
     notes: list[str] = field(default_factory=list)
 
 
-def _arc_keys(matrix: sp.csr_array) -> np.ndarray:
-    rows = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
-    return np.sort(rows * matrix.shape[0] + matrix.indices.astype(np.int64))
-
-
 def brokerage(adjacency, groups, *, limit: int | None = 50_000_000, seed: int = 0) -> Brokerage:
     """Count, for every broker j, the open two-paths i→j→k by the groups of i, j, k.
 
@@ -82,7 +77,8 @@ def brokerage(adjacency, groups, *, limit: int | None = 50_000_000, seed: int = 
             f"{two_paths} two-paths exceed the limit of {limit}: a random {rate:.1%} of the "
             "first arcs was used and the counts scaled up (unbiased estimate)."
         )
-    arc_keys = _arc_keys(matrix)
+    arcs = matrix.copy()
+    arcs.sort_indices()
     role_counts = np.zeros((len(BROKERAGE_ROLES), n), dtype=np.float64)
     bounds = np.concatenate([[0], np.cumsum(paths_per_arc)])
     start = 0
@@ -91,7 +87,7 @@ def brokerage(adjacency, groups, *, limit: int | None = 50_000_000, seed: int = 
         stop = min(max(stop, start + 1), first_tail.size)
         _count_block(
             first_tail[start:stop], first_head[start:stop], paths_per_arc[start:stop],
-            out_indptr, out_indices, arc_keys, codes, n, role_counts,
+            out_indptr, out_indices, arcs, codes, n, role_counts,
         )
         start = stop
     if rate < 1.0:
@@ -110,22 +106,34 @@ def _group_codes(groups, n: int) -> np.ndarray:
     return codes.astype(np.int64)
 
 
-def _count_block(tail, head, per_arc, out_indptr, out_indices, arc_keys, codes, n, role_counts) -> None:
+def _count_block(tail, head, per_arc, out_indptr, out_indices, arcs, codes, n, role_counts) -> None:
     """Expand first arcs i→j into all i→j→k, keep the open ones, add role counts to j."""
     i = np.repeat(tail, per_arc)
     j = np.repeat(head, per_arc)
     # position of each two-path's second arc inside j's out-list
     offsets = np.arange(i.size, dtype=np.int64) - np.repeat(np.cumsum(per_arc) - per_arc, per_arc)
     k = out_indices[out_indptr[j] + offsets]
-    keys = i * n + k
-    found = np.searchsorted(arc_keys, keys)
-    closed = (found < arc_keys.size) & (arc_keys[np.minimum(found, arc_keys.size - 1)] == keys)
+    # closed when the arc i→k exists: one binary search in i's sorted out-list (scipy's
+    # element lookup), far fewer cache misses than a search over all arcs
+    closed = np.asarray(arcs[i, k]).ravel() != 0 if i.size else np.zeros(0, dtype=bool)
     open_path = (i != k) & ~closed
     i, j, k = i[open_path], j[open_path], k[open_path]
     gi, gj, gk = codes[i], codes[j], codes[k]
-    role = np.select(
-        [(gi == gj) & (gj == gk), (gi == gk) & (gi != gj), (gi == gj) & (gj != gk), (gi != gj) & (gj == gk)],
-        [0, 1, 2, 3],
-        default=4,
-    )
+    # which of g(i) = g(j), g(j) = g(k), g(i) = g(k) hold (3 bits) names the role in one lookup
+    pattern = (gi == gj).view(np.uint8) * 4 + (gj == gk).view(np.uint8) * 2 + (gi == gk).view(np.uint8)
+    role = _ROLE_OF_PATTERN[pattern]
     role_counts += np.bincount(role * n + j, minlength=len(BROKERAGE_ROLES) * n).reshape(len(BROKERAGE_ROLES), n)
+
+
+# role index by the pattern bits (i~j, j~k, i~k); equality is transitive, so the
+# patterns with exactly two bits set cannot occur (they map to liaison, never used)
+_ROLE_OF_PATTERN = np.array([
+    4,  # 000: all three groups differ: liaison
+    1,  # 001: g(i) = g(k) ≠ g(j): itinerant
+    3,  # 010: g(i) ≠ g(j) = g(k): gatekeeper
+    4,  # 011: impossible
+    2,  # 100: g(i) = g(j) ≠ g(k): representative
+    4,  # 101: impossible
+    4,  # 110: impossible
+    0,  # 111: one group: coordinator
+], dtype=np.int64)

@@ -160,7 +160,7 @@ def _lub_holds(ancestors: np.ndarray, anc_count: np.ndarray, x: np.ndarray, y: n
     return holds
 
 
-def krackhardt_lub(graph, *, max_pair_words: float = 3e8) -> float | None:
+def krackhardt_lub(graph, *, max_pair_words: float = 3e8, cond: Condensation | None = None) -> float | None:
     """Least-upper-boundedness by the published definition (exact).
 
     Definition: ``1 − V ÷ Σ_{i: N_i ≥ 3} (N_i − 1)(N_i − 2)/2``, where V counts the pairs
@@ -177,7 +177,8 @@ def krackhardt_lub(graph, *, max_pair_words: float = 3e8) -> float | None:
     order; a pair has a LUB iff its common ancestors equal the ancestors of the last one.
     O(n + m) on out-forests (always 1) and in-forests (closed form); otherwise
     O(c² · c/64) over component pairs. Raises ``ValueError`` above ``max_pair_words``
-    word operations (use :func:`krackhardt_lub_sampled`).
+    word operations (use :func:`krackhardt_lub_sampled`). ``cond``: the graph's
+    condensation, when the caller has it already.
 
     >>> import scipy.sparse as sp
     >>> diamond = sp.csr_array(([1.0] * 6, ([0, 0, 1, 1, 2, 2], [1, 2, 3, 4, 3, 4])), shape=(5, 5))
@@ -185,7 +186,7 @@ def krackhardt_lub(graph, *, max_pair_words: float = 3e8) -> float | None:
     0.833333
     """
     a = binary(as_adjacency(graph))
-    cond = condensation(a)
+    cond = cond if cond is not None else condensation(a)
     denominator, pairs = _lub_denominator(cond)
     if denominator <= 0:
         return None
@@ -226,7 +227,7 @@ def krackhardt_lub(graph, *, max_pair_words: float = 3e8) -> float | None:
 
 
 def krackhardt_lub_sampled(
-    graph, *, samples: int, seed: int = 0, confidence: float = 0.95
+    graph, *, samples: int, seed: int = 0, confidence: float = 0.95, cond: Condensation | None = None
 ) -> tuple[float | None, float]:
     """Estimate of :func:`krackhardt_lub` from ``samples`` vertex pairs.
 
@@ -238,9 +239,10 @@ def krackhardt_lub_sampled(
     confidence)) / (2k)) and the empirical Bernstein bound (Maurer & Pontil 2009), each at
     half the risk (when few pairs violate, Bernstein's is several times tighter), so the
     index is within ε · pairs / denominator. Returns ``(estimate, error_bound)``.
+    ``cond``: the graph's condensation, when the caller has it already.
     """
     a = binary(as_adjacency(graph))
-    cond = condensation(a)
+    cond = cond if cond is not None else condensation(a)
     denominator, pairs = _lub_denominator(cond)
     if denominator <= 0:
         return None, 0.0

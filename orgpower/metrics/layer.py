@@ -191,12 +191,13 @@ def _reachability_measures(a, put, estimated, *, exact_limit, seed, samples, pat
         put("krackhardt_lub", None, "no weak component has three or more nodes")
     else:
         try:
-            put("krackhardt_lub", kr.krackhardt_lub(a, max_pair_words=LUB_PAIR_WORDS if n <= exact_limit else 0),
+            put("krackhardt_lub", kr.krackhardt_lub(a, max_pair_words=LUB_PAIR_WORDS if n <= exact_limit else 0,
+                                                     cond=cond),
                 "no weak component has three or more nodes")
         except ValueError:
             # too many strong-component pairs for the exact count
             pairs = max(samples, LUB_PAIRS)
-            value, bound = kr.krackhardt_lub_sampled(a, samples=pairs, seed=seed)
+            value, bound = kr.krackhardt_lub_sampled(a, samples=pairs, seed=seed, cond=cond)
             put("krackhardt_lub", value, "no weak component has three or more nodes")
             method = (f"{pairs} uniformly sampled pairs in weak components, exact LUB test per pair, "
                       "Hoeffding or empirical Bernstein bound")

@@ -27,10 +27,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.csgraph import depth_first_order
 
 from orgpower.metrics.centralization import arc_pattern_key
 from orgpower.metrics.digraph import (
     Condensation,
+    _generations,
     as_adjacency,
     binary,
     condensation,
@@ -134,6 +136,46 @@ def _eccentricity(a: sp.csr_array, x: int, blocked: np.ndarray) -> int:
         seen[heads] = True
         frontier = heads
         levels += 1
+
+
+INTERVAL_LAYERS = 4_096  # condensations deeper than this keep the topological filter only
+
+
+def _reach_intervals(cond: Condensation) -> tuple[np.ndarray, np.ndarray] | None:
+    """Per strong component, the smallest and largest depth-first preorder number among
+    the components it reaches, itself included (GRAIL labels, Yildirim, Chaoji & Zaki
+    2010): if u reaches w then every component w reaches u reaches too, so low(u) ≤
+    low(w) and high(w) ≤ high(u). A pair outside these bounds is unreachable; on a tree
+    the bounds are exact (a subtree is one preorder interval). Labels are gathered one
+    height generation at a time (children first); ``None`` when the condensation is
+    deeper than ``INTERVAL_LAYERS``.
+    """
+    c = cond.count
+    if c == 0:
+        return None
+    dag = sp.csr_array(cond.dag)
+    generations = _generations(sp.csr_array(dag.T), max_layers=INTERVAL_LAYERS)  # children first
+    if generations is None:
+        return None
+    sources = np.flatnonzero(np.bincount(dag.indices, minlength=c) == 0)
+    root = sp.csr_array((np.ones(sources.size), (np.full(sources.size, c), sources)), shape=(c + 1, c + 1))
+    extended = sp.csr_array(sp.block_array([[dag, None], [None, sp.csr_array((1, 1))]], format="csr") + root)
+    preorder = depth_first_order(extended, c, directed=True, return_predecessors=False)
+    number = np.empty(c + 1, dtype=np.int64)
+    number[preorder] = np.arange(c + 1)
+    low, high = number[:c].copy(), number[:c].copy()
+    indptr, indices = dag.indptr.astype(np.int64), dag.indices.astype(np.int64)
+    for generation in generations:
+        counts = indptr[generation + 1] - indptr[generation]
+        parents, counts = generation[counts > 0], counts[counts > 0]
+        if parents.size == 0:
+            continue
+        total = int(counts.sum())
+        offsets = np.cumsum(counts) - counts
+        children = indices[np.repeat(indptr[parents] - offsets, counts) + np.arange(total)]
+        low[parents] = np.minimum(low[parents], np.minimum.reduceat(low[children], offsets))
+        high[parents] = np.maximum(high[parents], np.maximum.reduceat(high[children], offsets))
+    return low, high
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:
@@ -252,8 +294,17 @@ def _draw(weights: np.ndarray, rng: np.random.Generator) -> int:
     return int(cdf.searchsorted(rng.random(), side="right"))
 
 
-def sample_shortest_paths(adjacency, pairs: int, *, seed: int | list[int] = 0) -> PathSample:
+def sample_shortest_paths(
+    adjacency, pairs: int, *, seed: int | list[int] = 0, cond: Condensation | None = None
+) -> PathSample:
     """``pairs`` uniformly drawn ordered pairs, one uniformly drawn shortest path each.
+
+    A pair whose target cannot be reached is known at once, without a search, when the
+    target's strong component comes before the source's in the condensation's
+    topological numbering, lies in another weak component, or falls outside the source's
+    reach interval (:func:`_reach_intervals`; ``cond`` is computed when not given). Such
+    a search would have drawn no random number, so the sample is the same; on a layer
+    where most pairs are unreachable (flows down a tree) most searches are saved.
 
     >>> cycle = sp.csr_array(([1.0] * 4, ([0, 1, 2, 3], [1, 2, 3, 0])), shape=(4, 4))
     >>> sample = sample_shortest_paths(cycle, 1200, seed=1)
@@ -270,10 +321,20 @@ def sample_shortest_paths(adjacency, pairs: int, *, seed: int | list[int] = 0) -
     sources = rng.integers(0, n, size=pairs)
     targets = rng.integers(0, n - 1, size=pairs)
     targets += targets >= sources  # uniform over t ≠ s
+    cond = cond if cond is not None else condensation(a)
+    first, last = cond.component[sources], cond.component[targets]
+    possible = (first <= last) & (cond.weak[first] == cond.weak[last])
+    intervals = _reach_intervals(cond)
+    if intervals is not None:
+        low, high = intervals
+        possible &= (low[first] <= low[last]) & (high[last] <= high[first])
+    possible = possible.tolist()
     searcher = _Searcher(a)
     reachable = 0
     passed: list[int] = []
     for i, (s, t) in enumerate(zip(sources.tolist(), targets.tolist())):
+        if not possible[i]:
+            continue
         inside = searcher.path(s, t, rng)
         if inside is None:
             continue
@@ -341,11 +402,12 @@ def estimated_betweenness(
     delta = 1.0 - confidence
     vd = vertex_diameter_bound(a, cond)
     r_vc = sample_size(epsilon, vd, 0.4 * delta)
-    pilot = sample_shortest_paths(a, min(PILOT_PAIRS, r_vc), seed=[seed, 1])
+    cond = cond if cond is not None else condensation(a)
+    pilot = sample_shortest_paths(a, min(PILOT_PAIRS, r_vc), seed=[seed, 1], cond=cond)
     top = float(pilot.through.max()) / pilot.pairs
     top = top + 3.0 * math.sqrt(top / pilot.pairs) + 3.0 / pilot.pairs  # a generous upper guess
     r = min(r_vc, _bernstein_size(epsilon, min(top, 0.25), n, 0.4 * delta))
-    sample = sample_shortest_paths(a, r, seed=[seed, 2])
+    sample = sample_shortest_paths(a, r, seed=[seed, 2], cond=cond)
     p = sample.through / r
     eps = min(_vc_error(r, vd, 0.4 * delta), float(_bernstein_error(p, r, n, 0.4 * delta).max()))
     mean_interior = float(sample.interior.mean())
