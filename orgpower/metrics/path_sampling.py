@@ -240,11 +240,12 @@ class _Searcher:
                 heads = indices[indptr[root]:indptr[root] + total]
                 tails = np.full(total, root)
             else:
+                # array methods, not the np.* wrappers: a sample runs a few dozen of these
                 counts = degree[tails]
-                heads = indices[np.repeat(indptr[tails] - (np.cumsum(counts) - counts), counts) + np.arange(total)]
-                tails = np.repeat(tails, counts)
+                heads = indices[(indptr[tails] - (counts.cumsum() - counts)).repeat(counts) + np.arange(total)]
+                tails = tails.repeat(counts)
             meet = self.stamp[other][heads] == run
-            if meet.any():
+            if np.count_nonzero(meet):
                 # the other side's frontier: every shortest path crosses exactly one of
                 # these arcs, σ_s(u)·σ_t(w) of them through arc (u, w)
                 tails, heads = tails[meet], heads[meet]
@@ -267,7 +268,7 @@ class _Searcher:
             sigma[reached] = 0.0
             np.add.at(sigma, heads, paths_in)
             frontier[side] = reached
-            arcs_out[side] = int(degree[reached].sum())
+            arcs_out[side] = int(np.add.reduce(degree[reached]))
 
     def _walk_back(self, side: int, v: int, run: int, rng: np.random.Generator) -> list[int]:
         """From v back to the side's root, each step to a predecessor with probability
