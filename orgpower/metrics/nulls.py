@@ -110,11 +110,8 @@ def sample_measures(
     if total > 0:
         weighted = float(np.minimum(weights[returned_arcs], weights[partners]).sum()) / total
 
-    a = sp.csr_array((np.ones(m), (src, dst)), shape=(n, n))
-    _, scc = connected_components(a, directed=True, connection="strong")
-    flow = float(1.0 - np.count_nonzero(scc[src] == scc[dst]) / m)
-
-    h = _trophic_levels_cg(src, dst, n, levels, rtol)
+    h, alive = _trophic_levels_cg(src, dst, n, levels, rtol)
+    flow = float(1.0 - _arcs_on_cycles(src, dst, n, alive, partner >= 0) / m)
     f0 = float(np.mean((h[dst] - h[src] - 1.0) ** 2))
     return {
         "reciprocity_edgewise": edgewise,
@@ -125,8 +122,37 @@ def sample_measures(
     }, h
 
 
-def _trophic_levels_cg(src, dst, n: int, start: np.ndarray | None, rtol: float) -> np.ndarray:
-    """Improved trophic levels (up to a constant per component) of a 0/1 pattern.
+def _arcs_on_cycles(src: np.ndarray, dst: np.ndarray, n: int, alive: np.ndarray, returned: np.ndarray) -> int:
+    """The number of arcs on a directed cycle (ends in one strongly connected component).
+
+    ``alive``: the vertices left by leaf peeling (:func:`orgpower.metrics.hierarchy._peel_leaves`
+    on the undirected pattern), a superset of its 2-core. A directed cycle of three or
+    more vertices is an undirected cycle, so it runs between alive vertices only; the
+    peeled vertices hang off them in trees joined by one edge, so no path between alive
+    vertices needs them. An arc with a peeled end is on a cycle iff it is ``returned``
+    (a 2-cycle). Only the arcs between alive vertices go through the strong components;
+    their CSR is laid out from the sources in one pass (a sample's sources stay in the
+    sorted order of :func:`orgpower.metrics.digraph.arcs`: :func:`rewire` moves only
+    targets; components do not need sorted columns).
+    """
+    inside = alive[src] & alive[dst]
+    on_two_cycles = int(np.count_nonzero(returned & ~inside))
+    src, dst = src[inside], dst[inside]
+    if src.size == 0:
+        return on_two_cycles
+    if np.any(src[1:] < src[:-1]):
+        order = np.argsort(src, kind="stable")
+        src, dst = src[order], dst[order]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
+    a = sp.csr_array((np.ones(src.size), dst, indptr), shape=(n, n))
+    _, scc = connected_components(a, directed=True, connection="strong")
+    return on_two_cycles + int(np.count_nonzero(scc[src] == scc[dst]))
+
+
+def _trophic_levels_cg(src, dst, n: int, start: np.ndarray | None, rtol: float) -> tuple[np.ndarray, np.ndarray]:
+    """Improved trophic levels (up to a constant per component) of a 0/1 pattern, and the
+    vertices left after leaf peeling.
 
     Solves Λh = v, Λ = diag(k_in + k_out) − A − Aᵀ, v = k_in − k_out (MacKay, Johnson &
     Sansom 2020). Leaves are eliminated exactly first (as in
@@ -142,45 +168,63 @@ def _trophic_levels_cg(src, dst, n: int, start: np.ndarray | None, rtol: float) 
     sym = sp.csr_array((np.ones(ends.size), (ends, starts)), shape=(n, n))
     sym.sum_duplicates()
     rhs = (np.bincount(dst, minlength=n) - np.bincount(src, minlength=n)).astype(np.float64)
-    alive, b, rounds = hi._peel_leaves(sym, rhs)
-    core = alive[ends] & alive[starts]
+    peeled = hi._peel_leaves(sym, rhs)
+    alive, b, rounds = peeled
     core_size = int(alive.sum())
-    core_sym = sp.csr_array((np.ones(int(core.sum())), (ends[core], starts[core])), shape=(n, n))
-    core_sym.sum_duplicates()
+    # the core's pattern: sym's entries between live vertices, kept in sym's (sorted) order
+    rows = np.repeat(np.arange(n), np.diff(sym.indptr))
+    core = alive[rows] & alive[sym.indices]
+    core_indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows[core], minlength=n), out=core_indptr[1:])
+    core_sym = sp.csr_array((sym.data[core], sym.indices[core], core_indptr), shape=(n, n))
     # independent cycles of the core (edges - vertices + components): few means little fill
     components = connected_components(core_sym, directed=False)[0] - (n - core_size)
     cycles = core_sym.nnz // 2 - core_size + components
     if cycles <= 100 + core_size // 20:
-        return hi._solve_laplacian(sym, rhs, solver="direct", rtol=rtol)
-    degree = np.asarray(core_sym.sum(axis=1)).ravel()
+        return hi._solve_laplacian(sym, rhs, solver="direct", rtol=rtol, peeled=peeled), alive
+    degree = np.bincount(rows[core], weights=core_sym.data, minlength=n)
     inverse_diagonal = np.divide(1.0, degree, out=np.zeros(n), where=degree > 0)
     x = np.zeros(n) if start is None else np.where(alive, start, 0.0)
     b = np.where(alive, b, 0.0)
-    solved = _jacobi_cg_from(lambda y: degree * y - core_sym @ y, b, x, inverse_diagonal, rtol)
+    solved = _jacobi_cg_from(core_sym, degree, b, x, inverse_diagonal, rtol)
     if solved is None:
-        return hi._solve_laplacian(sym, rhs, solver="direct", rtol=rtol)
+        return hi._solve_laplacian(sym, rhs, solver="direct", rtol=rtol, peeled=peeled), alive
     for leaves, parent, offsets in reversed(rounds):
         solved[leaves] = solved[parent] + offsets
-    return solved
+    return solved, alive
 
 
-def _jacobi_cg_from(laplacian, rhs, x, inverse_diagonal, rtol):
-    """Jacobi-preconditioned CG from the start ``x``; ``None`` if not converged."""
-    r = rhs - laplacian(x)
+def _jacobi_cg_from(core_sym, degree, rhs, x, inverse_diagonal, rtol):
+    """Jacobi-preconditioned CG on ``diag(degree) - core_sym`` from the start ``x``;
+    ``None`` if not converged. Vectors are updated in place (same operations, in the same
+    order, as the textbook form ``x += αp; r -= αq; z = D⁻¹r; p = z + βp``)."""
+
+    def laplacian(y, out):
+        product = core_sym @ y
+        np.multiply(degree, y, out=out)
+        out -= product
+        return out
+
+    r = rhs - laplacian(x, np.empty_like(x))
     target = (rtol * max(float(np.sqrt(np.dot(rhs, rhs))), 1e-300)) ** 2
     z = inverse_diagonal * r
     p = z.copy()
+    q = np.empty_like(x)
+    step = np.empty_like(x)
     rz = float(np.dot(r, z))
     for _ in range(CG_MAXITER):
         if float(np.dot(r, r)) <= target:
             return x
-        q = laplacian(p)
+        laplacian(p, q)
         alpha = rz / float(np.dot(p, q))
-        x += alpha * p
-        r -= alpha * q
-        z = inverse_diagonal * r
+        np.multiply(alpha, p, out=step)
+        x += step
+        np.multiply(alpha, q, out=step)
+        r -= step
+        np.multiply(inverse_diagonal, r, out=z)
         rz_next = float(np.dot(r, z))
-        p = z + (rz_next / rz) * p
+        p *= rz_next / rz
+        p += z
         rz = rz_next
     return x if float(np.dot(r, r)) <= target else None
 

@@ -1,0 +1,190 @@
+"""The faster forms of the null model's inner steps equal the forms they replaced, bit for bit.
+
+The null means and z-scores are written to full precision, so leaf peeling, the count of
+arcs on cycles and the warm-started CG of a null sample must give exactly what the
+row-scanning peel, a strong-component pass over every arc and the textbook CG gave. The
+replaced forms are kept here as the specification.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from orgpower.metrics import hierarchy as hi
+from orgpower.metrics import nulls
+
+
+def peel_leaves_by_rows(sym: sp.csr_array, rhs: np.ndarray, *, max_rounds: int = 200):
+    """The replaced form of ``hierarchy._peel_leaves``: each round scans the leaves' rows
+    for their one live neighbour and marks the frontier in an O(n) mask."""
+    n = sym.shape[0]
+    b = rhs.astype(float).copy()
+    degree = np.diff(sym.indptr).astype(np.int64)
+    alive = np.ones(n, dtype=bool)
+    rounds = []
+    frontier = np.flatnonzero(degree == 1)
+    while frontier.size and len(rounds) < max_rounds:
+        starts = sym.indptr[frontier]
+        counts = sym.indptr[frontier + 1] - starts
+        owner = np.repeat(np.arange(frontier.size), counts)
+        pos = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts) + np.arange(counts.sum())
+        neighbour = sym.indices[pos]
+        live = alive[neighbour]
+        parent = np.empty(frontier.size, dtype=np.int64)
+        weight = np.empty(frontier.size)
+        parent[owner[live]] = neighbour[live]
+        weight[owner[live]] = sym.data[pos[live]]
+        in_frontier = np.zeros(n, dtype=bool)
+        in_frontier[frontier] = True
+        peel = ~(in_frontier[parent] & (frontier < parent))
+        leaves, parent, weight = frontier[peel], parent[peel], weight[peel]
+        offsets = b[leaves] / weight
+        np.add.at(b, parent, b[leaves])
+        alive[leaves] = False
+        np.subtract.at(degree, parent, 1)
+        rounds.append((leaves, parent, offsets))
+        candidates = np.unique(parent)
+        frontier = candidates[alive[candidates] & (degree[candidates] == 1)]
+    return alive, b, rounds
+
+
+def textbook_jacobi_cg(laplacian, rhs, x, inverse_diagonal, rtol, maxiter=nulls.CG_MAXITER):
+    """The replaced form of ``nulls._jacobi_cg_from`` (a new vector for every update)."""
+    r = rhs - laplacian(x)
+    target = (rtol * max(float(np.sqrt(np.dot(rhs, rhs))), 1e-300)) ** 2
+    z = inverse_diagonal * r
+    p = z.copy()
+    rz = float(np.dot(r, z))
+    for _ in range(maxiter):
+        if float(np.dot(r, r)) <= target:
+            return x
+        q = laplacian(p)
+        alpha = rz / float(np.dot(p, q))
+        x += alpha * p
+        r -= alpha * q
+        z = inverse_diagonal * r
+        rz_next = float(np.dot(r, z))
+        p = z + (rz_next / rz) * p
+        rz = rz_next
+    return x if float(np.dot(r, r)) <= target else None
+
+
+def _symmetric(src, dst, n, weights=None):
+    weights = np.ones(src.size) if weights is None else weights
+    a = sp.csr_array((weights, (src, dst)), shape=(n, n))
+    return sp.csr_array(a + a.T)
+
+
+def _tree_with_cross_ties(seed: int, n: int, cross: int):
+    """A random recursive tree (arcs parent -> child), some returned, plus random ties."""
+    rng = np.random.default_rng(seed)
+    child = np.arange(1, n)
+    parent = (rng.random(n - 1) * child).astype(np.int64)
+    returned = rng.random(n - 1) < 0.2
+    src = np.concatenate([parent, child[returned], rng.integers(0, n, cross)])
+    dst = np.concatenate([child, parent[returned], rng.integers(0, n, cross)])
+    keys = np.unique(src * n + dst)
+    src, dst = keys // n, keys % n
+    keep = src != dst
+    return src[keep], dst[keep]
+
+
+GRAPHS = [
+    ("tree", 0, 400, 0),
+    ("tree with a few cross ties", 1, 400, 5),
+    ("sparse random", 2, 300, 300),
+    ("denser random", 3, 200, 800),
+]
+
+
+def _assert_same_peeling(sym, rhs, **kwargs):
+    alive, b, rounds = hi._peel_leaves(sym, rhs, **kwargs)
+    alive_ref, b_ref, rounds_ref = peel_leaves_by_rows(sym, rhs, **kwargs)
+    assert np.array_equal(alive, alive_ref)
+    assert np.array_equal(b, b_ref)
+    assert len(rounds) == len(rounds_ref)
+    for (leaves, parent, offsets), (leaves_ref, parent_ref, offsets_ref) in zip(rounds, rounds_ref):
+        assert np.array_equal(leaves, leaves_ref)
+        assert np.array_equal(parent, parent_ref)
+        assert np.array_equal(offsets, offsets_ref)
+
+
+@pytest.mark.parametrize("label,seed,n,cross", GRAPHS)
+def test_leaf_peeling_gives_the_rounds_of_the_row_scanning_form(label, seed, n, cross):
+    src, dst = _tree_with_cross_ties(seed, n, cross)
+    sym = _symmetric(src, dst, n)
+    rhs = (np.bincount(dst, minlength=n) - np.bincount(src, minlength=n)).astype(float)
+    _assert_same_peeling(sym, rhs)
+
+
+@pytest.mark.parametrize("label,seed,n,cross", GRAPHS)
+def test_leaf_peeling_gives_the_rounds_of_the_row_scanning_form_with_real_weights(label, seed, n, cross):
+    src, dst = _tree_with_cross_ties(seed, n, cross)
+    weights = np.random.default_rng(seed).uniform(0.1, 5.0, src.size)
+    sym = _symmetric(src, dst, n, weights)
+    rhs = np.asarray(sym.sum(axis=0)).ravel() - 2 * np.bincount(src, weights=weights, minlength=n)
+    _assert_same_peeling(sym, rhs)
+
+
+def test_leaf_peeling_stops_after_max_rounds_as_the_row_scanning_form_does():
+    n = 50  # a chain: 25 rounds to peel from both ends
+    sym = _symmetric(np.arange(n - 1), np.arange(1, n), n)
+    rhs = np.random.default_rng(0).normal(size=n)
+    rhs -= rhs.mean()
+    _assert_same_peeling(sym, rhs, max_rounds=7)
+
+
+def test_leaf_peeling_of_isolated_edges_keeps_the_lower_end():
+    sym = _symmetric(np.array([0, 3]), np.array([1, 2]), 5)
+    alive, _, rounds = hi._peel_leaves(sym, np.array([-1.0, 1.0, 1.0, -1.0, 0.0]))
+    assert alive.tolist() == [True, False, True, False, True]
+    assert rounds[0][0].tolist() == [1, 3] and rounds[0][1].tolist() == [0, 2]
+
+
+def _strongly_cyclic_arcs(src, dst, n):
+    """The replaced count: strong components over every arc."""
+    a = sp.csr_array((np.ones(src.size), (src, dst)), shape=(n, n))
+    _, scc = connected_components(a, directed=True, connection="strong")
+    return int(np.count_nonzero(scc[src] == scc[dst]))
+
+
+@pytest.mark.parametrize("label,seed,n,cross", GRAPHS)
+def test_arcs_on_cycles_counted_on_the_peeled_core_equal_the_count_over_every_arc(label, seed, n, cross):
+    src, dst = _tree_with_cross_ties(seed, n, cross)
+    order = np.argsort(src, kind="stable")
+    src, dst = src[order], dst[order]
+    sym = _symmetric(np.concatenate([src]), np.concatenate([dst]), n)
+    sym.data[:] = 1.0
+    alive, _, _ = hi._peel_leaves(sym, np.zeros(n))
+    keys = src * n + dst
+    returned = np.isin(dst * n + src, keys)
+    assert nulls._arcs_on_cycles(src, dst, n, alive, returned) == _strongly_cyclic_arcs(src, dst, n)
+
+
+def test_arcs_on_cycles_count_returned_arcs_hanging_off_the_core():
+    # a triangle 0->1->2->0 with a returned pair 2<->3 and a one-way arc 3->4 hanging off it
+    src, dst = np.array([0, 1, 2, 2, 3, 3]), np.array([1, 2, 0, 3, 2, 4])
+    alive = np.array([True, True, True, False, False])
+    returned = np.array([False, False, False, True, True, False])
+    assert nulls._arcs_on_cycles(src, dst, 5, alive, returned) == 5 == _strongly_cyclic_arcs(src, dst, 5)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_in_place_cg_gives_the_textbook_cg_iterates_bit_for_bit(seed):
+    g = nx.gnm_random_graph(500, 1500, seed=seed)
+    edges = np.array(list(g.edges), dtype=np.int64)
+    core_sym = _symmetric(edges[:, 0], edges[:, 1], 500)
+    degree = np.asarray(core_sym.sum(axis=1)).ravel()
+    inverse_diagonal = np.divide(1.0, degree, out=np.zeros(500), where=degree > 0)
+    rhs = np.random.default_rng(seed).normal(size=500)
+    _, labels = connected_components(core_sym, directed=False)
+    rhs -= (np.bincount(labels, weights=rhs) / np.bincount(labels))[labels]  # consistent per component
+    start = np.random.default_rng(seed + 10).normal(size=500)
+    expected = textbook_jacobi_cg(lambda y: degree * y - core_sym @ y, rhs, start.copy(), inverse_diagonal, 1e-8)
+    solved = nulls._jacobi_cg_from(core_sym, degree, rhs, start.copy(), inverse_diagonal, 1e-8)
+    assert expected is not None
+    assert np.array_equal(solved, expected)
