@@ -232,6 +232,19 @@ def test_reach_intervals_never_rule_out_a_reachable_pair(seed):
     assert ruled_out > 0
 
 
+def test_no_intervals_where_the_depth_first_order_would_rescan_too_much(monkeypatch):
+    # 200 sources feeding one sink: scipy's depth-first search comes back to the virtual
+    # root once per source and rescans its 200 arcs each time (200^2 steps)
+    from orgpower.metrics.digraph import condensation
+
+    n = 201
+    a = sp.csr_array((np.ones(n - 1), (np.arange(1, n), np.zeros(n - 1, dtype=int))), shape=(n, n))
+    cond = condensation(a)
+    assert ps._reach_intervals(cond) is not None  # 4 * 10^4 steps, under the default limit
+    monkeypatch.setattr(ps, "INTERVAL_RESCANS", 200**2 - 1)
+    assert ps._reach_intervals(cond) is None
+
+
 def test_ruling_out_unreachable_pairs_leaves_the_sample_unchanged(monkeypatch):
     # the searches skipped would have drawn no random number: same sample without the filter
     rng = np.random.default_rng(7)
