@@ -170,3 +170,34 @@ def test_spectral_radius_of_a_large_directed_part_is_the_same_on_every_call():
     assert len(radii) == 1
     dense = float(np.max(np.abs(np.linalg.eigvals(matrix.toarray()))))
     assert radii.pop() == pytest.approx(dense, rel=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_components_core_is_the_matrix_cut_to_its_members(seed):
+    # the replaced form, matrix[members][:, members], is the specification: the same
+    # indptr, column indices and values (explicit zeros included), on random digraphs
+    import scipy.sparse as sp
+    from scipy.sparse import csgraph
+
+    from orgpower.metrics.power import _component_core
+
+    rng = np.random.default_rng(seed)
+    for _ in range(60):
+        n = int(rng.integers(2, 60))
+        m = int(rng.integers(1, n * 4))
+        weights = rng.random(m) * (rng.random(m) < 0.9)
+        a = sp.csr_array((weights, (rng.integers(0, n, m), rng.integers(0, n, m))), shape=(n, n), dtype=np.float64)
+        count, labels = csgraph.connected_components(a, directed=True, connection="strong")
+        sizes = np.bincount(labels, minlength=count)
+        by_component = np.argsort(labels, kind="stable")
+        starts = np.concatenate([[0], np.cumsum(sizes)])
+        position = np.empty(n, dtype=np.int64)
+        position[by_component] = np.arange(n) - starts[labels[by_component]]
+        for comp in range(count):
+            members = by_component[starts[comp]:starts[comp + 1]]
+            expected = sp.csr_array(a[members][:, members])
+            core = _component_core(a, members, labels, position, comp)
+            assert core.shape == expected.shape
+            assert np.array_equal(core.indptr, expected.indptr)
+            assert np.array_equal(core.indices, expected.indices)
+            assert np.array_equal(core.data, expected.data)

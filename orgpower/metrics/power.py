@@ -104,13 +104,29 @@ def spectral_radius(adjacency, *, max_steps: int = SPECTRAL_STEPS) -> float:
     order = others[np.argsort(-upper[others], kind="stable")]
     by_component = np.argsort(labels, kind="stable")
     starts = np.concatenate([[0], np.cumsum(sizes)])
+    # each vertex's position inside its component, so that a component's arcs are cut out
+    # of its own rows: matrix[members][:, members] allocates a column map as wide as the
+    # whole layer on every call (25,000 components of a 10^6-vertex layer: 11 s)
+    position = np.empty(n, dtype=np.int64)
+    position[by_component] = np.arange(n) - starts[labels[by_component]]
     for comp in order:
         if upper[comp] <= best:
             break
         members = by_component[starts[comp]:starts[comp + 1]]
-        core = sp.csr_array(matrix[members][:, members])
-        best = max(best, _component_radius(core, max_steps))
+        best = max(best, _component_radius(_component_core(matrix, members, labels, position, comp), max_steps))
     return best
+
+
+def _component_core(matrix: sp.csr_array, members: np.ndarray, labels: np.ndarray, position: np.ndarray,
+                    comp: int) -> sp.csr_array:
+    """``matrix[members][:, members]`` for the members of one strong component, in the same
+    row and entry order, without a map of every column."""
+    rows = sp.csr_array(matrix[members])
+    keep = labels[rows.indices] == comp
+    size = members.size
+    row_of_entry = np.repeat(np.arange(size), np.diff(rows.indptr))
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(row_of_entry[keep], minlength=size))])
+    return sp.csr_array((rows.data[keep], position[rows.indices[keep]], indptr), shape=(size, size))
 
 
 def _max_by(labels: np.ndarray, values: np.ndarray, count: int) -> np.ndarray:
