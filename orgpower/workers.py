@@ -60,10 +60,10 @@ def forks_safely() -> bool:
     return threading.active_count() == 1
 
 
-def worker_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of ``workers`` processes, started by fork where that is safe (see the module docstring)."""
-    method = "fork" if forks_safely() else "forkserver"
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+def worker_pool(workers: int, *, fork: bool) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes, forked or started from a fork server (``fork`` is
+    the caller's :func:`forks_safely`, asked once: it also decides what the tasks carry)."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork" if fork else "forkserver"))
 
 
 class Beside:

@@ -47,9 +47,9 @@ def small_orgs_go_to_workers(monkeypatch):
     started = []
     real_pool = workers_module.worker_pool
 
-    def counted_pool(count):
-        started.append((count, "fork" if workers_module.forks_safely() else "forkserver"))
-        return real_pool(count)
+    def counted_pool(count, *, fork):
+        started.append((count, "fork" if fork else "forkserver"))
+        return real_pool(count, fork=fork)
 
     monkeypatch.setattr(workers_module, "worker_pool", counted_pool)
     return started
@@ -74,7 +74,7 @@ from orgpower.metrics.org import measure_org
 workers.PARALLEL_MIN_ARCS = 0
 started = []
 real_pool = workers.worker_pool
-workers.worker_pool = lambda count: started.append("fork" if workers.forks_safely() else "forkserver") or real_pool(count)
+workers.worker_pool = lambda count, fork: started.append("fork" if fork else "forkserver") or real_pool(count, fork=fork)
 graph = build_graph(generate_org(400, "mixed", seed=3))
 here = measure_org(graph, null_samples=4, seed=5, workers=1)
 forked = measure_org(graph, null_samples=4, seed=5, workers=2)

@@ -214,9 +214,10 @@ def _measure_in_parallel(graph: OrgGraph, tasks, count: int, null_samples: int, 
     from orgpower.workers import forks_safely, worker_pool
 
     inherit = forks_safely()
-    _FORKED_LAYERS.update({name: layer for name, layer, _ in tasks} if inherit else {})
+    if inherit:
+        _FORKED_LAYERS.update({name: layer for name, layer, _ in tasks})
     try:
-        with worker_pool(count) as pool:
+        with worker_pool(count, fork=inherit) as pool:
             # the largest layers first, so that no worker starts a long task last
             ordered = sorted(tasks, key=lambda task: -task[1].m)
             futures = {

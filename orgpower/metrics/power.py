@@ -121,7 +121,7 @@ def _component_core(matrix: sp.csr_array, members: np.ndarray, labels: np.ndarra
                     comp: int) -> sp.csr_array:
     """``matrix[members][:, members]`` for the members of one strong component, in the same
     row and entry order, without a map of every column."""
-    rows = sp.csr_array(matrix[members])
+    rows = matrix[members]
     keep = labels[rows.indices] == comp
     size = members.size
     row_of_entry = np.repeat(np.arange(size), np.diff(rows.indptr))
