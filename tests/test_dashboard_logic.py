@@ -418,3 +418,35 @@ def test_direct_reports_are_each_managers_solid_lines_in_input_order(people):
             expected.setdefault(str(source), []).append(str(target))
     got = direct_reports(reporting)
     assert got == expected and list(got) == list(expected)
+
+
+@pytest.mark.parametrize("people", [120, 3000])
+def test_people_shown_by_name_or_id_equal_their_row_by_row_form(people):
+    from orgpower import api
+    from orgpower.dashboard.views import person_display
+
+    frame = api.generate_org(people, "mixed", seed=2).people.copy()
+    frame.loc[frame.index[::7], "name"] = None  # no name: shown by id
+    frame.loc[frame.index[1::7], "name"] = "  "  # a blank name too
+    # the specification, one person at a time (the form the lists replaced)
+    expected_names = {}
+    for pid, name in zip(frame["person_id"], frame["name"]):
+        name = name.strip() if isinstance(name, str) else ""
+        expected_names[str(pid)] = name or str(pid)
+    assert person_display(frame, names=True) == expected_names
+    assert person_display(frame, names=False) == {str(p): str(p) for p in frame["person_id"]}
+    assert list(person_display(frame, names=True)) == [str(p) for p in frame["person_id"]]  # in the people's order
+
+
+@pytest.mark.parametrize("people", [120, 3000])
+def test_reporting_roots_are_the_people_without_a_solid_manager_line(people):
+    from orgpower import api
+
+    model = api.generate_org(people, "mixed", seed=3)
+    # the specification, one line at a time
+    managed = set()
+    for target, line in zip(model.reporting["target"], model.reporting["line"]):
+        if line == "solid":
+            managed.add(str(target))
+    expected = sorted(str(p) for p in model.people["person_id"] if str(p) not in managed)
+    assert model.roots == expected and len(expected) >= 1

@@ -379,6 +379,8 @@ def test_loading_an_org_prepares_the_lookups_of_the_org_and_power_map_pages(samp
     # reference: the library's own model of the same files
     assert memo[("person_label_dict", org.input_hash, False)] == person_label(reference.model.people, names=False).to_dict()
     assert memo[("roots", org.input_hash)] == list(reference.model.roots)
+    people = reference.model.people  # the row-by-row form the lists replaced
+    assert memo[("unit_of", org.input_hash)] == dict(zip(people["person_id"].astype(str), people["unit"].astype("string").fillna("(no unit)")))
 
 
 def test_people_table_with_every_measure_is_cut_by_cells_and_the_download_has_everyone(loaded, reference, monkeypatch):
