@@ -128,7 +128,7 @@ def _instrument(clock: Clock) -> None:
         return getattr(layer, "name", "?")
 
     clock.wrap(layer_mod, "layer_measures", "layer", keyed_layer)
-    clock.wrap(nulls_mod, "null_comparison", "null_model", keyed_layer)
+    clock.wrap(nulls_mod, "null_draws", "null_model", keyed_layer)
     for name, label in (("trophic_incoherence", "trophic"), ("flow_hierarchy", "flow_hierarchy")):
         clock.wrap(layer_mod.hi, name, label)
     clock.wrap(layer_mod, "_reachability_measures", "reach_krackhardt_betweenness")

@@ -27,8 +27,8 @@ from orgpower.metrics import reciprocity as rc
 from orgpower.metrics.digraph import arcs, as_adjacency, binary
 
 __all__ = [
-    "rewire", "null_comparison", "null_measures", "sample_measures", "null_sample_count", "NULL_MEASURES",
-    "FULL_SAMPLE_ARCS", "MIN_SAMPLES",
+    "rewire", "null_comparison", "null_draws", "null_summary", "null_measures", "sample_measures",
+    "null_sample_count", "NULL_MEASURES", "FULL_SAMPLE_ARCS", "MIN_SAMPLES",
 ]
 
 #: the measures compared with the null
@@ -326,18 +326,39 @@ def null_comparison(
     by :func:`orgpower.metrics.layer.layer_measures`, same definitions), so they are not
     computed twice.
 
+    The same as :func:`null_summary` of :func:`null_draws`, which is how a caller runs the
+    rewiring apart from (e.g. beside) the layer's own measures.
+
     >>> import scipy.sparse as sp
     >>> cycle = sp.csr_array(([1.0] * 6, ([0, 1, 2, 3, 4, 5], [1, 2, 3, 4, 5, 0])), shape=(6, 6))
     >>> result = null_comparison(cycle, samples=3)
     >>> result["measures"]["reciprocity_edgewise"]["observed"]
     0.0
     """
+    draws = null_draws(
+        layer, samples=samples, seed=seed, swaps_per_arc=swaps_per_arc, full_sample_arcs=full_sample_arcs,
+        min_samples=min_samples,
+    )
+    return null_summary(layer, draws, observed)
+
+
+def null_draws(
+    layer, *, samples: int = 20, seed: int = 0, swaps_per_arc: float = 4.0,
+    full_sample_arcs: int | None = FULL_SAMPLE_ARCS, min_samples: int = MIN_SAMPLES,
+) -> dict:
+    """The rewired samples' values of :data:`NULL_MEASURES` (``draws``: name -> list) with
+    the chain's record (samples taken and requested, policy, seed, acceptance); the
+    parameters are those of :func:`null_comparison`. Needs nothing of the observed layer's
+    measures, so it can run in another process at the same time.
+
+    >>> import scipy.sparse as sp
+    >>> cycle = sp.csr_array(([1.0] * 6, ([0, 1, 2, 3, 4, 5], [1, 2, 3, 4, 5, 0])), shape=(6, 6))
+    >>> null_draws(cycle, samples=3)["samples"]
+    3
+    """
     w = as_adjacency(layer)
-    a = binary(w)
-    n = a.shape[0]
+    n = w.shape[0]
     src, dst, weights = arcs(w)
-    if observed is None or not all(name in observed for name in NULL_MEASURES):
-        observed = null_measures(a, w)
     draws: dict[str, list[float]] = {name: [] for name in NULL_MEASURES}
     rates = []
     rng = np.random.default_rng(seed)
@@ -360,16 +381,29 @@ def null_comparison(
         for name, value in values.items():
             if value is not None:
                 draws[name].append(float(value))
-    measures = {name: _summary(observed[name], draws[name]) for name in NULL_MEASURES}
     return {
-        "method": "directed double-edge swaps keeping every in- and out-degree (one chain, thinned); "
-        "weights permuted over arcs",
+        "draws": draws,
         "samples": samples if src.size >= 2 else 0,
         "samples_requested": requested,
         "policy": policy,
         "seed": seed,
         "swaps_per_arc": swaps_per_arc,
         "accepted_swap_share": float(np.mean(rates)) if rates else None,
+    }
+
+
+def null_summary(layer, draws: dict, observed: dict | None = None) -> dict:
+    """:func:`null_comparison`'s result from the layer, its :func:`null_draws` and (if
+    already computed) its observed values of :data:`NULL_MEASURES`."""
+    if observed is None or not all(name in observed for name in NULL_MEASURES):
+        w = as_adjacency(layer)
+        observed = null_measures(binary(w), w)
+    measures = {name: _summary(observed[name], draws["draws"][name]) for name in NULL_MEASURES}
+    return {
+        "method": "directed double-edge swaps keeping every in- and out-degree (one chain, thinned); "
+        "weights permuted over arcs",
+        **{key: draws[key] for key in ("samples", "samples_requested", "policy", "seed", "swaps_per_arc",
+                                       "accepted_swap_share")},
         "measures": measures,
     }
 

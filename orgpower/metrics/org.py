@@ -190,16 +190,33 @@ def measure_org(
 
 
 def _measure_layer(layer, null_samples: int, seed: int, exact_limit: int) -> tuple[dict, dict]:
-    """One layer's measures with its null model, and its agony for the structure (one
-    task: the null model and the agony reuse the layer's own values)."""
+    """One layer's measures with its null model, and its agony for the structure (the null
+    model and the agony reuse the layer's own values)."""
+    from orgpower.metrics.nulls import null_summary
+
+    measures, agony = _layer_own_measures(layer, seed, exact_limit)
+    measures["null_model"] = null_summary(layer, _layer_null_draws(layer, null_samples, seed), measures)
+    return measures, agony
+
+
+def _layer_own_measures(layer, seed: int, exact_limit: int) -> tuple[dict, dict]:
+    """A layer's measures and its agony: one worker task."""
     from orgpower.metrics.layer import layer_measures
-    from orgpower.metrics.nulls import null_comparison
 
     if isinstance(layer, str):  # a forked worker: the layer is already in this process's memory
         layer = _FORKED_LAYERS[layer]
     measures = dict(layer_measures(layer, exact_limit=exact_limit, seed=seed))
-    measures["null_model"] = null_comparison(layer, samples=null_samples, seed=seed, observed=measures)
     return measures, _agony(layer, measures)
+
+
+def _layer_null_draws(layer, null_samples: int, seed: int) -> dict:
+    """A layer's null samples: the other worker task (it needs nothing of the first, so
+    the two halves of a large layer share the cores)."""
+    from orgpower.metrics.nulls import null_draws
+
+    if isinstance(layer, str):
+        layer = _FORKED_LAYERS[layer]
+    return null_draws(layer, samples=null_samples, seed=seed)
 
 
 #: the org's layers while a forked pool measures them: the workers inherit them, so only
@@ -208,28 +225,43 @@ _FORKED_LAYERS: dict = {}
 
 
 def _measure_in_parallel(graph: OrgGraph, tasks, count: int, null_samples: int, seed: int, exact_limit: int, tell):
-    """The layers in ``count`` worker processes, the people here meanwhile; results in layer order."""
+    """The layers in ``count`` worker processes, the people here meanwhile; results in layer order.
+
+    Each layer is two tasks, its own measures and its null samples, joined here."""
     from concurrent.futures import as_completed
 
+    from orgpower.metrics.nulls import null_summary
     from orgpower.workers import forks_safely, worker_pool
 
     inherit = forks_safely()
     if inherit:
         _FORKED_LAYERS.update({name: layer for name, layer, _ in tasks})
+    layers = {name: layer for name, layer, _ in tasks}
     try:
         with worker_pool(count, fork=inherit) as pool:
-            # the largest layers first, so that no worker starts a long task last
+            # the largest layers first, so that no worker starts a long task last; a layer's
+            # null samples (a chain of rewirings) before its measures
             ordered = sorted(tasks, key=lambda task: -task[1].m)
-            futures = {
-                pool.submit(_measure_layer, name if inherit else layer, null_samples, own_seed, exact_limit): name
-                for name, layer, own_seed in ordered
-            }
+            futures = {}
+            for name, layer, own_seed in ordered:
+                sent = name if inherit else layer
+                futures[pool.submit(_layer_null_draws, sent, null_samples, own_seed)] = (name, "null")
+                futures[pool.submit(_layer_own_measures, sent, own_seed, exact_limit)] = (name, "own")
             tell(0, f"{len(tasks)} layers in {count} processes, and the people")
             nodes = node_measures(graph, exact_limit=exact_limit, seed=seed)
-            measured = {}
-            for done, future in enumerate(as_completed(futures), start=1):
-                measured[futures[future]] = future.result()
-                tell(done, f"layer {futures[future]}")
+            halves: dict = {}
+            done = 0
+            for future in as_completed(futures):
+                name, half = futures[future]
+                halves.setdefault(name, {})[half] = future.result()
+                if len(halves[name]) == 2:
+                    done += 1
+                    tell(done, f"layer {name}")
     finally:
         _FORKED_LAYERS.clear()
-    return {name: measured[name] for name, _, _ in tasks}, nodes
+    measured = {}
+    for name, _, _ in tasks:
+        measures, agony = halves[name]["own"]
+        measures["null_model"] = null_summary(layers[name], halves[name]["null"], measures)
+        measured[name] = (measures, agony)
+    return measured, nodes
