@@ -35,6 +35,7 @@ contacts for constraint, a layer without arcs for Bonacich.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -136,7 +137,7 @@ def _node_groups(layer: Layer, people: pd.DataFrame) -> np.ndarray:
 
 def _position_columns(
     layer: Layer, people: pd.DataFrame, prefix: str, *, exact_limit: int, seed: int, betweenness_error: float,
-    brokerage_limit: int, estimated: dict, notes: list[str], include_betweenness: bool, betweenness_seed: int = 0,
+    brokerage_limit: int, estimated: dict, notes: list[str], include_betweenness: bool,
 ) -> dict[str, np.ndarray]:
     k = layer.people_count
     stored = layer.adjacency
@@ -144,12 +145,9 @@ def _position_columns(
     over_dependents = stored if layer.name in AUTHORITY_LAYERS else sp.csr_array(stored.T)
     columns: dict[str, np.ndarray] = {}
     if include_betweenness:
-        values, record = directed_betweenness(
-            stored, exact_limit=exact_limit, error=betweenness_error, seed=betweenness_seed,
-        )
-        columns[f"{prefix}betweenness"] = values[:k]
-        if record is not None:
-            estimated[f"{prefix}betweenness"] = record
+        # its place is kept here; node_measures fills it last (see betweenness_of)
+        columns[f"{prefix}betweenness"] = None
+        estimated[f"{prefix}betweenness"] = None
     columns[f"{prefix}pagerank"] = pagerank(towards_power)[:k]
     try:
         columns[f"{prefix}bonacich_power"] = bonacich_power(over_dependents)[:k]
@@ -195,11 +193,19 @@ def node_measures(
     seed: int = 0,
     betweenness_error: float = BETWEENNESS_ERROR,
     brokerage_limit: int = 5_000_000,
+    betweenness_of: Callable[[str], tuple[np.ndarray, dict | None]] | None = None,
 ) -> NodeMeasures:
     """Every node measure of one org, one row per person (see the module docstring).
 
     Deterministic for a ``seed`` (only the estimates above ``exact_limit`` nodes and the
     brokerage sample above ``brokerage_limit`` two-paths draw random numbers).
+
+    ``betweenness_of(name)``: layer ``name``'s :func:`directed_betweenness` (every node's
+    scores and the estimate's record, with this ``exact_limit``, ``betweenness_error`` and
+    the layer's own seed, :func:`orgpower.metrics.org.layer_seed`) where it was computed
+    beside the layer's measures, from the same path sample
+    (:func:`orgpower.metrics.org.measure_org` does so); ``None``: computed here. It is
+    asked for after every other column, so that it can be computed meanwhile elsewhere.
     """
     people = graph.people.reset_index(drop=True)
     n = len(people)
@@ -234,10 +240,9 @@ def node_measures(
         columns.update(_degree_columns(layer, n))
     from orgpower.metrics.org import layer_seed  # the layer's own seed: one path sample for both
 
-    for position, (name, layer) in enumerate(graph.layers.items()):
+    for name, layer in graph.layers.items():
         if name != "reporting":
-            columns.update(_position_columns(layer, people, f"{name}_", include_betweenness=True,
-                                             betweenness_seed=layer_seed(seed, position), **options))
+            columns.update(_position_columns(layer, people, f"{name}_", include_betweenness=True, **options))
 
     rights = decision_rights(graph.decisions, columns["person_id"])
     no_decisions = graph.decisions is None or graph.decisions.empty
@@ -247,4 +252,18 @@ def node_measures(
             values[:] = pd.NA
         columns[column] = values
     columns.update(_resource_columns(graph, n))
+    for position, (name, layer) in enumerate(graph.layers.items()):
+        if name == "reporting":
+            continue
+        if betweenness_of is not None:
+            values, record = betweenness_of(name)
+        else:
+            values, record = directed_betweenness(
+                layer.adjacency, exact_limit=exact_limit, error=betweenness_error, seed=layer_seed(seed, position),
+            )
+        columns[f"{name}_betweenness"] = values[: layer.people_count]
+        if record is None:
+            del estimated[f"{name}_betweenness"]
+        else:
+            estimated[f"{name}_betweenness"] = record
     return NodeMeasures(pd.DataFrame(columns), estimated, notes, tree)

@@ -180,33 +180,42 @@ def measure_org(
             tell(done, f"layer {name}")
             measured[name] = _measure_layer(layer, null_samples, own_seed, exact_limit)
         tell(len(tasks), "people")
-        nodes = node_measures(graph, exact_limit=exact_limit, seed=seed)
+        nodes = node_measures(
+            graph, exact_limit=exact_limit, seed=seed, betweenness_of=lambda name: measured[name][2],
+        )
     tell(total_steps, "")
-    layers = {name: values for name, (values, _) in measured.items()}
-    structure = _structure(graph, nodes.people, nodes.tree, layers, {name: agony for name, (_, agony) in measured.items()})
+    layers = {name: values for name, (values, _, _) in measured.items()}
+    structure = _structure(graph, nodes.people, nodes.tree, layers, {name: agony for name, (_, agony, _) in measured.items()})
     return OrgMeasures(
         layers=layers, people=nodes.people, structure=structure, estimated=nodes.estimated, notes=nodes.notes,
     )
 
 
-def _measure_layer(layer, null_samples: int, seed: int, exact_limit: int) -> tuple[dict, dict]:
-    """One layer's measures with its null model, and its agony for the structure (the null
-    model and the agony reuse the layer's own values)."""
+def _measure_layer(layer, null_samples: int, seed: int, exact_limit: int) -> tuple[dict, dict, tuple | None]:
+    """One layer's measures with its null model, its agony for the structure (the null
+    model and the agony reuse the layer's own values) and the people's betweenness in it."""
     from orgpower.metrics.nulls import null_summary
 
-    measures, agony = _layer_own_measures(layer, seed, exact_limit)
+    measures, agony, betweenness = _layer_own_measures(layer, seed, exact_limit)
     measures["null_model"] = null_summary(layer, _layer_null_draws(layer, null_samples, seed), measures)
-    return measures, agony
+    return measures, agony, betweenness
 
 
-def _layer_own_measures(layer, seed: int, exact_limit: int) -> tuple[dict, dict]:
-    """A layer's measures and its agony: one worker task."""
+def _layer_own_measures(layer, seed: int, exact_limit: int) -> tuple[dict, dict, tuple | None]:
+    """A layer's measures, its agony, and the people's directed betweenness in it (one
+    worker task: the people's betweenness reuses the layer's own path sample or exact
+    scores, which only this process holds; ``None`` for the reporting layer, whose
+    people's betweenness comes from the tree)."""
     from orgpower.metrics.layer import layer_measures
+    from orgpower.metrics.nodes import directed_betweenness
 
     if isinstance(layer, str):  # a forked worker: the layer is already in this process's memory
         layer = _FORKED_LAYERS[layer]
     measures = dict(layer_measures(layer, exact_limit=exact_limit, seed=seed))
-    return measures, _agony(layer, measures)
+    betweenness = None
+    if layer.name != "reporting":
+        betweenness = directed_betweenness(layer.adjacency, exact_limit=exact_limit, seed=seed)
+    return measures, _agony(layer, measures), betweenness
 
 
 def _layer_null_draws(layer, null_samples: int, seed: int) -> dict:
@@ -247,8 +256,12 @@ def _measure_in_parallel(graph: OrgGraph, tasks, count: int, null_samples: int, 
                 sent = name if inherit else layer
                 futures[pool.submit(_layer_null_draws, sent, null_samples, own_seed)] = (name, "null")
                 futures[pool.submit(_layer_own_measures, sent, own_seed, exact_limit)] = (name, "own")
+            own = {name: future for future, (name, half) in futures.items() if half == "own"}
             tell(0, f"{len(tasks)} layers in {count} processes, and the people")
-            nodes = node_measures(graph, exact_limit=exact_limit, seed=seed)
+            # the people's betweenness comes last from the workers' own tasks
+            nodes = node_measures(
+                graph, exact_limit=exact_limit, seed=seed, betweenness_of=lambda name: own[name].result()[2],
+            )
             halves: dict = {}
             done = 0
             for future in as_completed(futures):
@@ -261,7 +274,7 @@ def _measure_in_parallel(graph: OrgGraph, tasks, count: int, null_samples: int, 
         _FORKED_LAYERS.clear()
     measured = {}
     for name, _, _ in tasks:
-        measures, agony = halves[name]["own"]
+        measures, agony, betweenness = halves[name]["own"]
         measures["null_model"] = null_summary(layers[name], halves[name]["null"], measures)
-        measured[name] = (measures, agony)
+        measured[name] = (measures, agony, betweenness)
     return measured, nodes
