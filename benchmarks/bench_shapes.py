@@ -147,6 +147,8 @@ def _instrument(clock: Clock) -> None:
                  "decision_rights", "tree_betweenness", "tree_betweenness_directed"):
         if hasattr(nodes_mod, name):
             clock.wrap(nodes_mod, name)
+    for name, part in (("_layer_own_measures", "measures"), ("_layer_null_draws", "null model")):
+        _time_task(org_mod, name, part)
     clock.wrap(org_mod, "_structure", "structure")
     clock.wrap(org_mod, "_agony", "structure_agony")
     clock.wrap(audit_mod, "assemble_audit", "readings")
@@ -155,6 +157,26 @@ def _instrument(clock: Clock) -> None:
         clock.wrap(audit_mod, name, name.strip("_"))
     clock.wrap(findings_mod, "build_findings", "findings")
     clock.wrap(document_mod, "build_document", "document")
+
+
+def _time_task(owner, name: str, part: str) -> None:
+    """Print a TASK line with the wall and CPU time of each call of a layer task, from the
+    process that runs it (a forked worker inherits the wrapper; its own steps are not in
+    this process's Clock)."""
+    fn = getattr(owner, name)
+
+    @functools.wraps(fn)  # the same name, so that the pool pickles it by reference
+    def timed(layer, *args, **kwargs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            return fn(layer, *args, **kwargs)
+        finally:
+            record = {"layer": layer if isinstance(layer, str) else getattr(layer, "name", "?"), "part": part,
+                      "seconds": time.perf_counter() - wall, "cpu_seconds": time.process_time() - cpu,
+                      "pid": os.getpid()}
+            print("TASK " + json.dumps(record), flush=True)
+
+    setattr(owner, name, timed)
 
 
 def _worker(shape: str, people: int, depth: int, cli: bool, workers: int | None) -> int:
@@ -252,6 +274,11 @@ def _take_line(line: str, run: dict) -> None:
     elif kind == "DONE":
         run.update(json.loads(rest))
         run["finished"] = True
+    elif kind == "TASK":
+        record = json.loads(rest)
+        run.setdefault("tasks", []).append(record)
+        print(f"    task {record['layer']} {record['part']}: {record['seconds']:.2f} s, "
+              f"{record['cpu_seconds']:.2f} s CPU (process {record['pid']})", flush=True)
     elif kind == "INFO":
         print("    " + rest, flush=True)
     else:
