@@ -149,6 +149,7 @@ def _instrument(clock: Clock) -> None:
             clock.wrap(nodes_mod, name)
     for name, part in (("_layer_own_measures", "measures"), ("_layer_null_draws", "null model")):
         _time_task(org_mod, name, part)
+    _time_task(audit_mod, "direct_readings", "direct readings (decisions, teams, pairs, resources)")
     clock.wrap(org_mod, "_structure", "structure")
     clock.wrap(org_mod, "_agony", "structure_agony")
     clock.wrap(audit_mod, "assemble_audit", "readings")
@@ -171,7 +172,7 @@ def _time_task(owner, name: str, part: str) -> None:
         try:
             return fn(layer, *args, **kwargs)
         finally:
-            record = {"layer": layer if isinstance(layer, str) else getattr(layer, "name", "?"), "part": part,
+            record = {"layer": layer if isinstance(layer, str) else getattr(layer, "name", "org"), "part": part,
                       "seconds": time.perf_counter() - wall, "cpu_seconds": time.process_time() - cpu,
                       "pid": os.getpid()}
             print("TASK " + json.dumps(record), flush=True)

@@ -227,7 +227,8 @@ def _model(
 
 def _audit_model(model: OrgModel, config: "AuditConfig", progress: Progress, workers: int | None = None) -> "AuditResult":
     from orgpower.metrics.org import measure_org
-    from orgpower.report.audit import assemble_audit
+    from orgpower.report.audit import assemble_audit, direct_readings
+    from orgpower.workers import Beside, worker_count
 
     progress("graph", 0, None, "")
     graph = build_graph(model)
@@ -236,12 +237,16 @@ def _audit_model(model: OrgModel, config: "AuditConfig", progress: Progress, wor
     def measured(done: int, total: int, what: str) -> None:
         progress("measure", done, total, what)
 
+    # the readings that need no measure are taken meanwhile in a forked process, on the
+    # core the layer workers leave idle as their last tasks finish (same results)
+    arcs = sum(layer.m for layer in graph.layers.values())
+    direct = Beside(direct_readings, model, graph, config, wanted=worker_count(workers, 2, arcs) > 1)
     measures = measure_org(
         graph, null_samples=config.null_samples, seed=config.seed, exact_limit=config.exact_limit, progress=measured,
         workers=workers,
     )
     progress("report", 0, None, "")
-    result = assemble_audit(model, graph, measures, config)
+    result = assemble_audit(model, graph, measures, config, direct.result())
     progress("report", 1, 1, f"{len(result.document.get('findings', [])):,} findings")
     return result
 

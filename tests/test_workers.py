@@ -214,3 +214,35 @@ def test_people_csv_written_by_a_second_process_has_the_same_bytes(tmp_path):
                           timeout=600, cwd=Path(__file__).resolve().parents[1])
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout.strip().splitlines()[-1]) == {"forked": [True], "same": [True, True]}
+
+
+FORKED_DIRECT_READINGS = """
+import json, sys
+import pandas as pd
+from orgpower import api, workers
+
+workers.PARALLEL_MIN_ARCS = 0
+seen = []
+class Watched(workers.Beside):
+    def __init__(self, function, *args, **kwargs):
+        super().__init__(function, *args, **kwargs)
+        seen.append((function.__name__, self.forked))
+workers.Beside = Watched
+here = api.audit("sample_orgs/meridian_matrix", workers=1)
+beside = api.audit("sample_orgs/meridian_matrix", workers=2)
+for name, table in here.tables.items():
+    pd.testing.assert_frame_equal(beside.tables[name], table, check_exact=True)
+print(json.dumps({"seen": seen, "same": json.dumps(beside.document) == json.dumps(here.document),
+                  "tables": sorted(beside.tables) == sorted(here.tables)}))
+"""
+
+
+def test_readings_taken_in_a_second_process_while_the_org_is_measured_are_the_same():
+    # decisions, teams, pairs and resources need no measure, so with workers they are
+    # taken in a forked process meanwhile; audit.json and every table must not change
+    done = subprocess.run([sys.executable, "-c", FORKED_DIRECT_READINGS], capture_output=True, text=True,
+                          timeout=600, cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {
+        "seen": [["direct_readings", False], ["direct_readings", True]], "same": True, "tables": True,
+    }

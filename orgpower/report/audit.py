@@ -28,7 +28,10 @@ from orgpower.report.representation import represent, representation_table
 from orgpower.report.resources import ResourceAudit, audit_resources
 from orgpower.report.scopes import id_text, pair_readings, team_readings, unit_readings
 
-__all__ = ["AuditConfig", "AuditResult", "Thresholds", "add_comparison", "assemble_audit", "person_power"]
+__all__ = [
+    "AuditConfig", "AuditResult", "DirectReadings", "Thresholds", "add_comparison", "assemble_audit", "direct_readings",
+    "person_power",
+]
 
 # people.csv keeps these model columns beside the measures; every other attribute
 # (gender, pay, location, ...) stays out of per-person outputs.
@@ -187,16 +190,46 @@ def add_comparison(result: AuditResult, old: AuditResult, *, allow_disjoint: boo
     result.document["comparison"] = result.comparison
 
 
-def assemble_audit(model: OrgModel, graph: OrgGraph, measures: Any, config: AuditConfig) -> AuditResult:
+@dataclass
+class DirectReadings:
+    """The readings taken straight from the org's ties and decisions, which need no
+    measure: the decision-rights audit, the teams, the manager–report pairs and the
+    resource flows."""
+
+    decisions: DecisionAudit
+    teams: list[dict[str, Any]]
+    team_count: int
+    pairs: pd.DataFrame
+    resources: ResourceAudit
+
+
+def direct_readings(model: OrgModel, graph: OrgGraph, config: AuditConfig) -> DirectReadings:
+    """:class:`DirectReadings` of one org (``graph`` is ``build_graph(model)``): they
+    depend on nothing that :func:`~orgpower.metrics.org.measure_org` computes, so the
+    pipeline may take them while the org is measured."""
+    decisions = audit_decisions(model.decisions, model.people, config.thresholds)
+    teams, team_count = team_readings(graph, config)
+    pairs = pair_readings(graph)
+    resources = audit_resources(graph.layers.get("flows"), model.people)
+    return DirectReadings(decisions, teams, team_count, pairs, resources)
+
+
+def assemble_audit(
+    model: OrgModel, graph: OrgGraph, measures: Any, config: AuditConfig, direct: DirectReadings | None = None,
+) -> AuditResult:
     """Turn one org's measures into the audit: readings, findings, audit.json, every table.
 
     ``graph`` is ``build_graph(model)`` and ``measures`` is ``measure_org(graph, ...)``
-    with ``config``'s settings; :func:`orgpower.api.audit` runs the whole pipeline.
+    with ``config``'s settings; ``direct`` is ``direct_readings(model, graph, config)``
+    if already taken (else it is taken here); :func:`orgpower.api.audit` runs the whole
+    pipeline.
     """
     from orgpower.report.document import build_document
     from orgpower.report.findings import build_findings
 
-    decisions = audit_decisions(model.decisions, model.people, config.thresholds)
+    direct = direct if direct is not None else direct_readings(model, graph, config)
+    decisions, teams, team_count = direct.decisions, direct.teams, direct.team_count
+    pairs, resources = direct.pairs, direct.resources
     layer_readings = {}
     for name, values in measures.layers.items():
         layer = graph.layers.get(name)
@@ -204,11 +237,8 @@ def assemble_audit(model: OrgModel, graph: OrgGraph, measures: Any, config: Audi
         layer_readings[name] = read_measures({"weighted": bool(layer.weighted) if layer is not None else False, **values, **extra},
                                              config.thresholds, layer=name)
     org_reading = combine_readings(layer_readings, config.thresholds)
-    teams, team_count = team_readings(graph, config)
     people_measures = getattr(measures, "people", None)
     units = unit_readings(graph, people_measures, config)
-    pairs = pair_readings(graph)
-    resources = audit_resources(graph.layers.get("flows"), model.people)
     power = person_power(graph, people_measures, decisions, resources)
     groups = represent(model.people, power, config.group_attributes, k=config.min_group_size,
                        alpha=config.thresholds.representation_alpha)
