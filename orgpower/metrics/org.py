@@ -154,12 +154,12 @@ def measure_org(
     total, step)`` hears as each step starts (one per layer, then the people): ``done``
     steps are finished; the last call has ``done == total``.
 
-    ``workers``: how many processes measure the layers (each layer's measures and null
-    model are one task; ``None``: every usable core; 1, the default: this process
-    only). With more than one, this process measures the people while the workers
-    measure the layers; the numbers are the same, bit for bit, as with one
-    (:mod:`orgpower.workers`). Small orgs are measured in this process whatever
-    is asked.
+    ``workers``: how many processes measure the layers (each layer is two tasks: its
+    measures with its agony and the people's betweenness in it, and its null samples;
+    ``None``: every usable core; 1, the default: this process only). With more than
+    one, this process measures the people while the workers measure the layers; the
+    numbers are the same, bit for bit, as with one (:mod:`orgpower.workers`). Small
+    orgs are measured in this process whatever is asked.
     """
     from orgpower.workers import worker_count
 
