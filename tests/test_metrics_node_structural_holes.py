@@ -92,9 +92,82 @@ def test_an_isolated_person_has_undefined_constraint():
     assert np.isnan(values[2])
 
 
-def test_row_blocks_give_the_same_result_as_one_block(monkeypatch):
+def test_wedge_blocks_give_the_same_result_as_one_block(monkeypatch):
     graph = nx.gnp_random_graph(80, 0.1, seed=7, directed=True)
     a = sp.csr_array(nx.to_scipy_sparse_array(graph, nodelist=range(80)))
     whole = constraint(a)
-    monkeypatch.setattr(structural_holes, "_BLOCK_PRODUCT_ENTRIES", 50)  # forces many blocks
-    np.testing.assert_allclose(constraint(a), whole, atol=1e-12)
+    monkeypatch.setattr(structural_holes, "_WEDGE_BLOCK", 50)  # forces many blocks
+    np.testing.assert_allclose(constraint(a), whole, rtol=1e-15, atol=0)
+
+
+# ------------------------------------------------- the triangle form equals P·P masked by the ties
+
+
+def _constraint_by_matrix_product(adjacency, weighted=True):
+    """The specification the triangle listing must equal: P·P formed in full and masked
+    by the ties (the form used before; simple, but it forms Σ_q d(q)² two-step entries)."""
+    proportions = structural_holes.contact_proportions(adjacency, weighted=weighted)
+    n = proportions.shape[0]
+    result = np.full(n, np.nan)
+    pattern = proportions.copy()
+    pattern.data = np.ones_like(pattern.data)
+    local = sp.csr_array(proportions + sp.csr_array(proportions @ proportions).multiply(pattern))
+    local.data **= 2
+    sums = np.asarray(local.sum(axis=1)).ravel()
+    degree = np.diff(proportions.indptr)
+    result[degree > 0] = sums[degree > 0]
+    return result
+
+
+def _random_ties(seed, n, arcs, *, hubs=0, loops=0, weighted=True):
+    rng = np.random.default_rng(seed)
+    sources = np.concatenate([rng.integers(0, n, arcs), np.zeros(hubs, dtype=int), rng.integers(0, n, loops)])
+    targets = np.concatenate([rng.integers(0, n, arcs), rng.integers(1, n, hubs), np.zeros(loops, dtype=int)])
+    if loops:
+        targets[-loops:] = sources[-loops:]  # self-ties
+    else:
+        keep = sources != targets
+        sources, targets = sources[keep], targets[keep]
+    weights = rng.integers(1, 6, sources.size).astype(float) if weighted else np.ones(sources.size)
+    a = sp.csr_array((weights, (sources, targets)), shape=(n, n))
+    a.sum_duplicates()
+    return a
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("weighted", [True, False])
+def test_triangle_listing_equals_the_masked_matrix_product(seed, weighted):
+    a = _random_ties(seed, 300, 2400, hubs=250)  # a hub tied to most: deep triangles
+    np.testing.assert_allclose(constraint(a, weighted=weighted), _constraint_by_matrix_product(a, weighted),
+                               rtol=1e-13, atol=0)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_self_ties_count_as_in_the_matrix_product(seed):
+    a = _random_ties(seed, 120, 600, loops=40)
+    assert a.diagonal().any()
+    np.testing.assert_allclose(constraint(a), _constraint_by_matrix_product(a), rtol=1e-13, atol=0)
+
+
+def test_ties_that_cancel_out_leave_a_person_without_contacts_as_in_the_matrix_product():
+    # 0 -> 1 weighs 2, 1 -> 0 weighs -2: z = 0, no tie; 2's ties to 0 and 1 remain;
+    # 3's ties weigh 1 and -1: its total is 0, so it has no proportions (as networkx)
+    a = sp.csr_array(([2.0, -2.0, 1.0, 3.0, 1.0, -1.0], ([0, 1, 2, 2, 3, 3], [1, 0, 0, 1, 0, 2])), shape=(5, 5))
+    values = constraint(a)
+    np.testing.assert_allclose(values, _constraint_by_matrix_product(a), rtol=1e-13)
+    assert np.isnan(values[3]) and np.isnan(values[4])
+
+
+def test_a_dense_clustered_layer_equals_the_matrix_product_in_every_written_digit():
+    # units of 12 with ties mostly inside, as the collaboration layers of the benchmarks
+    rng = np.random.default_rng(5)
+    n, per = 2400, 10
+    sources = np.repeat(np.arange(n), per)
+    inside = rng.random(sources.size) < 0.9
+    targets = np.where(inside, sources // 12 * 12 + rng.integers(0, 12, sources.size), rng.integers(0, n, sources.size))
+    keep = sources != targets
+    a = sp.csr_array((np.ones(int(keep.sum())), (sources[keep], targets[keep])), shape=(n, n))
+    a.sum_duplicates()
+    new, old = constraint(a, weighted=False), _constraint_by_matrix_product(a, weighted=False)
+    np.testing.assert_allclose(new, old, rtol=1e-14, atol=0)
+    assert ["%.10g" % x for x in new] == ["%.10g" % x for x in old]
