@@ -112,12 +112,12 @@ def layer_measures(
 
     census = rc.dyad_census(a)
     out["mutual_dyads"], out["asymmetric_dyads"], out["null_dyads"] = (int(x) for x in census)
-    put("reciprocity_edgewise", rc.reciprocity_edgewise(a), no_arcs)
-    put("reciprocity_dyadic", rc.reciprocity_dyadic_nonnull(a), no_arcs)
-    put("reciprocity_dyadic_with_nulls", rc.reciprocity_dyadic(a), "fewer than two nodes")
+    put("reciprocity_edgewise", rc.reciprocity_edgewise(a, census=census), no_arcs)
+    put("reciprocity_dyadic", rc.reciprocity_dyadic_nonnull(a, census=census), no_arcs)
+    put("reciprocity_dyadic_with_nulls", rc.reciprocity_dyadic(a, census=census), "fewer than two nodes")
     rho_reason = no_arcs if m == 0 else "density is 1 (every possible arc present)"
-    put("reciprocity_rho", rc.reciprocity_rho(a), rho_reason)
-    put("reciprocity_edgewise_lrr", rc.reciprocity_edgewise_lrr(a),
+    put("reciprocity_rho", rc.reciprocity_rho(a, census=census), rho_reason)
+    put("reciprocity_edgewise_lrr", rc.reciprocity_edgewise_lrr(a, census=census),
         no_arcs if m == 0 else "no mutual dyad (the log ratio is minus infinity)")
     # weights are amounts or counts; validation sets negative amounts aside, but a caller
     # passing a signed matrix gets a reason, not a crash
