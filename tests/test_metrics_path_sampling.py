@@ -149,6 +149,18 @@ def test_the_same_seed_gives_the_same_estimate_and_another_seed_another():
     assert not np.array_equal(first.through, ps.sample_shortest_paths(a, 500, seed=2).through)
 
 
+def test_an_estimate_without_a_given_condensation_computes_it_once(monkeypatch):
+    # the people's betweenness columns pass no condensation; at a million arcs each one costs seconds
+    graph = nx.gnp_random_graph(300, 0.02, seed=3, directed=True)
+    a = _adjacency(graph)
+    calls = []
+    original = ps.condensation
+    monkeypatch.setattr(ps, "condensation", lambda matrix: calls.append(1) or original(matrix))
+    ps._RECENT.clear()
+    ps.estimated_betweenness(a, seed=11)
+    assert len(calls) == 1
+
+
 def _vertex_diameter_bound_by_igraph(a: sp.csr_array) -> int:
     """The earlier form, kept as the specification: each large strong component copied
     into an igraph graph, eccentricities of its highest-degree vertex from igraph."""

@@ -411,9 +411,9 @@ def estimated_betweenness(
     if key in _RECENT:
         return _RECENT[key]
     delta = 1.0 - confidence
+    cond = cond if cond is not None else condensation(a)  # once, for the bound and the sample
     vd = vertex_diameter_bound(a, cond)
     r_vc = sample_size(epsilon, vd, 0.4 * delta)
-    cond = cond if cond is not None else condensation(a)
     pilot = sample_shortest_paths(a, min(PILOT_PAIRS, r_vc), seed=[seed, 1], cond=cond)
     top = float(pilot.through.max()) / pilot.pairs
     top = top + 3.0 * math.sqrt(top / pilot.pairs) + 3.0 / pilot.pairs  # a generous upper guess
