@@ -68,6 +68,7 @@ class Clock:
         self.stack: list[dict] = []
         self.steps: dict[str, dict] = {}
         self.depth = depth
+        self.pid = os.getpid()
 
     def wrap(self, owner, name: str, label: str | None = None, keyed=None):
         fn = getattr(owner, name)
@@ -105,7 +106,9 @@ class Clock:
             if self.stack:
                 self.stack[-1]["peak"] = max(self.stack[-1]["peak"], peak)
             reset_peak()
-            if path.count("/") < 2:  # progress of the big steps, in case the run is stopped
+            # progress of the big steps, in case the run is stopped (not from a forked
+            # process, whose steps are its own: it prints TASK lines)
+            if path.count("/") < 2 and os.getpid() == self.pid:
                 print("STEP " + json.dumps(record), flush=True)
 
 
