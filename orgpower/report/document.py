@@ -20,6 +20,7 @@ from orgpower.graph.layers import OrgGraph
 from orgpower.model import OrgModel
 from orgpower.report.config import AuditConfig
 from orgpower.report.decisions import DecisionAudit
+from orgpower.report.json_text import dumps_indented
 from orgpower.report.names import hide_names, quoted_names
 from orgpower.report.readings import Reading
 from orgpower.report.resources import ResourceAudit
@@ -33,6 +34,31 @@ ROUNDOFF_ZERO = 1e-12
 
 def clean(value: Any) -> Any:
     """A JSON-safe copy: plain types, rounded floats, ``None`` for NaN/inf/NA."""
+    # the plain types first, by exact type (a document holds hundreds of thousands of
+    # values; isinstance against Mapping is the slow part of the general form)
+    kind = type(value)
+    if kind is dict:
+        return {k if type(k) is str else str(k): clean(v) for k, v in value.items()}
+    if kind is list:
+        return [clean(v) for v in value]
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is float:
+        return _clean_float(value)
+    return _clean_other(value)
+
+
+def _clean_float(x: float) -> float | None:
+    if not math.isfinite(x):
+        return None
+    if abs(x) < ROUNDOFF_ZERO:  # solver round-off (F0 = 3.8e-31 on a tree) is zero
+        return 0.0
+    rounded = float(f"{x:.{SIGNIFICANT_DIGITS}g}")
+    return 0.0 if rounded == 0 else rounded  # no "-0.0"
+
+
+def _clean_other(value: Any) -> Any:
+    """:func:`clean` of every value that is not a plain dict, list, str, int, bool, float or None."""
     if isinstance(value, Mapping):
         return {str(k): clean(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -45,13 +71,7 @@ def clean(value: Any) -> Any:
     if isinstance(value, (int, np.integer)):
         return int(value)
     if isinstance(value, (float, np.floating)):
-        x = float(value)
-        if not math.isfinite(x):
-            return None
-        if abs(x) < ROUNDOFF_ZERO:  # solver round-off (F0 = 3.8e-31 on a tree) is zero
-            return 0.0
-        rounded = float(f"{x:.{SIGNIFICANT_DIGITS}g}")
-        return 0.0 if rounded == 0 else rounded  # no "-0.0"
+        return _clean_float(float(value))
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, str):
@@ -65,8 +85,10 @@ def clean(value: Any) -> Any:
 
 
 def dumps(document: Mapping[str, Any]) -> str:
-    """The canonical text of audit.json."""
-    return json.dumps(clean(document), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """The canonical text of audit.json: ``json.dumps(clean(document), sort_keys=True,
+    indent=2, ensure_ascii=False, allow_nan=False)`` and a final new line (the same text,
+    laid out by :func:`~orgpower.report.json_text.dumps_indented`)."""
+    return dumps_indented(clean(document), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _org_block(model: OrgModel, graph: OrgGraph, power: pd.DataFrame) -> dict[str, Any]:
