@@ -395,9 +395,9 @@ def decision_rows(frame: pd.DataFrame, label: str, rows: np.ndarray, mapping: Ma
     repeat = counts[row]
     out = out.iloc[np.repeat(np.arange(len(out)), repeat)]
     within = np.arange(len(out)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-    out["affects"] = affected.to_numpy(dtype=object)[np.repeat(starts[row], repeat) + within]
+    # taken in Arrow, by position (the repeated rows share index labels)
+    out["affects"] = affected.array.take(np.repeat(starts[row], repeat) + within)
     out["role"] = out["role"].astype(_STRING)
-    out["affects"] = out["affects"].astype(_STRING)
     return out[list(DECISION_COLUMNS)].reset_index(drop=True)
 
 

@@ -820,7 +820,7 @@ def split_ids_flat(values: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray
     >>> ids.tolist(), counts.tolist(), starts.tolist()
     (['a', 'b', 'c', nan, 'x'], [3, 1, 1], [0, 3, 4])
     """
-    text = pa.array(values.astype("str").to_numpy(dtype=object, na_value=None), type=pa.string())
+    text = _arrow_text(values).cast(pa.string())  # Arrow text as it is held: no Python string per cell
     text = pc.utf8_trim(pc.replace_substring_regex(text, _SEPARATOR_RE2, ";"), " ;")
     text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
     lists = pc.split_pattern(text, ";")
@@ -833,8 +833,8 @@ def split_ids_flat(values: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray
     within = np.arange(len(flat)) - (np.cumsum(lengths) - lengths)[parent]
     take = np.full(int(counts.sum()), -1, dtype=np.int64)
     take[starts[parent] + within] = np.arange(len(flat))
-    ids = flat.take(pa.array(take, mask=take < 0)).to_numpy(zero_copy_only=False)
-    return pd.Series(ids, dtype="str"), counts, starts
+    ids = flat.take(pa.array(take, mask=take < 0))
+    return pd.Series(pd.array(ids, dtype="str")), counts, starts
 
 
 def endpoint_problems(
