@@ -124,7 +124,7 @@ def test_decision_weight_counts_decisions_not_rows():
 @pytest.mark.parametrize("seed", range(5))
 def test_the_coded_decision_projection_equals_decision_arcs(seed):
     # build_graph projects decisions on integer codes; decision_arcs is its specification
-    from orgpower.graph.layers import _decision_arc_ends, _node_set
+    from orgpower.graph.layers import _decision_arc_ends, _layer, _node_set, _nodes_of, _text
 
     rng = np.random.default_rng(seed)
     rows = 200
@@ -139,7 +139,83 @@ def test_the_coded_decision_projection_equals_decision_arcs(seed):
     nodes = _node_set(people, decisions["actor"], decisions["affects"])
     arcs = decision_arcs(decisions)
     expected = layer_from_arcs("decisions", nodes, arcs["source"], arcs["target"], arcs["weight"])
-    sources, targets = _decision_arc_ends(decisions)
-    coded = layer_from_arcs("decisions", nodes, sources, targets, np.ones(len(sources)))
+    dictionary, named, sources, targets = _decision_arc_ends(decisions)
+    node_ids, where = _nodes_of(people, _text(pd.Series(people, dtype="str")), dictionary, named)
+    assert node_ids.tolist() == nodes.tolist()
+    coded = _layer("decisions", node_ids, where[sources], where[targets], np.ones(len(sources)), None, len(people))
     assert (coded.adjacency != expected.adjacency).nnz == 0 and coded.m == expected.m > 0
     assert coded.weighted == expected.weighted
+
+
+def _layers_by_name_and_id(model):
+    """build_graph's specification: every layer by layer_from_arcs over _node_set (ids
+    looked up arc end by arc end), as it was built before the ends were coded once."""
+    from orgpower.graph.layers import _node_set
+
+    people = model.people.reset_index(drop=True)
+    person_ids = people["person_id"].astype(str).to_numpy(dtype=object)
+    n = len(person_ids)
+    layers = {}
+    for line, name in (("solid", "reporting"), ("dotted", "reporting_dotted")):
+        arcs = model.reporting[model.reporting["line"] == line]
+        if line == "solid" or not arcs.empty:
+            layers[name] = layer_from_arcs(name, person_ids, arcs["source"], arcs["target"], weighted=False,
+                                           people_count=n)
+    if not model.flows.empty:
+        f = model.flows
+        layers["flows"] = layer_from_arcs("flows", _node_set(person_ids, f["source"], f["target"]), f["source"],
+                                          f["target"], f["amount"].astype(float), people_count=n)
+    if not model.decisions.empty:
+        arcs = decision_arcs(model.decisions)
+        nodes = _node_set(person_ids, model.decisions["actor"], model.decisions["affects"])
+        layers["decisions"] = layer_from_arcs("decisions", nodes, arcs["source"], arcs["target"], np.ones(len(arcs)),
+                                              people_count=n)
+    for relation, arcs in model.relations.groupby("relation", sort=True):
+        if relation != "dotted":
+            weights = arcs["weight"].astype(float).fillna(1.0) if "weight" in arcs else None
+            layers[str(relation)] = layer_from_arcs(str(relation), _node_set(person_ids, arcs["source"], arcs["target"]),
+                                                    arcs["source"], arcs["target"], weights, people_count=n)
+    return layers
+
+
+@pytest.mark.parametrize("shape", ["tree-like", "cross-linked", "collaboration-dense"])
+def test_build_graph_equals_the_layers_built_id_by_id(shape):
+    from orgpower.synthetic import generate_shape
+
+    model = generate_shape(600, shape, seed=3)
+    graph = build_graph(model)
+    expected = _layers_by_name_and_id(model)
+    assert sorted(graph.layers) == sorted(expected)
+    for name, layer in expected.items():
+        built = graph.layers[name]
+        assert built.node_ids.tolist() == layer.node_ids.tolist(), name
+        assert built.adjacency.shape == layer.adjacency.shape and (built.adjacency != layer.adjacency).nnz == 0, name
+        assert (built.weighted, built.self_loops_dropped, built.people_count) == (
+            layer.weighted, layer.self_loops_dropped, layer.people_count), name
+
+
+def test_layer_of_ends_equals_layer_from_arcs_with_units_loops_and_parallel_arcs():
+    from orgpower.graph.layers import _layer_of_ends, _node_set, _text
+
+    rng = np.random.default_rng(7)
+    people = np.array([f"p{i}" for i in range(40)], dtype=object)
+    ids = np.array([*people, "ZETA", "Alpha", "unit é", "ünit", "10", "9"], dtype=object)
+    sources = pd.Series(rng.choice(ids, 500), dtype="str")
+    targets = pd.Series(rng.choice(ids, 500), dtype="str")
+    weights = pd.Series(rng.integers(0, 4, 500).astype(float))
+    expected = layer_from_arcs("x", _node_set(people, sources, targets), sources, targets, weights,
+                               people_count=len(people))
+    built = _layer_of_ends("x", people, _text(pd.Series(people, dtype="str")), sources, targets, weights)
+    assert built.node_ids.tolist() == expected.node_ids.tolist()
+    assert (built.adjacency != expected.adjacency).nnz == 0
+    assert (built.weighted, built.self_loops_dropped, built.people_count) == (
+        expected.weighted, expected.self_loops_dropped, expected.people_count)
+
+
+def test_a_blank_arc_end_is_still_refused_with_a_key_error():
+    from orgpower.graph.layers import _layer_of_ends, _text
+
+    people = np.array(["a", "b"], dtype=object)
+    with pytest.raises(KeyError):
+        _layer_of_ends("x", people, _text(pd.Series(people, dtype="str")), pd.Series(["a", None], dtype="str"),
+                       pd.Series(["b", "a"], dtype="str"), None)

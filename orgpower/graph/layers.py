@@ -100,6 +100,13 @@ def layer_from_arcs(
     if (src < 0).any() or (dst < 0).any():
         missing = set(np.asarray(sources, dtype=object)[src < 0]) | set(np.asarray(targets, dtype=object)[dst < 0])
         raise KeyError(f"layer {name!r}: {len(missing)} arc end(s) are not nodes of the layer")
+    return _layer(name, node_ids, src, dst, weights, weighted, people_count)
+
+
+def _layer(name: str, node_ids: np.ndarray, src: np.ndarray, dst: np.ndarray, weights, weighted: bool | None,
+           people_count: int | None) -> Layer:
+    """The layer of arcs given by node positions (see :func:`layer_from_arcs`)."""
+    n = len(node_ids)
     w = np.ones(len(src)) if weights is None else np.asarray(weights, dtype=float)
     loops = src == dst
     keep = ~loops
@@ -187,8 +194,10 @@ def decision_arcs(decisions: pd.DataFrame) -> pd.DataFrame:
     return arcs[["source", "target", "weight"]]
 
 
-def _decision_arc_ends(decisions: pd.DataFrame) -> tuple[pa.Array, pa.Array] | None:
-    """The arcs of :func:`decision_arcs` (each one weight 1.0) as Arrow id arrays, built on
+def _decision_arc_ends(decisions: pd.DataFrame) -> tuple[pa.Array, np.ndarray, np.ndarray, np.ndarray] | None:
+    """The arcs of :func:`decision_arcs` (each one weight 1.0) as codes into one Arrow
+    dictionary of ids: (dictionary, which entries the actor or affects columns name,
+    source codes, target codes), built on
     integer codes: one Arrow dictionary for decision, actor and affected ids, the
     decider x bound join by index arithmetic (text de-duplication and merges of a million
     rows cost seconds). ``None`` when the table is not the validated text table this
@@ -226,8 +235,10 @@ def _decision_arc_ends(decisions: pd.DataFrame) -> tuple[pa.Array, pa.Array] | N
     source = decider[pair]
     target = bound[order][np.repeat(first[decider_decision], repeat) + within]
     keep = source != target
-    take = encoded.dictionary.take
-    return take(pa.array(source[keep])), take(pa.array(target[keep]))
+    named = np.zeros(size, dtype=bool)  # the ids the actor and affects columns name (the layer's nodes)
+    named[actor] = True
+    named[affects[affects >= 0]] = True
+    return encoded.dictionary, named[: len(encoded.dictionary)], source[keep], target[keep]
 
 
 def build_graph(model: OrgModel) -> OrgGraph:
@@ -235,6 +246,7 @@ def build_graph(model: OrgModel) -> OrgGraph:
     people = model.people.reset_index(drop=True)
     person_ids = people["person_id"].astype(str).to_numpy(dtype=object)
     n_people = len(person_ids)
+    people_text = _text(people["person_id"].astype(str))
     graph = OrgGraph(people=people, units=model.units, decisions=model.decisions)
 
     reporting = model.reporting
@@ -248,28 +260,58 @@ def build_graph(model: OrgModel) -> OrgGraph:
 
     flows = model.flows
     if not flows.empty:
-        nodes = _node_set(person_ids, flows["source"], flows["target"])
-        graph.layers["flows"] = layer_from_arcs(
-            "flows", nodes, flows["source"], flows["target"], flows["amount"].astype(float), people_count=n_people,
-        )
+        graph.layers["flows"] = _layer_of_ends("flows", person_ids, people_text, flows["source"], flows["target"],
+                                               flows["amount"].astype(float))
 
     if not model.decisions.empty:
-        nodes = _node_set(person_ids, model.decisions["actor"], model.decisions["affects"])
         ends = _decision_arc_ends(model.decisions)
-        if ends is None:
+        if ends is not None:
+            dictionary, named, source, target = ends
+            node_ids, where = _nodes_of(person_ids, people_text, dictionary, named)
+            graph.layers["decisions"] = _layer("decisions", node_ids, where[source], where[target],
+                                               np.ones(len(source)), None, n_people)
+        else:
+            nodes = _node_set(person_ids, model.decisions["actor"], model.decisions["affects"])
             arcs = decision_arcs(model.decisions)
-            ends = arcs["source"], arcs["target"]
-        graph.layers["decisions"] = layer_from_arcs(
-            "decisions", nodes, ends[0], ends[1], np.ones(len(ends[0])), people_count=n_people,
-        )
+            graph.layers["decisions"] = layer_from_arcs(
+                "decisions", nodes, arcs["source"], arcs["target"], np.ones(len(arcs)), people_count=n_people,
+            )
 
     relations = model.relations
     for relation, arcs in relations.groupby("relation", sort=True):
         if relation == "dotted":
             continue  # ingest turns these into dotted reporting arcs
-        nodes = _node_set(person_ids, arcs["source"], arcs["target"])
         weights = arcs["weight"].astype(float).fillna(1.0) if "weight" in arcs else None
-        graph.layers[str(relation)] = layer_from_arcs(
-            str(relation), nodes, arcs["source"], arcs["target"], weights, people_count=n_people,
-        )
+        graph.layers[str(relation)] = _layer_of_ends(str(relation), person_ids, people_text, arcs["source"],
+                                                     arcs["target"], weights)
     return graph
+
+
+def _layer_of_ends(name: str, person_ids: np.ndarray, people_text: pa.Array, sources: pd.Series, targets: pd.Series,
+                   weights) -> Layer:
+    """``layer_from_arcs(name, _node_set(person_ids, sources, targets), sources, targets,
+    weights)`` with one hash pass over the arc ends: they are dictionary-coded once, and
+    only the distinct ids are looked up among the people (the node set and both ends'
+    positions follow from the codes)."""
+    ends = [_text(sources), _text(targets)]
+    kind = pa.large_string() if any(pa.types.is_large_string(e.type) for e in ends) else pa.string()
+    encoded = pc.dictionary_encode(pa.concat_arrays([e.cast(kind) for e in ends]))
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    if (codes < 0).any():  # a blank end: layer_from_arcs says how many ends are not nodes
+        return layer_from_arcs(name, _node_set(person_ids, sources, targets), sources, targets, weights,
+                               people_count=len(person_ids))
+    node_ids, where = _nodes_of(person_ids, people_text, encoded.dictionary, np.ones(len(encoded.dictionary), bool))
+    positions = where[codes]
+    return _layer(name, node_ids, positions[: len(sources)], positions[len(sources):], weights, None, len(person_ids))
+
+
+def _nodes_of(person_ids: np.ndarray, people_text: pa.Array, dictionary: pa.Array,
+              named: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The node set of :func:`_node_set` (people first, then the other ``named`` ids of
+    ``dictionary``, sorted) and each dictionary entry's position in it (-1 where neither)."""
+    where = pc.fill_null(pc.index_in(dictionary, value_set=people_text), -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    other = np.flatnonzero(named & (where < 0))
+    names = dictionary.take(pa.array(other)).to_pylist()
+    order = sorted(range(len(names)), key=names.__getitem__)
+    where[other[order]] = len(person_ids) + np.arange(len(order))
+    return np.concatenate([person_ids, np.array([names[i] for i in order], dtype=object)]), where
