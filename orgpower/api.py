@@ -246,7 +246,7 @@ def _audit_model(model: OrgModel, config: "AuditConfig", progress: Progress, wor
         workers=workers,
     )
     progress("report", 0, None, "")
-    result = assemble_audit(model, graph, measures, config, direct.result())
+    result = assemble_audit(model, graph, measures, config, direct.result(), workers=workers)
     progress("report", 1, 1, f"{len(result.document.get('findings', [])):,} findings")
     return result
 

@@ -27,6 +27,7 @@ from orgpower.report.readings import Reading, combine_readings, read_measures
 from orgpower.report.representation import represent, representation_table
 from orgpower.report.resources import ResourceAudit, audit_resources
 from orgpower.report.scopes import id_text, pair_readings, team_readings, unit_readings
+from orgpower.workers import Beside
 
 __all__ = [
     "AuditConfig", "AuditResult", "DirectReadings", "Thresholds", "add_comparison", "assemble_audit", "direct_readings",
@@ -36,6 +37,8 @@ __all__ = [
 # people.csv keeps these model columns beside the measures; every other attribute
 # (gender, pay, location, ...) stays out of per-person outputs.
 PERSON_COLUMNS = ("person_id", "manager_id", "name", "title", "unit", "level")
+#: from this many people on, the units are read by a second process beside the other readings
+PARALLEL_READINGS_PEOPLE = 50_000
 
 
 @dataclass
@@ -215,18 +218,26 @@ def direct_readings(model: OrgModel, graph: OrgGraph, config: AuditConfig) -> Di
 
 
 def assemble_audit(
-    model: OrgModel, graph: OrgGraph, measures: Any, config: AuditConfig, direct: DirectReadings | None = None,
+    model: OrgModel, graph: OrgGraph, measures: Any, config: AuditConfig, direct: DirectReadings | None = None, *,
+    workers: int | None = None,
 ) -> AuditResult:
     """Turn one org's measures into the audit: readings, findings, audit.json, every table.
 
     ``graph`` is ``build_graph(model)`` and ``measures`` is ``measure_org(graph, ...)``
     with ``config``'s settings; ``direct`` is ``direct_readings(model, graph, config)``
     if already taken (else it is taken here); :func:`orgpower.api.audit` runs the whole
-    pipeline.
+    pipeline. ``workers`` = 1 keeps every reading in this process (by default the units
+    of a large org are read by a second process meanwhile; the records are the same).
     """
     from orgpower.report.document import build_document
     from orgpower.report.findings import build_findings
 
+    people_measures = getattr(measures, "people", None)
+    # the units' readings (a block graph per layer over every person, with its trophic
+    # levels: half the readings' time at a million people) in a forked process while
+    # this one reads the rest
+    unit_reader = Beside(unit_readings, graph, people_measures, config,
+                         wanted=workers != 1 and len(graph.people) >= PARALLEL_READINGS_PEOPLE)
     direct = direct if direct is not None else direct_readings(model, graph, config)
     decisions, teams, team_count = direct.decisions, direct.teams, direct.team_count
     pairs, resources = direct.pairs, direct.resources
@@ -237,12 +248,11 @@ def assemble_audit(
         layer_readings[name] = read_measures({"weighted": bool(layer.weighted) if layer is not None else False, **values, **extra},
                                              config.thresholds, layer=name)
     org_reading = combine_readings(layer_readings, config.thresholds)
-    people_measures = getattr(measures, "people", None)
-    units = unit_readings(graph, people_measures, config)
     power = person_power(graph, people_measures, decisions, resources)
     groups = represent(model.people, power, config.group_attributes, k=config.min_group_size,
                        alpha=config.thresholds.representation_alpha)
     people = people_table(model, people_measures, power, config)
+    units = unit_reader.result()
     findings = build_findings(
         model=model, config=config, layer_readings=layer_readings, org_reading=org_reading,
         layer_measures=measures.layers, units=units, teams=teams, pairs=pairs,
