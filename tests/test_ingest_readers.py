@@ -222,3 +222,26 @@ def test_zip_that_is_not_a_workbook_is_an_unreadable_file_problem(tmp_path):
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("notes.txt", "hello")
     assert [p.code for p in _only(path).problems] == ["unreadable_file"]
+
+
+def _looks_binary_char_by_char(text: str) -> bool:
+    """The former per-character count: the specification of readers._looks_binary."""
+    if not text:
+        return False
+    control = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\r\n") or ch == "\ufffd" or 0x7F <= ord(ch) < 0xA0)
+    return control > 0.02 * len(text)
+
+
+def test_looks_binary_counts_control_characters_as_the_per_character_form_does():
+    import random
+
+    from orgpower.ingest.readers import _looks_binary
+
+    alphabet = [chr(c) for c in range(0, 0x200)] + ["\ufffd", "\ufeff", "é", "名", "😀", "\u2028"]
+    rng = random.Random(11)
+    for _ in range(300):
+        weights = [rng.random() ** 6 for _ in alphabet]
+        text = "".join(rng.choices(alphabet, weights, k=rng.randrange(0, 400)))
+        assert _looks_binary(text) == _looks_binary_char_by_char(text), repr(text)
+    for text in ("", "id,name\n1,A\n", "\x00" * 3 + "a" * 97, "\x00" * 2 + "a" * 98, "\x7f\x9f\xa0" * 10, "\t\r\n" * 50):
+        assert _looks_binary(text) == _looks_binary_char_by_char(text), repr(text)

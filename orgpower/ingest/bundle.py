@@ -763,9 +763,13 @@ def _model_from_tables(
     flows = _concat(flow_parts, FLOW_COLUMNS)
     decisions = _concat(decision_parts, DECISION_COLUMNS)
     relations, dotted, dotted_used = split_dotted_relations(_concat(relation_parts, RELATION_COLUMNS), person_ids, problems)
-    flows, decisions = set_aside_leavers(flows, decisions, person_ids, known, problems)
     distinct = _distinct_ids(flows, decisions, relations)
-    problems += endpoint_problems(flows, decisions, relations, known, severity=unknown_severity, distinct=distinct)
+    kept = set_aside_leavers(flows, decisions, person_ids, known, problems, distinct=distinct)
+    if kept[0] is not flows or kept[1] is not decisions:  # rows were set aside: their ids may be gone
+        flows, decisions = kept
+        distinct = _distinct_ids(flows, decisions, relations)
+    problems += endpoint_problems(flows, decisions, relations, v._arrow_text(known), severity=unknown_severity,
+                                  distinct=distinct)
     reporting = pd.concat([reporting, dotted], ignore_index=True).drop_duplicates().reset_index(drop=True).astype(_STRING)
 
     units = _units(people, distinct, person_ids, unit_table)
@@ -790,19 +794,24 @@ def id_shape(value: str) -> str:
 
 
 def set_aside_leavers(flows: pd.DataFrame, decisions: pd.DataFrame, person_ids: pd.Index, known: pd.Index,
-                      problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
+                      problems: list[Problem], *, distinct: dict[tuple[str, str], pa.Array] | None = None,
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Flow and decision rows naming ids that look like people's ids (the same shape as
     the people file's ids, with digits; or an email) but are not in the people file,
     typically leavers still named in old budgets and decisions: one problem with their
-    count, and their rows set aside, not turned into units."""
+    count, and their rows set aside, not turned into units. ``distinct`` holds each id
+    column's distinct ids when the caller has them (:func:`_distinct_ids`)."""
     columns = (("flows", flows, ("source", "target")), ("decisions", decisions, ("actor", "affects")))
     known_ids = v._arrow_text(known)
     strangers: set[str] = set()
-    for _, frame, names in columns:
+    for kind, frame, names in columns:
         for name in names:
             if len(frame):
-                distinct = pc.unique(v._arrow_text(frame[name])).drop_null()
-                strangers.update(pc.filter(distinct, pc.invert(pc.is_in(distinct, value_set=known_ids))).to_pylist())
+                if distinct is not None and (kind, name) in distinct:
+                    ids = distinct[(kind, name)]
+                else:
+                    ids = pc.unique(v._arrow_text(frame[name])).drop_null()
+                strangers.update(pc.filter(ids, pc.invert(pc.is_in(ids, value_set=known_ids))).to_pylist())
     if not strangers:
         return flows, decisions
     # the shapes of the people's ids, from an even sample (a million ids have few shapes)
@@ -852,7 +861,7 @@ def _distinct_ids(flows: pd.DataFrame, decisions: pd.DataFrame, relations: pd.Da
             for kind, column in _ID_COLUMNS if len(frames[kind])}
 
 
-def endpoint_problems(flows: pd.DataFrame, decisions: pd.DataFrame, relations: pd.DataFrame, known: pd.Index,
+def endpoint_problems(flows: pd.DataFrame, decisions: pd.DataFrame, relations: pd.DataFrame, known: pd.Index | pa.Array,
                       *, severity: str, distinct: dict[tuple[str, str], pa.Array]) -> list[Problem]:
     """Ids in flows, decisions and relations that are neither people nor known units
     (they are kept, as units; the problem says so)."""

@@ -14,6 +14,7 @@ import csv
 import datetime as _dt
 import hashlib
 import io
+import re
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -171,8 +172,11 @@ def _looks_binary(text: str) -> bool:
     replacement marks: not a text table."""
     if not text:
         return False
-    control = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\r\n") or ch == "\ufffd" or 0x7F <= ord(ch) < 0xA0)
-    return control > 0.02 * len(text)
+    return len(_CONTROL.findall(text)) > 0.02 * len(text)
+
+
+# control characters other than tab and line ends, C1 controls, the replacement mark
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 
 
 def detect_layout(text: str) -> tuple[str, int]:

@@ -79,7 +79,9 @@ def as_mask(values: pd.Series | np.ndarray) -> np.ndarray:
     return np.asarray(values, dtype=bool)
 
 
-def _arrow_text(values: pd.Series | pd.Index | Iterable[str]) -> pa.Array:
+def _arrow_text(values: pd.Series | pd.Index | pa.Array | Iterable[str]) -> pa.Array:
+    if isinstance(values, pa.Array) and pa.types.is_large_string(values.type):
+        return values  # already what this returns (computed once by the caller)
     if not isinstance(values, (pd.Series, pd.Index)):
         values = pd.Index(list(values), dtype="str")
     array = pa.array(values.astype("str"))
