@@ -99,3 +99,17 @@ def test_csv_chunks_joined_are_the_whole_text_whatever_the_piece_size():
     frame = _random_frame(np.random.default_rng(4), 250)
     for rows in (1, 7, 100, 250, 1000):
         assert "".join(csv_chunks(frame, chunk_rows=rows)) == _pandas_text(frame)
+
+
+@pytest.mark.parametrize("values", [[0.0, -0.0, np.nan, 1.5], [-0.0, 0.0, 0.0, -0.0], [-0.0, np.nan], [2.0, -0.0, 0.0, 1e10]])
+def test_zero_and_negative_zero_in_one_column_are_written_by_their_sign(values):
+    frame = pd.DataFrame({"id": [f"p{i}" for i in range(len(values))], "x": values})
+    assert csv_text(frame) == _pandas_text(frame)
+
+
+def test_neutralise_frame_leaves_the_frame_it_was_given_as_it_was():
+    frame = pd.DataFrame({"person_id": pd.array(["=SUM(A1)", "ok"], dtype="str"), "title": ["+1", "x"], "n": [1.5, 2.0]})
+    before = frame.copy(deep=True)
+    safe = neutralise_frame(frame)
+    assert safe["person_id"].tolist() == ["'=SUM(A1)", "ok"] and safe["title"].tolist() == ["'+1", "x"]
+    pd.testing.assert_frame_equal(frame, before)

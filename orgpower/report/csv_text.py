@@ -55,19 +55,25 @@ def _quote(strings: pa.Array) -> pa.Array:
 
 def _float_strings(values: np.ndarray, float_format: str) -> pa.Array:
     """``float_format % x`` for every value, null where NaN (pandas writes "")."""
-    missing = np.isnan(values)
+    # each distinct value is formatted once, then taken per row (NaN's code is -1: null)
+    codes, uniques = pd.factorize(values)
+    uniques = np.asarray(uniques, dtype=float)
     # whole numbers (not -0.0) below 10^10: the integer's digits, as "%.10g" writes them
-    whole = ~missing & (np.abs(values) < _WHOLE_LIMIT) & (np.trunc(values) == values) & ~((values == 0) & np.signbit(values))
-    strings = pa.array(np.where(whole, values, 0).astype(np.int64)).cast(pa.string())
-    rest = ~missing & ~whole
-    if rest.any():
-        codes = np.zeros(len(values), dtype=np.int64)
-        codes[rest], uniques = pd.factorize(values[rest])  # each distinct value formatted once
-        formatted = pa.array([float_format % x for x in uniques.tolist()], type=pa.string())
-        strings = pc.if_else(pa.array(rest), formatted.take(pa.array(codes)), strings)
-    if missing.any():
-        strings = pc.if_else(pa.array(missing), pa.scalar(None, pa.string()), strings)
-    return strings
+    whole = (np.abs(uniques) < _WHOLE_LIMIT) & (np.trunc(uniques) == uniques) & ~((uniques == 0) & np.signbit(uniques))
+    digits = pa.array(uniques[whole].astype(np.int64)).cast(pa.string())
+    other = np.flatnonzero(~whole)
+    formatted = pa.array([float_format % x for x in uniques[other].tolist()], type=pa.string())
+    where = np.empty(len(uniques), dtype=np.int64)  # each distinct value's place among digits + formatted
+    where[whole] = np.arange(len(digits))
+    where[other] = len(digits) + np.arange(len(other))
+    strings = pa.concat_arrays([digits, formatted]).take(pa.array(where))
+    text = strings.take(pa.array(codes, mask=codes < 0))
+    # factorize takes -0.0 and 0.0 for one value: where -0.0 occurs, each zero is written by its sign
+    negative_zero = (values == 0) & np.signbit(values)
+    if negative_zero.any():
+        text = pc.if_else(pa.array(values == 0), pa.scalar("0", pa.string()), text)
+        text = pc.if_else(pa.array(negative_zero), pa.scalar(float_format % -0.0, pa.string()), text)
+    return text
 
 
 _MASKED_INTEGERS = (pd.Int8Dtype, pd.Int16Dtype, pd.Int32Dtype, pd.Int64Dtype, pd.UInt8Dtype, pd.UInt16Dtype,

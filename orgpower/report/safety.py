@@ -90,7 +90,7 @@ def _neutralise_column(column: pd.Series) -> pd.Series:
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy whose text cells (and column names) cannot run as formulas."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # the text columns are replaced, never written into (copy on write)
     out.columns = [neutralise(str(c)) for c in out.columns]
     for column in out.columns:
         if not (pd.api.types.is_numeric_dtype(out[column]) or pd.api.types.is_bool_dtype(out[column])):
