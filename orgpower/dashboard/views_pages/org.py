@@ -8,7 +8,7 @@ import streamlit as st
 
 from orgpower.dashboard import state
 from orgpower.dashboard.safe_text import plain
-from orgpower.dashboard.orgchart import org_chart_html
+from orgpower.dashboard.orgchart import org_chart_html, span_notes
 from orgpower.dashboard.views import MISSING, column_config, number, reading_phrase
 from orgpower.report.scopes import scope_records
 
@@ -35,12 +35,6 @@ reports = state.direct_reports_of(org)
 org_roots = state.org_roots(org)
 
 
-def span_notes() -> dict[str, str]:
-    if "span_of_control" not in people.columns:
-        return {pid: f"{len(r)} direct" for pid, r in reports.items()}
-    spans = people["span_of_control"]
-    managers = people[spans.fillna(0) > 0]
-    return dict(zip(managers["person_id"].astype(str), managers["span_of_control"].map(lambda v: f"{int(v)} direct")))
 
 # --- find a person ---------------------------------------------------------------------
 search = st.text_input(
@@ -71,7 +65,7 @@ with left:
         key="org_top", disabled=selected is None,
     )
     roots = [selected] if (top_choice == "The selected person" and selected) else org_roots
-    notes = state.memo("span_notes", (key,), span_notes)
+    notes = state.memo("span_notes", (key,), lambda: span_notes(people, reports))
     chart = state.memo(
         "org_chart", (key, tuple(roots[:50]), state.names_shown()),
         lambda: org_chart_html(roots, reports, chart_labels, notes, max_people=600, open_levels=2),
