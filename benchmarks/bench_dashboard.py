@@ -26,6 +26,15 @@ server's peak memory.
     .venv/bin/python benchmarks/bench_dashboard.py --browser                   # 100,000 people
     .venv/bin/python benchmarks/bench_dashboard.py --browser --people 1000000  # ~100 MiB of Parquet uploaded
 
+``--browser --neo4j`` opens the org from a Neo4j snapshot instead of uploading it: the
+org is written as a snapshot (timed: wall, this process's and the server's CPU) into the
+Neo4j at ``NEO4J_URI``, or into a private one started with ``scripts/neo4j_server.py``
+(set ``ORGPOWER_NEO4J_HEAP_MAX`` / ``ORGPOWER_NEO4J_PAGECACHE`` for a larger org), then
+picked on the Upload page and loaded (the first load, timed: reading the snapshot back,
+auditing it, the look-ups), then the same page walk.
+
+    ORGPOWER_NEO4J_CACHE=/work/main/.neo4j .venv/bin/python benchmarks/bench_dashboard.py --browser --neo4j --people 1000000
+
 ``--cache FILE`` pickles the generated org and its audit on the first run and loads them on
 later runs, so the page changes can be measured again without redoing the audit.
 """
@@ -52,6 +61,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--archetype", default="mixed")
     parser.add_argument("--browser", action="store_true", help="time page changes in headless chromium, not AppTest")
     parser.add_argument("--pages-only", action="store_true", help="skip the in-page interactions (layer switch, drill-down, search)")
+    parser.add_argument("--neo4j", action="store_true", help="with --browser: open the org from a Neo4j snapshot, not an upload")
     parser.add_argument("--cache", type=Path, help="pickle of the generated org and its audit: written if absent, else read")
     args = parser.parse_args(argv)
 
@@ -193,14 +203,20 @@ def browser_main(args) -> int:
         return 2
     work = Path(tempfile.mkdtemp(prefix="orgpower-bench-"))
     t = time.perf_counter()
-    files = [str(p) for p in write_bundle(api.generate_org(args.people, args.archetype, seed=0), work / "org", file_format="parquet")]
+    model = api.generate_org(args.people, args.archetype, seed=0)
+    files = [str(p) for p in write_bundle(model, work / "org", file_format="parquet")]
     size_mib = sum(Path(f).stat().st_size for f in files) / 2**20
     print(f"setup: generated {args.people:,} people and wrote them as Parquet ({size_mib:,.1f} MiB) in {time.perf_counter() - t:.1f} s", flush=True)
     (work / "audit.toml").write_text("null_samples = 0\n")
+    neo4j_env: dict[str, str] = {}
+    stop_neo4j = None
+    if args.neo4j:
+        neo4j_env, stop_neo4j = neo4j_snapshot(model, SNAPSHOT)
+    del model  # the server reads its own copy
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = dict(os.environ, HOME=str(work), ORGPOWER_AUDIT_CONFIG=str(work / "audit.toml"))
+    env = dict(os.environ, HOME=str(work), ORGPOWER_AUDIT_CONFIG=str(work / "audit.toml"), **neo4j_env)
     launcher = Path(sys.executable).parent / "orgpower"
     server = subprocess.Popen(
         [str(launcher), "dashboard", "--port", str(port)], cwd=work, env=env,
@@ -221,11 +237,22 @@ def browser_main(args) -> int:
             page.set_default_timeout(900_000)
             page.goto(url)
             page.get_by_role("heading", name="Upload").wait_for()
-            t, cpu = time.perf_counter(), server_cpu(server.pid)
-            page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(files)
+            if args.neo4j:
+                page.get_by_role("radio", name="Neo4j snapshot").click()  # the segmented control's options
+                idle(page)
+                page.get_by_test_id("stSelectbox").filter(has_text="Snapshot").click()
+                page.get_by_role("option", name=SNAPSHOT, exact=True).click()
+                idle(page)
+                t, cpu = time.perf_counter(), server_cpu(server.pid)
+                page.get_by_role("button", name="Load snapshot").click()
+                what = "pick the snapshot, read it back from Neo4j, audit"
+            else:
+                t, cpu = time.perf_counter(), server_cpu(server.pid)
+                page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(files)
+                what = "upload, read, validate, audit"
             page.get_by_text("Validation problems").wait_for(timeout=3_600_000)  # the audit of 1,000,000 people under load: 15+ minutes
             idle(page)
-            print(f"first load (upload, read, validate, audit) of {args.people:,} people: {time.perf_counter() - t:.1f} s, "
+            print(f"first load ({what}) of {args.people:,} people: {time.perf_counter() - t:.1f} s, "
                   f"server {server_cpu(server.pid) - cpu:.1f} s CPU, load {os.getloadavg()[0]:.1f}", flush=True)
             for visit in ("first", "again"):
                 for title in BROWSER_PAGES:
@@ -278,8 +305,66 @@ def browser_main(args) -> int:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
         shutil.rmtree(work, ignore_errors=True)
+        if stop_neo4j:
+            stop_neo4j()
     print(f"browser page changes after the first visit: worst {worst:.2f} s (target {TARGET_SECONDS} s)")
     return 0 if worst < TARGET_SECONDS else 1
+
+
+SNAPSHOT = "bench-dashboard"
+
+
+def neo4j_snapshot(model, snapshot: str):
+    """Write ``model`` as ``snapshot`` into the Neo4j at NEO4J_URI, or into a private one
+    started here; print the time it took. Returns (the server's environment for the
+    dashboard, a function that deletes the snapshot and stops a server started here)."""
+    from orgpower.graph.neo4j_store import Neo4jStore
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import neo4j_server
+
+    if os.environ.get("NEO4J_URI"):
+        env = {k: v for k, v in os.environ.items() if k.startswith("NEO4J_")}
+        neo4j_pid = None
+        print(f"neo4j: using NEO4J_URI {env['NEO4J_URI']}", flush=True)
+    else:
+        t = time.perf_counter()
+        env = neo4j_server.start()
+        home = neo4j_server.CACHE / "instances" / neo4j_server._started[-1]
+        neo4j_pid = int((home / "run" / "neo4j.pid").read_text())
+        print(f"neo4j: a private server started in {time.perf_counter() - t:.1f} s", flush=True)
+    rows = sum(len(getattr(model, table)) for table in ("people", "units", "reporting", "flows", "decisions", "relations"))
+    with Neo4jStore.connect(env["NEO4J_URI"], env.get("NEO4J_USER"), env.get("NEO4J_PASSWORD")) as store:
+        t, client = time.perf_counter(), time.process_time()
+        server = process_cpu(neo4j_pid) if neo4j_pid else 0.0
+        store.load(model, snapshot)
+        seconds = time.perf_counter() - t
+        print(f"neo4j: wrote snapshot {snapshot!r} ({rows:,} rows) in {seconds:.1f} s ({rows / seconds:,.0f} rows/s), "
+              f"this process {time.process_time() - client:.1f} s CPU"
+              + (f", the server {process_cpu(neo4j_pid) - server:.1f} s CPU" if neo4j_pid else "")
+              + f", load {os.getloadavg()[0]:.1f}", flush=True)
+
+    def stop() -> None:
+        if not neo4j_pid:  # a server of its own is removed whole
+            with Neo4jStore.connect(env["NEO4J_URI"], env.get("NEO4J_USER"), env.get("NEO4J_PASSWORD")) as store:
+                store.delete_snapshot(snapshot)
+        else:
+            print(f"neo4j: server peak memory {proc_kib(neo4j_pid, 'VmHWM') / 1024:,.0f} MiB", flush=True)
+            neo4j_server.stop()
+
+    return env, stop
+
+
+def process_cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def proc_kib(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
 
 
 def session_processes(session: int):
@@ -294,9 +379,12 @@ def session_processes(session: int):
 
 
 def server_cpu(session: int) -> float:
-    """CPU seconds (user + system) used so far by the server's processes."""
+    """CPU seconds (user + system) used so far by the server's processes, with those of
+    their children that have ended (the audit's workers: counted while they run, and in
+    their parent's children's time once they end and are waited for)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    return sum(int(f[11]) + int(f[12]) for _, f in session_processes(session)) / ticks  # utime, stime: fields 14, 15
+    # utime, stime, cutime, cstime: fields 14-17 of stat
+    return sum(int(f[11]) + int(f[12]) + int(f[13]) + int(f[14]) for _, f in session_processes(session)) / ticks
 
 
 def server_peak_mib(session: int) -> float:
