@@ -452,55 +452,6 @@ def test_reporting_roots_are_the_people_without_a_solid_manager_line(people):
     assert model.roots == expected and len(expected) >= 1
 
 
-@pytest.fixture(scope="module")
-def generated_graph_and_units():
-    """A generated org of 3,000 people, its graph, and each person's unit with a fifth of
-    the people left out (a node not in the lookup stands for itself, as units named in
-    flows and decisions do)."""
-    from orgpower import api
-
-    model = api.generate_org(3000, "mixed", seed=4)
-    people = model.people
-    unit_of = dict(zip(people["person_id"].astype(str), people["unit"].astype("string").fillna("(no unit)")))
-    for pid in list(unit_of)[::5]:
-        del unit_of[pid]
-    return api.build_graph(model), unit_of
-
-
-@pytest.mark.parametrize("layer", ["reporting", "flows", "decisions", "collaboration"])
-def test_ties_between_units_equal_their_tie_by_tie_form(generated_graph_and_units, layer):
-    graph, unit_of = generated_graph_and_units
-    ties = layer_ties(graph.layers[layer])
-    # the specification: each tie's ends looked up one call at a time (the form replaced)
-    mapped = ties.assign(source=ties["source"].map(lambda i: unit_of.get(i, i)), target=ties["target"].map(lambda i: unit_of.get(i, i)))
-    mapped = mapped[mapped["source"] != mapped["target"]]
-    expected = mapped.groupby(["source", "target"], sort=True).agg(weight=("weight", "sum"), ties=("weight", "size")).reset_index()
-    got = ties_between_units(ties, unit_of)
-    assert len(got) > 10
-    pd.testing.assert_frame_equal(got, expected)
-    assert got["ties"].sum() == len(mapped)  # every tie across units counted once
-
-
-def test_unit_sums_of_a_measure_equal_their_person_by_person_form(generated_graph_and_units):
-    from orgpower.dashboard.powermap import unit_sums
-
-    graph, unit_of = generated_graph_and_units
-    ids = list(graph.person_ids) + ["a unit named in flows"]
-    measure = pd.Series(np.arange(len(ids), dtype=float), index=pd.Index(ids, name="person_id"))
-    expected = pd.Series(measure.to_numpy(), index=measure.index.map(lambda p: unit_of.get(p, p))).groupby(level=0).sum()
-    got = unit_sums(measure, unit_of)
-    pd.testing.assert_series_equal(got, expected)
-    assert got.sum() == measure.sum() and got["a unit named in flows"] == measure.iloc[-1]
-
-
-def test_ids_through_a_lookup_keep_unknown_and_missing_ids_and_the_column_type():
-    from orgpower.dashboard.powermap import mapped_or_kept
-
-    lookup = {"p1": "U", "p2": "V"}
-    for ids in (pd.Series(["p1", "x", None, "p2", "p1"], dtype=object, name="source"), pd.Series(["p2", "p9"]).astype(str), pd.Series([], dtype=object), pd.Series([], dtype="str")):
-        pd.testing.assert_series_equal(mapped_or_kept(ids, lookup), ids.map(lambda i: lookup.get(i, i)))
-
-
 def test_span_notes_equal_their_manager_by_manager_form():
     from orgpower import api
     from orgpower.dashboard.orgchart import span_notes

@@ -100,7 +100,8 @@ def _holders(decisions: pd.DataFrame) -> pd.DataFrame:
 
 def _single_points(result: Any) -> set[str]:
     table = result.tables.get("decision_single_points")
-    return set(table["decision"].astype(str)) if table is not None and not table.empty else set()
+    # a set of the list: iterating the Arrow-backed column costs a Python object per access
+    return set(table["decision"].astype(str).tolist()) if table is not None and not table.empty else set()
 
 
 def find_decisions(result: Any, query: str = "") -> pd.DataFrame:

@@ -10,7 +10,7 @@ import altair as alt
 from orgpower.dashboard import powermap, state
 from orgpower.dashboard.powermap import (
     BUSIEST_SHOWN, MAX_TIES_DRAWN, busiest_nodes, deciding_layer, layer_ties, network_chart, positions, ties_between_units,
-    largest_labelled, ties_to_draw, unit_colours, unit_sums,
+    largest_labelled, ties_to_draw, unit_colours,
 )
 from orgpower.dashboard.safe_text import plain
 from orgpower.dashboard.views import number, show_value
@@ -132,7 +132,7 @@ if aggregate:
     if measure is not None:
         by_unit = state.memo(
             "unit_sums", (key, size_by),
-            lambda: unit_sums(measure, unit_of),
+            lambda: pd.Series(measure.to_numpy(), index=measure.index.map(lambda p: unit_of.get(p, p))).groupby(level=0).sum(),
         )
         nodes["size"] = nodes["id"].map(by_unit).fillna(0.0)
         size_title = f"{size_by} (sum)"
