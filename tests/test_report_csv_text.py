@@ -113,3 +113,15 @@ def test_neutralise_frame_leaves_the_frame_it_was_given_as_it_was():
     safe = neutralise_frame(frame)
     assert safe["person_id"].tolist() == ["'=SUM(A1)", "ok"] and safe["title"].tolist() == ["'+1", "x"]
     pd.testing.assert_frame_equal(frame, before)
+
+
+@pytest.mark.parametrize("cut", [0, 1, 97, 249, 250])
+def test_csv_chunks_of_two_row_ranges_joined_are_the_whole_text(cut):
+    # people.csv's rows are rendered in two processes: the header and rows [0, cut), then
+    # rows [cut, n) without the header; how a column is rendered is decided over the frame
+    from orgpower.report.csv_text import csv_chunks
+
+    frame = _random_frame(np.random.default_rng(5), 250)
+    head = "".join(csv_chunks(frame, chunk_rows=40, rows=(0, cut)))
+    tail = "".join(csv_chunks(frame, chunk_rows=40, rows=(cut, len(frame)), header=False))
+    assert head + tail == _pandas_text(frame)

@@ -248,3 +248,43 @@ def test_readings_taken_in_a_second_process_while_the_org_is_measured_are_the_sa
         "seen": [["direct_readings", False], ["unit_readings", False], ["direct_readings", True], ["unit_readings", False]],
         "same": True, "tables": True,
     }
+
+
+FORKED_CSV_PARTS = """
+import filecmp, json, sys
+from pathlib import Path
+import pandas as pd
+from orgpower import api
+from orgpower.errors import InputError
+from orgpower.report import writers
+from orgpower.report.writers import write_people_csv
+
+writers.PARALLEL_CSV_ROWS = 0
+result = api.audit("sample_orgs/meridian_matrix")
+out = Path(sys.argv[1])
+same = []
+for encoding in ("utf-8-sig", "cp1252", "utf-16"):
+    api.write_reports(result, out / f"here-{encoding}", ("json",), workers=1, csv_encoding=encoding)
+    api.write_reports(result, out / f"beside-{encoding}", ("json",), csv_encoding=encoding)
+    same.append(filecmp.cmp(out / f"here-{encoding}/people.csv", out / f"beside-{encoding}/people.csv", shallow=False))
+# a character cp1252 cannot hold, in the last row (the rows this process renders)
+people = writers.people_for_output(result, False).copy()
+people.loc[len(people) - 1, "title"] = "名前"
+result.people = people
+try:
+    writers._write_csv_beside(people, out / "bad.csv", "cp1252", lambda: None)
+    refused = None
+except InputError as error:
+    refused = str(error)
+print(json.dumps({"same": same, "refused": refused, "left": sorted(p.name for p in out.glob("bad*"))}))
+"""
+
+
+def test_people_csv_rendered_in_two_processes_has_the_same_bytes_in_every_encoding(tmp_path):
+    done = subprocess.run([sys.executable, "-c", FORKED_CSV_PARTS, str(tmp_path)], capture_output=True, text=True,
+                          timeout=600, cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr[-2000:]
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    assert answer["same"] == [True, True, True]
+    # a character with no place in the encoding: the sentence, and no file left behind
+    assert "cannot be written in cp1252" in answer["refused"] and answer["left"] == []

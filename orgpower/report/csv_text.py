@@ -127,24 +127,35 @@ def _concatenated(strings: pa.Array) -> str:
 CHUNK_ROWS = 100_000  # rows rendered at a time: the text of a million rows is built piece by piece
 
 
-def csv_chunks(frame: pd.DataFrame, float_format: str = "%.10g", chunk_rows: int = CHUNK_ROWS) -> Iterator[str] | None:
+def csv_chunks(
+    frame: pd.DataFrame, float_format: str = "%.10g", chunk_rows: int = CHUNK_ROWS, *,
+    rows: tuple[int, int] | None = None, header: bool = True,
+) -> Iterator[str] | None:
     """The text of ``frame.to_csv(index=False, lineterminator="\\n", float_format=float_format)``
     in pieces (the header, then ``chunk_rows`` rows at a time), or ``None`` when the frame
-    holds something this module does not render exactly."""
+    holds something this module does not render exactly.
+
+    ``rows = (start, stop)``: only those rows (how each column is rendered is still
+    decided over the whole frame, so the pieces of several ranges, joined in order, are
+    the text of all of them); ``header=False`` leaves the header out."""
     if frame.shape[1] < 2 or not frame.columns.is_unique:
         return None  # a lone empty field is written "" by the csv module
     kinds = [_kind(frame[name]) for name in frame.columns]
     if None in kinds:
         return None
-    return _chunks(frame, kinds, float_format, chunk_rows)
+    return _chunks(frame, kinds, float_format, chunk_rows, rows or (0, len(frame)), header)
 
 
-def _chunks(frame: pd.DataFrame, kinds: list[str], float_format: str, chunk_rows: int) -> Iterator[str]:
-    header = io.StringIO()
-    csv.writer(header, lineterminator="\n").writerow([str(c) for c in frame.columns])
-    yield header.getvalue()
-    for start in range(0, len(frame), chunk_rows):
-        part = frame.iloc[start:start + chunk_rows]
+def _chunks(
+    frame: pd.DataFrame, kinds: list[str], float_format: str, chunk_rows: int, rows: tuple[int, int], header: bool,
+) -> Iterator[str]:
+    if header:
+        names = io.StringIO()
+        csv.writer(names, lineterminator="\n").writerow([str(c) for c in frame.columns])
+        yield names.getvalue()
+    first, stop = rows
+    for start in range(first, stop, chunk_rows):
+        part = frame.iloc[start:min(start + chunk_rows, stop)]
         # 64-bit offsets for the join: a piece may pass 2 GiB of text
         columns: list[Any] = [_column_strings(part[name], kind, float_format).cast(pa.large_string())
                               for name, kind in zip(frame.columns, kinds)]

@@ -83,7 +83,34 @@ def write_people_csv(frame: Any, path: Path, encoding: str = DEFAULT_CSV_ENCODIN
     pieces = csv_chunks(safe, float_format="%.10g")
     if pieces is None:
         pieces = iter([safe.to_csv(index=False, lineterminator="\n", float_format="%.10g")])
+    data = _encoded(pieces, encoding)
+    with path.open("wb") as handle:  # written only once every piece is encoded
+        handle.writelines(data)
+    return path
+
+
+#: encodings whose bytes for a text do not depend on the text encoded before it (apart
+#: from a byte-order mark at the start), so people.csv's rows can be encoded in two parts
+STATELESS_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "cp1252", "iso8859-1", "ascii"})
+#: the share of people.csv's rows the second process renders while this one writes
+#: audit.json and then renders the rest
+FORKED_CSV_SHARE = 0.6
+
+
+def _write_csv_rows(safe: Any, path: Path, encoding: str, stop: int) -> Path:
+    """The header and rows ``[0, stop)`` of an already neutralised frame, written to ``path``."""
+    pieces = csv_chunks(safe, float_format="%.10g", rows=(0, stop))
+    with path.open("wb") as handle:
+        handle.writelines(_encoded(pieces, encoding))
+    return path
+
+
+def _encoded(pieces, encoding: str, *, continued: bool = False) -> list[bytes]:
+    """Each text piece in ``encoding``, with a sentence if a character has no place in it.
+    ``continued``: the pieces follow text already encoded (no byte-order mark again)."""
     encoder = codecs.getincrementalencoder(encoding)()  # a byte-order mark once, at the start
+    if continued:
+        encoder.encode("")  # what the encoding puts at the very start, left out
     data = []
     for text in pieces:
         try:
@@ -95,8 +122,45 @@ def write_people_csv(frame: Any, path: Path, encoding: str = DEFAULT_CSV_ENCODIN
                 "Use the default utf-8-sig (Excel reads it), or utf-8."
             ) from None
     data.append(encoder.encode("", final=True))
-    with path.open("wb") as handle:  # written only once every piece is encoded
-        handle.writelines(data)
+    return data
+
+
+def _write_csv_beside(people: Any, path: Path, encoding: str, meanwhile) -> Path:
+    """people.csv in two processes: a forked one renders the header and the first
+    :data:`FORKED_CSV_SHARE` of the rows into a ``.part`` file while this one runs
+    ``meanwhile()`` and renders the rest; the file gets its name once both are done.
+    Where forking is unsafe, or the frame or encoding cannot be rendered in parts, the
+    whole file is written by a forked process (or here) as :func:`write_people_csv`."""
+    encoding = _check_encoding(encoding)
+    safe = neutralise_frame(people)
+    stop = int(len(safe) * FORKED_CSV_SHARE)
+    if encoding not in STATELESS_ENCODINGS or csv_chunks(safe) is None:
+        whole = Beside(write_people_csv, people, path, encoding)
+        meanwhile()
+        return whole.result()
+    part = path.with_name(path.name + ".part")
+    head = Beside(_write_csv_rows, safe, part, encoding, stop)
+    try:
+        meanwhile()
+        if not head.forked:  # the first rows are rendered here, after audit.json
+            return write_people_csv(people, path, encoding)
+        tail = _encoded(csv_chunks(safe, float_format="%.10g", rows=(stop, len(safe)), header=False), encoding,
+                        continued=True)
+    except BaseException:
+        if head.forked:  # wait for the other process before its file is removed
+            try:
+                head.result()
+            except BaseException:
+                pass
+        part.unlink(missing_ok=True)
+        raise
+    try:
+        head.result()
+        with part.open("ab") as handle:
+            handle.writelines(tail)
+        part.replace(path)
+    finally:
+        part.unlink(missing_ok=True)
     return path
 
 
@@ -130,13 +194,15 @@ def write_reports(result: Any, out_dir: Path, formats: tuple[str, ...] = ("json"
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     people = people_for_output(result, names)
-    # a large people.csv is written by a forked process while this one writes audit.json
-    # (the same bytes either way; see orgpower.workers.Beside)
-    csv_writer = Beside(write_people_csv, people, targets["csv"], csv_encoding, 
-                        wanted=len(people) >= PARALLEL_CSV_ROWS and workers != 1)
-    targets["json"].write_text(dumps(result.document), encoding="utf-8")
+    if len(people) >= PARALLEL_CSV_ROWS and workers != 1:
+        # a forked process renders the first rows of a large people.csv while this one
+        # writes audit.json and then renders the rest (the same bytes either way)
+        written["csv"] = _write_csv_beside(people, targets["csv"], csv_encoding,
+                                           lambda: targets["json"].write_text(dumps(result.document), encoding="utf-8"))
+    else:
+        targets["json"].write_text(dumps(result.document), encoding="utf-8")
+        written["csv"] = write_people_csv(people, targets["csv"], csv_encoding)
     written["json"] = targets["json"]
-    written["csv"] = csv_writer.result()
     if "html" in targets or "pdf" in targets:
         from orgpower.report.html import render_html
 
