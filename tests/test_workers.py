@@ -288,3 +288,24 @@ def test_people_csv_rendered_in_two_processes_has_the_same_bytes_in_every_encodi
     assert answer["same"] == [True, True, True]
     # a character with no place in the encoding: the sentence, and no file left behind
     assert "cannot be written in cp1252" in answer["refused"] and answer["left"] == []
+
+
+def test_with_other_threads_alive_people_csv_is_written_whole_here_with_the_same_bytes(tmp_path):
+    from orgpower import api
+    from orgpower.report import writers
+
+    result = api.audit("sample_orgs/meridian_matrix")
+    people = writers.people_for_output(result, False)
+    writers.write_people_csv(people, tmp_path / "one.csv")
+    stop = threading.Event()
+    server_thread = threading.Thread(target=stop.wait, daemon=True)
+    server_thread.start()
+    try:
+        ran = []
+        writers._write_csv_beside(people, tmp_path / "beside.csv", "utf-8-sig", lambda: ran.append(True))
+    finally:
+        stop.set()
+        server_thread.join()
+    assert ran == [True]
+    assert (tmp_path / "beside.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["beside.csv", "one.csv"]

@@ -245,7 +245,6 @@ def _measure_in_parallel(graph: OrgGraph, tasks, count: int, null_samples: int, 
     inherit = forks_safely()
     if inherit:
         _FORKED_LAYERS.update({name: layer for name, layer, _ in tasks})
-    layers = {name: layer for name, layer, _ in tasks}
     try:
         with worker_pool(count, fork=inherit) as pool:
             # the largest layers first, so that no worker starts a long task last; a layer's
@@ -275,6 +274,6 @@ def _measure_in_parallel(graph: OrgGraph, tasks, count: int, null_samples: int, 
     measured = {}
     for name, _, _ in tasks:
         measures, agony, betweenness = halves[name]["own"]
-        measures["null_model"] = null_summary(layers[name], halves[name]["null"], measures)
+        measures["null_model"] = null_summary(graph.layers[name], halves[name]["null"], measures)
         measured[name] = (measures, agony, betweenness)
     return measured, nodes

@@ -74,17 +74,21 @@ def _check_encoding(encoding: str) -> str:
 
 def write_people_csv(frame: Any, path: Path, encoding: str = DEFAULT_CSV_ENCODING) -> Path:
     """people.csv, safe to open in a spreadsheet, in ``encoding`` (UTF-8 with BOM by default)."""
-    encoding = _check_encoding(encoding)
+    return _write_safe_csv(neutralise_frame(frame), path, _check_encoding(encoding))
+
+
+def _write_safe_csv(safe: Any, path: Path, encoding: str, stop: int | None = None) -> Path:
+    """The header and rows ``[0, stop)`` (every row by default) of an already neutralised
+    frame, written to ``path`` once every piece is encoded."""
     # 10 significant digits, as in audit.json: the same input gives the same bytes even
-    # where a sparse solve differs in the 15th digit between runs
-    safe = neutralise_frame(frame)
-    # the same bytes as pandas' to_csv, built column-wise and in pieces (pandas formats
-    # cell by cell, and one string of a million rows doubles the peak memory)
-    pieces = csv_chunks(safe, float_format="%.10g")
-    if pieces is None:
+    # where a sparse solve differs in the 15th digit between runs; the same bytes as
+    # pandas' to_csv, built column-wise and in pieces (pandas formats cell by cell, and
+    # one string of a million rows doubles the peak memory)
+    pieces = csv_chunks(safe, float_format="%.10g", rows=None if stop is None else (0, stop))
+    if pieces is None:  # only a whole frame gets here (_write_csv_beside checks first)
         pieces = iter([safe.to_csv(index=False, lineterminator="\n", float_format="%.10g")])
     data = _encoded(pieces, encoding)
-    with path.open("wb") as handle:  # written only once every piece is encoded
+    with path.open("wb") as handle:
         handle.writelines(data)
     return path
 
@@ -95,14 +99,6 @@ STATELESS_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "cp1252", "iso8859-1", "a
 #: the share of people.csv's rows the second process renders while this one writes
 #: audit.json and then renders the rest
 FORKED_CSV_SHARE = 0.6
-
-
-def _write_csv_rows(safe: Any, path: Path, encoding: str, stop: int) -> Path:
-    """The header and rows ``[0, stop)`` of an already neutralised frame, written to ``path``."""
-    pieces = csv_chunks(safe, float_format="%.10g", rows=(0, stop))
-    with path.open("wb") as handle:
-        handle.writelines(_encoded(pieces, encoding))
-    return path
 
 
 def _encoded(pieces, encoding: str, *, continued: bool = False) -> list[bytes]:
@@ -128,34 +124,28 @@ def _encoded(pieces, encoding: str, *, continued: bool = False) -> list[bytes]:
 def _write_csv_beside(people: Any, path: Path, encoding: str, meanwhile) -> Path:
     """people.csv in two processes: a forked one renders the header and the first
     :data:`FORKED_CSV_SHARE` of the rows into a ``.part`` file while this one runs
-    ``meanwhile()`` and renders the rest; the file gets its name once both are done.
-    Where forking is unsafe, or the frame or encoding cannot be rendered in parts, the
-    whole file is written by a forked process (or here) as :func:`write_people_csv`."""
+    ``meanwhile()`` and renders the rest; the file gets its name once both are done, and
+    is removed if either fails. Where the frame or encoding cannot be rendered in parts,
+    the whole file is written by the forked process; where forking is unsafe, here."""
     encoding = _check_encoding(encoding)
     safe = neutralise_frame(people)
-    stop = int(len(safe) * FORKED_CSV_SHARE)
-    if encoding not in STATELESS_ENCODINGS or csv_chunks(safe) is None:
-        whole = Beside(write_people_csv, people, path, encoding)
+    in_parts = encoding in STATELESS_ENCODINGS and csv_chunks(safe) is not None
+    stop = int(len(safe) * FORKED_CSV_SHARE) if in_parts else None
+    part = path.with_name(path.name + ".part") if in_parts else path
+    head = Beside(_write_safe_csv, safe, part, encoding, stop)
+    if not head.forked:  # forking is unsafe here: the whole file here, afterwards
         meanwhile()
-        return whole.result()
-    part = path.with_name(path.name + ".part")
-    head = Beside(_write_csv_rows, safe, part, encoding, stop)
-    try:
+        return _write_safe_csv(safe, path, encoding)
+    if not in_parts:  # the whole file by the forked process
         meanwhile()
-        if not head.forked:  # the first rows are rendered here, after audit.json
-            return write_people_csv(people, path, encoding)
-        tail = _encoded(csv_chunks(safe, float_format="%.10g", rows=(stop, len(safe)), header=False), encoding,
-                        continued=True)
-    except BaseException:
-        if head.forked:  # wait for the other process before its file is removed
-            try:
-                head.result()
-            except BaseException:
-                pass
-        part.unlink(missing_ok=True)
-        raise
+        return head.result()
     try:
-        head.result()
+        try:
+            meanwhile()
+            tail = _encoded(csv_chunks(safe, float_format="%.10g", rows=(stop, len(safe)), header=False), encoding,
+                            continued=True)
+        finally:
+            head.result()  # the other process has answered before its file is touched
         with part.open("ab") as handle:
             handle.writelines(tail)
         part.replace(path)
