@@ -154,11 +154,14 @@ def main(argv: list[str]) -> int:
                           f"CPU-second; this process {client_cpu:.1f} CPU-s; server RSS after it "
                           f"{mib(proc_status_kib(server_pid, 'VmRSS'))}", flush=True)
             if not args.load_only:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), cpu_seconds(server_pid) if server_pid else 0.0
+                client0 = time.process_time()
                 back = store.read_model(snapshot)
                 read_s = time.perf_counter() - t0
+                client_cpu = time.process_time() - client0
                 assert all(len(getattr(back, t)) == rows[t] for t in TABLES), "read back a different number of rows"
-                print(f"read:  {read_s:.1f} s, {total_rows / read_s:,.0f} rows/s")
+                print(f"read:  {read_s:.1f} s, {total_rows / read_s:,.0f} rows/s; this process {client_cpu:.1f} CPU-s"
+                      + (f", the server {cpu_seconds(server_pid) - c0:.1f} CPU-s" if server_pid else ""))
             for _, snapshot in loads:
                 t0 = time.perf_counter()
                 store.delete_snapshot(snapshot)

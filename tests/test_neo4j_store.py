@@ -22,6 +22,7 @@ from orgpower.graph.neo4j_store import (
     NodeIds,
     _restore_table,
     _server_version,
+    _with_ends,
     _write_batch,
     safe_uri,
 )
@@ -245,6 +246,56 @@ def test_reading_an_unknown_snapshot_names_it_and_lists_the_stored_ones(store, s
     with pytest.raises(UsageError, match="no snapshot named 'no-such-snapshot'") as caught:
         store.read_model("no-such-snapshot")
     assert snapshot_name in caught.value.message
+
+
+def read_row_by_row(store: Neo4jStore, name: str) -> dict[str, pd.DataFrame]:
+    """The specification of read_model's tables: one property map per node and per
+    relationship, each table restored from its maps by _restore_table."""
+    info = store.snapshot_info(name)
+    key, tables = info["key"], json.loads(info["tables"])
+    read = {
+        "people": _restore_table([r["row"] for r in store.run(
+            "MATCH (a:Person {snapshot: $key}) RETURN a {.*} AS row", key=key)], tables["people"]),
+        "units": _restore_table([r["row"] for r in store.run(
+            "MATCH (a:Unit {snapshot: $key}) WHERE a.listed RETURN a {.*} AS row", key=key)], tables["units"]),
+    }
+    for table, rel_type in neo4j_store.ARC_TABLES.items():
+        maps = store.run(f"MATCH (a {{snapshot: $key}})-[r:{rel_type}]->(b) RETURN r {{.*}} AS row, a.id AS source, "
+                         "b.id AS target", key=key)
+        read[table] = _restore_table([r["row"] | {"source": r["source"], "target": r["target"]} for r in maps],
+                                     _with_ends(tables[table], ("source", "target")))
+    roles = store.run("MATCH (a:Decision {snapshot: $key})<-[r:ROLE]-(b) RETURN r {.*} AS row, a.id AS decision, "
+                      "b.id AS actor", key=key)
+    read["decisions"] = _restore_table([r["row"] | {"decision": r["decision"], "actor": r["actor"]} for r in roles],
+                                       _with_ends(tables["decisions"], ("decision", "actor")))
+    return read
+
+
+@pytest.mark.parametrize("org", [small_org, hostile_org], ids=["generated", "hostile"])
+def test_tables_read_as_value_lists_equal_the_tables_rebuilt_from_a_map_per_row(store, snapshot_name, org):
+    store.load(org(), snapshot_name)
+    model = store.read_model(snapshot_name)
+    for table, expected in read_row_by_row(store, snapshot_name).items():
+        pd.testing.assert_frame_equal(getattr(model, table), expected, obj=table)
+
+
+def test_a_snapshot_read_in_many_small_parts_by_two_readers_comes_back_whole_and_in_order(
+        store, snapshot_name, monkeypatch):
+    model = generate_org(300, "mixed", seed=3)
+    store.load(model, snapshot_name)
+    monkeypatch.setattr(neo4j_store, "READ_CHUNK", 7)  # dozens of parts per table
+    monkeypatch.setattr(store, "writers", 2)
+    assert_same_model(store.read_model(snapshot_name), model)
+
+
+def test_a_snapshot_that_loses_rows_while_it_is_read_is_an_error_not_a_shorter_table(store, snapshot_name):
+    store.load(small_org(), snapshot_name)
+    key = store.snapshot_info(snapshot_name)["key"]
+    with store._driver.session() as session:  # what a purge running meanwhile would do to one arc
+        session.execute_write(lambda tx: tx.run(
+            "MATCH ()-[r:FLOW {snapshot: $key}]->() WITH r LIMIT 1 DELETE r", key=key).consume())
+    with pytest.raises(DatabaseError, match=r"changed while it was read \(flows: .* of .* rows\); open it again"):
+        store.read_model(snapshot_name)
 
 
 def _free_port() -> int:
