@@ -235,3 +235,51 @@ def test_graphml_without_networkx_names_the_extra(org, fast, tmp_path, capsys, m
     _without(monkeypatch, "networkx")
     assert main(["export", str(org), "--format", "graphml", "--out", str(tmp_path / "g"), "--config", fast, "-q"]) == 1
     assert "pip install 'orgpower[graph]'" in capsys.readouterr().err
+
+
+# ---- the command's process ----------------------------------------------------------------
+
+# What the numpy a command imports says about its BLAS: OpenBLAS's own thread count, read
+# through the library numpy loaded (numpy's PyPI wheels carry scipy-openblas).
+_BLAS_THREADS_PROBE = """
+import ctypes, os, sys
+from orgpower import cli
+
+def probe(args):
+    import numpy
+    paths = sorted({line.split()[-1] for line in open("/proc/self/maps") if "openblas" in line})
+    get = getattr(ctypes.CDLL(paths[0]), "scipy_openblas_get_num_threads64_", None) if paths else None
+    print(get() if get else "unknown", os.environ.get("OPENBLAS_NUM_THREADS"))
+    return 0
+
+cli._main = probe
+code = cli.main([])
+print(os.environ.get("OPENBLAS_NUM_THREADS"))
+sys.exit(code)
+"""
+
+
+def _blas_probe(**environment: str) -> list[str]:
+    import os
+
+    env = {name: value for name, value in os.environ.items() if name not in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+    done = subprocess.run([sys.executable, "-c", _BLAS_THREADS_PROBE], capture_output=True, text=True,
+                          env=env | environment, check=True)
+    return done.stdout.split()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the loaded libraries from /proc")
+def test_a_command_runs_its_blas_on_one_thread_and_restores_the_environment():
+    # the command's own processes fill the cores; BLAS threads beside them only wait
+    threads, during, after = _blas_probe()
+    if threads == "unknown":
+        pytest.skip("numpy here does not use scipy-openblas")
+    assert (threads, during, after) == ("1", "1", "None")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the loaded libraries from /proc")
+def test_a_users_own_blas_thread_count_is_kept():
+    threads, during, after = _blas_probe(OPENBLAS_NUM_THREADS="2")
+    if threads == "unknown":
+        pytest.skip("numpy here does not use scipy-openblas")
+    assert (threads, during, after) == ("2", "2", "2")
