@@ -226,6 +226,13 @@ def _model(
 
 
 def _audit_model(model: OrgModel, config: "AuditConfig", progress: Progress, workers: int | None = None) -> "AuditResult":
+    from orgpower.workers import one_blas_thread
+
+    with one_blas_thread():
+        return _audit_graph(model, config, progress, workers)
+
+
+def _audit_graph(model: OrgModel, config: "AuditConfig", progress: Progress, workers: int | None) -> "AuditResult":
     from orgpower.metrics.org import measure_org
     from orgpower.report.audit import assemble_audit, direct_readings
     from orgpower.workers import Beside, worker_count

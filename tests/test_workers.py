@@ -309,3 +309,78 @@ def test_with_other_threads_alive_people_csv_is_written_whole_here_with_the_same
     assert ran == [True]
     assert (tmp_path / "beside.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["beside.csv", "one.csv"]
+
+
+# ---- BLAS on one thread (the cores are the audit's own) ----------------------------------
+
+
+def _blas_threads() -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+
+def test_inside_one_blas_thread_every_blas_runs_on_one_thread_and_the_counts_come_back():
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=2, user_api="blas"):  # as on a machine of two cores or more
+        before = _blas_threads()
+        with workers_module.one_blas_thread():
+            inside = _blas_threads()
+        assert _blas_threads() == before
+    assert inside and set(inside) == {1}
+
+
+def test_a_fork_servers_workers_run_blas_on_one_thread():
+    # a fork server's worker loads numpy afresh, with a thread per core unless told
+    with workers_module.worker_pool(2, fork=False) as pool:
+        counts = [pool.submit(_blas_threads).result() for _ in range(4)]
+    assert all(count and set(count) == {1} for count in counts), counts
+
+
+FORKED_BLAS = """
+import json
+from threadpoolctl import threadpool_info, threadpool_limits
+from orgpower import workers
+
+def counts():
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+threadpool_limits(limits=2, user_api="blas")
+with workers.one_blas_thread(), workers.worker_pool(2, fork=True) as pool:
+    print(json.dumps(pool.submit(counts).result()))
+"""
+
+
+def test_forked_workers_inherit_one_blas_thread():
+    done = subprocess.run([sys.executable, "-c", FORKED_BLAS], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    counts = json.loads(done.stdout.strip().splitlines()[-1])
+    assert counts and set(counts) == {1}
+
+
+def test_an_audit_through_the_api_measures_with_one_blas_thread(monkeypatch):
+    from orgpower import api
+    from orgpower.metrics import org as org_module
+
+    seen = []
+    real = org_module.measure_org
+
+    def measure_and_look(*args, **kwargs):
+        seen.append(_blas_threads())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(org_module, "measure_org", measure_and_look)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        api.audit(generate_org(60, "mixed", seed=1), config=_no_nulls())
+        after = _blas_threads()
+    assert seen and set(seen[0]) == {1}
+    assert set(after) == {2}
+
+
+def _no_nulls():
+    from orgpower.report.config import AuditConfig
+
+    return AuditConfig(null_samples=0)
