@@ -188,3 +188,121 @@ def test_in_place_cg_gives_the_textbook_cg_iterates_bit_for_bit(seed):
     solved = nulls._jacobi_cg_from(core_sym, degree, rhs, start.copy(), inverse_diagonal, 1e-8)
     assert expected is not None
     assert np.array_equal(solved, expected)
+
+
+def rewire_with_pandas_hashing(sources, targets, n, *, swaps_per_arc=4.0, rng=None):
+    """The replaced form of ``nulls.rewire``: a pandas hash table over every arc key and
+    over every created key, each round."""
+    import math
+
+    import pandas as pd
+
+    rng = np.random.default_rng(rng)
+    src = np.asarray(sources, dtype=np.int64).copy()
+    dst = np.asarray(targets, dtype=np.int64).copy()
+    m = src.size
+    if m < 2:
+        return src, dst, 0.0
+    proposals_left = int(math.ceil(swaps_per_arc * m))
+    proposed = accepted = 0
+    while proposals_left > 0:
+        order = rng.permutation(m)
+        half = min(m // 2, proposals_left)
+        first, second = order[:half], order[half:2 * half]
+        a, b, c, d = src[first], dst[first], src[second], dst[second]
+        created = np.concatenate([a * n + d, c * n + b])
+        taken = pd.Index(created).isin(src * n + dst)
+        clash = pd.Series(created).duplicated(keep=False).to_numpy()
+        bad = taken | clash
+        ok = (a != d) & (c != b) & ~bad[:half] & ~bad[half:]
+        dst[first[ok]] = d[ok]
+        dst[second[ok]] = b[ok]
+        proposed += half
+        accepted += int(ok.sum())
+        proposals_left -= half
+    return src, dst, accepted / proposed if proposed else 0.0
+
+
+def _keys(seed, size, span):
+    """Random keys with repeats (a small span forces many)."""
+    return np.random.default_rng(seed).integers(0, span, size, dtype=np.int64)
+
+
+KEY_CASES = [(seed, size, span) for seed in range(4) for size, span in ((0, 10), (1, 10), (50, 20), (3000, 10**6),
+                                                                          (3000, 2000), (20_000, 10**12))]
+
+
+@pytest.mark.parametrize("seed,size,span", KEY_CASES)
+def test_key_table_finds_the_repeated_keys_pandas_finds(seed, size, span):
+    import pandas as pd
+
+    keys = _keys(seed, size, span)
+    table = nulls.ArcKeyTable(max(size, 1))
+    assert np.array_equal(table.repeated(keys), pd.Series(keys).duplicated(keep=False).to_numpy())
+
+
+@pytest.mark.parametrize("seed,size,span", KEY_CASES)
+def test_key_table_membership_equals_pandas_isin(seed, size, span):
+    import pandas as pd
+
+    keys, universe = _keys(seed, size, span), _keys(seed + 100, size // 2 + 3, span)
+    table = nulls.ArcKeyTable(max(size, 1))
+    assert np.array_equal(table.isin(keys, universe), pd.Index(keys).isin(universe))
+
+
+@pytest.mark.parametrize("seed,size,span", KEY_CASES)
+def test_key_table_positions_equal_pandas_get_indexer(seed, size, span):
+    import pandas as pd
+
+    keys, universe = _keys(seed, size, span), np.unique(_keys(seed + 100, size // 2 + 3, span))
+    universe = np.random.default_rng(seed).permutation(universe)  # positions, not sorted order
+    table = nulls.ArcKeyTable(max(size, 1))
+    assert np.array_equal(table.positions(keys, universe), pd.Index(universe).get_indexer(keys))
+
+
+def test_key_table_answers_stay_exact_when_the_table_is_far_too_small_and_reused():
+    # a table sized for 4 keys, asked about thousands, again and again: every bucket is
+    # crowded and stale marks remain, which only widens the candidates
+    import pandas as pd
+
+    table = nulls.ArcKeyTable(4)
+    for seed in range(5):
+        keys, universe = _keys(seed, 5000, 8000), _keys(seed + 7, 4000, 8000)
+        assert np.array_equal(table.repeated(keys), pd.Series(keys).duplicated(keep=False).to_numpy())
+        assert np.array_equal(table.isin(keys, universe), pd.Index(keys).isin(universe))
+
+
+@pytest.mark.parametrize("label,seed,n,cross", GRAPHS)
+def test_rewiring_through_the_key_table_makes_the_swaps_of_the_pandas_form(label, seed, n, cross):
+    src, dst = _tree_with_cross_ties(seed, n, cross)
+    order = np.argsort(src, kind="stable")
+    src, dst = src[order], dst[order]
+    expected = rewire_with_pandas_hashing(src, dst, n, swaps_per_arc=2.0, rng=seed)
+    got = nulls.rewire(src, dst, n, swaps_per_arc=2.0, rng=seed)
+    assert np.array_equal(got[0], expected[0]) and np.array_equal(got[1], expected[1])
+    assert got[2] == expected[2]
+
+
+def test_rewiring_of_a_dense_layer_rejects_the_clashes_the_pandas_form_rejects():
+    # dense: many proposals create an existing arc or the same arc twice in one round
+    g = nx.gnm_random_graph(60, 1400, seed=5, directed=True)
+    arcs_ = np.array(sorted(g.edges), dtype=np.int64)
+    expected = rewire_with_pandas_hashing(arcs_[:, 0], arcs_[:, 1], 60, rng=9)
+    got = nulls.rewire(arcs_[:, 0], arcs_[:, 1], 60, rng=9)
+    assert expected[2] < 0.9  # the case is one where rejections happen
+    assert np.array_equal(got[1], expected[1]) and got[2] == expected[2]
+
+
+def test_a_chain_sharing_one_key_table_gives_the_samples_of_fresh_tables():
+    src, dst = _tree_with_cross_ties(2, 3000, 900)
+    order = np.argsort(src, kind="stable")
+    src, dst = src[order], dst[order]
+    shared = nulls.ArcKeyTable(src.size)
+    chain_shared = chain_fresh = (src, dst)
+    for step in range(3):
+        chain_shared = nulls.rewire(*chain_shared, 3000, swaps_per_arc=1.0, rng=step, table=shared)[:2]
+        chain_fresh = nulls.rewire(*chain_fresh, 3000, swaps_per_arc=1.0, rng=step)[:2]
+        assert np.array_equal(chain_shared[1], chain_fresh[1])
+        weights = np.ones(src.size)
+        measured_shared = nulls.sample_measures(*chain_shared, weights, 3000, table=shared)[0]
+        assert measured_shared == nulls.sample_measures(*chain_fresh, weights, 3000)[0]
