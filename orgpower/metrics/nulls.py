@@ -257,10 +257,14 @@ def _trophic_levels_cg(src, dst, n: int, start: np.ndarray | None, rtol: float) 
     core_indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows[core], minlength=n), out=core_indptr[1:])
     core_sym = sp.csr_array((sym.data[core], sym.indices[core], core_indptr), shape=(n, n))
-    # independent cycles of the core (edges - vertices + components): few means little fill
-    components = connected_components(core_sym, directed=False)[0] - (n - core_size)
-    cycles = core_sym.nnz // 2 - core_size + components
-    if cycles <= 100 + core_size // 20:
+    # independent cycles of the core (edges - vertices + components): few means little fill.
+    # Components only add to it, so they are counted only when edges - vertices alone do
+    # not already exceed the limit (dense samples never need them)
+    few_cycles = 100 + core_size // 20
+    cycles = core_sym.nnz // 2 - core_size
+    if cycles <= few_cycles:
+        cycles += connected_components(core_sym, directed=False)[0] - (n - core_size)
+    if cycles <= few_cycles:
         return hi._solve_laplacian(sym, rhs, solver="direct", rtol=rtol, peeled=peeled), alive
     degree = np.bincount(rows[core], weights=core_sym.data, minlength=n)
     inverse_diagonal = np.divide(1.0, degree, out=np.zeros(n), where=degree > 0)
