@@ -144,3 +144,39 @@ def test_agony_of_an_unbalanced_digraph_still_uses_the_lp():
     rows, cols = [0, 1, 2, 1], [1, 2, 0, 0]
     a = sp.csr_array((np.ones(4), (rows, cols)), shape=(3, 3))
     assert hi.agony(a) == lp_agony(a, False) == 3.0
+
+
+def principal_submatrix_through_coo(matrix, keep):
+    """The replaced form of ``hierarchy._principal_submatrix``: every input through COO."""
+    position = np.full(matrix.shape[0], -1, dtype=np.int64)
+    position[keep] = np.arange(keep.size)
+    coo = matrix.tocoo()
+    rows, cols = position[coo.row], position[coo.col]
+    inside = (rows >= 0) & (cols >= 0)
+    return sp.csr_array((coo.data[inside], (rows[inside], cols[inside])), shape=(keep.size, keep.size))
+
+
+def _assert_same_csr(got, expected):
+    assert got.shape == expected.shape
+    assert np.array_equal(got.indptr, expected.indptr)
+    assert np.array_equal(got.indices, expected.indices)
+    assert np.array_equal(got.data, expected.data)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_principal_submatrix_of_a_canonical_csr_equals_the_coo_form_entry_for_entry(seed):
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(1, 80)), int(rng.integers(0, 400))
+    matrix = sp.csr_array((rng.normal(size=m), (rng.integers(0, n, m), rng.integers(0, n, m))), shape=(n, n))
+    keep = np.flatnonzero(rng.random(n) < 0.6)
+    _assert_same_csr(hi._principal_submatrix(matrix, keep), principal_submatrix_through_coo(matrix, keep))
+
+
+def test_principal_submatrix_of_unsorted_rows_with_repeats_is_sorted_and_summed_as_the_coo_form():
+    # row 0 lists column 2 before column 0, and column 2 twice
+    matrix = sp.csr_array((np.array([1.0, 2.0, 4.0, 8.0]), np.array([2, 0, 2, 1]), np.array([0, 3, 4, 4])), shape=(3, 3))
+    assert not matrix.has_canonical_format
+    keep = np.array([0, 2])
+    got = hi._principal_submatrix(matrix, keep)
+    _assert_same_csr(got, principal_submatrix_through_coo(matrix, keep))
+    assert got.toarray().tolist() == [[2.0, 5.0], [0.0, 0.0]]

@@ -196,9 +196,25 @@ def _peel_leaves(sym: sp.csr_array, rhs: np.ndarray, *, max_rounds: int = 200):
 
 
 def _principal_submatrix(matrix: sp.csr_array, keep: np.ndarray) -> sp.csr_array:
-    """``matrix[keep][:, keep]`` by one pass over the entries (fancy indexing copies twice)."""
+    """``matrix[keep][:, keep]`` (``keep`` sorted, no repeats) by one pass over the entries
+    (fancy indexing copies twice).
+
+    A canonical CSR (sorted, no duplicate entries) is filtered in place: renumbering the
+    kept columns keeps their order, so the rows stay sorted and are laid out straight
+    from their counts, without the sort of a COO conversion. Other inputs go through COO,
+    which sorts and sums duplicates; both give the same canonical matrix.
+    """
     position = np.full(matrix.shape[0], -1, dtype=np.int64)
     position[keep] = np.arange(keep.size)
+    if matrix.format == "csr" and matrix.has_canonical_format:
+        rows = np.repeat(position, np.diff(matrix.indptr))
+        cols = position[matrix.indices]
+        inside = (rows >= 0) & (cols >= 0)
+        indptr = np.zeros(keep.size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows[inside], minlength=keep.size), out=indptr[1:])
+        kept = sp.csr_array((matrix.data[inside], cols[inside], indptr), shape=(keep.size, keep.size))
+        kept.has_canonical_format = True
+        return kept
     coo = matrix.tocoo()
     rows, cols = position[coo.row], position[coo.col]
     inside = (rows >= 0) & (cols >= 0)
