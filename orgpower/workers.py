@@ -18,9 +18,12 @@ each dot product of more than 10,000 entries over threads that then wait for a c
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import sys
 import threading
+import types
 from concurrent.futures import ProcessPoolExecutor
 
 __all__ = ["usable_cores", "worker_count", "worker_pool", "one_blas_thread", "PARALLEL_MIN_ARCS"]
@@ -89,8 +92,39 @@ def worker_pool(workers: int, *, fork: bool) -> ProcessPoolExecutor:
     the caller's :func:`forks_safely`, asked once: it also decides what the tasks carry).
     Either way each worker's BLAS runs on one thread (forked ones inherit it from
     :func:`one_blas_thread` around the audit)."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork" if fork else "forkserver"),
-                               initializer=None if fork else _start_worker)
+    if fork:
+        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    return _ServedPool(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
+                       initializer=_start_worker)
+
+
+class _ServedPool(ProcessPoolExecutor):
+    """A pool started from the fork server whose processes do not run ``__main__``'s script.
+
+    A process started so first runs the file of the starter's ``__main__`` module again
+    (multiprocessing's "prepare", so that functions defined there can be unpickled). In the
+    dashboard that module is the Streamlit page being run, whose code must not run in a
+    worker (it would draw a page with no session, or fail). The tasks are orgpower's own
+    functions, so the processes are started (they start as tasks are submitted) while
+    ``__main__`` is an empty module, and the real one is put back at once.
+    """
+
+    def submit(self, fn, /, *args, **kwargs):
+        with _main_script_hidden():
+            return super().submit(fn, *args, **kwargs)
+
+
+@contextlib.contextmanager
+def _main_script_hidden():
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None or not getattr(main, "__file__", None):
+        yield  # run as a module (-m) or interactively: nothing of __main__ is run again
+        return
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 class Beside:

@@ -109,6 +109,33 @@ def test_with_other_threads_alive_the_workers_start_from_a_fork_server_and_agree
         server_thread.join()
 
 
+def test_fork_server_workers_do_not_run_the_script_installed_as_main(
+    graph, in_one_process, small_orgs_go_to_workers, tmp_path, monkeypatch,
+):
+    # Streamlit runs each page script as a module named __main__ with the script's
+    # __file__; a process started from a fork server runs __main__'s file again before
+    # its task (multiprocessing's "prepare"). A dashboard page must not run in a worker.
+    import types
+
+    marker = tmp_path / "the page ran"
+    page = tmp_path / "page.py"
+    page.write_text(f"open({str(marker)!r}, 'w').close()\nraise RuntimeError('a page ran in a worker')\n")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(page)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    stop = threading.Event()
+    server_thread = threading.Thread(target=stop.wait, daemon=True)
+    server_thread.start()
+    try:
+        _same(measure_org(graph, null_samples=4, seed=5, workers=2), in_one_process)
+    finally:
+        stop.set()
+        server_thread.join()
+    assert small_orgs_go_to_workers == [(2, "forkserver")]
+    assert not marker.exists()
+    assert sys.modules["__main__"] is fake_main  # given back once the workers started
+
+
 def test_progress_ends_with_every_step_done_when_layers_go_to_workers(graph, small_orgs_go_to_workers):
     heard = []
     measure_org(graph, null_samples=1, seed=0, workers=2, progress=lambda done, total, step: heard.append((done, total)))
