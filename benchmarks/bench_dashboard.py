@@ -30,6 +30,7 @@ server's peak memory.
 org is written as a snapshot (timed: wall, this process's and the server's CPU) into the
 Neo4j at ``NEO4J_URI``, or into a private one started with ``scripts/neo4j_server.py``
 (set ``ORGPOWER_NEO4J_HEAP_MAX`` / ``ORGPOWER_NEO4J_PAGECACHE`` for a larger org), then
+read back once here (timed on its own: the first load's share of reading back), then
 picked on the Upload page and loaded (the first load, timed: reading the snapshot back,
 auditing it, the look-ups), then the same page walk.
 
@@ -340,6 +341,15 @@ def neo4j_snapshot(model, snapshot: str):
         store.load(model, snapshot)
         seconds = time.perf_counter() - t
         print(f"neo4j: wrote snapshot {snapshot!r} ({rows:,} rows) in {seconds:.1f} s ({rows / seconds:,.0f} rows/s), "
+              f"this process {time.process_time() - client:.1f} s CPU"
+              + (f", the server {process_cpu(neo4j_pid) - server:.1f} s CPU" if neo4j_pid else "")
+              + f", load {os.getloadavg()[0]:.1f}", flush=True)
+        # the same read the Upload page does first, timed on its own: the first load's
+        # split between reading back and auditing
+        t, client = time.perf_counter(), time.process_time()
+        server = process_cpu(neo4j_pid) if neo4j_pid else 0.0
+        store.read_model(snapshot)
+        print(f"neo4j: read the snapshot back in {time.perf_counter() - t:.1f} s, "
               f"this process {time.process_time() - client:.1f} s CPU"
               + (f", the server {process_cpu(neo4j_pid) - server:.1f} s CPU" if neo4j_pid else "")
               + f", load {os.getloadavg()[0]:.1f}", flush=True)
