@@ -260,22 +260,30 @@ def _restore_table(records: list[dict[str, Any]], schema: dict[str, Any]) -> pd.
     return _table_from_columns(values, positions, schema)
 
 
-def _table_from_columns(values: dict[str, Sequence[Any]], positions: Sequence[int], schema: dict[str, Any]) -> pd.DataFrame:
+def _table_from_columns(values: dict[str, list[Any]], positions: Sequence[int], schema: dict[str, Any]) -> pd.DataFrame:
     """Rebuild a table from its columns as read (rows in any order, ``positions`` = each
-    row's ``ord``): column order, dtypes and row order as loaded."""
+    row's ``ord``): column order, dtypes and row order as loaded.
+
+    Takes the columns out of ``values`` one at a time: each list of Python values is
+    freed once its column has its dtype, so the table is never held three times over
+    (lists, object columns, typed columns) at the peak."""
     columns: list[str] = schema["columns"]
+    constants = schema.get("constants", {})  # snapshots of format 1 have none
     n = len(positions)
     order = np.argsort(np.fromiter(positions, dtype=np.int64, count=n), kind="stable")
-    frame = pd.DataFrame(
-        {c: pd.Series(_objects(values.get(c), n)[order], dtype=object) for c in columns}, columns=columns)
-    for column, value in schema.get("constants", {}).items():  # snapshots of format 1 have none
-        frame[column] = pd.Series([value] * n, dtype=object)
+    data = {}
     for column in columns:
+        if column in constants:
+            values.pop(column, None)
+            series = pd.Series([constants[column]] * n, dtype=object)
+        else:
+            series = pd.Series(_objects(values.pop(column, None), n)[order], dtype=object)
         try:
-            frame[column] = _as_dtype(frame[column], schema["dtypes"][column])
+            series = _as_dtype(series, schema["dtypes"][column])
         except (TypeError, ValueError):
             pass  # keep the values as read rather than lose them
-    return frame
+        data[column] = series
+    return pd.DataFrame(data, columns=columns)
 
 
 def _objects(column: Sequence[Any] | None, n: int) -> np.ndarray:
