@@ -25,6 +25,17 @@ Before (text keys, map rows, server-side deletes, a map per row read): first loa
 37.2-43.7 s, second 25.5 s = 56,349 rows/s with 31.8 server CPU-s and 8.3 client CPU-s;
 read back 17.9 s; delete 26-32 s; client peak 1.44 GiB.
 
+Reading back, 2026-11-27 (machine shared, load 5-9; CPU time is the comparable figure),
+a snapshot of ``generate_org(people, "mixed", seed=1)`` with 10 flow + decision rows a
+person, read by a bare ``Neo4jStore.read_model`` before / after the column-list reader
+(each part's rows regrouped per column on the server, parts naming their nodes by
+internal id, two readers): 100,000 people (1,438,118 rows) client 10.4-11.9 -> 3.5-3.6
+CPU-s, server 6.5-8.3 -> 6.7-8.1 CPU-s, wall 19.0-29.4 -> 15.3-19.0 s; 300,000 people
+(4,312,530 rows) client 34.8 -> 11.7 CPU-s, server 23.3 -> 22.6, peak RSS 2,426 -> 1,859
+MiB; 1,000,000 people (14,374,848 rows) client 172.3 -> 50.7 CPU-s, server 139.5 -> 85.7
+CPU-s, wall 482 -> 233 s; with each column also freed once typed: wall 201 s, client
+46.2 CPU-s, peak RSS of a process that only reads 7,472 -> 4,315 MiB.
+
 With ``--without-relations`` (the load the issue names: 100,000 people with their
 109,557 reporting lines, 753,189 flows, 246,811 decisions; 1,209,615 rows): first load
 31.9 s; warm 19.7 s and 18.4 s = 61,529 and 65,649 rows/s, or 55,953 and 59,700 rows/s
