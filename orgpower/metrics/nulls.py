@@ -77,8 +77,8 @@ class ArcKeyTable:
 
     Equal keys fall in the same bucket, so only keys whose bucket is hit by another key can
     be equal. With a table 4-8 times larger than the keys, most keys are alone in their
-    bucket and are settled by a few passes over an int32 array; the rest (about a quarter)
-    go through pandas' exact hash operations. Why: at 10⁷ arcs a pandas hash table over all
+    bucket and are settled by a few passes over an int32 array; the rest (about a seventh
+    of 10⁷ swap keys) go through pandas' exact hash operations. Why: at 10⁷ arcs a pandas hash table over all
     keys costs seconds per call, mostly in cache misses, and a chain asks twice per round.
     Each method returns exactly what the pandas form in its docstring returns; buckets only
     narrow the candidates (Fibonacci hashing: Knuth, TAOCP vol. 3, 6.4).

@@ -194,11 +194,23 @@ def measure_org(
 def _measure_layer(layer, null_samples: int, seed: int, exact_limit: int) -> tuple[dict, dict, tuple | None]:
     """One layer's measures with its null model, its agony for the structure (the null
     model and the agony reuse the layer's own values) and the people's betweenness in it."""
+    return _joined(layer, _layer_own_measures(layer, seed, exact_limit), _layer_null_draws(layer, null_samples, seed))
+
+
+def _joined(layer, own: tuple, draws: dict) -> tuple[dict, dict, tuple | None]:
+    """A layer's two halves as one: its own measures with the null model summarised from
+    its null samples and its observed values."""
     from orgpower.metrics.nulls import null_summary
 
-    measures, agony, betweenness = _layer_own_measures(layer, seed, exact_limit)
-    measures["null_model"] = null_summary(layer, _layer_null_draws(layer, null_samples, seed), measures)
+    measures, agony, betweenness = own
+    measures["null_model"] = null_summary(layer, draws, measures)
     return measures, agony, betweenness
+
+
+def _layer_of(sent):
+    """The layer a task was sent: only its name to a forked worker, which already holds
+    the layer in memory."""
+    return _FORKED_LAYERS[sent] if isinstance(sent, str) else sent
 
 
 def _layer_own_measures(layer, seed: int, exact_limit: int) -> tuple[dict, dict, tuple | None]:
@@ -209,8 +221,7 @@ def _layer_own_measures(layer, seed: int, exact_limit: int) -> tuple[dict, dict,
     from orgpower.metrics.layer import layer_measures
     from orgpower.metrics.nodes import directed_betweenness
 
-    if isinstance(layer, str):  # a forked worker: the layer is already in this process's memory
-        layer = _FORKED_LAYERS[layer]
+    layer = _layer_of(layer)
     measures = dict(layer_measures(layer, exact_limit=exact_limit, seed=seed))
     betweenness = None
     if layer.name != "reporting":
@@ -223,9 +234,7 @@ def _layer_null_draws(layer, null_samples: int, seed: int) -> dict:
     the two halves of a large layer share the cores)."""
     from orgpower.metrics.nulls import null_draws
 
-    if isinstance(layer, str):
-        layer = _FORKED_LAYERS[layer]
-    return null_draws(layer, samples=null_samples, seed=seed)
+    return null_draws(_layer_of(layer), samples=null_samples, seed=seed)
 
 
 #: the org's layers while a forked pool measures them: the workers inherit them, so only
@@ -239,7 +248,6 @@ def _measure_in_parallel(graph: OrgGraph, tasks, count: int, null_samples: int, 
     Each layer is two tasks, its own measures and its null samples, joined here."""
     from concurrent.futures import as_completed
 
-    from orgpower.metrics.nulls import null_summary
     from orgpower.workers import forks_safely, worker_pool
 
     inherit = forks_safely()
@@ -271,9 +279,5 @@ def _measure_in_parallel(graph: OrgGraph, tasks, count: int, null_samples: int, 
                     tell(done, f"layer {name}")
     finally:
         _FORKED_LAYERS.clear()
-    measured = {}
-    for name, _, _ in tasks:
-        measures, agony, betweenness = halves[name]["own"]
-        measures["null_model"] = null_summary(graph.layers[name], halves[name]["null"], measures)
-        measured[name] = (measures, agony, betweenness)
+    measured = {name: _joined(graph.layers[name], halves[name]["own"], halves[name]["null"]) for name, _, _ in tasks}
     return measured, nodes
