@@ -184,13 +184,16 @@ def write_reports(result: Any, out_dir: Path, formats: tuple[str, ...] = ("json"
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     people = people_for_output(result, names)
+
+    def write_json() -> None:
+        targets["json"].write_text(dumps(result.document), encoding="utf-8")
+
     if len(people) >= PARALLEL_CSV_ROWS and workers != 1:
         # a forked process renders the first rows of a large people.csv while this one
         # writes audit.json and then renders the rest (the same bytes either way)
-        written["csv"] = _write_csv_beside(people, targets["csv"], csv_encoding,
-                                           lambda: targets["json"].write_text(dumps(result.document), encoding="utf-8"))
+        written["csv"] = _write_csv_beside(people, targets["csv"], csv_encoding, write_json)
     else:
-        targets["json"].write_text(dumps(result.document), encoding="utf-8")
+        write_json()
         written["csv"] = write_people_csv(people, targets["csv"], csv_encoding)
     written["json"] = targets["json"]
     if "html" in targets or "pdf" in targets:
