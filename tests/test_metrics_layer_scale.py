@@ -102,6 +102,36 @@ def test_bit_closure_is_the_same_when_built_in_small_chunks():
     assert np.array_equal(closure_bits(cond.dag, cond.reverse_generations, chunk_words=7), whole)
 
 
+def _unpacked_weighted_popcount(bits: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """The replaced form, kept as the specification: every bit unpacked to a byte, times
+    its column's weight."""
+    unpacked = np.unpackbits(bits.view(np.uint8), axis=1, bitorder="little")[:, : weight.size]
+    return unpacked @ weight
+
+
+@pytest.mark.parametrize(("columns", "distinct", "chunk_rows"), [(70, 3, 2048), (130, 9, 5), (64, 1, 7), (200, 60, 16)])
+def test_weighted_popcount_by_masks_equals_the_unpacked_sum(columns, distinct, chunk_rows):
+    from orgpower.metrics.digraph import weighted_popcount
+
+    rng = np.random.default_rng(columns)
+    rows = 90
+    bits = rng.integers(0, np.iinfo(np.uint64).max, size=(rows, (columns + 63) // 64), dtype=np.uint64, endpoint=True)
+    bits[:, -1] &= np.uint64((1 << (columns % 64)) - 1) if columns % 64 else np.uint64(np.iinfo(np.uint64).max)
+    # component sizes: mostly 1, a few larger ones (60 distinct values goes the unpacked way)
+    weight = np.where(rng.random(columns) < 0.7, 1.0, rng.integers(2, 2 + distinct, size=columns).astype(float))
+    expected = _unpacked_weighted_popcount(bits, weight)
+    assert np.array_equal(weighted_popcount(bits, weight, chunk_rows=chunk_rows), expected)
+
+
+def test_weighted_popcount_of_non_integer_weights_is_the_unpacked_sum():
+    from orgpower.metrics.digraph import weighted_popcount
+
+    rng = np.random.default_rng(3)
+    bits = rng.integers(0, np.iinfo(np.uint64).max, size=(20, 2), dtype=np.uint64, endpoint=True)
+    weight = rng.random(128) + 0.5
+    assert np.allclose(weighted_popcount(bits, weight), _unpacked_weighted_popcount(bits, weight), rtol=1e-12, atol=0)
+
+
 def _dense_levels(a: sp.csr_array) -> np.ndarray:
     """Independent reference: least-squares solve of Λh = v, min 0 per weak component."""
     w = a.toarray()
