@@ -620,18 +620,36 @@ def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | Non
     """Read and validate a bundle. Raises :class:`InputError` only when no people were given.
 
     ``flat_org=True`` says the org really has no (or few) reporting lines: the guard
-    against a missed manager column then informs instead of refusing."""
+    against a missed manager column then informs instead of refusing.
+
+    Files are read and their rows taken out two at a time, in threads: most of it is
+    Arrow's parsing and compute kernels, which release the GIL, so two files share the
+    cores. Their results are joined in the files' order, so problems and inputs come out
+    as in a one-by-one read."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from orgpower.workers import usable_cores
+
     paths = [Path(p) for p in paths]
     files, problems = expand_paths(paths)
     spec = load_mapping(mapping)
     explicit = {p.resolve() for p in paths if p.is_file()}  # given by name, not found in a folder
-    tables: list[tuple[RawTable, str, Path]] = []
-    for path in files:
+
+    def rows_of_file(path: Path) -> list[_TableRows]:
         read = read_tables(path)
-        for table in read:
-            label = f"{table.file}#{table.sheet}" if len(read) > 1 and table.sheet else table.file
-            tables.append((table, label, path))
-    return _model_from_tables(tables, problems, spec, explicit, flat_org=flat_org)
+        return [
+            table_rows(table, f"{table.file}#{table.sheet}" if len(read) > 1 and table.sheet else table.file, path,
+                       spec, explicit)
+            for table in read
+        ]
+
+    threads = max(1, min(2, usable_cores(), len(files)))
+    if threads == 1:
+        found = [rows_of_file(path) for path in files]
+    else:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            found = list(pool.map(rows_of_file, files))
+    return _model_from_tables([item for items in found for item in items], problems, flat_org=flat_org)
 
 
 def read_frames(frames: Mapping[str, pd.DataFrame], mapping: str | Path | Mapping[str, Any] | None = None, *,
@@ -642,96 +660,121 @@ def read_frames(frames: Mapping[str, pd.DataFrame], mapping: str | Path | Mappin
     for kind, frame in frames.items():
         if not isinstance(frame, pd.DataFrame):
             raise UsageError(f"{kind}= must be a pandas DataFrame, not a {type(frame).__name__}.")
-        table = read_frame(frame, kind)
-        tables.append((table, kind, Path(kind)))
+        tables.append((read_frame(frame, kind), kind, Path(kind)))
     # a frame is given by name, like an explicit file: never skipped as prose or an edge list
-    return _model_from_tables(tables, [], load_mapping(mapping), {path.resolve() for _, _, path in tables},
+    explicit = {path.resolve() for _, _, path in tables}
+    spec = load_mapping(mapping)
+    return _model_from_tables([table_rows(table, label, path, spec, explicit) for table, label, path in tables], [],
                               flat_org=flat_org)
 
 
-def _model_from_tables(
-    tables: list[tuple[RawTable, str, Path]], problems: list[Problem], spec: MappingSpec | None, explicit: set[Path],
-    *, flat_org: bool = False,
-) -> OrgModel:
-    people_parts: list[pd.DataFrame] = []
-    flow_parts: list[pd.DataFrame] = []
-    decision_parts: list[pd.DataFrame] = []
-    relation_parts: list[pd.DataFrame] = []
-    unit_parts: list[pd.DataFrame] = []
+@dataclasses.dataclass
+class _TableRows:
+    """What one table gives the bundle: its record for ``inputs``, the problems found in
+    it (in the order found), and its rows in the canonical columns of its ``kind``."""
+
+    record: dict[str, Any]
+    problems: list[Problem]
+    kind: str | None = None
+    rows: pd.DataFrame | None = None
+    guard: FileGuard | None = None
+    #: the export format's note, said once per vendor (the bundle keeps the first one),
+    #: at this position among ``problems``
+    note: tuple[str, Problem] | None = None
+    note_at: int = 0
+
+
+def table_rows(table: RawTable, label: str, path: Path, spec: MappingSpec | None, explicit: set[Path]) -> _TableRows:
+    """One table's rows, recognised and renamed onto the canonical columns of its kind
+    (``None`` when it is not read: an unreadable or skipped file), with its problems.
+    Depends on nothing but the table, so tables are taken out independently."""
+    problems = list(table.problems)
+    record = {"file": label, "sha256": table.sha256, "format": table.format, "kind": "unknown",
+              "vendor": "unknown", "rows": 0, "mapping": {}, "encoding": table.encoding,
+              "delimiter": table.delimiter, "sheet": table.sheet}
+    found = _TableRows(record=record, problems=problems)
+    if table.frame is None:
+        return found
+    record["rows"] = len(table.frame)
+    if table.frame.empty:
+        return found
+    table = skip_header_rows(table, label, problems)
+    detection = classify(table, label, spec, problems)
+    kind = detection.kind
+    if kind != "decisions" and (kind is None or kind_hint(table.file) == "decisions"):
+        matrix = matrix_decisions(table, label, problems)
+        if matrix is not None:
+            record.update(kind="decisions", vendor="decision_matrix", mapping=dict(matrix.attrs.get("mapping", {})))
+            found.kind, found.rows = "decisions", matrix
+            return found
+    if kind is None:
+        edges = read_edge_list(path) if table.format == "csv" else None
+        if edges is not None and path.resolve() in explicit:
+            problems[:] = edges.problems  # what the table reader said of it no longer applies
+            record.update(kind="relations", vendor="edge_list", format="edgelist", rows=len(edges.frame),
+                          encoding=edges.encoding, delimiter="whitespace",
+                          mapping={"source": "(column 1)", "target": "(column 2)", "weight": "(column 3)",
+                                   "relation": "(file name)"})
+            found.kind, found.rows = "relations", edge_list_rows(edges, label, problems)
+            return found
+        if edges is not None:
+            problems.append(Problem(
+                code="skipped_file", severity="warning", file=label,
+                message=(f"{label} looks like an edge list without header (source, target, value per line); "
+                         f"files in a folder are read only with headers, so it was not read."),
+                suggestion=(f"To read it as the relation '{relation_name(table.file)}', give the file itself "
+                            f"as an input (not only its folder), or add a header row: source target weight."),
+            ))
+            return found
+        if path.resolve() not in explicit and _looks_like_prose(table, path):
+            problems[:] = [Problem(
+                code="skipped_file", severity="info", file=label,
+                message=f"{label} reads as text, not a table (no column headers), and was not read.",
+                suggestion="Nothing to do unless it holds data; then export it as CSV with a header row.",
+            )]
+            return found
+        problems.append(_no_id_problem(label, [str(h) for h in table.frame.columns], kind_hint(table.file)))
+        return found
+    record.update(kind=kind, vendor=detection.vendor, mapping=dict(detection.mapping),
+                  close_formats=tuple(detection.close))
+    if detection.note:
+        found.note = (detection.vendor, Problem(code="export_format", severity="info", file=label,
+                                                message=detection.note, suggestion="Nothing to do."))
+        found.note_at = len(problems)
+    found.kind = kind
+    if kind == "people":
+        found.rows, found.guard = people_rows(table, label, detection, problems)
+    elif kind == "junior_posts":
+        found.rows = junior_rows(table, label, detection, problems)
+    elif kind == "flows":
+        found.rows = flow_rows(table, label, detection, problems)
+    elif kind == "decisions":
+        found.rows = decision_rows(table.frame, label, table.spreadsheet_rows(), detection.mapping, problems)
+    elif kind == "relations":
+        found.rows = relation_rows(table, label, detection, problems)
+    elif kind == "units":
+        found.rows = unit_rows(table, label, detection)
+    return found
+
+
+def _model_from_tables(tables: list[_TableRows], problems: list[Problem], *, flat_org: bool = False) -> OrgModel:
+    parts: dict[str, list[pd.DataFrame]] = {kind: [] for kind in ("people", "flows", "decisions", "relations", "units")}
     described: list[dict[str, Any]] = []
     guards: list[FileGuard] = []
     notes: set[str] = set()
-    for table, label, path in tables:
-        before = len(problems)
-        problems += table.problems
-        record = {"file": label, "sha256": table.sha256, "format": table.format, "kind": "unknown",
-                  "vendor": "unknown", "rows": 0, "mapping": {}, "encoding": table.encoding,
-                  "delimiter": table.delimiter, "sheet": table.sheet}
-        described.append(record)
-        if table.frame is None:
-            continue
-        record["rows"] = len(table.frame)
-        if table.frame.empty:
-            continue
-        table = skip_header_rows(table, label, problems)
-        detection = classify(table, label, spec, problems)
-        kind = detection.kind
-        if kind != "decisions" and (kind is None or kind_hint(table.file) == "decisions"):
-            matrix = matrix_decisions(table, label, problems)
-            if matrix is not None:
-                record.update(kind="decisions", vendor="decision_matrix", mapping=dict(matrix.attrs.get("mapping", {})))
-                decision_parts.append(matrix)
-                continue
-        if kind is None:
-            edges = read_edge_list(path) if table.format == "csv" else None
-            if edges is not None and path.resolve() in explicit:
-                del problems[before:]  # what the table reader said of it no longer applies
-                problems += edges.problems
-                record.update(kind="relations", vendor="edge_list", format="edgelist", rows=len(edges.frame),
-                              encoding=edges.encoding, delimiter="whitespace",
-                              mapping={"source": "(column 1)", "target": "(column 2)", "weight": "(column 3)",
-                                       "relation": "(file name)"})
-                relation_parts.append(edge_list_rows(edges, label, problems))
-                continue
-            if edges is not None:
-                problems.append(Problem(
-                    code="skipped_file", severity="warning", file=label,
-                    message=(f"{label} looks like an edge list without header (source, target, value per line); "
-                             f"files in a folder are read only with headers, so it was not read."),
-                    suggestion=(f"To read it as the relation '{relation_name(table.file)}', give the file itself "
-                                f"as an input (not only its folder), or add a header row: source target weight."),
-                ))
-                continue
-            if path.resolve() not in explicit and _looks_like_prose(table, path):
-                del problems[before:]
-                problems.append(Problem(
-                    code="skipped_file", severity="info", file=label,
-                    message=f"{label} reads as text, not a table (no column headers), and was not read.",
-                    suggestion="Nothing to do unless it holds data; then export it as CSV with a header row.",
-                ))
-                continue
-            problems.append(_no_id_problem(label, [str(h) for h in table.frame.columns], kind_hint(table.file)))
-            continue
-        record.update(kind=kind, vendor=detection.vendor, mapping=dict(detection.mapping),
-                      close_formats=tuple(detection.close))
-        if detection.note and detection.vendor not in notes:
-            notes.add(detection.vendor)
-            problems.append(Problem(code="export_format", severity="info", file=label, message=detection.note,
-                                    suggestion="Nothing to do."))
-        if kind == "people":
-            rows, guard = people_rows(table, label, detection, problems)
-            people_parts.append(rows)
-            guards.append(guard)
-        elif kind == "junior_posts":
-            people_parts.append(junior_rows(table, label, detection, problems))
-        elif kind == "flows":
-            flow_parts.append(flow_rows(table, label, detection, problems))
-        elif kind == "decisions":
-            decision_parts.append(decision_rows(table.frame, label, table.spreadsheet_rows(), detection.mapping, problems))
-        elif kind == "relations":
-            relation_parts.append(relation_rows(table, label, detection, problems))
-        elif kind == "units":
-            unit_parts.append(unit_rows(table, label, detection))
+    for found in tables:
+        described.append(found.record)
+        problems += found.problems[:found.note_at]
+        if found.note is not None and found.note[0] not in notes:
+            notes.add(found.note[0])
+            problems.append(found.note[1])
+        problems += found.problems[found.note_at:]
+        if found.rows is not None:
+            parts["people" if found.kind == "junior_posts" else found.kind].append(found.rows)
+        if found.guard is not None:
+            guards.append(found.guard)
+    people_parts, flow_parts, decision_parts = parts["people"], parts["flows"], parts["decisions"]
+    relation_parts, unit_parts = parts["relations"], parts["units"]
 
     if not people_parts:
         reasons = sorted({p.code for p in problems if p.severity == "error"})
