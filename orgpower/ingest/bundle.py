@@ -616,7 +616,7 @@ def _no_id_problem(label: str, headers: list[str], hint: str | None) -> Problem:
 
 
 def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | None = None, *,
-                flat_org: bool = False) -> OrgModel:
+                flat_org: bool = False, threads: int | None = None) -> OrgModel:
     """Read and validate a bundle. Raises :class:`InputError` only when no people were given.
 
     ``flat_org=True`` says the org really has no (or few) reporting lines: the guard
@@ -625,7 +625,7 @@ def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | Non
     Files are read and their rows taken out two at a time, in threads: most of it is
     Arrow's parsing and compute kernels, which release the GIL, so two files share the
     cores. Their results are joined in the files' order, so problems and inputs come out
-    as in a one-by-one read."""
+    as in a one-by-one read (``threads=1``; ``None``: two where there are two cores)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from orgpower.workers import usable_cores
@@ -643,7 +643,7 @@ def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | Non
             for table in read
         ]
 
-    threads = max(1, min(2, usable_cores(), len(files)))
+    threads = max(1, min(threads or min(2, usable_cores()), len(files)))
     if threads == 1:
         found = [rows_of_file(path) for path in files]
     else:
