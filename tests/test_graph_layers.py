@@ -194,6 +194,22 @@ def test_build_graph_equals_the_layers_built_id_by_id(shape):
             layer.weighted, layer.self_loops_dropped, layer.people_count), name
 
 
+@pytest.mark.parametrize("shape", ["tree-like", "collaboration-dense"])
+def test_layers_built_in_threads_are_the_layers_built_one_by_one_in_the_same_order(shape):
+    # a layer's position seeds its null model: the order must not depend on which thread ends first
+    from orgpower.synthetic import generate_shape
+
+    model = generate_shape(600, shape, seed=4)
+    one_by_one, threaded = build_graph(model, threads=1), build_graph(model, threads=2)
+    assert list(threaded.layers) == list(one_by_one.layers) == [
+        name for name in ("reporting", "reporting_dotted", "flows", "decisions") if name in one_by_one.layers
+    ] + sorted(set(model.relations["relation"]) - {"dotted"})
+    for name, layer in one_by_one.layers.items():
+        built = threaded.layers[name]
+        assert built.node_ids.tolist() == layer.node_ids.tolist(), name
+        assert (built.adjacency != layer.adjacency).nnz == 0 and built.weighted == layer.weighted, name
+
+
 def test_layer_of_ends_equals_layer_from_arcs_with_units_loops_and_parallel_arcs():
     from orgpower.graph.layers import _layer_of_ends, _node_set, _text
 

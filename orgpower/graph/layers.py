@@ -30,6 +30,8 @@ Layers built from an :class:`~orgpower.model.OrgModel`:
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -241,50 +243,73 @@ def _decision_arc_ends(decisions: pd.DataFrame) -> tuple[pa.Array, np.ndarray, n
     return encoded.dictionary, named[: len(encoded.dictionary)], source[keep], target[keep]
 
 
-def build_graph(model: OrgModel) -> OrgGraph:
-    """Build every layer of ``model`` in memory (the embedded default store)."""
+def build_graph(model: OrgModel, *, threads: int | None = None) -> OrgGraph:
+    """Build every layer of ``model`` in memory (the embedded default store).
+
+    The layers are independent and most of each is Arrow's hashing, which releases the
+    GIL: they are built two at a time in threads (``threads=1``: one by one), and kept in
+    the same order whatever the order they finish in (a layer's position seeds its null
+    model)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from orgpower.workers import usable_cores
+
     people = model.people.reset_index(drop=True)
     person_ids = people["person_id"].astype(str).to_numpy(dtype=object)
     n_people = len(person_ids)
     people_text = _text(people["person_id"].astype(str))
     graph = OrgGraph(people=people, units=model.units, decisions=model.decisions)
+    builders: list[tuple[str, Callable[[], Layer]]] = []
 
     reporting = model.reporting
     for line, name in (("solid", "reporting"), ("dotted", "reporting_dotted")):
         arcs = reporting[reporting["line"] == line]
         if line == "dotted" and arcs.empty:
             continue
-        graph.layers[name] = layer_from_arcs(
-            name, person_ids, arcs["source"], arcs["target"], weighted=False, people_count=n_people,
-        )
+        builders.append((name, functools.partial(
+            layer_from_arcs, name, person_ids, arcs["source"], arcs["target"], weighted=False, people_count=n_people,
+        )))
 
     flows = model.flows
     if not flows.empty:
-        graph.layers["flows"] = _layer_of_ends("flows", person_ids, people_text, flows["source"], flows["target"],
-                                               flows["amount"].astype(float))
+        builders.append(("flows", functools.partial(
+            _layer_of_ends, "flows", person_ids, people_text, flows["source"], flows["target"],
+            flows["amount"].astype(float),
+        )))
 
     if not model.decisions.empty:
-        ends = _decision_arc_ends(model.decisions)
-        if ends is not None:
-            dictionary, named, source, target = ends
-            node_ids, where = _nodes_of(person_ids, people_text, dictionary, named)
-            graph.layers["decisions"] = _layer("decisions", node_ids, where[source], where[target],
-                                               np.ones(len(source)), None, n_people)
-        else:
-            nodes = _node_set(person_ids, model.decisions["actor"], model.decisions["affects"])
-            arcs = decision_arcs(model.decisions)
-            graph.layers["decisions"] = layer_from_arcs(
-                "decisions", nodes, arcs["source"], arcs["target"], np.ones(len(arcs)), people_count=n_people,
-            )
+        builders.append(("decisions", functools.partial(_decision_layer, model.decisions, person_ids, people_text)))
 
     relations = model.relations
     for relation, arcs in relations.groupby("relation", sort=True):
         if relation == "dotted":
             continue  # ingest turns these into dotted reporting arcs
         weights = arcs["weight"].astype(float).fillna(1.0) if "weight" in arcs else None
-        graph.layers[str(relation)] = _layer_of_ends(str(relation), person_ids, people_text, arcs["source"],
-                                                     arcs["target"], weights)
+        builders.append((str(relation), functools.partial(
+            _layer_of_ends, str(relation), person_ids, people_text, arcs["source"], arcs["target"], weights,
+        )))
+
+    threads = max(1, min(threads or min(2, usable_cores()), len(builders)))
+    if threads == 1:
+        built = [build() for _, build in builders]
+    else:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            built = list(pool.map(lambda item: item[1](), builders))
+    graph.layers.update(zip([name for name, _ in builders], built))
     return graph
+
+
+def _decision_layer(decisions: pd.DataFrame, person_ids: np.ndarray, people_text: pa.Array) -> Layer:
+    """The decisions layer: who decides -> whom the decision binds (:func:`decision_arcs`)."""
+    n_people = len(person_ids)
+    ends = _decision_arc_ends(decisions)
+    if ends is not None:
+        dictionary, named, source, target = ends
+        node_ids, where = _nodes_of(person_ids, people_text, dictionary, named)
+        return _layer("decisions", node_ids, where[source], where[target], np.ones(len(source)), None, n_people)
+    nodes = _node_set(person_ids, decisions["actor"], decisions["affects"])
+    arcs = decision_arcs(decisions)
+    return layer_from_arcs("decisions", nodes, arcs["source"], arcs["target"], np.ones(len(arcs)), people_count=n_people)
 
 
 def _layer_of_ends(name: str, person_ids: np.ndarray, people_text: pa.Array, sources: pd.Series, targets: pd.Series,
