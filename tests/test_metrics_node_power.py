@@ -201,3 +201,121 @@ def test_a_components_core_is_the_matrix_cut_to_its_members(seed):
             assert np.array_equal(core.indptr, expected.indptr)
             assert np.array_equal(core.indices, expected.indices)
             assert np.array_equal(core.data, expected.data)
+
+
+# ------------------------------- the replaced forms are the specification, to the last bit
+
+
+def _spectral_radius_by_coo(adjacency, max_steps=6000):
+    """The replaced form of ``spectral_radius``'s set-up (a COO copy of every arc, sums
+    by ``np.add.at``, every component cut out by fancy indexing, the symmetry test by
+    ``|A − Aᵀ|``): the new one must give the same radius, bit for bit."""
+    from scipy.sparse import csgraph
+
+    from orgpower.metrics.power import _component_radius, _max_by
+
+    matrix = sp.csr_array(adjacency, dtype=np.float64)
+    n = matrix.shape[0]
+    if n == 0 or matrix.nnz == 0:
+        return 0.0
+    count, labels = csgraph.connected_components(matrix, directed=True, connection="strong")
+    sizes = np.bincount(labels, minlength=count)
+    coo = matrix.tocoo()
+    inside = (labels[coo.row] == labels[coo.col]) & (sizes[labels[coo.row]] > 1) & (coo.data != 0)
+    if not inside.any():
+        return 0.0
+    rows, cols, weights = coo.row[inside], coo.col[inside], np.abs(coo.data[inside])
+    component = labels[rows]
+    arcs_in = np.bincount(component, minlength=count)
+    cycle = (arcs_in == sizes) & (sizes > 1)
+    log_mean = np.bincount(component, weights=np.log(weights), minlength=count) / np.maximum(arcs_in, 1)
+    best = float(np.exp(log_mean[cycle].max())) if cycle.any() else 0.0
+    others = np.flatnonzero((sizes > 1) & ~cycle & (arcs_in > 0))
+    if others.size == 0:
+        return best
+    row_sum = np.zeros(n)
+    np.add.at(row_sum, rows, weights)
+    col_sum = np.zeros(n)
+    np.add.at(col_sum, cols, weights)
+    upper = np.minimum(_max_by(labels, row_sum, count), _max_by(labels, col_sum, count))
+    order = others[np.argsort(-upper[others], kind="stable")]
+    for comp in order:
+        if upper[comp] <= best:
+            break
+        members = np.flatnonzero(labels == comp)
+        best = max(best, _component_radius(sp.csr_array(matrix[members][:, members]), max_steps))
+    return best
+
+
+def _random_layer(rng, n, m, *, symmetric=False, zeros=False, cycles=0):
+    rows, cols = rng.integers(0, n, m), rng.integers(0, n, m)
+    weights = rng.integers(1, 4, m).astype(float)
+    if zeros:
+        weights[rng.random(m) < 0.1] = 0.0
+    if symmetric:
+        rows, cols, weights = np.concatenate([rows, cols]), np.concatenate([cols, rows]), np.concatenate([weights, weights])
+    if cycles:  # disjoint rings after the random part, each a simple cycle
+        ring = np.arange(n, n + 3 * cycles).reshape(cycles, 3)
+        rows, cols = np.concatenate([rows, ring.ravel()]), np.concatenate([cols, np.roll(ring, -1, axis=1).ravel()])
+        weights = np.concatenate([weights, rng.integers(1, 4, 3 * cycles).astype(float)])
+        n += 3 * cycles
+    return sp.csr_array((weights, (rows, cols)), shape=(n, n))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_spectral_radius_equals_the_replaced_form_bit_for_bit(seed):
+    rng = np.random.default_rng(seed)
+    cases = [
+        _random_layer(rng, 800, 1200, cycles=5),  # many small components and rings
+        _random_layer(rng, 1500, 9000),  # one large directed component (ARPACK)
+        _random_layer(rng, 1500, 4000, symmetric=True),  # symmetric components (Lanczos)
+        _random_layer(rng, 700, 3000, zeros=True),  # stored zeros are no arcs
+        _random_layer(rng, 40, 80, cycles=2),  # dense eigenvalues
+    ]
+    for matrix in cases:
+        assert spectral_radius(matrix) == _spectral_radius_by_coo(matrix)
+        assert spectral_radius(matrix + matrix.T) == _spectral_radius_by_coo(matrix + matrix.T)
+
+
+def test_spectral_radius_of_a_layer_that_is_one_strong_component_equals_the_replaced_form():
+    rng = np.random.default_rng(11)
+    n = 3000
+    ring = sp.csr_array((np.ones(n), (np.arange(n), (np.arange(n) + 1) % n)), shape=(n, n))
+    matrix = sp.csr_array(ring + _random_layer(rng, n, 6000))
+    assert spectral_radius(matrix) == _spectral_radius_by_coo(matrix)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_symmetry_test_agrees_with_the_difference_of_the_transpose(seed):
+    from orgpower.metrics.power import _is_symmetric
+
+    rng = np.random.default_rng(seed)
+    for _ in range(40):
+        n = int(rng.integers(1, 30))
+        a = _random_layer(rng, n, int(rng.integers(1, 4 * n)), symmetric=bool(rng.random() < 0.7),
+                          zeros=bool(rng.random() < 0.3))
+        if rng.random() < 0.3 and a.nnz:  # a weight changed on one side only
+            a.data[int(rng.integers(0, a.nnz))] += 1.0
+        if rng.random() < 0.2:  # unsorted rows with a duplicate: the other branch
+            coo = a.tocoo()
+            order = rng.permutation(coo.nnz)
+            a = sp.csr_array((np.append(coo.data[order], 0.5), (np.append(coo.row[order], 0), np.append(coo.col[order], 0))),
+                             shape=a.shape)
+        assert _is_symmetric(a) == (abs(a - a.T).max() == 0)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_row_scaling_equals_the_diagonal_product_once_transposed(seed):
+    # pagerank transposes diag(1/out-strength)·A; the scaled copy must give the same arrays
+    from orgpower.metrics.power import _row_scaled
+
+    rng = np.random.default_rng(seed)
+    for _ in range(30):
+        n = int(rng.integers(2, 40))
+        a = _random_layer(rng, n, int(rng.integers(1, 4 * n)), zeros=bool(rng.random() < 0.4))
+        a.data[rng.random(a.nnz) < 0.2] *= -1.0  # some rows' weights cancel out to 0
+        factors = np.where(rng.random(n) < 0.2, 0.0, rng.random(n))
+        expected = sp.csr_array((sp.diags_array(factors) @ a).T)
+        got = sp.csr_array(_row_scaled(a, factors).T)
+        for field in ("indptr", "indices", "data"):
+            np.testing.assert_array_equal(getattr(got, field), getattr(expected, field))

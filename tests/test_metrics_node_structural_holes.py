@@ -171,3 +171,39 @@ def test_a_dense_clustered_layer_equals_the_matrix_product_in_every_written_digi
     new, old = constraint(a, weighted=False), _constraint_by_matrix_product(a, weighted=False)
     np.testing.assert_allclose(new, old, rtol=1e-14, atol=0)
     assert ["%.10g" % x for x in new] == ["%.10g" % x for x in old]
+
+
+# ------------------------------------------------- the closing-tie look-up equals a binary search
+
+
+def _search_rows(indptr, indices, rows, wanted, steps):
+    """The replaced form, the specification of ``_TieLookup.find``: position of
+    ``wanted[k]`` among the sorted ``indices`` of row ``rows[k]``, or −1 (one vectorised
+    binary search, ``steps`` ≥ log₂ of the longest row + 1 halvings)."""
+    low, high = indptr[rows].copy(), indptr[rows + 1].copy()
+    for _ in range(steps):
+        open_ = low < high
+        middle = (low + high) >> 1
+        below = open_ & (indices[np.minimum(middle, indices.size - 1)] < wanted)
+        low = np.where(below, middle + 1, low)
+        high = np.where(open_ & ~below, middle, high)
+    inside = low < indptr[rows + 1]
+    found = np.full(rows.size, -1, dtype=np.int64)
+    match = inside.copy()
+    match[inside] = indices[low[inside]] == wanted[inside]
+    found[match] = low[match]
+    return found
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_tie_look_up_finds_what_a_binary_search_finds(seed):
+    rng = np.random.default_rng(seed)
+    n = 200
+    a = sp.csr_array((np.ones(1500), (rng.integers(0, n, 1500), rng.integers(0, n, 1500))), shape=(n, n))
+    a.sum_duplicates()  # sorted rows without repeats, as the oriented ties are
+    rows, wanted = rng.integers(0, n, 20000), rng.integers(0, n, 20000)
+    steps = int(np.diff(a.indptr).max()).bit_length()
+    expected = _search_rows(a.indptr.astype(np.int64), a.indices, rows, wanted, steps)
+    found = structural_holes._TieLookup(a.indptr.astype(np.int64), a.indices).find(rows, wanted)
+    assert (expected >= 0).any() and (expected < 0).any()
+    np.testing.assert_array_equal(found, expected)

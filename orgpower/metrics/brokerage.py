@@ -59,11 +59,13 @@ def brokerage(adjacency, groups, *, limit: int | None = 50_000_000, seed: int = 
     matrix = sp.csr_array(adjacency)
     n = matrix.shape[0]
     codes = _group_codes(groups, n)
-    out_indptr, out_indices = matrix.indptr.astype(np.int64), matrix.indices.astype(np.int64)
+    # positions as stored (32-bit below 2^31 arcs): widening every arc's index to 64 bits
+    # costs a copy of each at ten million arcs, and positions are only looked up
+    out_indptr, out_indices = matrix.indptr.astype(np.int64), matrix.indices
     out_degree = np.diff(out_indptr)
     csc = sp.csc_array(matrix)
     # in-arcs (i -> j) listed by broker j; each pairs with every out-arc of j
-    first_tail = csc.indices.astype(np.int64)
+    first_tail = csc.indices
     first_head = np.repeat(np.arange(n, dtype=np.int64), np.diff(csc.indptr))
     paths_per_arc = out_degree[first_head]
     two_paths = int(paths_per_arc.sum())
@@ -77,8 +79,10 @@ def brokerage(adjacency, groups, *, limit: int | None = 50_000_000, seed: int = 
             f"{two_paths} two-paths exceed the limit of {limit}: a random {rate:.1%} of the "
             "first arcs was used and the counts scaled up (unbiased estimate)."
         )
-    arcs = matrix.copy()
-    arcs.sort_indices()
+    arcs = matrix
+    if not arcs.has_sorted_indices:  # sorted rows make each look-up a binary search
+        arcs = matrix.copy()
+        arcs.sort_indices()
     role_counts = np.zeros((len(BROKERAGE_ROLES), n), dtype=np.float64)
     bounds = np.concatenate([[0], np.cumsum(paths_per_arc)])
     start = 0

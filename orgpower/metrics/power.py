@@ -42,14 +42,36 @@ def pagerank(adjacency, *, alpha: float = 0.85, tol: float = 1e-12, max_iter: in
     out_strength = np.asarray(matrix.sum(axis=1)).ravel()
     dangling = out_strength == 0
     inverse = np.divide(1.0, out_strength, out=np.zeros(n), where=~dangling)
-    transition_t = sp.csr_array((sp.diags_array(inverse) @ matrix).T)
+    transition_t = sp.csr_array(_row_scaled(matrix, inverse).T)
+    dangling = np.flatnonzero(dangling)
     x = np.full(n, 1.0 / n)
+    change = np.empty(n)  # the steps' vectors are updated in place: the same operations
     for _ in range(max_iter):
         previous = x
-        x = alpha * (transition_t @ x) + (alpha * previous[dangling].sum() + 1.0 - alpha) / n
-        if np.abs(x - previous).sum() < n * tol:
+        x = transition_t @ previous
+        x *= alpha
+        x += (alpha * previous[dangling].sum() + 1.0 - alpha) / n
+        np.subtract(x, previous, out=change)
+        if np.abs(change, out=change).sum() < n * tol:
             break
     return x / x.sum()
+
+
+def _row_scaled(matrix: sp.csr_array, factors: np.ndarray) -> sp.csr_array:
+    """diag(factors) · matrix, as the sparse product gives it: every stored entry times
+    its row's factor, products that are 0 left out.
+
+    On a canonical matrix the entries are scaled in place of a copy (the product's own
+    entry order within a row differs, which no caller sees: they transpose it, which
+    sorts every row); otherwise (duplicates to be summed) the sparse product itself."""
+    if not matrix.has_canonical_format:
+        return sp.csr_array(sp.diags_array(factors) @ matrix)
+    scaled = np.repeat(factors, np.diff(matrix.indptr)) * matrix.data
+    kept = scaled != 0
+    if kept.all():
+        return sp.csr_array((scaled, matrix.indices.copy(), matrix.indptr.copy()), shape=matrix.shape)
+    kept_before = np.concatenate([[0], np.cumsum(kept)])
+    return sp.csr_array((scaled[kept], matrix.indices[kept], kept_before[matrix.indptr]), shape=matrix.shape)
 
 
 SPECTRAL_STEPS = 6000  # Lanczos / power steps for one strong component (each O(m))
@@ -82,24 +104,35 @@ def spectral_radius(adjacency, *, max_steps: int = SPECTRAL_STEPS) -> float:
         return 0.0
     count, labels = csgraph.connected_components(matrix, directed=True, connection="strong")
     sizes = np.bincount(labels, minlength=count)
-    coo = matrix.tocoo()
-    inside = (labels[coo.row] == labels[coo.col]) & (sizes[labels[coo.row]] > 1) & (coo.data != 0)
-    if not inside.any():
+    # the stored entries' rows (as tocoo lists them) and components; each array of every
+    # arc is formed once (at 10^7 arcs each pass costs tens of milliseconds)
+    row = np.repeat(np.arange(n, dtype=matrix.indices.dtype), np.diff(matrix.indptr))
+    row_label = labels[row]
+    inside = (row_label == labels[matrix.indices]) & (sizes[row_label] > 1) & (matrix.data != 0)
+    if inside.all():  # one strong component holds every arc (a dense layer): no copies
+        rows, cols, weights, component = row, matrix.indices, np.abs(matrix.data), row_label
+    elif inside.any():
+        rows, cols, weights, component = row[inside], matrix.indices[inside], np.abs(matrix.data[inside]), row_label[inside]
+    else:
         return 0.0
-    rows, cols, weights = coo.row[inside], coo.col[inside], np.abs(coo.data[inside])
-    component = labels[rows]
+    del row, row_label, inside
     arcs_in = np.bincount(component, minlength=count)
     # a strong component with as many arcs as vertices is one simple cycle
     cycle = (arcs_in == sizes) & (sizes > 1)
-    log_mean = np.bincount(component, weights=np.log(weights), minlength=count) / np.maximum(arcs_in, 1)
-    best = float(np.exp(log_mean[cycle].max())) if cycle.any() else 0.0
+    best = 0.0
+    if cycle.any():
+        # the mean log weight of the cycles' own arcs only (the same sums, in the same order)
+        on_cycle = cycle[component]
+        log_sum = np.bincount(component[on_cycle], weights=np.log(weights[on_cycle]), minlength=count)
+        log_mean = log_sum / np.maximum(arcs_in, 1)
+        best = float(np.exp(log_mean[cycle].max()))
     others = np.flatnonzero((sizes > 1) & ~cycle & (arcs_in > 0))
     if others.size == 0:
         return best
-    row_sum = np.zeros(n)
-    np.add.at(row_sum, rows, weights)
-    col_sum = np.zeros(n)
-    np.add.at(col_sum, cols, weights)
+    # the weights summed in arc order (as np.add.at would, in one C loop)
+    row_sum = np.bincount(rows, weights=weights, minlength=n)
+    col_sum = np.bincount(cols, weights=weights, minlength=n)
+    del rows, cols, weights, component
     upper = np.minimum(_max_by(labels, row_sum, count), _max_by(labels, col_sum, count))
     order = others[np.argsort(-upper[others], kind="stable")]
     by_component = np.argsort(labels, kind="stable")
@@ -121,11 +154,15 @@ def _component_core(matrix: sp.csr_array, members: np.ndarray, labels: np.ndarra
                     comp: int) -> sp.csr_array:
     """``matrix[members][:, members]`` for the members of one strong component, in the same
     row and entry order, without a map of every column."""
+    size = members.size
+    if size == matrix.shape[0]:
+        return matrix  # every vertex, in order (members are sorted): the matrix itself
     rows = matrix[members]
     keep = labels[rows.indices] == comp
-    size = members.size
-    row_of_entry = np.repeat(np.arange(size), np.diff(rows.indptr))
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(row_of_entry[keep], minlength=size))])
+    if keep.all():
+        return sp.csr_array((rows.data, position[rows.indices], rows.indptr), shape=(size, size))
+    kept_before = np.concatenate([[0], np.cumsum(keep)])
+    indptr = kept_before[rows.indptr]  # each row's kept entries, counted in place
     return sp.csr_array((rows.data[keep], position[rows.indices[keep]], indptr), shape=(size, size))
 
 
@@ -140,7 +177,7 @@ def _component_radius(core: sp.csr_array, max_steps: int) -> float:
     size = core.shape[0]
     if size <= _DENSE_EIGEN_LIMIT:
         return float(np.max(np.abs(np.linalg.eigvals(core.toarray()))))
-    if abs(core - core.T).max() == 0:
+    if _is_symmetric(core):
         degree = np.diff(core.indptr)
         if degree.max() <= 2 and core.nnz == 2 * (size - 1):
             return _path_radius(core)
@@ -159,6 +196,21 @@ def _component_radius(core: sp.csr_array, max_steps: int) -> float:
             f"the largest eigenvalue of a strongly connected part of {size} people did not settle within "
             f"{max_steps} steps, so the Bonacich exponent cannot be scaled"
         ) from None
+
+
+def _is_symmetric(matrix: sp.csr_array) -> bool:
+    """Whether ``matrix`` equals its transpose entry for entry (``|A − Aᵀ|`` all 0).
+
+    On a canonical matrix (sorted, no duplicates) without stored zeros that is array
+    equality with the transpose's canonical form; unequal in- and out-degrees say no
+    at once, without forming the transpose."""
+    if not matrix.has_canonical_format or not matrix.data.all():
+        return abs(matrix - matrix.T).max() == 0
+    size = matrix.shape[0]
+    if not np.array_equal(np.diff(matrix.indptr), np.bincount(matrix.indices, minlength=size)):
+        return False
+    transposed = sp.csr_array(matrix.T)  # rows in order, columns sorted: canonical too
+    return bool(np.array_equal(transposed.indices, matrix.indices) and np.array_equal(transposed.data, matrix.data))
 
 
 def _path_radius(core: sp.csr_array) -> float:
@@ -191,14 +243,16 @@ def _lanczos_top(matrix: sp.csr_array, max_steps: int, rtol: float = 1e-13) -> f
     betas: list[float] = []
     beta = 0.0
     theta = previous = -np.inf
+    product = np.empty(n)  # the steps' vectors are updated in place: the same operations
     for step in range(max_steps):
-        w = matrix @ q - beta * previous_q
+        w = matrix @ q
+        w -= np.multiply(previous_q, beta, out=product)
         # elementwise sums, not BLAS dot/norm: a threaded BLAS call on one vector can cost
         # more than the sparse product on a busy machine
-        alpha = float(np.sum(w * q))
-        w -= alpha * q
+        alpha = float(np.sum(np.multiply(w, q, out=product)))
+        w -= np.multiply(q, alpha, out=product)
         alphas.append(alpha)
-        beta = float(np.sqrt(np.sum(w * w)))
+        beta = float(np.sqrt(np.sum(np.multiply(w, w, out=product))))
         done = beta <= 1e-12 * max(abs(alpha), 1.0)
         if done or step % 20 == 19 or step == max_steps - 1:
             theta = float(eigvalsh_tridiagonal(np.array(alphas), np.array(betas), select="i",
@@ -207,7 +261,7 @@ def _lanczos_top(matrix: sp.csr_array, max_steps: int, rtol: float = 1e-13) -> f
                 return theta
             previous = theta
         betas.append(beta)
-        previous_q, q = q, w / beta
+        previous_q, q = q, np.divide(w, beta, out=w)
     return theta
 
 
@@ -264,10 +318,14 @@ def bonacich_power(adjacency, beta: float | None = None, *, tol: float = 1e-13, 
         x = np.asarray(spla.spsolve(system, out_ties)).ravel()
     else:
         x = out_ties.copy()
+        change = np.empty(n)  # the steps' vectors are updated in place: the same operations
         for _ in range(max_iter):
             previous = x
-            x = out_ties + beta * (matrix @ previous)
-            if np.abs(x - previous).max() <= tol * max(np.abs(x).max(), 1.0):
+            x = matrix @ previous
+            x *= beta
+            x += out_ties
+            largest_change = np.abs(np.subtract(x, previous, out=change), out=change).max()
+            if largest_change <= tol * max(np.abs(x, out=change).max(), 1.0):
                 break
         else:
             raise ArithmeticError(
