@@ -134,3 +134,15 @@ def test_rows_stored_out_of_order_give_the_same_counts():
     for role in expected.counts:
         np.testing.assert_array_equal(got.counts[role], expected.counts[role])
     np.testing.assert_array_equal(shuffled.indices, before)
+
+
+def test_a_transpose_handed_in_gives_the_same_counts():
+    rng = np.random.default_rng(8)
+    n = 80
+    a = sp.csr_array((rng.random(500), (rng.integers(0, n, 500), rng.integers(0, n, 500))), shape=(n, n))
+    groups = rng.integers(0, 5, n).astype(str)
+    expected = brokerage(a, groups)
+    got = brokerage(a, groups, transposed=sp.csr_array(a.T))
+    assert expected.total.sum() > 0
+    for role in expected.counts:
+        np.testing.assert_array_equal(got.counts[role], expected.counts[role])

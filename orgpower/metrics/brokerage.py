@@ -36,7 +36,7 @@ class Brokerage:
     notes: list[str] = field(default_factory=list)
 
 
-def brokerage(adjacency, groups, *, limit: int | None = 50_000_000, seed: int = 0) -> Brokerage:
+def brokerage(adjacency, groups, *, limit: int | None = 50_000_000, seed: int = 0, transposed=None) -> Brokerage:
     """Count, for every broker j, the open two-paths i→j→k by the groups of i, j, k.
 
     Definition: a two-path i→j→k with i ≠ k and no arc i→k gives broker j one count of
@@ -47,6 +47,9 @@ def brokerage(adjacency, groups, *, limit: int | None = 50_000_000, seed: int = 
 
     Normalisation: raw counts (sna ``brokerage(...)$raw.nli``). Cost
     O(Σ_j d_in(j)·d_out(j)); above ``limit`` two-paths the first arcs are sampled.
+
+    ``transposed``: ``csr_array(adjacency.T)`` (any weights), if the caller has it: its
+    rows are the in-arcs, so no transposed copy is made here.
 
     Reference: R sna 2.7-1 ``brokerage``, Krackhardt advice network with departments as groups:
     totals 28, 69, 95, 62, 246 (t = 500).
@@ -63,10 +66,11 @@ def brokerage(adjacency, groups, *, limit: int | None = 50_000_000, seed: int = 
     # costs a copy of each at ten million arcs, and positions are only looked up
     out_indptr, out_indices = matrix.indptr.astype(np.int64), matrix.indices
     out_degree = np.diff(out_indptr)
-    csc = sp.csc_array(matrix)
-    # in-arcs (i -> j) listed by broker j; each pairs with every out-arc of j
-    first_tail = csc.indices
-    first_head = np.repeat(np.arange(n, dtype=np.int64), np.diff(csc.indptr))
+    # in-arcs (i -> j) listed by broker j (the transpose's rows: CSC of the layer's
+    # pattern); each pairs with every out-arc of j
+    by_head = sp.csc_array(matrix) if transposed is None else sp.csr_array(transposed)
+    first_tail = by_head.indices
+    first_head = np.repeat(np.arange(n, dtype=np.int64), np.diff(by_head.indptr))
     paths_per_arc = out_degree[first_head]
     two_paths = int(paths_per_arc.sum())
     rate = 1.0

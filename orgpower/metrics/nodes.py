@@ -115,10 +115,11 @@ def directed_betweenness(
 
 
 def _degree_columns(layer: Layer, people: int) -> dict[str, np.ndarray]:
-    binary = layer.binary()
+    stored = layer.adjacency
     columns = {
-        f"{layer.name}_in_degree": np.diff(sp.csc_array(binary).indptr)[:people].astype(np.int64),
-        f"{layer.name}_out_degree": np.diff(binary.indptr)[:people].astype(np.int64),
+        # stored entries per column and per row (every stored entry is an arc, as in binary())
+        f"{layer.name}_in_degree": np.bincount(stored.indices, minlength=stored.shape[1])[:people].astype(np.int64),
+        f"{layer.name}_out_degree": np.diff(stored.indptr)[:people].astype(np.int64),
     }
     if layer.weighted:
         columns[f"{layer.name}_in_strength"] = np.asarray(layer.adjacency.sum(axis=0)).ravel()[:people]
@@ -141,8 +142,10 @@ def _position_columns(
 ) -> dict[str, np.ndarray]:
     k = layer.people_count
     stored = layer.adjacency
-    towards_power = sp.csr_array(stored.T) if layer.name in AUTHORITY_LAYERS else stored
-    over_dependents = stored if layer.name in AUTHORITY_LAYERS else sp.csr_array(stored.T)
+    # the layer transposed once, for every measure that needs it (a copy of every arc)
+    transposed = sp.csr_array(stored.T)
+    towards_power = transposed if layer.name in AUTHORITY_LAYERS else stored
+    over_dependents = stored if layer.name in AUTHORITY_LAYERS else transposed
     columns: dict[str, np.ndarray] = {}
     if include_betweenness:
         # its place is kept here; node_measures fills it last (see betweenness_of)
@@ -154,8 +157,9 @@ def _position_columns(
     except ArithmeticError as problem:  # λ_max did not settle in its bounded steps: say so, leave it empty
         columns[f"{prefix}bonacich_power"] = np.full(k, np.nan)
         notes.append(f"layer {layer.name}: Bonacich power left empty: {problem}")
-    columns[f"{prefix}constraint"] = constraint(stored, weighted=layer.weighted)[:k]
-    roles = brokerage(layer.binary(), _node_groups(layer, people), limit=brokerage_limit, seed=seed)
+    columns[f"{prefix}constraint"] = constraint(stored, weighted=layer.weighted, transposed=transposed)[:k]
+    roles = brokerage(layer.binary(), _node_groups(layer, people), limit=brokerage_limit, seed=seed,
+                      transposed=transposed)
     for role in BROKERAGE_ROLES:
         columns[f"{prefix}brokerage_{role}"] = roles.counts[role][:k]
     columns[f"{prefix}brokerage_total"] = roles.total[:k]

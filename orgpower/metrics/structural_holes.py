@@ -19,13 +19,17 @@ __all__ = ["contact_proportions", "constraint"]
 _WEDGE_BLOCK = 2_000_000  # closure tests formed at once (memory stays bounded at any size)
 
 
-def _mutual_ties(adjacency, weighted: bool) -> sp.csr_array:
-    """Z with z_ij = w_ij + w_ji (ties either way), canonical (sorted, no zeros)."""
+def _mutual_ties(adjacency, weighted: bool, transposed=None) -> sp.csr_array:
+    """Z with z_ij = w_ij + w_ji (ties either way), canonical (sorted, no zeros).
+    ``transposed``: ``csr_array(adjacency.T)`` if the caller has it (the same sum)."""
     matrix = sp.csr_array(adjacency, dtype=np.float64)
+    reverse = matrix.T if transposed is None else sp.csr_array(transposed, dtype=np.float64)
     if not weighted:
         matrix = matrix.copy()
         matrix.data = np.ones_like(matrix.data)
-    mutual = sp.csr_array(matrix + matrix.T)
+        reverse = matrix.T if transposed is None else reverse.copy()
+        reverse.data = np.ones_like(reverse.data)
+    mutual = sp.csr_array(matrix + reverse)
     mutual.eliminate_zeros()
     mutual.sum_duplicates()  # sorts the indices too
     return mutual
@@ -43,7 +47,7 @@ def contact_proportions(adjacency, *, weighted: bool = True) -> sp.csr_array:
     return sp.csr_array(sp.diags_array(inverse) @ mutual)
 
 
-def constraint(adjacency, *, weighted: bool = True) -> np.ndarray:
+def constraint(adjacency, *, weighted: bool = True, transposed=None) -> np.ndarray:
     """Burt's constraint C_i = Σ_{j ∈ N(i)} (p_ij + Σ_q p_iq p_qj)² for every node.
 
     Definition: N(i) = contacts of i (in- or out-neighbours); p from
@@ -58,6 +62,9 @@ def constraint(adjacency, *, weighted: bool = True) -> np.ndarray:
     (O(m·√m) at worst, O(Σ d⁺(v)²) for out-degrees d⁺ of the degree orientation); the
     result equals P·P masked by the ties to the last bits of the sums' order.
 
+    ``transposed``: ``csr_array(adjacency.T)``, if the caller has it (the same result,
+    without a transposed copy of its own).
+
     Reference: networkx ``constraint(G, weight=...)`` (same neighbour set and
     proportions); Krackhardt kite (networkx and igraph): Andre 0.541198, Jane 1.0.
 
@@ -65,7 +72,7 @@ def constraint(adjacency, *, weighted: bool = True) -> np.ndarray:
     >>> np.round(constraint(star), 4).tolist()
     [0.3333, 1.0, 1.0, 1.0]
     """
-    mutual = _mutual_ties(adjacency, weighted)
+    mutual = _mutual_ties(adjacency, weighted, transposed)
     n = mutual.shape[0]
     result = np.full(n, np.nan)
     if mutual.nnz == 0:
