@@ -253,7 +253,7 @@ def _audit_graph(model: OrgModel, config: "AuditConfig", progress: Progress, wor
         workers=workers,
     )
     progress("report", 0, None, "")
-    result = assemble_audit(model, graph, measures, config, direct.result(), workers=workers)
+    result = assemble_audit(model, graph, measures, config, direct.result())
     progress("report", 1, 1, f"{len(result.document.get('findings', [])):,} findings")
     return result
 

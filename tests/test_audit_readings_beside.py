@@ -1,37 +1,39 @@
-"""A large org's units are read by a forked process beside the other readings
-(orgpower.report.audit.PARALLEL_READINGS_PEOPLE); the audit must be the same, value for
-value, as when every reading runs in this process (workers=1)."""
+"""The readings that need no measure (decisions, teams, reporting pairs, resources and
+the units' readings but their heads, orgpower.report.audit.direct_readings) are taken by
+a forked process while the org is measured; the audit must be the same, value for value,
+as when every reading runs in this process (workers=1)."""
 
 from __future__ import annotations
 
 import pytest
 
-import orgpower.report.audit as audit_mod
+import orgpower.workers as workers_mod
 from orgpower import api
 from orgpower.report.document import dumps
 from orgpower.synthetic import generate_shape
 
 
 @pytest.fixture
-def forked(monkeypatch) -> list[bool]:
-    """Whether each unit reader of the audits run in the test was forked (every org counts as large)."""
-    seen: list[bool] = []
+def forked(monkeypatch) -> list[tuple[str, bool]]:
+    """Which functions the audits run in the test handed to a second process, and whether
+    it was forked (every org counts as large enough)."""
+    seen: list[tuple[str, bool]] = []
 
-    class Recorded(audit_mod.Beside):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            seen.append(self.forked)
+    class Recorded(workers_mod.Beside):
+        def __init__(self, function, *args, **kwargs):
+            super().__init__(function, *args, **kwargs)
+            seen.append((function.__name__, self.forked))
 
-    monkeypatch.setattr(audit_mod, "PARALLEL_READINGS_PEOPLE", 1)
-    monkeypatch.setattr(audit_mod, "Beside", Recorded)
+    monkeypatch.setattr(workers_mod, "PARALLEL_MIN_ARCS", 0)
+    monkeypatch.setattr(workers_mod, "Beside", Recorded)
     return seen
 
 
-def test_units_read_beside_give_the_same_audit_as_read_in_this_process(forked):
+def test_units_read_while_the_org_is_measured_give_the_same_audit_as_read_in_this_process(forked):
     model = generate_shape(400, "tree-like", seed=5)
     alone = api.audit(model, workers=1)
-    beside = api.audit(model)
-    assert forked == [False, True]
+    beside = api.audit(model, workers=2)
+    assert forked == [("direct_readings", False), ("direct_readings", True)]
     assert beside.document["units"] and beside.document["units"] == alone.document["units"]
     assert dumps(beside.document) == dumps(alone.document)
     assert beside.people.equals(alone.people)
@@ -39,4 +41,4 @@ def test_units_read_beside_give_the_same_audit_as_read_in_this_process(forked):
 
 def test_workers_1_reads_the_units_in_this_process(forked):
     api.audit(generate_shape(200, "tree-like", seed=5), workers=1)
-    assert forked == [False]
+    assert forked == [("direct_readings", False)]

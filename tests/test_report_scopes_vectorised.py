@@ -19,7 +19,9 @@ import scipy.sparse as sp
 from orgpower.graph.layers import Layer, OrgGraph, layer_from_arcs
 from orgpower.report.config import AuditConfig
 from orgpower.report.readings import MIXED, MUTUAL, POWER_OVER, UNDETERMINED, combine_readings, read_measures
-from orgpower.report.scopes import _joined_names, _scope_record, group_measures, pair_readings, team_readings, unit_readings
+from orgpower.report.scopes import (
+    _joined_names, _scope_record, group_measures, pair_readings, team_readings, unit_group_readings, unit_readings,
+)
 
 
 # ---- the specification (the implementation before it was vectorised) ----
@@ -300,10 +302,21 @@ def test_unit_readings_equal_the_specification(seed, text_dtype):
     assert unit_readings(graph, None, config) == unit_readings_spec(graph, None, config)  # heads by id alone
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_unit_readings_from_readings_taken_beforehand_equal_the_specification(seed):
+    # the pipeline reads the units' groups while the org is measured and adds the heads after
+    graph, measures = _org(seed)
+    config = AuditConfig()
+    read = unit_group_readings(graph, config)
+    assert read and set(read) == {record["id"] for record in unit_readings_spec(graph, measures, config)}
+    assert unit_readings(graph, measures, config, read=read) == unit_readings_spec(graph, measures, config)
+
+
 def test_unit_readings_without_units_are_empty_as_before():
     graph, measures = _org(0)
     graph.people = graph.people.assign(unit=None)
     assert unit_readings(graph, measures, AuditConfig()) == unit_readings_spec(graph, measures, AuditConfig()) == []
+    assert unit_group_readings(graph, AuditConfig()) == {}
     graph.people = graph.people.drop(columns="unit")
     assert unit_readings(graph, measures, AuditConfig()) == [] and team_readings(graph, AuditConfig())[0][0]["unit"] is None
 

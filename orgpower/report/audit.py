@@ -26,8 +26,7 @@ from orgpower.report.decisions import DecisionAudit, audit_decisions
 from orgpower.report.readings import Reading, combine_readings, read_measures
 from orgpower.report.representation import represent, representation_table
 from orgpower.report.resources import ResourceAudit, audit_resources
-from orgpower.report.scopes import id_text, pair_readings, team_readings, unit_readings
-from orgpower.workers import Beside
+from orgpower.report.scopes import id_text, pair_readings, team_readings, unit_group_readings, unit_readings
 
 __all__ = [
     "AuditConfig", "AuditResult", "DirectReadings", "Thresholds", "add_comparison", "assemble_audit", "direct_readings",
@@ -37,8 +36,6 @@ __all__ = [
 # people.csv keeps these model columns beside the measures; every other attribute
 # (gender, pay, location, ...) stays out of per-person outputs.
 PERSON_COLUMNS = ("person_id", "manager_id", "name", "title", "unit", "level")
-#: from this many people on, the units are read by a second process beside the other readings
-PARALLEL_READINGS_PEOPLE = 50_000
 
 
 @dataclass
@@ -196,14 +193,16 @@ def add_comparison(result: AuditResult, old: AuditResult, *, allow_disjoint: boo
 @dataclass
 class DirectReadings:
     """The readings taken straight from the org's ties and decisions, which need no
-    measure: the decision-rights audit, the teams, the manager–report pairs and the
-    resource flows."""
+    measure: the decision-rights audit, the teams, the manager–report pairs, the
+    resource flows and the units' readings (all but each unit's head, which needs the
+    reporting layers measured)."""
 
     decisions: DecisionAudit
     teams: list[dict[str, Any]]
     team_count: int
     pairs: pd.DataFrame
     resources: ResourceAudit
+    unit_groups: dict[str, Any] | None = None  # scopes.unit_group_readings (None: not taken)
 
 
 def direct_readings(model: OrgModel, graph: OrgGraph, config: AuditConfig) -> DirectReadings:
@@ -214,30 +213,26 @@ def direct_readings(model: OrgModel, graph: OrgGraph, config: AuditConfig) -> Di
     teams, team_count = team_readings(graph, config)
     pairs = pair_readings(graph)
     resources = audit_resources(graph.layers.get("flows"), model.people)
-    return DirectReadings(decisions, teams, team_count, pairs, resources)
+    # the units' block graphs and their trophic levels: half the readings' time at a
+    # million people, taken here while the org is measured rather than after it
+    unit_groups = unit_group_readings(graph, config)
+    return DirectReadings(decisions, teams, team_count, pairs, resources, unit_groups)
 
 
 def assemble_audit(
-    model: OrgModel, graph: OrgGraph, measures: Any, config: AuditConfig, direct: DirectReadings | None = None, *,
-    workers: int | None = None,
+    model: OrgModel, graph: OrgGraph, measures: Any, config: AuditConfig, direct: DirectReadings | None = None,
 ) -> AuditResult:
     """Turn one org's measures into the audit: readings, findings, audit.json, every table.
 
     ``graph`` is ``build_graph(model)`` and ``measures`` is ``measure_org(graph, ...)``
     with ``config``'s settings; ``direct`` is ``direct_readings(model, graph, config)``
     if already taken (else it is taken here); :func:`orgpower.api.audit` runs the whole
-    pipeline. ``workers`` = 1 keeps every reading in this process (by default the units
-    of a large org are read by a second process meanwhile; the records are the same).
+    pipeline, and takes ``direct`` in a second process while the org is measured.
     """
     from orgpower.report.document import build_document
     from orgpower.report.findings import build_findings
 
     people_measures = getattr(measures, "people", None)
-    # the units' readings (a block graph per layer over every person, with its trophic
-    # levels: half the readings' time at a million people) in a forked process while
-    # this one reads the rest
-    unit_reader = Beside(unit_readings, graph, people_measures, config,
-                         wanted=workers != 1 and len(graph.people) >= PARALLEL_READINGS_PEOPLE)
     direct = direct if direct is not None else direct_readings(model, graph, config)
     decisions, teams, team_count = direct.decisions, direct.teams, direct.team_count
     pairs, resources = direct.pairs, direct.resources
@@ -252,7 +247,7 @@ def assemble_audit(
     groups = represent(model.people, power, config.group_attributes, k=config.min_group_size,
                        alpha=config.thresholds.representation_alpha)
     people = people_table(model, people_measures, power, config)
-    units = unit_reader.result()
+    units = unit_readings(graph, people_measures, config, read=direct.unit_groups)
     findings = build_findings(
         model=model, config=config, layer_readings=layer_readings, org_reading=org_reading,
         layer_measures=measures.layers, units=units, teams=teams, pairs=pairs,

@@ -356,19 +356,46 @@ def _units_of(graph: OrgGraph, person_ids: np.ndarray) -> list[str | None]:
     return [next(found) if row >= 0 else None for row in last.tolist()]
 
 
-def unit_readings(graph: OrgGraph, people_measures: pd.DataFrame, config: AuditConfig) -> list[dict[str, Any]]:
-    """One record per unit: size, head (the member highest in the reporting line), reading."""
+def _unit_members(graph: OrgGraph):
+    """Every person with a unit, as Arrow text (ids, units), their unit codes and the
+    units' names by code; ``None`` when nobody has a unit."""
     if "unit" not in graph.people:
-        return []
+        return None
     people = graph.people[["person_id", "unit"]]
     people = people[people["unit"].notna()]
     if people.empty:
-        return []
+        return None
     person, unit = id_text(people["person_id"]), id_text(people["unit"])
     unit_code = pc.dictionary_encode(unit)
     codes = unit_code.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     names = np.asarray(unit_code.dictionary.to_pylist(), dtype=object)
-    layer = np.full(len(people), np.inf)
+    return person, unit, codes, names
+
+
+def unit_group_readings(graph: OrgGraph, config: AuditConfig) -> dict[str, tuple[Reading, dict[str, Reading]]]:
+    """:func:`read_groups` of every unit (its members and the unit's own node, where flows
+    or decisions name it), by unit id; empty without units. They need no measure, so the
+    pipeline takes them while the org is measured (:func:`orgpower.report.audit.direct_readings`)."""
+    unit_people = _unit_members(graph)
+    if unit_people is None:
+        return {}
+    person, unit, _, names = unit_people
+    unit_ids = pa.array(sorted(names.tolist()), type=pa.string())
+    members = _Memberships.of(group=pa.concat_arrays([unit, unit_ids]), node=pa.concat_arrays([person, unit_ids]))
+    return read_groups(graph, members, config)
+
+
+def unit_readings(graph: OrgGraph, people_measures: pd.DataFrame, config: AuditConfig, *,
+                  read: dict[str, tuple[Reading, dict[str, Reading]]] | None = None) -> list[dict[str, Any]]:
+    """One record per unit: size, head (the member highest in the reporting line), reading.
+
+    ``read``: :func:`unit_group_readings` of the same graph and config if already taken
+    (else taken here)."""
+    unit_people = _unit_members(graph)
+    if unit_people is None:
+        return []
+    person, _, codes, names = unit_people
+    layer = np.full(len(codes), np.inf)
     if people_measures is not None and "reporting_layer" in people_measures:
         pm = people_measures[["person_id", "reporting_layer"]].dropna()
         found = _index_in(person, id_text(pm["person_id"]))
@@ -382,14 +409,10 @@ def unit_readings(graph: OrgGraph, people_measures: pd.DataFrame, config: AuditC
     first = order[np.r_[True, codes[order][1:] != codes[order][:-1]]]
     heads = dict(zip(names[codes[first]].tolist(), person.take(pa.array(first)).to_pylist()))
     sizes = dict(zip(names.tolist(), np.bincount(codes, minlength=len(names)).tolist()))
-    units = sorted(sizes)
-    # the unit's own node belongs to it too, where flows or decisions name the unit
-    unit_ids = pa.array(units, type=pa.string())
-    members = _Memberships.of(group=pa.concat_arrays([unit, unit_ids]), node=pa.concat_arrays([person, unit_ids]))
-    readings = read_groups(graph, members, config)
+    readings = read if read is not None else unit_group_readings(graph, config)
     return [
         _scope_record("unit", unit, heads[unit], unit, int(sizes[unit]), *readings[unit])
-        for unit in units
+        for unit in sorted(sizes)
     ]
 
 
@@ -505,5 +528,5 @@ def scope_labels(document: Mapping[str, Any], scope: str) -> dict[str, str]:
     return {key: r["label"] for key, r in scope_readings(document, scope).items()}
 
 
-__all__ = ["SCOPE_KEYS", "scope_records", "scope_readings", "scope_labels", "induced_layer", "reading_measures", "group_measures", "read_groups", "team_readings", "unit_readings",
+__all__ = ["SCOPE_KEYS", "scope_records", "scope_readings", "scope_labels", "induced_layer", "reading_measures", "group_measures", "read_groups", "team_readings", "unit_group_readings", "unit_readings",
            "pair_readings", "UNDETERMINED"]
