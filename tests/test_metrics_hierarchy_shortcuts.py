@@ -17,7 +17,8 @@ from orgpower.metrics import hierarchy as hi
 
 
 def plain_jacobi_cg(matrix, rhs, *, rtol=1e-12, maxiter=3000):
-    """The form before the stall check: runs all ``maxiter`` iterations before giving up."""
+    """The form before the stall check (runs all ``maxiter`` iterations before giving up)
+    and before the in-place updates (a new vector for each)."""
 
     def dot(u, v):
         return float(np.sum(u * v))

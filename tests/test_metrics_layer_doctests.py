@@ -10,6 +10,7 @@ import pytest
 
 MODULES = [
     "orgpower.metrics.concentration",
+    "orgpower.metrics.digraph",
     "orgpower.metrics.reciprocity",
     "orgpower.metrics.centralization",
     "orgpower.metrics.krackhardt",

@@ -15,7 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import breadth_first_order, connected_components
 
-from orgpower.metrics.digraph import as_adjacency, binary, reach_counts, to_igraph
+from orgpower.metrics.digraph import as_adjacency, binary, reach_counts, to_igraph, transposed
 
 __all__ = [
     "freeman_centralization",
@@ -125,7 +125,9 @@ def betweenness_closed_form(graph) -> np.ndarray | None:
         return np.zeros(n)
     out_degree = np.diff(a.indptr)
     in_degree = np.bincount(a.indices, minlength=n)
-    if (a != a.T).nnz == 0:
+    # a symmetric pattern has equal in- and out-degrees: most layers are told apart by
+    # those alone, without the transpose
+    if np.array_equal(in_degree, out_degree) and _symmetric_pattern(a):
         count, labels = connected_components(a, directed=False)
         if a.nnz // 2 != n - count:
             return None
@@ -134,7 +136,7 @@ def betweenness_closed_form(graph) -> np.ndarray | None:
         return None
     count, scc = connected_components(a, directed=True, connection="strong")
     if count == n:  # acyclic with one parent (or child) each: every path is the only one
-        return reach_counts(a) * reach_counts(sp.csr_array(a.T))
+        return reach_counts(a) * reach_counts(transposed(a))
     if in_degree.min() == in_degree.max() == 1 and out_degree.min() == out_degree.max() == 1:
         k = np.bincount(scc, minlength=count)[scc].astype(float)
         return (k - 1) * (k - 2) / 2
@@ -189,6 +191,12 @@ def betweenness_centralization(graph) -> float | None:
     if scores is None:
         scores = exact_directed_betweenness(a)
     return freeman_centralization(scores, _betweenness_max(n))
+
+
+def _symmetric_pattern(a: sp.csr_array) -> bool:
+    """Whether every arc of the canonical 0/1 pattern ``a`` is returned (a = aᵀ)."""
+    t = transposed(a)
+    return bool(np.array_equal(a.indptr, t.indptr) and np.array_equal(a.indices, t.indices))
 
 
 _RECENT_BETWEENNESS: dict[bytes, np.ndarray] = {}  # insertion-ordered: the oldest is dropped first

@@ -10,6 +10,8 @@ in-forest, by an O(n + m) count (no vertex is reached along two different paths)
 from __future__ import annotations
 
 import math
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -20,8 +22,72 @@ from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import spsolve_triangular
 
 
+_forms = threading.local()  # the derived forms of the adjacencies met inside shared_forms()
+
+
+@contextmanager
+def shared_forms():
+    """Within this block every derived form of one adjacency is computed once and shared.
+
+    A layer's measures each start from the same matrix and each used to derive their own
+    canonical CSR, 0/1 pattern, transpose, strong and weak components and condensation:
+    about twenty copies of a 10⁷-arc layer (most of 31 CPU-s at a million people). Inside the
+    block :func:`as_adjacency`, :func:`binary`, :func:`transposed`, :func:`strong_labels`,
+    :func:`weak_labels` and :func:`condensation` remember their result per input object
+    (held until the block ends, so an id is never reused), and the measures stay pure
+    functions of their argument: the values are the same arrays they would compute. The
+    shared results must not be modified in place (no measure does). Outside a block,
+    nothing is kept. Per thread; nested blocks share the outer one's forms.
+
+    >>> a = sp.csr_array(([1.0, 1.0], ([0, 1], [1, 2])), shape=(3, 3))
+    >>> with shared_forms():
+    ...     pattern = binary(as_adjacency(a))
+    ...     pattern is binary(as_adjacency(a)), transposed(pattern) is transposed(pattern)
+    (True, True)
+    """
+    outer = getattr(_forms, "known", None)
+    if outer is None:
+        _forms.known = {}
+    try:
+        yield
+    finally:
+        if outer is None:
+            _forms.known = None
+
+
+def _shared(matrix, form: str, make):
+    """``make()``, or the value remembered for ``matrix``'s ``form`` inside :func:`shared_forms`."""
+    known = getattr(_forms, "known", None)
+    if known is None:
+        return make()
+    entry = known.get(id(matrix))
+    if entry is None or entry[0] is not matrix:
+        entry = known[id(matrix)] = (matrix, {})
+    if form not in entry[1]:
+        entry[1][form] = make()
+    return entry[1][form]
+
+
+def _known(matrix, form: str):
+    """The remembered ``form`` of ``matrix``, or None."""
+    entry = (getattr(_forms, "known", None) or {}).get(id(matrix))
+    return entry[1].get(form) if entry is not None and entry[0] is matrix else None
+
+
+def _remember(matrix, form: str, value) -> None:
+    """Record a form known without work (a canonical matrix is its own adjacency)."""
+    if getattr(_forms, "known", None) is not None:
+        _shared(matrix, form, lambda: value)
+
+
 def as_adjacency(graph) -> sp.csr_array:
     """The weighted adjacency of a Layer (``.adjacency``) or of any matrix, as CSR, no loops."""
+    a = _shared(graph, "adjacency", lambda: _canonical(graph))
+    _remember(a, "adjacency", a)
+    return a
+
+
+def _canonical(graph) -> sp.csr_array:
     matrix = getattr(graph, "adjacency", graph)
     a = sp.csr_array(matrix, dtype=float)
     if a.shape[0] != a.shape[1]:
@@ -37,9 +103,34 @@ def as_adjacency(graph) -> sp.csr_array:
 
 def binary(adjacency: sp.csr_array) -> sp.csr_array:
     """0/1 pattern of a weighted adjacency."""
+    b = _shared(adjacency, "binary", lambda: _ones(adjacency))
+    _remember(b, "binary", b)
+    if _known(adjacency, "adjacency") is adjacency:  # the pattern of a canonical matrix is canonical
+        _remember(b, "adjacency", b)
+    return b
+
+
+def _ones(adjacency: sp.csr_array) -> sp.csr_array:
     b = adjacency.copy()
     b.data = np.ones_like(b.data)
     return b
+
+
+def transposed(adjacency: sp.csr_array) -> sp.csr_array:
+    """The transpose as CSR (the reverse digraph: arc j -> i for every arc i -> j)."""
+    t = _shared(adjacency, "transposed", lambda: sp.csr_array(adjacency.T))
+    _remember(t, "transposed", adjacency)
+    return t
+
+
+def strong_labels(adjacency: sp.csr_array) -> np.ndarray:
+    """scipy's strongly connected component label of every vertex."""
+    return _shared(adjacency, "strong", lambda: connected_components(adjacency, directed=True, connection="strong")[1])
+
+
+def weak_labels(adjacency: sp.csr_array) -> np.ndarray:
+    """scipy's weakly connected component label of every vertex."""
+    return _shared(adjacency, "weak", lambda: connected_components(adjacency, directed=True, connection="weak")[1])
 
 
 def arcs(adjacency: sp.csr_array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -58,8 +149,7 @@ def weak_component_sizes(adjacency: sp.csr_array) -> np.ndarray:
     """Sizes N_i of the weakly connected components (isolates are components of size 1)."""
     if adjacency.shape[0] == 0:
         return np.zeros(0, dtype=np.int64)
-    _, labels = connected_components(adjacency, directed=True, connection="weak")
-    return np.bincount(labels).astype(np.int64)
+    return np.bincount(weak_labels(adjacency)).astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -103,11 +193,15 @@ class Condensation:
 
 def condensation(adjacency: sp.csr_array) -> Condensation:
     """Strongly connected components in topological order and the DAG between them."""
+    return _shared(adjacency, "condensation", lambda: _condensation(adjacency))
+
+
+def _condensation(adjacency: sp.csr_array) -> Condensation:
     n = adjacency.shape[0]
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
         return Condensation(empty, empty, sp.csr_array((0, 0)), empty)
-    _, scc = connected_components(adjacency, directed=True, connection="strong")
+    scc = strong_labels(adjacency)
     c = int(scc.max()) + 1
     src, dst, _ = arcs(adjacency)
     cs, cd = scc[src], scc[dst]
@@ -123,9 +217,8 @@ def condensation(adjacency: sp.csr_array) -> Condensation:
     dag = sp.csr_array(perm @ dag @ perm.T)
     dag.sort_indices()
     size = np.bincount(component, minlength=c).astype(np.int64)
-    _, weak_labels = connected_components(adjacency, directed=True, connection="weak")
     weak = np.zeros(c, dtype=np.int64)
-    weak[component] = weak_labels
+    weak[component] = weak_labels(adjacency)
     return Condensation(component=component, size=size, dag=dag, weak=weak)
 
 

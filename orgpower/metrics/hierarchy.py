@@ -13,7 +13,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import spsolve
 
-from orgpower.metrics.digraph import arcs, as_adjacency, binary, reach_counts
+from orgpower.metrics.digraph import arcs, as_adjacency, binary, reach_counts, strong_labels, transposed, weak_labels
 
 __all__ = [
     "flow_hierarchy",
@@ -49,7 +49,7 @@ def flow_hierarchy(graph, *, weighted: bool = False) -> float | None:
         return None
     if not weighted:
         a = binary(a)
-    _, scc = connected_components(a, directed=True, connection="strong")
+    scc = strong_labels(a)
     src, dst, w = arcs(a)
     cyclic = scc[src] == scc[dst]
     return float(1.0 - w[cyclic].sum() / w.sum())
@@ -131,12 +131,24 @@ def trophic_levels(graph, *, weighted: bool = True, solver: str = "auto", rtol: 
         return np.zeros(n)
     w_out = np.asarray(a.sum(axis=1)).ravel()
     w_in = np.asarray(a.sum(axis=0)).ravel()
-    sym = sp.csr_array(a + a.T)
+    sym = sp.csr_array(a + transposed(a))
     h = _solve_laplacian(sym, w_in - w_out, solver=solver, rtol=rtol)
-    n_comp, labels = connected_components(sym, directed=False)
+    if (a.data > 0).all():
+        # no weight cancels in W + Wᵀ: its components are the weak components of W
+        labels = weak_labels(a)
+        n_comp = int(labels.max()) + 1
+    else:
+        n_comp, labels = _symmetric_components(sym)
     minimum = np.full(n_comp, np.inf)
     np.minimum.at(minimum, labels, h)
     return h - minimum[labels]
+
+
+def _symmetric_components(sym: sp.csr_array) -> tuple[int, np.ndarray]:
+    """Connected components of a symmetric pattern: its strong components, found without
+    the transpose that scipy's undirected search makes (1.1 -> 0.7 s at 2·10⁷ entries).
+    The labels may be numbered differently; callers use only the partition."""
+    return connected_components(sym, directed=True, connection="strong")
 
 
 AUTO_DIRECT_CORE = 5_000  # cores up to this size are factorised whatever their cycles (instant)
@@ -237,7 +249,7 @@ def _solve_laplacian(
     core = np.flatnonzero(alive)
     if core.size > 1:
         core_sym = _principal_submatrix(sym, core)
-        n_comp, labels = connected_components(core_sym, directed=False)
+        n_comp, labels = _symmetric_components(core_sym)
         _, grounded = np.unique(labels, return_index=True)
         free = np.ones(core.size, dtype=bool)
         free[grounded] = False
@@ -303,8 +315,14 @@ def _jacobi_cg(matrix: sp.csr_array, rhs: np.ndarray, *, rtol: float = 1e-12, ma
     reads the residual CG computes anyway: the iterates are unchanged.
     """
 
+    # every update writes into the vectors it replaces (the same operations on the same
+    # values, so the same bits as the textbook form kept in the tests, without a new
+    # vector for each; at a million unknowns the allocations cost a third of an iteration)
+    product = np.empty_like(rhs)
+
     def dot(u, v):
-        return float(np.sum(u * v))
+        np.multiply(u, v, out=product)
+        return float(np.sum(product))
 
     inverse_diagonal = 1.0 / matrix.diagonal()
     x = np.zeros_like(rhs)
@@ -312,6 +330,7 @@ def _jacobi_cg(matrix: sp.csr_array, rhs: np.ndarray, *, rtol: float = 1e-12, ma
     target = (rtol * max(np.sqrt(dot(rhs, rhs)), 1e-300)) ** 2
     z = inverse_diagonal * r
     p = z.copy()
+    step = np.empty_like(rhs)
     rz = dot(r, z)
     checked = None  # squared residual at the last check
     for iteration in range(maxiter):
@@ -324,11 +343,12 @@ def _jacobi_cg(matrix: sp.csr_array, rhs: np.ndarray, *, rtol: float = 1e-12, ma
             checked = residual
         q = matrix @ p
         alpha = rz / dot(p, q)
-        x += alpha * p
-        r -= alpha * q
-        z = inverse_diagonal * r
+        x += np.multiply(alpha, p, out=step)
+        r -= np.multiply(alpha, q, out=step)
+        np.multiply(inverse_diagonal, r, out=z)
         rz_next = dot(r, z)
-        p = z + (rz_next / rz) * p
+        np.multiply(rz_next / rz, p, out=p)
+        np.add(z, p, out=p)
         rz = rz_next
     return x if dot(r, r) <= target else None
 

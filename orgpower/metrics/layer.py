@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import breadth_first_order, connected_components
+from scipy.sparse.csgraph import breadth_first_order
 
 from orgpower.metrics import centralization as cz
 from orgpower.metrics import concentration as conc
@@ -36,6 +36,8 @@ from orgpower.metrics.digraph import (
     empirical_bernstein_bound,
     hoeffding_bound,
     reach_counts,
+    shared_forms,
+    strong_labels,
     to_igraph,
 )
 
@@ -89,6 +91,12 @@ def layer_measures(
     >>> m["reciprocity_rho"], m["flow_hierarchy"], m["global_reaching_centrality"]
     (-0.25, 1.0, 1.0)
     """
+    with shared_forms():  # one canonical form, pattern, transpose and condensation for all
+        return _layer_measures(layer, exact_limit=exact_limit, seed=seed, samples=samples, path_budget=path_budget,
+                               betweenness_error=betweenness_error)
+
+
+def _layer_measures(layer, *, exact_limit, seed, samples, path_budget, betweenness_error) -> dict:
     weighted_layer = bool(getattr(layer, "weighted", False))
     w = as_adjacency(layer)
     a = binary(w)
@@ -350,7 +358,7 @@ def _agony(a, put):
         put("agony", None, "the layer has no arcs")
         put("agony_hierarchy", None, "the layer has no arcs")
         return
-    _, scc = connected_components(a, directed=True, connection="strong")
+    scc = strong_labels(a)
     coo = a.tocoo()
     cyclic = int(np.sum(scc[coo.row] == scc[coo.col]))
     if cyclic > AGONY_ARC_LIMIT:

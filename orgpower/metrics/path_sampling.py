@@ -39,6 +39,7 @@ from orgpower.metrics.digraph import (
     empirical_bernstein_bound,
     hoeffding_bound,
     to_igraph,
+    transposed,
 )
 
 __all__ = ["PathSample", "vertex_diameter_bound", "sample_size", "sample_shortest_paths", "estimated_betweenness"]
@@ -81,7 +82,7 @@ def vertex_diameter_bound(adjacency, cond: Condensation | None = None) -> int:
     weight = cond.size.astype(np.int64).copy()  # diam(C) + 1 ≤ size
     large = np.flatnonzero(cond.size > EXACT_DIAMETER_SIZE)
     if large.size:
-        reverse = sp.csr_array(a.T)
+        reverse = transposed(a)
         coo = a.tocoo()
         same = cond.component[coo.row] == cond.component[coo.col]
         # degree inside the own component (in + out), the searches' starting vertex
@@ -211,7 +212,7 @@ class _Searcher:
 
     def __init__(self, a: sp.csr_array) -> None:
         n = a.shape[0]
-        reverse = sp.csr_array(a.T)
+        reverse = transposed(a)
         self.sides = []
         for matrix in (a, reverse):  # side 0 searches forward from s, side 1 backward from t
             matrix.sort_indices()

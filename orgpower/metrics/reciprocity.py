@@ -10,7 +10,7 @@ import math
 from typing import NamedTuple
 
 
-from orgpower.metrics.digraph import as_adjacency, binary
+from orgpower.metrics.digraph import as_adjacency, binary, transposed
 
 __all__ = [
     "DyadCensus",
@@ -52,7 +52,7 @@ def dyad_census(graph) -> DyadCensus:
     """
     a = binary(as_adjacency(graph))
     n = a.shape[0]
-    mutual = int(a.multiply(a.T).nnz // 2)
+    mutual = int(a.multiply(transposed(a)).nnz // 2)
     asymmetric = int(a.nnz - 2 * mutual)
     null = n * (n - 1) // 2 - mutual - asymmetric
     return DyadCensus(mutual, asymmetric, null)
@@ -193,7 +193,7 @@ def weighted_reciprocity(graph) -> float | None:
     total = float(a.sum())
     if total <= 0:
         return None
-    returned = float(a.minimum(_transpose(a)).sum())
+    returned = float(a.minimum(transposed(a)).sum())
     return returned / total
 
 
@@ -212,13 +212,9 @@ def directional_consistency(graph) -> float | None:
     total = float(a.sum())
     if total <= 0:
         return None
-    at = _transpose(a)
+    at = transposed(a)
     high = float(a.maximum(at).sum()) / 2  # each dyad counted from both sides
     low = float(a.minimum(at).sum()) / 2
     return (high - low) / (high + low)
-
-
-def _transpose(a):
-    return a.T.tocsr()
 
 
