@@ -208,3 +208,14 @@ def test_igraph_copy_has_the_arcs_of_the_two_column_form_in_the_same_order():
     expected = ig.Graph(n=300, edges=np.column_stack([src, dst]), directed=True)
     assert dg.to_igraph(a).get_edgelist() == expected.get_edgelist()
     assert dg.to_igraph(sp.csr_array((4, 4))).ecount() == 0
+
+
+@pytest.mark.parametrize("values", [
+    np.array([5, 3, 5, 1, 3, 3], dtype=np.int64),
+    np.zeros(0, dtype=np.int64),
+    np.random.default_rng(14).integers(0, 1_000, 50_000),
+])
+def test_sorted_distinct_equals_numpys_unique(values):
+    """The replaced form is ``np.unique`` (in the generations of a DAG and in leaf peeling)."""
+    got = dg.sorted_distinct(values)
+    assert np.array_equal(got, np.unique(values)) and got.dtype == np.unique(values).dtype

@@ -13,7 +13,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import spsolve
 
-from orgpower.metrics.digraph import arcs, as_adjacency, binary, reach_counts, strong_labels, transposed, weak_labels
+from orgpower.metrics.digraph import arcs, as_adjacency, binary, reach_counts, sorted_distinct, strong_labels, transposed, weak_labels
 
 __all__ = [
     "flow_hierarchy",
@@ -132,13 +132,13 @@ def trophic_levels(graph, *, weighted: bool = True, solver: str = "auto", rtol: 
     w_out = np.asarray(a.sum(axis=1)).ravel()
     w_in = np.asarray(a.sum(axis=0)).ravel()
     sym = sp.csr_array(a + transposed(a))
-    h = _solve_laplacian(sym, w_in - w_out, solver=solver, rtol=rtol)
     if (a.data > 0).all():
         # no weight cancels in W + Wᵀ: its components are the weak components of W
         labels = weak_labels(a)
         n_comp = int(labels.max()) + 1
     else:
         n_comp, labels = _symmetric_components(sym)
+    h = _solve_laplacian(sym, w_in - w_out, solver=solver, rtol=rtol, components=labels)
     minimum = np.full(n_comp, np.inf)
     np.minimum.at(minimum, labels, h)
     return h - minimum[labels]
@@ -202,7 +202,7 @@ def _peel_leaves(sym: sp.csr_array, rhs: np.ndarray, *, max_rounds: int = 200):
         np.subtract.at(degree, parent, 1)
         np.bitwise_xor.at(live_xor, parent, leaves)
         rounds.append((leaves, parent, offsets))
-        candidates = np.unique(parent)
+        candidates = sorted_distinct(parent)
         frontier = candidates[alive[candidates] & (degree[candidates] == 1)]
     return alive, b, rounds
 
@@ -234,14 +234,17 @@ def _principal_submatrix(matrix: sp.csr_array, keep: np.ndarray) -> sp.csr_array
 
 
 def _solve_laplacian(
-    sym: sp.csr_array, rhs: np.ndarray, *, solver: str, rtol: float, peeled: tuple | None = None
+    sym: sp.csr_array, rhs: np.ndarray, *, solver: str, rtol: float, peeled: tuple | None = None,
+    components: np.ndarray | None = None,
 ) -> np.ndarray:
     """A solution of L x = rhs for the weighted undirected Laplacian L of ``sym``.
 
     Leaves are eliminated first (:func:`_peel_leaves`; org layers are mostly trees, so
     little is left), the remaining core is solved with one grounded vertex per component,
     and the leaves are filled back in. Any solution works: levels are shifted afterwards.
-    ``peeled``: the result of ``_peel_leaves(sym, rhs)`` if the caller has it already.
+    ``peeled``: the result of ``_peel_leaves(sym, rhs)`` if the caller has it already;
+    ``components``: the component label of every vertex of ``sym``, if known (peeling a
+    leaf never disconnects the rest, so the core's components are their restriction).
     """
     n = sym.shape[0]
     alive, b, rounds = _peel_leaves(sym, rhs) if peeled is None else peeled
@@ -249,8 +252,13 @@ def _solve_laplacian(
     core = np.flatnonzero(alive)
     if core.size > 1:
         core_sym = _principal_submatrix(sym, core)
-        n_comp, labels = _symmetric_components(core_sym)
-        _, grounded = np.unique(labels, return_index=True)
+        if components is None:
+            n_comp, labels = _symmetric_components(core_sym)
+            _, grounded = np.unique(labels, return_index=True)
+        else:
+            labels = components[core]
+            distinct, grounded = np.unique(labels, return_index=True)
+            n_comp = distinct.size
         free = np.ones(core.size, dtype=bool)
         free[grounded] = False
         idx = np.flatnonzero(free)

@@ -38,6 +38,7 @@ from orgpower.metrics.digraph import (
     condensation,
     empirical_bernstein_bound,
     hoeffding_bound,
+    sorted_distinct,
     to_igraph,
     transposed,
 )
@@ -189,12 +190,7 @@ def _reach_intervals(cond: Condensation) -> tuple[np.ndarray, np.ndarray] | None
     return low, high
 
 
-def _distinct(values: np.ndarray) -> np.ndarray:
-    # sorting beats numpy's hashing np.unique on these arrays (measured 15 s vs 1 s at 10^6)
-    values = np.sort(values)
-    keep = np.ones(values.size, dtype=bool)
-    keep[1:] = values[1:] != values[:-1]
-    return values[keep]
+_distinct = sorted_distinct
 
 
 def sample_size(epsilon: float, vertex_diameter: int, delta: float, constant: float = UNIVERSAL_CONSTANT) -> int:
