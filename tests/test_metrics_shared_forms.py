@@ -219,3 +219,21 @@ def test_sorted_distinct_equals_numpys_unique(values):
     """The replaced form is ``np.unique`` (in the generations of a DAG and in leaf peeling)."""
     got = dg.sorted_distinct(values)
     assert np.array_equal(got, np.unique(values)) and got.dtype == np.unique(values).dtype
+
+
+def test_a_patterns_transpose_inside_a_block_is_the_fresh_transpose():
+    """Inside a block the 0/1 pattern shares the weighted matrix's index arrays and its
+    transpose is the weighted transpose with ones: the same arrays as made afresh."""
+    w = random_digraph(400, 2_000, 15, weighted=True, mutual=0.3, loops=4)
+    fresh = dg.binary(dg.as_adjacency(w))
+    fresh_reverse = sp.csr_array(fresh.T)
+    with dg.shared_forms():
+        canonical = dg.as_adjacency(w)
+        pattern = dg.binary(canonical)
+        reverse = dg.transposed(pattern)
+        assert np.shares_memory(pattern.indices, canonical.indices)
+        for made, expected in ((pattern, fresh), (reverse, fresh_reverse)):
+            assert np.array_equal(made.indptr, expected.indptr)
+            assert np.array_equal(made.indices, expected.indices)
+            assert np.array_equal(made.data, expected.data)
+    assert np.array_equal(canonical.data, dg.as_adjacency(w).data)  # the weights are untouched

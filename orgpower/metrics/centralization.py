@@ -15,7 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import breadth_first_order, connected_components
 
-from orgpower.metrics.digraph import as_adjacency, binary, reach_counts, to_igraph, transposed
+from orgpower.metrics.digraph import as_adjacency, binary, reach_counts, shared_form, to_igraph, transposed
 
 __all__ = [
     "freeman_centralization",
@@ -66,8 +66,9 @@ def degree_centralization(graph, mode: str = "in") -> float | None:
     """
     a = binary(as_adjacency(graph))
     n = a.shape[0]
-    out_deg = np.asarray(a.sum(axis=1)).ravel()
-    in_deg = np.asarray(a.sum(axis=0)).ravel()
+    # the three modes of one layer share the two sums
+    out_deg, in_deg = shared_form(a, "degrees", lambda: (np.asarray(a.sum(axis=1)).ravel(),
+                                                         np.asarray(a.sum(axis=0)).ravel()))
     if mode == "in":
         return freeman_centralization(in_deg, (n - 1) ** 2) if n >= 2 else None
     if mode == "out":

