@@ -141,12 +141,14 @@ def _transpose(adjacency: sp.csr_array) -> sp.csr_array:
 
 def strong_labels(adjacency: sp.csr_array) -> np.ndarray:
     """scipy's strongly connected component label of every vertex."""
-    return shared_form(adjacency, "strong", lambda: connected_components(adjacency, directed=True, connection="strong")[1])
+    return shared_form(adjacency, "strong",
+                       lambda: connected_components(adjacency, directed=True, connection="strong")[1])
 
 
 def weak_labels(adjacency: sp.csr_array) -> np.ndarray:
     """scipy's weakly connected component label of every vertex."""
-    return shared_form(adjacency, "weak", lambda: connected_components(adjacency, directed=True, connection="weak")[1])
+    return shared_form(adjacency, "weak",
+                       lambda: connected_components(adjacency, directed=True, connection="weak")[1])
 
 
 def arcs(adjacency: sp.csr_array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

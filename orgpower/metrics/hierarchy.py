@@ -13,7 +13,16 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import spsolve
 
-from orgpower.metrics.digraph import arcs, as_adjacency, binary, reach_counts, sorted_distinct, strong_labels, transposed, weak_labels
+from orgpower.metrics.digraph import (
+    arcs,
+    as_adjacency,
+    binary,
+    reach_counts,
+    sorted_distinct,
+    strong_labels,
+    transposed,
+    weak_labels,
+)
 
 __all__ = [
     "flow_hierarchy",
