@@ -98,9 +98,9 @@ def test_a_core_where_cg_stalls_is_solved_exactly_by_the_direct_solve():
 
 
 def test_stall_projection_keeps_going_while_the_residual_falls_fast_enough():
-    # 10^-4 now, falling 10^1 per 100 iterations: 10^-12 in 800 more, 1,000 in all
+    # squared residual 10^-8 now, falling 10^2 per check interval: 10^-24 in 8 more intervals
     assert not hi._stalled(1e-6, 1e-8, 1e-24, 200, 1000)
-    # falling 10^0.3 per 100 iterations: 10^-12 only after 2,900 more
+    # falling 10^0.6 per interval: 10^-24 only after 30 more intervals
     assert hi._stalled(10 ** -5.4, 1e-6, 1e-24, 200, 1000)
     assert hi._stalled(1e-6, 1e-6, 1e-24, 200, 1000)
 
