@@ -42,3 +42,13 @@ def test_units_read_while_the_org_is_measured_give_the_same_audit_as_read_in_thi
 def test_workers_1_reads_the_units_in_this_process(forked):
     api.audit(generate_shape(200, "tree-like", seed=5), workers=1)
     assert forked == [("direct_readings", False)]
+
+
+def test_a_very_large_org_takes_its_direct_readings_after_the_measures_in_this_process(forked, monkeypatch):
+    # memory: the forked readings' working arrays would come on top of the workers'
+    monkeypatch.setattr(api, "READINGS_BESIDE_PEOPLE", 199)
+    model = generate_shape(200, "tree-like", seed=5)
+    alone = api.audit(model, workers=1)
+    large = api.audit(model, workers=2)
+    assert forked == [("direct_readings", False), ("direct_readings", False)]
+    assert dumps(large.document) == dumps(alone.document)
