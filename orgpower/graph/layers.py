@@ -250,9 +250,7 @@ def build_graph(model: OrgModel, *, threads: int | None = None) -> OrgGraph:
     GIL: they are built two at a time in threads (``threads=1``: one by one), and kept in
     the same order whatever the order they finish in (a layer's position seeds its null
     model)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from orgpower.workers import usable_cores
+    from orgpower.workers import in_threads
 
     people = model.people.reset_index(drop=True)
     person_ids = people["person_id"].astype(str).to_numpy(dtype=object)
@@ -289,12 +287,7 @@ def build_graph(model: OrgModel, *, threads: int | None = None) -> OrgGraph:
             _layer_of_ends, str(relation), person_ids, people_text, arcs["source"], arcs["target"], weights,
         )))
 
-    threads = max(1, min(threads or min(2, usable_cores()), len(builders)))
-    if threads == 1:
-        built = [build() for _, build in builders]
-    else:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            built = list(pool.map(lambda item: item[1](), builders))
+    built = in_threads(lambda build: build(), [build for _, build in builders], threads)
     graph.layers.update(zip([name for name, _ in builders], built))
     return graph
 

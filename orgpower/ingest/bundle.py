@@ -626,9 +626,7 @@ def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | Non
     Arrow's parsing and compute kernels, which release the GIL, so two files share the
     cores. Their results are joined in the files' order, so problems and inputs come out
     as in a one-by-one read (``threads=1``; ``None``: two where there are two cores)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from orgpower.workers import usable_cores
+    from orgpower.workers import in_threads
 
     paths = [Path(p) for p in paths]
     files, problems = expand_paths(paths)
@@ -643,12 +641,7 @@ def read_bundle(paths: list[Path], mapping: str | Path | Mapping[str, Any] | Non
             for table in read
         ]
 
-    threads = max(1, min(threads or min(2, usable_cores()), len(files)))
-    if threads == 1:
-        found = [rows_of_file(path) for path in files]
-    else:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            found = list(pool.map(rows_of_file, files))
+    found = in_threads(rows_of_file, files, threads)
     return _model_from_tables([item for items in found for item in items], problems, flat_org=flat_org)
 
 
@@ -686,7 +679,7 @@ class _TableRows:
 
 def table_rows(table: RawTable, label: str, path: Path, spec: MappingSpec | None, explicit: set[Path]) -> _TableRows:
     """One table's rows, recognised and renamed onto the canonical columns of its kind
-    (``None`` when it is not read: an unreadable or skipped file), with its problems.
+    (``rows`` is ``None`` when it is not read: an unreadable or skipped file), with its problems.
     Depends on nothing but the table, so tables are taken out independently."""
     problems = list(table.problems)
     record = {"file": label, "sha256": table.sha256, "format": table.format, "kind": "unknown",
