@@ -135,3 +135,35 @@ def test_audit_json_keeps_units_and_teams_under_their_own_keys():
 def test_scope_records_refuse_an_unknown_scope():
     with pytest.raises(ValueError, match="unknown scope"):
         scope_records({}, "division")
+
+
+def test_units_whose_block_graph_is_solved_component_by_component_read_as_each_unit_alone(monkeypatch):
+    # 7 units of 900 people with lateral ties inside and across them: the units' block graph
+    # has a core of about 6,300 vertices with many cycles, which trophic levels solve with one
+    # CG per unit; each unit's F0 must equal the unit's sub-layer solved on its own (directly)
+    import numpy as np
+
+    from orgpower.metrics import hierarchy as hi
+
+    rng = np.random.default_rng(4)
+    people = [f"p{k}" for k in range(6300)]
+    unit = np.arange(6300) // 900
+    src = rng.integers(0, 6300, 30_000)
+    dst = np.where(rng.random(30_000) < 0.9, unit[src] * 900 + rng.integers(0, 900, 30_000), rng.integers(0, 6300, 30_000))
+    arcs = sorted({(people[s], people[t]) for s, t in zip(src.tolist(), dst.tolist()) if s != t})
+    layer = _graph({"collaboration": arcs}, people).layers["collaboration"]
+    members = pd.DataFrame({"group": [f"u{u}" for u in unit.tolist()], "node": people})
+    blocks = []
+    real = hi._componentwise_cg
+
+    def spy(adjacency, degree, rhs, starts, **kwargs):
+        blocks.append(starts.size)
+        return real(adjacency, degree, rhs, starts, **kwargs)
+
+    monkeypatch.setattr(hi, "_componentwise_cg", spy)
+    measured = group_measures(layer, members)
+    assert blocks == [7]
+    for group, nodes in members.groupby("group"):
+        reference = reading_measures(induced_layer(layer, nodes["node"].tolist()))
+        assert math.isclose(measured[group]["trophic_incoherence"], reference["trophic_incoherence"],
+                            rel_tol=1e-12, abs_tol=0)
