@@ -26,7 +26,7 @@ import threading
 import types
 from concurrent.futures import ProcessPoolExecutor
 
-__all__ = ["usable_cores", "worker_count", "worker_pool", "one_blas_thread", "PARALLEL_MIN_ARCS"]
+__all__ = ["usable_cores", "worker_count", "worker_pool", "one_blas_thread", "return_free_memory", "PARALLEL_MIN_ARCS"]
 
 #: below this many arcs over all layers the org is measured in this process: starting a
 #: worker costs more than the measures of a small org
@@ -103,6 +103,33 @@ def one_blas_thread():
     return threadpool_limits(limits=1, user_api="blas")
 
 
+def return_free_memory() -> None:
+    """Give back to the system the memory that freed tables and arrays left in this
+    process's allocators: Arrow's memory pool (``release_unused``) and the C library's heap
+    (glibc's ``malloc_trim``; elsewhere nothing happens). Nothing that is in use moves.
+
+    Why before a fork: the children share every page of the parent, free ones included,
+    and a free page that the parent or a child writes again is copied. Reading and building
+    a 1,000,000-person org leave about 0.5 GiB so (a collaboration-dense org's main process:
+    2,914 MiB resident after the graph, 2,397 MiB after this).
+    """
+    try:
+        import pyarrow
+
+        pyarrow.default_memory_pool().release_unused()
+    except (ImportError, AttributeError):  # pragma: no cover (pyarrow is a dependency)
+        pass
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            trim = ctypes.CDLL(None).malloc_trim  # the C library this process runs on
+        except (OSError, AttributeError):  # musl and other C libraries have no malloc_trim
+            return
+        trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+        trim(0)
+
+
 def _start_worker() -> None:
     # a fork server's worker loads numpy afresh, with as many BLAS threads as cores
     one_blas_thread()
@@ -114,6 +141,7 @@ def worker_pool(workers: int, *, fork: bool) -> ProcessPoolExecutor:
     Either way each worker's BLAS runs on one thread (forked ones inherit it from
     :func:`one_blas_thread` around the audit)."""
     if fork:
+        return_free_memory()
         return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
     return _ServedPool(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
                        initializer=_start_worker)
@@ -165,6 +193,7 @@ class Beside:
         self._function, self._args = function, args
         self._process = None
         if wanted and forks_safely() and "fork" in multiprocessing.get_all_start_methods():
+            return_free_memory()
             context = multiprocessing.get_context("fork")
             self._receive, send = context.Pipe(duplex=False)
             self._process = context.Process(target=_run_and_send, args=(function, args, send), daemon=True)
