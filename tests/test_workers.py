@@ -461,3 +461,53 @@ def test_forked_workers_and_the_process_beside_start_after_free_memory_is_given_
         assert pool.submit(sum, [1, 2]).result() == 3
     assert Beside(sum, [3, 4]).result() == 7
     assert calls == ["given back", "given back"]
+
+
+# The largest layer's own measures are slowed by 1.5 s, and each side writes when it
+# happened: the end of that task (in the worker) and the start of the people's measures (here).
+PEOPLE_AFTER_LARGEST = """
+import json, sys, time
+from orgpower.api import generate_org
+from orgpower.graph.layers import build_graph
+from orgpower import workers
+from orgpower.metrics import org
+
+workers.PARALLEL_MIN_ARCS = 0
+workers.usable_cores = lambda: int(sys.argv[1])
+graph = build_graph(generate_org(400, "mixed", seed=3))
+largest = max(graph.layers.values(), key=lambda layer: layer.m).name
+real_own, real_people = org._layer_own_measures, org.node_measures
+times = {}
+
+def slowed_own(layer, *args):
+    result = real_own(layer, *args)
+    if layer == largest:  # a forked worker is sent the layer's name
+        time.sleep(1.5)
+        result[0]["ended"] = time.time()
+    return result
+
+def people(*args, **kwargs):
+    times["people_started"] = time.time()
+    return real_people(*args, **kwargs)
+
+org._layer_own_measures, org.node_measures = slowed_own, people
+measured = org.measure_org(graph, null_samples=2, seed=5, workers=2)
+print(json.dumps({"largest_ended": measured.layers[largest]["ended"], **times}))
+"""
+
+
+def _people_and_largest_layer(cores: int) -> dict:
+    done = subprocess.run([sys.executable, "-c", PEOPLE_AFTER_LARGEST, str(cores)], capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_when_the_workers_fill_the_cores_the_people_wait_for_the_largest_layers_own_measures():
+    times = _people_and_largest_layer(cores=2)
+    assert times["people_started"] >= times["largest_ended"]
+
+
+def test_with_a_core_to_spare_the_people_are_measured_beside_the_largest_layer():
+    times = _people_and_largest_layer(cores=8)
+    assert times["people_started"] < times["largest_ended"] - 1.0
