@@ -82,13 +82,17 @@ def constraint(adjacency, *, weighted: bool = True, transposed=None) -> np.ndarr
     index = np.int32 if max(n, mutual.nnz) < 2**31 - 1 else np.int64
     degree = np.diff(mutual.indptr)
     row = np.repeat(np.arange(n, dtype=index), degree)
-    col = mutual.indices.astype(index, copy=False)
-    totals = np.bincount(row, weights=mutual.data, minlength=n)
+    # (Z's index arrays may be 64-bit, as a sum of matrices with many ties gives them)
+    indices, indptr = mutual.indices.astype(index, copy=False), mutual.indptr.astype(index, copy=False)
+    col, weights = indices, mutual.data
+    del mutual  # Z's weights are not needed once p is formed (a float per tie)
+    totals = np.bincount(row, weights=weights, minlength=n)
     inverse = np.divide(1.0, totals, out=np.zeros_like(totals), where=totals > 0)
-    p = inverse[row] * mutual.data  # the same products as diag(1/total) · Z
+    p = inverse[row] * weights  # the same products as diag(1/total) · Z
+    del weights
     # position of (j, i) for every stored (i, j): Z's pattern is symmetric, so column j's
     # entries (rows ascending) are the reverses of row j's entries (columns ascending)
-    positions = sp.csr_array((np.arange(col.size, dtype=index), mutual.indices, mutual.indptr), shape=mutual.shape)
+    positions = sp.csr_array((np.arange(col.size, dtype=index), indices, indptr), shape=(n, n))
     reverse = sp.csc_array(positions).data
     del positions
     loop = row == col
@@ -100,12 +104,16 @@ def constraint(adjacency, *, weighted: bool = True, transposed=None) -> np.ndarr
         own[row[loop]] = p[loop]
         indirect[~loop] += p[~loop] * (own[row[~loop]] + own[col[~loop]])
         indirect[loop] = np.bincount(row, weights=p * p[reverse], minlength=n)[row[loop]]
+    del reverse
     local = p + indirect
-    local = local * local
+    del indirect
+    local *= local
     # proportions that are zero (a row whose ties cancel out) are not contacts
     contacts = p != 0
-    sums = np.bincount(row[contacts], weights=local[contacts], minlength=n)
-    has_contacts = np.bincount(row[contacts], minlength=n) > 0
+    if not contacts.all():  # (no copies of every tie where all are contacts, as usual)
+        row, local = row[contacts], local[contacts]
+    sums = np.bincount(row, weights=local, minlength=n)
+    has_contacts = np.bincount(row, minlength=n) > 0
     result[has_contacts] = sums[has_contacts]
     return result
 
@@ -120,16 +128,21 @@ def _through_triangles(row, col, p, reverse, degree, proper) -> np.ndarray:
     """
     n = degree.size
     indirect = np.zeros(p.size)
-    rank = np.empty(n, dtype=np.int64)
-    rank[np.lexsort((np.arange(n), degree))] = np.arange(n)
-    forward = np.flatnonzero(proper & (rank[row] < rank[col])).astype(row.dtype)  # grouped by row, ends sorted
+    # positions and counts in the arrays' own index type (32-bit where every tie fits):
+    # at a million people these arrays of every tie are the memory peak of constraint
+    index = row.dtype
+    rank = np.empty(n, dtype=index)
+    rank[np.lexsort((np.arange(n), degree))] = np.arange(n, dtype=index)
+    forward = np.flatnonzero(proper & (rank[row] < rank[col])).astype(index)  # grouped by row, ends sorted
     if forward.size == 0:
         return indirect
     tail, head = row[forward], col[forward]
-    out_ptr = np.concatenate([[0], np.cumsum(np.bincount(tail, minlength=n))])
-    later = out_ptr[tail + 1] - 1 - np.arange(forward.size)  # out-ties of u after this one
+    out_ptr = np.zeros(n + 1, dtype=index)
+    np.cumsum(np.bincount(tail, minlength=n), out=out_ptr[1:])
+    later = out_ptr[tail + 1] - 1 - np.arange(forward.size, dtype=index)  # out-ties of u after this one
     lookup = _TieLookup(out_ptr, head)
-    cumulative = np.concatenate([[0], np.cumsum(later)])
+    cumulative = np.zeros(forward.size + 1, dtype=np.int64)  # wedges: up to m·√m, beyond 32 bits
+    np.cumsum(later, out=cumulative[1:])
     start = 0
     while start < forward.size:
         stop = int(np.searchsorted(cumulative, cumulative[start] + _WEDGE_BLOCK, side="right")) - 1
@@ -174,7 +187,9 @@ class _TieLookup:
     def __init__(self, indptr: np.ndarray, indices: np.ndarray) -> None:
         rows = indptr.size - 1
         columns = int(indices.max()) + 1 if indices.size else 1
-        self._positions = sp.csr_array((np.arange(1, indices.size + 1, dtype=np.int64), indices, indptr),
+        # the positions in the index arrays' own type, so that scipy keeps them as they are
+        # (32-bit where they fit) rather than copying them to 64 bits
+        self._positions = sp.csr_array((np.arange(1, indices.size + 1, dtype=indices.dtype), indices, indptr),
                                        shape=(rows, max(columns, rows)))
 
     def find(self, rows: np.ndarray, wanted: np.ndarray) -> np.ndarray:
