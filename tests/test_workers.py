@@ -454,13 +454,26 @@ def test_giving_back_free_memory_keeps_every_array_in_use():
     assert table.column("id")[9_999].as_py() == "p9999"
 
 
-def test_forked_workers_and_the_process_beside_start_after_free_memory_is_given_back(monkeypatch):
-    calls = []
-    monkeypatch.setattr(workers_module, "return_free_memory", lambda: calls.append("given back"))
-    with workers_module.worker_pool(2, fork=True) as pool:
-        assert pool.submit(sum, [1, 2]).result() == 3
-    assert Beside(sum, [3, 4]).result() == 7
-    assert calls == ["given back", "given back"]
+# In a fresh interpreter, its only thread, so that both fork (the test session may hold
+# other tests' threads, and then nothing is forked).
+GIVEN_BACK_BEFORE_FORKS = """
+import json
+from orgpower import workers
+
+calls = []
+workers.return_free_memory = lambda: calls.append("given back")
+with workers.worker_pool(2, fork=True) as pool:
+    assert pool.submit(sum, [1, 2]).result() == 3
+beside = workers.Beside(sum, [3, 4])
+print(json.dumps({"calls": calls, "beside_forked": beside.forked, "sum": beside.result()}))
+"""
+
+
+def test_forked_workers_and_the_process_beside_start_after_free_memory_is_given_back():
+    done = subprocess.run([sys.executable, "-c", GIVEN_BACK_BEFORE_FORKS], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen == {"calls": ["given back", "given back"], "beside_forked": True, "sum": 7}
 
 
 # The largest layer's own measures are slowed by 1.5 s, and each side writes when it
