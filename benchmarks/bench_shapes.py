@@ -46,7 +46,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from memory_probes import peak_mib, reset_peak, tree_pss_mib
+from memory_probes import peak_mib, reset_peak, tree_pss_by_process
 
 SHAPES = ("tree-like", "cross-linked", "collaboration-dense")
 GOALS = {1_000_000: (120.0, 6.0), 100_000: (15.0, None)}  # seconds, GiB (read + audit + writing)
@@ -203,6 +203,7 @@ def _worker(shape: str, people: int, depth: int, cli: bool, workers: int | None)
                                        "stderr": done.stderr[-500:]}), flush=True)
         clock = Clock(depth)
         _instrument(clock)
+        print("READING", flush=True)  # the process tree's memory counts from here
         model = clock.run("read", api.read_org, [str(work / "in")])
         result = clock.run("audit", api.audit, model, workers=workers)
         clock.run("write", api.write_reports, result, work / "out", ("json",), workers=workers)
@@ -226,6 +227,7 @@ def _spawn(shape: str, people: int, args) -> dict:
     run = {"shape": shape, "people": people, "load_average": os.getloadavg(), "steps": {}, "finished": False,
            "workers": args.workers or "every core"}
     samples: list[tuple[float, float]] = []  # (time, PSS of the run's process tree in MiB)
+    heaviest: dict = {}  # the sample with the most memory, process by process
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env, start_new_session=True)
     deadline = time.monotonic() + args.time_cap if args.time_cap else None
     import selectors
@@ -240,7 +242,11 @@ def _spawn(shape: str, people: int, args) -> dict:
             run["stopped"] = f"stopped at the time cap of {args.time_cap:.0f} s"
             break
         ready = selector.select(timeout=min(timeout, PSS_EVERY) if timeout is not None else PSS_EVERY)
-        samples.append((time.monotonic(), tree_pss_mib(process.pid)))
+        sizes = tree_pss_by_process(process.pid)
+        samples.append((time.monotonic(), sum(sizes.values())))
+        if "read" in run["steps"] or run.get("reading"):  # from the read on (not the generation, nor the CLI run)
+            if samples[-1][1] > heaviest.get("total_mib", 0.0):
+                heaviest = {"at": samples[-1][0], "total_mib": samples[-1][1], "by_process": sizes}
         if not ready:
             continue
         chunk = os.read(process.stdout.fileno(), 65536).decode()
@@ -250,11 +256,23 @@ def _spawn(shape: str, people: int, args) -> dict:
         while "\n" in buffer:
             line, buffer = buffer.split("\n", 1)
             _take_line(line, run)
+            if line.startswith("TASK "):
+                run["tasks"][-1]["ended_at"] = time.monotonic()
+            if line.startswith("READING"):
+                run["reading"] = True
             if line.startswith("STEP "):  # the process tree's peak during this step
                 record = run["steps"][json.loads(line[5:])["step"]]
                 start = time.monotonic() - record["seconds"]
                 record["tree_pss_mib"] = max((mib for at, mib in samples if at >= start), default=0.0)
     process.wait()
+    if heaviest:  # who held the memory at the peak, and which layer tasks were running then
+        at = heaviest.pop("at")
+        heaviest["tasks_running"] = sorted(
+            f"{task['layer']} {task['part']} (process {task['pid']})" for task in run.get("tasks", [])
+            if "ended_at" in task and task["ended_at"] - task["seconds"] <= at <= task["ended_at"])
+        heaviest["by_process"] = {str(pid): round(mib) for pid, mib in heaviest["by_process"].items()}
+        heaviest["run_process"] = str(process.pid)
+        run["tree_pss_heaviest"] = heaviest
     run["tree_pss_peak_mib"] = max((run["steps"].get(step, {}).get("tree_pss_mib", 0.0) for step in ("read", "audit", "write")),
                                    default=0.0)
     return run
@@ -283,6 +301,8 @@ def _take_line(line: str, run: dict) -> None:
         run.setdefault("tasks", []).append(record)
         print(f"    task {record['layer']} {record['part']}: {record['seconds']:.2f} s, "
               f"{record['cpu_seconds']:.2f} s CPU (process {record['pid']})", flush=True)
+    elif kind == "READING":
+        pass
     elif kind == "INFO":
         print("    " + rest, flush=True)
     else:
@@ -349,6 +369,13 @@ def _report(runs: list[dict], depth: int = 4) -> bool:
         load = "/".join(f"{x:.1f}" for x in run["load_average"])
         print(f"  {run['shape']:<20} {run['people']:>9,}: {_total(run):8.1f} s wall {_total(run, 'cpu_seconds'):8.1f} s CPU,"
               f" peak {peak:5.2f} GiB, load {load}{cli}{verdict}{status}")
+        heaviest = run.get("tree_pss_heaviest")
+        if heaviest:
+            held = ", ".join(f"{'the run' if pid == heaviest['run_process'] else 'process ' + pid} {mib:,} MiB"
+                             for pid, mib in sorted(heaviest["by_process"].items(), key=lambda item: -item[1]))
+            running = "; ".join(heaviest["tasks_running"]) or "no layer task"
+            print(f"  {'':<20} {'':>9}  at the process tree's peak ({heaviest['total_mib']:,.0f} MiB, PSS): {held};"
+                  f" layer tasks running: {running}")
     by_shape: dict[str, list[dict]] = {}
     for run in runs:
         by_shape.setdefault(run["shape"], []).append(run)

@@ -46,17 +46,23 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def tree_pss_mib(pid: int) -> float:
-    """Memory of ``pid`` and its descendants now: the sum of their proportional set sizes
-    (PSS: a page shared by k processes counts 1/k in each, so forked workers that share
-    the parent's pages are not counted twice), in MiB; 0 where /proc is not readable."""
-    total_kib = 0
+def tree_pss_by_process(pid: int) -> dict[int, float]:
+    """The proportional set size (PSS, MiB) of ``pid`` and of each of its descendants now:
+    a page shared by k processes counts 1/k in each, so forked workers that share the
+    parent's pages are not counted twice; processes whose /proc is not readable are left out."""
+    sizes = {}
     for member in _descendants(pid):
         try:
             for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
-                    total_kib += int(line.split()[1])
+                    sizes[member] = int(line.split()[1]) / 1024
                     break
         except OSError:
             continue
-    return total_kib / 1024
+    return sizes
+
+
+def tree_pss_mib(pid: int) -> float:
+    """Memory of ``pid`` and its descendants now: the sum of their proportional set sizes
+    (:func:`tree_pss_by_process`), in MiB; 0 where /proc is not readable."""
+    return sum(tree_pss_by_process(pid).values())
