@@ -20,7 +20,7 @@ from orgpower.graph.layers import Layer, OrgGraph, layer_from_arcs
 from orgpower.report.config import AuditConfig
 from orgpower.report.readings import MIXED, MUTUAL, POWER_OVER, UNDETERMINED, combine_readings, read_measures
 from orgpower.report.scopes import (
-    _joined_names, _scope_record, group_measures, pair_readings, team_readings, unit_group_readings, unit_readings,
+    _joined_names, _scope_record, group_measures, pair_readings, read_groups, team_readings, unit_group_readings, unit_readings,
 )
 
 
@@ -373,3 +373,85 @@ def test_joined_names_beyond_the_bits_of_an_integer_row_by_row():
         assert _joined_names(flags[:k], names[:k], 40).tolist() == [";".join(n for n, f in zip(names[:k], flags[:k]) if f[r])
                                                                       for r in range(40)]
     assert _joined_names([], [], 0).tolist() == []
+
+
+# ---- each distinct measures dict read once ----
+
+def _star_teams_graph() -> tuple[OrgGraph, pd.DataFrame]:
+    """Forty managers with three reports each and nothing else (every team the same shape),
+    and five with a report who returns a decision (another shape)."""
+    ids, tree, back = [], [], []
+    for k in range(45):
+        manager = f"m{k:02d}"
+        reports = [f"{manager}r{j}" for j in range(3)]
+        ids += [manager] + reports
+        tree += [(manager, r) for r in reports]
+        if k >= 40:
+            back.append((reports[0], manager))
+    graph = OrgGraph(people=pd.DataFrame({"person_id": ids, "unit": "u"}), units=pd.DataFrame())
+    graph.layers["reporting"] = layer_from_arcs("reporting", ids, [s for s, _ in tree], [t for _, t in tree])
+    decisions = tree + back
+    graph.layers["decisions"] = layer_from_arcs("decisions", ids, [s for s, _ in decisions], [t for _, t in decisions])
+    members = pd.DataFrame({"group": [s for s, _ in tree] + [f"m{k:02d}" for k in range(45)],
+                            "node": [t for _, t in tree] + [f"m{k:02d}" for k in range(45)]})
+    return graph, members
+
+
+def _team_members_of(graph: OrgGraph) -> pd.DataFrame:
+    """Every manager's team: the manager and their direct reports."""
+    reporting = graph.layers["reporting"]
+    coo = reporting.adjacency.tocoo()
+    ids = reporting.node_ids.astype(str)
+    heads = pd.unique(ids[coo.row])
+    return pd.DataFrame({"group": np.concatenate([heads, ids[coo.row]]), "node": np.concatenate([heads, ids[coo.col]])})
+
+
+def _as_text_of(read) -> dict[str, str]:
+    # repr of the whole reading: tells -0.0 from 0.0 and 1 from 1.0, which == does not
+    return {group: repr((combined, layers)) for group, (combined, layers) in read.items()}
+
+
+def test_read_groups_reads_every_group_as_each_read_alone():
+    graph, members = _star_teams_graph()
+    config = AuditConfig()
+    assert _as_text_of(read_groups(graph, members, config)) == _as_text_of(read_groups_spec(graph, members, config))
+    for seed in range(4):
+        graph, _ = _org(seed)
+        members = _team_members_of(graph)
+        assert _as_text_of(read_groups(graph, members, config)) == _as_text_of(read_groups_spec(graph, members, config))
+
+
+def test_read_groups_reads_each_distinct_measures_dict_once(monkeypatch):
+    import orgpower.report.scopes as scopes
+
+    graph, members = _star_teams_graph()
+    calls = []
+    real = scopes.read_measures
+
+    def counting(values, thresholds, *, layer=None):
+        calls.append((layer, tuple(values.items())))
+        return real(values, thresholds, layer=layer)
+
+    monkeypatch.setattr(scopes, "read_measures", counting)
+    read = read_groups(graph, members, AuditConfig())
+    # one shape on the reporting line, two on decisions
+    assert len(calls) == len(set(calls)) == 3
+    assert read["m00"][0] is read["m39"][0] and read["m00"][0] is not read["m40"][0]
+
+
+def test_read_groups_reads_apart_measures_that_differ_only_in_the_sign_of_zero_or_in_type(monkeypatch):
+    import orgpower.report.scopes as scopes
+
+    graph, members = _star_teams_graph()
+    base = {"nodes": 4, "arcs": 3, "weighted": False, "reciprocity_edgewise": 0.0, "reciprocity_dyadic": 0.0,
+            "reciprocity_rho": -0.0, "weighted_reciprocity": 0.0, "degree_centralization_in": 0.0,
+            "degree_centralization_out": 1.0, "degree_centralization_total": 0.5, "flow_hierarchy": 1.0,
+            "trophic_incoherence": 0.0, "hhi_out_strength_normalised": 1.0}
+    crafted = {"a": dict(base), "b": {**base, "reciprocity_rho": 0.0}, "c": {**base, "degree_centralization_out": 1}}
+    monkeypatch.setattr(scopes, "group_measures", lambda layer, memberships: crafted)
+    read = read_groups(graph, members.assign(group=np.array(["a", "b", "c"])[np.arange(len(members)) % 3]),
+                       AuditConfig())
+    values = {g: read[g][1]["reporting"].axes["asymmetry"].values["reciprocity_rho"] for g in "abc"}
+    assert repr(values["a"]) == "-0.0" and repr(values["b"]) == "0.0"
+    assert read["a"][1]["reporting"] is not read["b"][1]["reporting"]
+    assert read["a"][1]["reporting"] is not read["c"][1]["reporting"]

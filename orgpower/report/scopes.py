@@ -283,13 +283,32 @@ def read_groups(graph: OrgGraph, members: pd.DataFrame | _Memberships, config: A
     """Read every layer induced on each group of ``members`` (group, node) and combine."""
     memberships = members if isinstance(members, _Memberships) else _Memberships(members)
     per_group: dict[str, dict[str, Reading]] = {str(g): {} for g in memberships.groups}
+    # groups of one shape have the same measures (a manager and k reports with no other tie):
+    # each distinct measures dict is read once, each distinct set of readings combined once
+    # (teams at 100,000 people: 19,012 readings of 6,628 distinct dicts, collaboration-dense;
+    # 24,439 of 1,406, tree-like). A reading depends on nothing else, and it is never changed
+    # afterwards, so groups may share one. The key holds each value's repr, which tells
+    # apart what == does not (-0.0 and 0.0, 1 and 1.0 and True).
+    read: dict[tuple, Reading] = {}
     for name, layer in graph.layers.items():
         if layer.m == 0:
             continue
         for group, values in group_measures(layer, memberships).items():
             if values["arcs"]:
-                per_group[group][name] = read_measures(values, config.thresholds, layer=name)
-    return {group: (combine_readings(layers, config.thresholds), layers) for group, layers in per_group.items()}
+                key = (name, *((k, repr(v)) for k, v in values.items()))
+                reading = read.get(key)
+                if reading is None:
+                    reading = read[key] = read_measures(values, config.thresholds, layer=name)
+                per_group[group][name] = reading
+    combined: dict[tuple, Reading] = {}
+    result = {}
+    for group, layers in per_group.items():
+        key = tuple((name, id(reading)) for name, reading in layers.items())  # the readings in read stay alive
+        reading = combined.get(key)
+        if reading is None:
+            reading = combined[key] = combine_readings(layers, config.thresholds)
+        result[group] = (reading, layers)
+    return result
 
 
 def _scope_record(kind: str, scope_id: str, head: str | None, unit: str | None, size: int,
