@@ -232,3 +232,38 @@ def test_running_count_equals_a_64_bit_count(size):
     expected = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(inside, out=expected[1:])
     assert np.array_equal(hi._running_count(inside), expected)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_diagonal_blocks_equal_the_principal_submatrix_of_their_rows(seed):
+    matrix, _, _, starts, _ = _blocks(_mixed_components(seed), seed)
+    size = np.diff(np.append(starts, matrix.shape[0]))
+    keep = np.random.default_rng(seed).random(starts.size) < 0.5
+    keep[seed] = True
+    got = hi._diagonal_blocks(matrix, starts, size, keep)
+    expected = hi._principal_submatrix(matrix, np.flatnonzero(np.repeat(keep, size)))
+    assert got.has_canonical_format
+    assert np.array_equal(got.indptr, expected.indptr)
+    assert np.array_equal(got.indices, expected.indices)
+    assert np.array_equal(got.data, expected.data)
+
+
+def test_componentwise_cg_cut_down_to_the_slow_blocks_equals_a_direct_solve(monkeypatch):
+    # many blocks that converge in a few iterations and one that needs many: the system is
+    # cut down to the slow one early, and every block still ends at its direct solution
+    graphs = [nx.complete_graph(5)] * 1000 + [nx.random_regular_graph(3, 3000, seed=4)]
+    matrix, degree, rhs, starts, ranges = _blocks(graphs, 4)
+    cuts = []
+    real = hi._diagonal_blocks
+
+    def spy(matrix, starts, size, keep):
+        cuts.append(int(keep.sum()))
+        return real(matrix, starts, size, keep)
+
+    monkeypatch.setattr(hi, "_diagonal_blocks", spy)
+    solution, converged = hi._componentwise_cg(matrix, degree, rhs, starts, rtol=1e-12, maxiter=1000)
+    assert converged.all()
+    assert cuts == [1]  # cut down to the slow block once
+    for lo, hi_ in ranges:
+        reference = _direct(matrix, degree, rhs, lo, hi_)
+        assert np.allclose(solution[lo:hi_], reference, rtol=0, atol=1e-9 * np.abs(reference).max())

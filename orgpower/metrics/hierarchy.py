@@ -414,7 +414,8 @@ def _componentwise_cg(
     block's iterates are those of a separate CG on it (up to the order of additions in the
     sums); one product with the whole matrix serves all blocks. A block that converged or
     stalled stops moving (its step is 0); once at most half the rows still move, the
-    system is cut down to theirs, so a long tail of slow blocks costs what they cost alone.
+    system is cut down to theirs (:func:`_diagonal_blocks`, at the cost of the rows kept),
+    so a long tail of slow blocks costs what they cost alone.
     Blocks that did not converge (stalled, or ``maxiter`` reached) keep the iterate they
     stopped at: the caller solves them otherwise. The matrix is applied as
     ``degree * p - adjacency @ p``, without a copy of the adjacency with the diagonal in it.
@@ -458,7 +459,7 @@ def _componentwise_cg(
             # cut the system down to the blocks still moving
             solution[rows] = x
             keep = np.repeat(moving, size)
-            adjacency = _principal_submatrix(adjacency, np.flatnonzero(keep))
+            adjacency = _diagonal_blocks(adjacency, segment, size, moving)
             rows, degree, inverse_diagonal = rows[keep], degree[keep], inverse_diagonal[keep]
             x, r, z, p = x[keep], r[keep], z[keep], p[keep]
             q, step = q[: rows.size], step[: rows.size]
@@ -486,6 +487,27 @@ def _componentwise_cg(
     solution[rows] = x
     return solution, converged
 
+
+
+def _diagonal_blocks(matrix: sp.csr_array, starts: np.ndarray, size: np.ndarray, keep: np.ndarray) -> sp.csr_array:
+    """The diagonal blocks ``keep`` (booleans) of a block-diagonal CSR whose block k is rows
+    and columns ``starts[k]`` to ``starts[k] + size[k]``, side by side in their order:
+    their rows' entries gathered and each block's columns shifted to its new start. Costs
+    the rows and entries kept, not a pass over the whole matrix (equal to
+    ``_principal_submatrix`` of the kept rows)."""
+    kept_size = size[keep]
+    new_starts = np.cumsum(kept_size) - kept_size
+    rows = np.flatnonzero(np.repeat(keep, size))
+    first = matrix.indptr[rows]
+    count = matrix.indptr[rows + 1] - first
+    indptr = np.zeros(rows.size + 1, dtype=np.int64)
+    np.cumsum(count, out=indptr[1:])
+    gather = np.repeat(first - indptr[:-1], count) + np.arange(indptr[-1])
+    shift = np.repeat(np.repeat(starts[keep] - new_starts, kept_size), count)
+    indices = (matrix.indices[gather] - shift).astype(matrix.indices.dtype, copy=False)
+    kept = sp.csr_array((matrix.data[gather], indices, indptr), shape=(rows.size, rows.size))
+    kept.has_canonical_format = matrix.has_canonical_format
+    return kept
 
 #: CG on an observed layer is checked for a stall every this many iterations (from the second check on).
 #: 50, not 100: on every observed core of the benchmark orgs (the three shapes at 10,000 and
