@@ -251,16 +251,21 @@ def _arcs_inside(layer: Layer, gid: np.ndarray, pos: np.ndarray):
     with the memberships gives; sums over the arcs add in that order)."""
     coo = layer.adjacency.tocoo()
     n = max(layer.n, 1)
-    s, t = coo.row.astype(np.int64), coo.col.astype(np.int64)
     count = np.bincount(pos, minlength=n)
     if count.max(initial=0) <= 1:
-        # every node in one group at most (units): its vertex by direct look-up
+        # every node in one group at most (units): its group and vertex by direct look-up,
+        # an arc kept when both ends are in the same group (one comparison per arc, on the
+        # arc list's own index type, instead of vertex look-ups and 64-bit copies of it)
+        node_group = np.full(n, -1, dtype=np.int64)
+        node_group[pos] = gid
+        source_group = node_group[coo.row]
+        inside = source_group == node_group[coo.col]
+        inside &= source_group >= 0
+        arc = np.flatnonzero(inside)
         vertex = np.full(n, -1, dtype=np.int64)
         vertex[pos] = np.arange(pos.size)
-        vs, vt = vertex[s], vertex[t]
-        arc = np.flatnonzero((vs >= 0) & (vt >= 0))
-        arc = arc[gid[vs[arc]] == gid[vt[arc]]]
-        return vs[arc], vt[arc], coo.data[arc].astype(float), gid[vs[arc]]
+        return vertex[coo.row[arc]], vertex[coo.col[arc]], coo.data[arc].astype(float), source_group[arc]
+    s, t = coo.row.astype(np.int64), coo.col.astype(np.int64)
     start = np.cumsum(count) - count
     by_node = np.argsort(pos, kind="stable")  # vertices grouped by node, in vertex order
     candidates = np.flatnonzero((count[s] > 0) & (count[t] > 0))
