@@ -145,6 +145,44 @@ def test_leaf_peeling_of_isolated_edges_keeps_the_lower_end():
     assert rounds[0][0].tolist() == [1, 3] and rounds[0][1].tolist() == [0, 2]
 
 
+
+def symmetric_pattern_through_coo(src, dst, n):
+    """The replaced form of ``nulls._symmetric_pattern``: both arc directions as COO
+    entries, converted and summed."""
+    ends, starts = np.concatenate([src, dst]), np.concatenate([dst, src])
+    sym = sp.csr_array((np.ones(ends.size), (ends, starts)), shape=(n, n))
+    sym.sum_duplicates()
+    return sym
+
+
+@pytest.mark.parametrize("label,seed,n,cross", GRAPHS)
+def test_symmetric_pattern_is_the_matrix_of_the_coo_form(label, seed, n, cross):
+    src, dst = _tree_with_cross_ties(seed, n, cross)
+    order = np.argsort(src, kind="stable")
+    src, dst = src[order], dst[order]
+    expected = symmetric_pattern_through_coo(src, dst, n)
+    got = nulls._symmetric_pattern(src, dst, n)
+    assert got.has_canonical_format
+    assert np.array_equal(got.indptr, expected.indptr)
+    assert np.array_equal(got.indices, expected.indices)
+    assert np.array_equal(got.data, expected.data)
+
+
+def test_symmetric_pattern_counts_a_returned_pair_twice_and_keeps_empty_rows():
+    # 0<->1 returned, 1->2 one way, vertex 3 without arcs
+    got = nulls._symmetric_pattern(np.array([0, 1, 1]), np.array([1, 0, 2]), 4)
+    assert got.toarray().tolist() == [[0, 2, 0, 0], [2, 0, 1, 0], [0, 1, 0, 0], [0, 0, 0, 0]]
+    assert got.has_canonical_format
+
+
+def test_symmetric_pattern_of_arcs_in_any_order_is_that_of_the_sorted_arcs():
+    src, dst = _tree_with_cross_ties(3, 200, 800)
+    shuffled = np.random.default_rng(0).permutation(src.size)
+    expected = symmetric_pattern_through_coo(src, dst, 200)
+    got = nulls._symmetric_pattern(src[shuffled], dst[shuffled], 200)
+    assert np.array_equal(got.indices, expected.indices) and np.array_equal(got.data, expected.data)
+
+
 def _strongly_cyclic_arcs(src, dst, n):
     """The replaced count: strong components over every arc."""
     a = sp.csr_array((np.ones(src.size), (src, dst)), shape=(n, n))
@@ -290,6 +328,29 @@ def test_rewiring_of_a_dense_layer_rejects_the_clashes_the_pandas_form_rejects()
     expected = rewire_with_pandas_hashing(arcs_[:, 0], arcs_[:, 1], 60, rng=9)
     got = nulls.rewire(arcs_[:, 0], arcs_[:, 1], 60, rng=9)
     assert expected[2] < 0.9  # the case is one where rejections happen
+    assert np.array_equal(got[1], expected[1]) and got[2] == expected[2]
+
+
+@pytest.mark.parametrize("swaps_per_arc", [0.3, 1.3, 2.7])
+def test_rewiring_with_an_odd_arc_count_and_a_partial_last_round_makes_the_swaps_of_the_pandas_form(swaps_per_arc):
+    # an odd m leaves one arc out of every round's pairs, and a fractional share of
+    # proposals ends with a short round: both keep arcs whose keys were not re-created
+    src, dst = _tree_with_cross_ties(4, 500, 301)
+    order = np.argsort(src, kind="stable")
+    src, dst = src[order][:-1] if src.size % 2 == 0 else src[order], dst[order][:-1] if dst.size % 2 == 0 else dst[order]
+    assert src.size % 2 == 1
+    expected = rewire_with_pandas_hashing(src, dst, 500, swaps_per_arc=swaps_per_arc, rng=3)
+    got = nulls.rewire(src, dst, 500, swaps_per_arc=swaps_per_arc, rng=3)
+    assert np.array_equal(got[1], expected[1]) and got[2] == expected[2]
+
+
+def test_rewiring_of_a_dense_layer_over_many_rounds_rejects_what_the_pandas_form_rejects():
+    # rejected proposals put their old keys back into the arc set of the next round
+    g = nx.gnm_random_graph(40, 900, seed=6, directed=True)
+    arcs_ = np.array(sorted(g.edges), dtype=np.int64)
+    expected = rewire_with_pandas_hashing(arcs_[:, 0], arcs_[:, 1], 40, swaps_per_arc=6.0, rng=2)
+    got = nulls.rewire(arcs_[:, 0], arcs_[:, 1], 40, swaps_per_arc=6.0, rng=2)
+    assert expected[2] < 0.5
     assert np.array_equal(got[1], expected[1]) and got[2] == expected[2]
 
 

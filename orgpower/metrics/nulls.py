@@ -107,23 +107,26 @@ class ArcKeyTable:
         self.stamp = self.stamp - 1 if self.stamp > -(2**31) + 1 else -1
         return np.int32(self.stamp)
 
-    def repeated(self, keys: np.ndarray) -> np.ndarray:
-        """``pd.Series(keys).duplicated(keep=False)``: which keys occur more than once."""
-        buckets = self._buckets(keys)
+    def repeated(self, keys: np.ndarray, *, buckets: np.ndarray | None = None) -> np.ndarray:
+        """``pd.Series(keys).duplicated(keep=False)``: which keys occur more than once.
+        ``buckets``: the keys' buckets if the caller has them already."""
+        buckets = self._buckets(keys) if buckets is None else buckets
         rows = np.arange(keys.size, dtype=np.int32)
         self.slots[buckets] = rows
-        # one row per bucket keeps its mark, whatever the order of the writes; a bucket
-        # with a row that lost holds two or more keys
-        crowded = self._next_stamp()
-        self.slots[buckets[self.slots[buckets] != rows]] = crowded
-        candidates = np.flatnonzero(self.slots[buckets] == crowded)
+        # one row per bucket keeps its mark, whatever the order of the writes; the rows
+        # that lost and the row that stayed in their buckets are every key of a crowded
+        # bucket (row positions >= 0 never equal _shared's negative stamps)
+        written = self.slots[buckets]
+        lost = np.flatnonzero(written != rows)
+        candidates = np.union1d(lost, written[lost])
         out = np.zeros(keys.size, dtype=bool)
         out[candidates] = pd.Series(keys[candidates]).duplicated(keep=False).to_numpy()
         return out
 
-    def _shared(self, keys: np.ndarray, universe: np.ndarray):
+    def _shared(self, keys: np.ndarray, universe: np.ndarray, key_buckets=None, universe_buckets=None):
         """The keys and the universe's entries whose buckets both hit (candidates to match)."""
-        key_buckets, universe_buckets = self._buckets(keys), self._buckets(universe)
+        key_buckets = self._buckets(keys) if key_buckets is None else key_buckets
+        universe_buckets = self._buckets(universe) if universe_buckets is None else universe_buckets
         stamp = self._next_stamp()
         self.slots[universe_buckets] = stamp
         key_rows = np.flatnonzero(self.slots[key_buckets] == stamp)
@@ -132,9 +135,13 @@ class ArcKeyTable:
         universe_rows = np.flatnonzero(self.slots[universe_buckets] == stamp)
         return key_rows, universe_rows
 
-    def isin(self, keys: np.ndarray, universe: np.ndarray) -> np.ndarray:
-        """``pd.Index(keys).isin(universe)``."""
-        key_rows, universe_rows = self._shared(keys, universe)
+    def isin(
+        self, keys: np.ndarray, universe: np.ndarray, *, buckets: np.ndarray | None = None,
+        universe_buckets: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """``pd.Index(keys).isin(universe)``; ``buckets``, ``universe_buckets``: their
+        buckets if the caller has them already."""
+        key_rows, universe_rows = self._shared(keys, universe, buckets, universe_buckets)
         out = np.zeros(keys.size, dtype=bool)
         out[key_rows] = pd.Index(keys[key_rows]).isin(universe[universe_rows])
         return out
@@ -223,11 +230,48 @@ def _arcs_on_cycles(src: np.ndarray, dst: np.ndarray, n: int, alive: np.ndarray,
     if np.any(src[1:] < src[:-1]):
         order = np.argsort(src, kind="stable")
         src, dst = src[order], dst[order]
-    indptr = np.zeros(n + 1, dtype=np.int64)
+    # int32 indices where they fit: the strong components take nothing else, so wider
+    # ones would be copied first
+    index = np.int32 if max(n, src.size) < 2**31 else np.int64
+    indptr = np.zeros(n + 1, dtype=index)
     np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
-    a = sp.csr_array((np.ones(src.size), dst, indptr), shape=(n, n))
+    a = sp.csr_array((np.ones(src.size), dst.astype(index), indptr), shape=(n, n))
     _, scc = connected_components(a, directed=True, connection="strong")
     return on_two_cycles + int(np.count_nonzero(scc[src] == scc[dst]))
+
+
+def _symmetric_pattern(src: np.ndarray, dst: np.ndarray, n: int) -> sp.csr_array:
+    """A + Aᵀ of the 0/1 pattern with arcs ``src → dst`` (no parallel arcs; sorted ``src``
+    saves a sort), in canonical CSR: sorted columns, 2 where both arcs of a pair exist.
+
+    The same matrix as ``csr_array((1, (concat(src, dst), concat(dst, src))))`` summed
+    (the form kept in tests/test_metrics_null_sample_speed_forms.py), built without its
+    COO conversion: row u holds u's targets (its arcs, contiguous since ``src`` is sorted)
+    then u's sources (a counting sort, CSR → CSC, which keeps them ascending); only the
+    targets need sorting within the row. Indices are int32 where n and 2m fit, which
+    halves the index traffic of every product with it.
+    """
+    m = src.size
+    if np.any(src[1:] < src[:-1]):  # the matrix does not depend on the arcs' order
+        order = np.argsort(src, kind="stable")
+        src, dst = src[order], dst[order]
+    index = np.int32 if max(n, 2 * m) < 2**31 else np.int64
+    out_degree = np.bincount(src, minlength=n)
+    in_degree = np.bincount(dst, minlength=n)
+    out_ptr = np.zeros(n + 1, dtype=index)
+    np.cumsum(out_degree, out=out_ptr[1:])
+    in_ptr = np.zeros(n + 1, dtype=index)
+    np.cumsum(in_degree, out=in_ptr[1:])
+    targets = dst.astype(index)
+    sources = sp.csr_array((np.ones(m, dtype=np.int8), targets, out_ptr), shape=(n, n)).tocsc().indices
+    indices = np.empty(2 * m, dtype=index)
+    # row u starts at out_ptr[u] + in_ptr[u]: its targets first, then its sources
+    positions = np.arange(m, dtype=index)
+    indices[positions + in_ptr[src]] = targets
+    indices[positions + np.repeat(out_ptr[1:], in_degree)] = sources
+    sym = sp.csr_array((np.ones(2 * m), indices, out_ptr + in_ptr), shape=(n, n))
+    sym.sum_duplicates()
+    return sym
 
 
 def _trophic_levels_cg(src, dst, n: int, start: np.ndarray | None, rtol: float) -> tuple[np.ndarray, np.ndarray]:
@@ -242,19 +286,15 @@ def _trophic_levels_cg(src, dst, n: int, start: np.ndarray | None, rtol: float) 
     (constants per component), but elimination keeps the system consistent, so CG stays in
     the range of Λ; F0 needs only level differences. Falls back to the exact solve if CG stalls.
     """
-    # A + Aᵀ straight from both arc directions (one O(m) conversion; adding the
-    # transpose goes through a CSC copy and a sparse sum, several times slower)
-    ends, starts = np.concatenate([src, dst]), np.concatenate([dst, src])
-    sym = sp.csr_array((np.ones(ends.size), (ends, starts)), shape=(n, n))
-    sym.sum_duplicates()
+    sym = _symmetric_pattern(src, dst, n)
     rhs = (np.bincount(dst, minlength=n) - np.bincount(src, minlength=n)).astype(np.float64)
     peeled = hi._peel_leaves(sym, rhs)
     alive, b, rounds = peeled
     core_size = int(alive.sum())
     # the core's pattern: sym's entries between live vertices, kept in sym's (sorted) order
-    rows = np.repeat(np.arange(n), np.diff(sym.indptr))
+    rows = np.repeat(np.arange(n, dtype=sym.indices.dtype), np.diff(sym.indptr))
     core = alive[rows] & alive[sym.indices]
-    core_indptr = np.zeros(n + 1, dtype=np.int64)
+    core_indptr = np.zeros(n + 1, dtype=sym.indptr.dtype)
     np.cumsum(np.bincount(rows[core], minlength=n), out=core_indptr[1:])
     core_sym = sp.csr_array((sym.data[core], sym.indices[core], core_indptr), shape=(n, n))
     # independent cycles of the core (edges - vertices + components): few means little fill.
@@ -348,21 +388,39 @@ def rewire(
     proposals_left = int(math.ceil(swaps_per_arc * m))
     proposed = accepted = 0
     table = table or ArcKeyTable(m)
+    # the arc set's keys and buckets, in any order (only looked up as a set); after a
+    # round they are the created keys with the rejected proposals' old keys put back,
+    # plus the arcs not proposed, so each round hashes only what it creates
+    keys = src * n + dst
+    buckets = table._buckets(keys)
     while proposals_left > 0:
         order = rng.permutation(m)
         half = min(m // 2, proposals_left)
         first, second = order[:half], order[half:2 * half]
         a, b, c, d = src[first], dst[first], src[second], dst[second]
         created = np.concatenate([a * n + d, c * n + b])
+        created_buckets = table._buckets(created)
         # exact set look-ups through hashed buckets: the arc set changes every round
-        bad = table.isin(created, src * n + dst)
-        bad |= table.repeated(created)
+        bad = table.isin(created, keys, buckets=created_buckets, universe_buckets=buckets)
+        bad |= table.repeated(created, buckets=created_buckets)
         ok = (a != d) & (c != b) & ~bad[:half] & ~bad[half:]
         dst[first[ok]] = d[ok]
         dst[second[ok]] = b[ok]
         proposed += half
         accepted += int(ok.sum())
         proposals_left -= half
+        if proposals_left > 0:
+            rejected = np.flatnonzero(~ok)
+            created[rejected] = a[rejected] * n + b[rejected]
+            created[half + rejected] = c[rejected] * n + d[rejected]
+            rejected = np.concatenate([rejected, half + rejected])
+            created_buckets[rejected] = table._buckets(created[rejected])
+            keys, buckets = created, created_buckets
+            rest = order[2 * half:]
+            if rest.size:
+                rest_keys = src[rest] * n + dst[rest]
+                keys = np.concatenate([keys, rest_keys])
+                buckets = np.concatenate([buckets, table._buckets(rest_keys)])
     return src, dst, accepted / proposed if proposed else 0.0
 
 
