@@ -182,6 +182,23 @@ def test_symmetric_pattern_of_arcs_in_any_order_is_that_of_the_sorted_arcs():
     got = nulls._symmetric_pattern(src[shuffled], dst[shuffled], 200)
     assert np.array_equal(got.indices, expected.indices) and np.array_equal(got.data, expected.data)
 
+@pytest.mark.parametrize("label,seed,n,cross", GRAPHS + [("dense random", 4, 40, 1200)])
+def test_reverse_arcs_read_off_the_symmetric_pattern_are_the_key_table_positions(label, seed, n, cross):
+    src, dst = _tree_with_cross_ties(seed, n, cross)
+    order = np.argsort(src, kind="stable")
+    src, dst = src[order], dst[order]
+    expected = nulls.ArcKeyTable(src.size).positions(dst * n + src, src * n + dst)
+    got = nulls._reverse_arcs(src, dst, n, nulls._symmetric_pattern(src, dst, n))
+    assert np.count_nonzero(expected >= 0) > 0  # the case has returned pairs
+    assert np.array_equal(got, expected)
+
+
+def test_reverse_arcs_of_a_self_loop_is_the_loop_itself_as_with_keys():
+    src, dst = np.array([0, 1, 1, 2]), np.array([1, 0, 1, 0])
+    expected = nulls.ArcKeyTable(4).positions(dst * 3 + src, src * 3 + dst)
+    assert nulls._reverse_arcs(src, dst, 3, nulls._symmetric_pattern(src, dst, 3)).tolist() == expected.tolist() == [1, 0, 2, -1]
+
+
 
 def _strongly_cyclic_arcs(src, dst, n):
     """The replaced count: strong components over every arc."""

@@ -117,8 +117,10 @@ class ArcKeyTable:
         # that lost and the row that stayed in their buckets are every key of a crowded
         # bucket (row positions >= 0 never equal _shared's negative stamps)
         written = self.slots[buckets]
-        lost = np.flatnonzero(written != rows)
-        candidates = np.union1d(lost, written[lost])
+        lost = written != rows
+        candidates = lost.copy()
+        candidates[written[lost]] = True
+        candidates = np.flatnonzero(candidates)
         out = np.zeros(keys.size, dtype=bool)
         out[candidates] = pd.Series(keys[candidates]).duplicated(keep=False).to_numpy()
         return out
@@ -182,9 +184,13 @@ def sample_measures(
     dst = np.asarray(targets, dtype=np.int64)
     weights = np.asarray(weights, dtype=np.float64)
     m = src.size
-    # arc keys u*n+v (unique: no parallel arcs); the reverse arc's position by hashed
-    # buckets (ArcKeyTable), several times faster than sorting or one pandas hash table
-    partner = (table or ArcKeyTable(m)).positions(dst * n + src, src * n + dst)
+    sym = _symmetric_pattern(src, dst, n)
+    if np.any(src[1:] < src[:-1]):
+        # arc keys u*n+v (unique: no parallel arcs); the reverse arc's position by hashed
+        # buckets (ArcKeyTable), several times faster than sorting or one pandas hash table
+        partner = (table or ArcKeyTable(m)).positions(dst * n + src, src * n + dst)
+    else:
+        partner = _reverse_arcs(src, dst, n, sym)
     returned_arcs = np.flatnonzero(partner >= 0)
     partners = partner[returned_arcs]
     edgewise = float(returned_arcs.size) / m
@@ -197,7 +203,7 @@ def sample_measures(
     if total > 0:
         weighted = float(np.minimum(weights[returned_arcs], weights[partners]).sum()) / total
 
-    h, alive = _trophic_levels_cg(src, dst, n, levels, rtol)
+    h, alive = _trophic_levels_cg(src, dst, n, levels, rtol, sym=sym)
     flow = float(1.0 - _arcs_on_cycles(src, dst, n, alive, partner >= 0) / m)
     f0 = float(np.mean((h[dst] - h[src] - 1.0) ** 2))
     return {
@@ -207,6 +213,39 @@ def sample_measures(
         "flow_hierarchy": flow,
         "trophic_incoherence": min(max(f0, 0.0), 1.0),
     }, h
+
+
+def _reverse_arcs(src: np.ndarray, dst: np.ndarray, n: int, sym: sp.csr_array) -> np.ndarray:
+    """Each arc's reverse arc's position, -1 if it has none, for arcs with sorted sources and
+    no parallel arcs: what ``ArcKeyTable.positions(dst*n + src, src*n + dst)`` returns.
+
+    ``sym`` is their :func:`_symmetric_pattern`: an entry (u, v) of 2 is a returned pair
+    (both arcs exist; a self-loop u→u is its own reverse, as in the key form). Rewired
+    samples have few, so only those arcs are looked up, in their sources' contiguous
+    runs of arcs, instead of hashing every arc's key twice.
+
+    >>> src, dst = np.array([0, 0, 1, 2]), np.array([1, 2, 0, 1])
+    >>> _reverse_arcs(src, dst, 3, _symmetric_pattern(src, dst, 3)).tolist()
+    [2, -1, 0, -1]
+    """
+    partner = np.full(src.size, -1, dtype=np.intp)
+    pairs = np.flatnonzero(sym.data == 2)
+    if not pairs.size:
+        return partner
+    tails = np.searchsorted(sym.indptr, pairs, side="right") - 1
+    heads = sym.indices[pairs].astype(np.int64)
+    # every arc leaving a vertex of these pairs, sorted by key: one binary search per arc wanted
+    sources = np.unique(tails)
+    start, stop = np.searchsorted(src, sources, side="left"), np.searchsorted(src, sources, side="right")
+    counts = stop - start
+    run = np.repeat(start - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
+    keys = src[run] * n + dst[run]
+    order = np.argsort(keys, kind="stable")
+    keys, run = keys[order], run[order]
+    forward = run[np.searchsorted(keys, tails * n + heads)]
+    backward = run[np.searchsorted(keys, heads * n + tails)]
+    partner[forward] = backward
+    return partner
 
 
 def _arcs_on_cycles(src: np.ndarray, dst: np.ndarray, n: int, alive: np.ndarray, returned: np.ndarray) -> int:
@@ -274,7 +313,9 @@ def _symmetric_pattern(src: np.ndarray, dst: np.ndarray, n: int) -> sp.csr_array
     return sym
 
 
-def _trophic_levels_cg(src, dst, n: int, start: np.ndarray | None, rtol: float) -> tuple[np.ndarray, np.ndarray]:
+def _trophic_levels_cg(
+    src, dst, n: int, start: np.ndarray | None, rtol: float, *, sym: sp.csr_array | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Improved trophic levels (up to a constant per component) of a 0/1 pattern, and the
     vertices left after leaf peeling.
 
@@ -285,8 +326,9 @@ def _trophic_levels_cg(src, dst, n: int, start: np.ndarray | None, rtol: float) 
     otherwise by Jacobi CG warm-started from ``start``. The core's Laplacian is singular
     (constants per component), but elimination keeps the system consistent, so CG stays in
     the range of Λ; F0 needs only level differences. Falls back to the exact solve if CG stalls.
+    ``sym``: the sample's :func:`_symmetric_pattern`, if the caller has it.
     """
-    sym = _symmetric_pattern(src, dst, n)
+    sym = _symmetric_pattern(src, dst, n) if sym is None else sym
     rhs = (np.bincount(dst, minlength=n) - np.bincount(src, minlength=n)).astype(np.float64)
     peeled = hi._peel_leaves(sym, rhs)
     alive, b, rounds = peeled
@@ -323,8 +365,14 @@ def _jacobi_cg_from(core_sym, degree, rhs, x, inverse_diagonal, rtol):
     ``None`` if not converged. Vectors are updated in place (same operations, in the same
     order, as the textbook form ``x += αp; r -= αq; z = D⁻¹r; p = z + βp``)."""
 
+    product = np.empty_like(x)
+    shape, indptr, indices, data = core_sym.shape, core_sym.indptr, core_sym.indices, core_sym.data
+
     def laplacian(y, out):
-        product = core_sym @ y
+        # the kernel ``core_sym @ y`` runs, into a reused vector: at 10,000 people a
+        # sample's CG is dozens of products, whose dispatch took longer than the kernel
+        product.fill(0.0)
+        _csr_matvec(*shape, indptr, indices, data, y, product)
         np.multiply(degree, y, out=out)
         out -= product
         return out
@@ -354,6 +402,16 @@ def _jacobi_cg_from(core_sym, degree, rhs, x, inverse_diagonal, rtol):
 
 
 CG_MAXITER = 2000
+
+
+def _csr_matvec_by_operator(rows, columns, indptr, indices, data, x, y):
+    y += sp.csr_array((data, indices, indptr), shape=(rows, columns)) @ x
+
+
+try:  # scipy's CSR product kernel (y += A x), the one ``A @ x`` calls; stable since scipy 0.7
+    from scipy.sparse._sparsetools import csr_matvec as _csr_matvec
+except ImportError:  # pragma: no cover - a scipy that moved it: the same product, with its dispatch
+    _csr_matvec = _csr_matvec_by_operator
 
 
 def rewire(
