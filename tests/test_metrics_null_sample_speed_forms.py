@@ -287,22 +287,38 @@ KEY_CASES = [(seed, size, span) for seed in range(4) for size, span in ((0, 10),
                                                                           (3000, 2000), (20_000, 10**12))]
 
 
+NARROWING = {"pandas settles the candidates": None, "a second table narrows them first": 0}
+
+
+@pytest.mark.parametrize("narrowing", NARROWING)
 @pytest.mark.parametrize("seed,size,span", KEY_CASES)
-def test_key_table_finds_the_repeated_keys_pandas_finds(seed, size, span):
+def test_key_table_finds_the_repeated_keys_pandas_finds(seed, size, span, narrowing):
     import pandas as pd
 
     keys = _keys(seed, size, span)
-    table = nulls.ArcKeyTable(max(size, 1))
+    table = nulls.ArcKeyTable(max(size, 1), narrow_above=NARROWING[narrowing])
     assert np.array_equal(table.repeated(keys), pd.Series(keys).duplicated(keep=False).to_numpy())
 
 
+@pytest.mark.parametrize("narrowing", NARROWING)
 @pytest.mark.parametrize("seed,size,span", KEY_CASES)
-def test_key_table_membership_equals_pandas_isin(seed, size, span):
+def test_key_table_membership_equals_pandas_isin(seed, size, span, narrowing):
     import pandas as pd
 
     keys, universe = _keys(seed, size, span), _keys(seed + 100, size // 2 + 3, span)
-    table = nulls.ArcKeyTable(max(size, 1))
+    table = nulls.ArcKeyTable(max(size, 1), narrow_above=NARROWING[narrowing])
     assert np.array_equal(table.isin(keys, universe), pd.Index(keys).isin(universe))
+
+
+def test_key_table_narrowing_grows_its_second_table_for_more_candidates_and_stays_exact():
+    import pandas as pd
+
+    table = nulls.ArcKeyTable(16, narrow_above=0)  # every key a candidate, sizes growing
+    for seed, size in enumerate([100, 5000, 300, 40_000]):
+        keys, universe = _keys(seed, size, 10 * size), _keys(seed + 9, size, 10 * size)
+        assert np.array_equal(table.repeated(keys), pd.Series(keys).duplicated(keep=False).to_numpy())
+        assert np.array_equal(table.isin(keys, universe), pd.Index(keys).isin(universe))
+    assert 1 << (table._narrowing.bits - 2) >= 40_000
 
 
 @pytest.mark.parametrize("seed,size,span", KEY_CASES)
@@ -320,7 +336,7 @@ def test_key_table_answers_stay_exact_when_the_table_is_far_too_small_and_reused
     # crowded and stale marks remain, which only widens the candidates
     import pandas as pd
 
-    table = nulls.ArcKeyTable(4)
+    table = nulls.ArcKeyTable(4, narrow_above=1000)
     for seed in range(5):
         keys, universe = _keys(seed, 5000, 8000), _keys(seed + 7, 4000, 8000)
         assert np.array_equal(table.repeated(keys), pd.Series(keys).duplicated(keep=False).to_numpy())

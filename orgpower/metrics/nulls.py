@@ -81,7 +81,10 @@ class ArcKeyTable:
     of 10⁷ swap keys) go through pandas' exact hash operations. Why: at 10⁷ arcs a pandas hash table over all
     keys costs seconds per call, mostly in cache misses, and a chain asks twice per round.
     Each method returns exactly what the pandas form in its docstring returns; buckets only
-    narrow the candidates (Fibonacci hashing: Knuth, TAOCP vol. 3, 6.4).
+    narrow the candidates (Fibonacci hashing: Knuth, TAOCP vol. 3, 6.4). More than
+    ``narrow_above`` candidates are narrowed once more by a second, smaller table with an
+    independent multiplier (a table sized for them fits in cache, so its passes cost little,
+    and it leaves pandas about a seventh of them).
 
     >>> table = ArcKeyTable(4)
     >>> table.repeated(np.array([7, 3, 7, 9])).tolist()
@@ -93,14 +96,27 @@ class ArcKeyTable:
     """
 
     _MIX = np.uint64(0x9E3779B97F4A7C15)  # 2^64 / golden ratio
+    _NARROWING_MIX = np.uint64(0xC2B2AE3D27D4EB4F)  # another odd constant (MurmurHash3's), for the second table
 
-    def __init__(self, keys: int) -> None:
+    def __init__(self, keys: int, *, narrow_above: int | None = 1 << 16, mix: np.uint64 | None = None) -> None:
         self.bits = max(12, int(max(keys, 1) - 1).bit_length() + 2)
         self.slots = np.empty(1 << self.bits, dtype=np.int32)
         self.stamp = 0  # negative stamps mark buckets; row positions (>= 0) never equal them
+        self.mix = self._MIX if mix is None else mix
+        self.narrow_above = narrow_above
+        self._narrowing: ArcKeyTable | None = None
+
+    def _narrower(self, keys: int) -> ArcKeyTable | None:
+        """The second table for ``keys`` candidates (kept, and grown when too small), or
+        ``None`` when pandas takes them directly."""
+        if self.narrow_above is None or keys <= self.narrow_above:
+            return None
+        if self._narrowing is None or keys > 1 << (self._narrowing.bits - 2):
+            self._narrowing = ArcKeyTable(keys, narrow_above=None, mix=self._NARROWING_MIX)
+        return self._narrowing
 
     def _buckets(self, keys: np.ndarray) -> np.ndarray:
-        mixed = np.ascontiguousarray(keys, dtype=np.int64).view(np.uint64) * self._MIX  # wraps mod 2^64
+        mixed = np.ascontiguousarray(keys, dtype=np.int64).view(np.uint64) * self.mix  # wraps mod 2^64
         return (mixed >> np.uint64(64 - self.bits)).view(np.intp)  # < 2^31: the view is exact
 
     def _next_stamp(self) -> np.int32:
@@ -122,7 +138,11 @@ class ArcKeyTable:
         candidates[written[lost]] = True
         candidates = np.flatnonzero(candidates)
         out = np.zeros(keys.size, dtype=bool)
-        out[candidates] = pd.Series(keys[candidates]).duplicated(keep=False).to_numpy()
+        narrower = self._narrower(candidates.size)
+        if narrower is not None:
+            out[candidates] = narrower.repeated(keys[candidates])
+        else:
+            out[candidates] = pd.Series(keys[candidates]).duplicated(keep=False).to_numpy()
         return out
 
     def _shared(self, keys: np.ndarray, universe: np.ndarray, key_buckets=None, universe_buckets=None):
@@ -145,7 +165,11 @@ class ArcKeyTable:
         buckets if the caller has them already."""
         key_rows, universe_rows = self._shared(keys, universe, buckets, universe_buckets)
         out = np.zeros(keys.size, dtype=bool)
-        out[key_rows] = pd.Index(keys[key_rows]).isin(universe[universe_rows])
+        narrower = self._narrower(max(key_rows.size, universe_rows.size))
+        if narrower is not None:
+            out[key_rows] = narrower.isin(keys[key_rows], universe[universe_rows])
+        else:
+            out[key_rows] = pd.Index(keys[key_rows]).isin(universe[universe_rows])
         return out
 
     def positions(self, keys: np.ndarray, universe: np.ndarray) -> np.ndarray:
