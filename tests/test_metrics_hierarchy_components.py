@@ -267,3 +267,51 @@ def test_componentwise_cg_cut_down_to_the_slow_blocks_equals_a_direct_solve(monk
     for lo, hi_ in ranges:
         reference = _direct(matrix, degree, rhs, lo, hi_)
         assert np.allclose(solution[lo:hi_], reference, rtol=0, atol=1e-9 * np.abs(reference).max())
+
+
+def test_entries_within_count_the_entries_of_the_principal_submatrix():
+    a = _random_digraph_components([40, 1, 25, 9], 3.0, seed=3)
+    sym = sp.csr_array(a + a.T)
+    keep = np.random.default_rng(3).random(sym.shape[0]) < 0.6
+    assert hi._entries_within(sym, keep) == hi._principal_submatrix(sym, np.flatnonzero(keep)).nnz
+
+
+def test_component_wise_degrees_are_the_core_matrix_row_sums_bit_for_bit(monkeypatch):
+    # the degrees are read from the whole matrix with the peeled vertices' weights masked
+    # out; they must be the row sums of the core's own matrix, in the same order of additions
+    a = _random_digraph_components(SIZES, 4.0, seed=7)
+    a = sp.csr_array(a + sp.csr_array(([0.3] * 3, ([0, 900, 1800], [5, 950, 1850])), shape=a.shape))  # ragged weights
+    sym = sp.csr_array(a + a.T)
+    w_in, w_out = np.asarray(a.sum(axis=0)).ravel(), np.asarray(a.sum(axis=1)).ravel()
+    alive, _, _ = hi._peel_leaves(sym, w_in - w_out)
+    core = np.flatnonzero(alive)
+    core_sym = hi._principal_submatrix(sym, core)
+    row_sums = np.asarray(core_sym.sum(axis=1)).ravel()
+    seen = {}
+    real = hi._componentwise_cg
+
+    def spy(adjacency, degree, rhs, starts, **kwargs):
+        seen["degree"] = degree.copy()
+        return real(adjacency, degree, rhs, starts, **kwargs)
+
+    monkeypatch.setattr(hi, "_componentwise_cg", spy)
+    hi.trophic_levels(a, weighted=True, solver="iterative")
+    labels = hi.weak_labels(a)[core]  # as trophic_levels labels the components
+    _, grounded = np.unique(labels, return_index=True)
+    free = np.setdiff1d(np.arange(core.size), grounded)
+    order = np.argsort(labels[free], kind="stable")
+    assert np.array_equal(seen["degree"], row_sums[free[order]])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_row_sums_within_equal_the_principal_submatrix_row_sums_bit_for_bit(seed):
+    rng = np.random.default_rng(seed)
+    a = _random_digraph_components([40, 1, 25, 9, 300], 3.0, seed=seed)
+    a.data = rng.uniform(0.01, 100.0, a.nnz)  # ragged weights: the order of additions shows
+    sym = sp.csr_array(a + a.T)
+    keep = rng.random(sym.shape[0]) < 0.6
+    kept = np.flatnonzero(keep)
+    expected = np.asarray(hi._principal_submatrix(sym, kept).sum(axis=1)).ravel()
+    got = hi._row_sums_within(sym, keep)
+    assert np.array_equal(got[kept], expected)
+    assert not got[~keep].any()
