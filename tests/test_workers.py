@@ -524,3 +524,15 @@ def test_when_the_workers_fill_the_cores_the_people_wait_for_the_largest_layers_
 def test_with_a_core_to_spare_the_people_are_measured_beside_the_largest_layer():
     times = _people_and_largest_layer(cores=8)
     assert times["people_started"] < times["largest_ended"] - 1.0
+
+
+def test_each_layer_task_gives_back_its_working_memory_when_done(graph, monkeypatch):
+    from orgpower.metrics import org as org_module
+
+    calls = []
+    monkeypatch.setattr(workers_module, "return_free_memory", lambda: calls.append("given back"))
+    layer = graph.layers["flows"]
+    org_module._layer_own_measures(layer, 3, 20000)
+    assert calls == ["given back"]
+    org_module._layer_null_draws(layer, 2, 3)
+    assert calls == ["given back", "given back"]

@@ -226,7 +226,9 @@ def _layer_own_measures(layer, seed: int, exact_limit: int) -> tuple[dict, dict,
     betweenness = None
     if layer.name != "reporting":
         betweenness = directed_betweenness(layer.adjacency, exact_limit=exact_limit, seed=seed)
-    return measures, _agony(layer, measures), betweenness
+    agony = _agony(layer, measures)
+    _give_back_working_memory()
+    return measures, agony, betweenness
 
 
 def _layer_null_draws(layer, null_samples: int, seed: int) -> dict:
@@ -234,7 +236,19 @@ def _layer_null_draws(layer, null_samples: int, seed: int) -> dict:
     the two halves of a large layer share the cores)."""
     from orgpower.metrics.nulls import null_draws
 
-    return null_draws(_layer_of(layer), samples=null_samples, seed=seed)
+    draws = null_draws(_layer_of(layer), samples=null_samples, seed=seed)
+    _give_back_working_memory()
+    return draws
+
+
+def _give_back_working_memory() -> None:
+    """After a layer task, the memory its arrays left in the heap goes back to the system
+    (:func:`orgpower.workers.return_free_memory`, well under a millisecond on a small
+    heap): a worker that has measured a 10-million-arc layer would otherwise keep its
+    working set while it measures the small layers beside the null chain and the people."""
+    from orgpower.workers import return_free_memory
+
+    return_free_memory()
 
 
 #: the org's layers while a forked pool measures them: the workers inherit them, so only
