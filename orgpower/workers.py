@@ -108,10 +108,11 @@ def return_free_memory() -> None:
     process's allocators: Arrow's memory pool (``release_unused``) and the C library's heap
     (glibc's ``malloc_trim``; elsewhere nothing happens). Nothing that is in use moves.
 
-    Why before a fork: the children share every page of the parent, free ones included,
+    Called before a fork: the children share every page of the parent, free ones included,
     and a free page that the parent or a child writes again is copied. Reading and building
     a 1,000,000-person org leave about 0.5 GiB so (a collaboration-dense org's main process:
-    2,914 MiB resident after the graph, 2,397 MiB after this).
+    2,914 MiB resident after the graph, 2,397 MiB after this). And after each layer task, so
+    that a worker does not hold a large layer's freed working set while it measures the next.
     """
     try:
         import pyarrow

@@ -119,8 +119,8 @@ def trophic_levels(graph, *, weighted: bool = True, solver: str = "auto", rtol: 
     relative residual target. A core of several components is solved iteratively
     component by component, each to its own relative residual (one CG per component, run
     in lockstep): the block graphs of units and teams are made of many components, where
-    one CG over all of them is slower and leaves the smaller ones less accurate. Measured on the cross-linked benchmark org (100,000 people,
-    flows core of 27,000 vertices): LU 8.3 s, algebraic multigrid (pyamg, smoothed
+    one CG over all of them is slower and leaves the smaller ones less accurate. Measured
+    on the cross-linked benchmark org (100,000 people, flows core of 27,000 vertices): LU 8.3 s, algebraic multigrid (pyamg, smoothed
     aggregation) 4.5 s, Jacobi CG 0.13 s; on a 100,000-vertex chain LU is instant while
     CG and multigrid do not converge in 200 iterations (docs/performance.md).
 
@@ -229,6 +229,23 @@ def _running_count(inside: np.ndarray) -> np.ndarray:
     return running
 
 
+def _kept_entries(matrix: sp.csr_array, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For a canonical CSR and the vertices ``keep`` (no repeats): each entry's column
+    renumbered to its place in ``keep`` (-1 where not kept), which entries have both ends
+    kept, and their :func:`_running_count`. A mask per entry and a running count instead
+    of a row number per entry, and 32-bit column numbers while gathering (1.04 -> 0.75
+    CPU-s at 2·10⁷ entries)."""
+    index_type = np.int32 if keep.size < 2**31 else np.int64
+    position = np.full(matrix.shape[0], -1, dtype=index_type)
+    position[keep] = np.arange(keep.size, dtype=index_type)
+    row_kept = np.zeros(matrix.shape[0], dtype=bool)
+    row_kept[keep] = True
+    cols = position[matrix.indices]
+    inside = cols >= 0
+    inside &= np.repeat(row_kept, np.diff(matrix.indptr))
+    return cols, inside, _running_count(inside)
+
+
 def _principal_submatrix(matrix: sp.csr_array, keep: np.ndarray) -> sp.csr_array:
     """``matrix[keep][:, keep]`` (``keep`` sorted, no repeats) by one pass over the entries
     (fancy indexing copies twice).
@@ -239,17 +256,7 @@ def _principal_submatrix(matrix: sp.csr_array, keep: np.ndarray) -> sp.csr_array
     which sorts and sums duplicates; both give the same canonical matrix.
     """
     if matrix.format == "csr" and matrix.has_canonical_format:
-        # a mask per entry and a running count instead of a row number per entry, and
-        # 32-bit column numbers while gathering (1.04 -> 0.75 CPU-s at 2·10⁷ entries)
-        index_type = np.int32 if keep.size < 2**31 else np.int64
-        position = np.full(matrix.shape[0], -1, dtype=index_type)
-        position[keep] = np.arange(keep.size, dtype=index_type)
-        row_kept = np.zeros(matrix.shape[0], dtype=bool)
-        row_kept[keep] = True
-        cols = position[matrix.indices]
-        inside = cols >= 0
-        inside &= np.repeat(row_kept, np.diff(matrix.indptr))
-        running = _running_count(inside)
+        cols, inside, running = _kept_entries(matrix, keep)
         indptr = np.zeros(keep.size + 1, dtype=np.int64)
         np.cumsum(running[matrix.indptr[keep + 1]] - running[matrix.indptr[keep]], out=indptr[1:])
         kept = sp.csr_array((matrix.data[inside], cols[inside], indptr), shape=(keep.size, keep.size))
@@ -343,9 +350,14 @@ def _solve_grounded_laplacian(
 def _entries_within(matrix: sp.csr_array, keep: np.ndarray) -> int:
     """The number of entries of a canonical CSR whose row and column are both ``keep``
     (booleans): the entries of ``_principal_submatrix(matrix, flatnonzero(keep))``."""
+    return int(np.count_nonzero(_inside(matrix, keep)))
+
+
+def _inside(matrix: sp.csr_array, keep: np.ndarray) -> np.ndarray:
+    """Which entries of a CSR have both their row and column in ``keep`` (booleans)."""
     inside = keep[matrix.indices]
     inside &= np.repeat(keep, np.diff(matrix.indptr))
-    return int(np.count_nonzero(inside))
+    return inside
 
 
 def _row_sums_within(matrix: sp.csr_array, keep: np.ndarray) -> np.ndarray:
@@ -353,8 +365,7 @@ def _row_sums_within(matrix: sp.csr_array, keep: np.ndarray) -> np.ndarray:
     booleans), at every row of ``matrix`` (0 where not kept), without the submatrix: the
     kept entries' weights in row order, added up as scipy adds up a CSR's rows (one
     ``np.add.reduceat`` over the non-empty rows), so the same bits."""
-    inside = keep[matrix.indices]
-    inside &= np.repeat(keep, np.diff(matrix.indptr))
+    inside = _inside(matrix, keep)
     running = _running_count(inside)
     weights = matrix.data[inside]
     del inside
@@ -417,16 +428,7 @@ def _component_submatrix(matrix: sp.csr_array, order: np.ndarray) -> sp.csr_arra
     if matrix.format != "csr" or not matrix.has_canonical_format:
         matrix = sp.csr_array(matrix)
         matrix.sum_duplicates()
-    n = matrix.shape[0]
-    index_type = np.int32 if order.size < 2**31 else np.int64
-    position = np.full(n, -1, dtype=index_type)
-    position[order] = np.arange(order.size, dtype=index_type)
-    row_kept = np.zeros(n, dtype=bool)
-    row_kept[order] = True
-    cols = position[matrix.indices]
-    inside = cols >= 0
-    inside &= np.repeat(row_kept, np.diff(matrix.indptr))
-    running = _running_count(inside)
+    cols, inside, running = _kept_entries(matrix, order)
     data, cols = matrix.data[inside], cols[inside]
     del inside
     first = running[matrix.indptr[order]]
@@ -530,7 +532,6 @@ def _componentwise_cg(
     return solution, converged
 
 
-
 def _diagonal_blocks(matrix: sp.csr_array, starts: np.ndarray, size: np.ndarray, keep: np.ndarray) -> sp.csr_array:
     """The diagonal blocks ``keep`` (booleans) of a block-diagonal CSR whose block k is rows
     and columns ``starts[k]`` to ``starts[k] + size[k]``, side by side in their order:
@@ -550,6 +551,7 @@ def _diagonal_blocks(matrix: sp.csr_array, starts: np.ndarray, size: np.ndarray,
     kept = sp.csr_array((matrix.data[gather], indices, indptr), shape=(rows.size, rows.size))
     kept.has_canonical_format = matrix.has_canonical_format
     return kept
+
 
 #: CG on an observed layer is checked for a stall every this many iterations (from the second check on).
 #: 50, not 100: on every observed core of the benchmark orgs (the three shapes at 10,000 and

@@ -83,8 +83,8 @@ def constraint(adjacency, *, weighted: bool = True, transposed=None) -> np.ndarr
     degree = np.diff(mutual.indptr)
     row = np.repeat(np.arange(n, dtype=index), degree)
     # (Z's index arrays may be 64-bit, as a sum of matrices with many ties gives them)
-    indices, indptr = mutual.indices.astype(index, copy=False), mutual.indptr.astype(index, copy=False)
-    col, weights = indices, mutual.data
+    col, indptr = mutual.indices.astype(index, copy=False), mutual.indptr.astype(index, copy=False)
+    weights = mutual.data
     del mutual  # Z's weights are not needed once p is formed (a float per tie)
     totals = np.bincount(row, weights=weights, minlength=n)
     inverse = np.divide(1.0, totals, out=np.zeros_like(totals), where=totals > 0)
@@ -92,7 +92,7 @@ def constraint(adjacency, *, weighted: bool = True, transposed=None) -> np.ndarr
     del weights
     # position of (j, i) for every stored (i, j): Z's pattern is symmetric, so column j's
     # entries (rows ascending) are the reverses of row j's entries (columns ascending)
-    positions = sp.csr_array((np.arange(col.size, dtype=index), indices, indptr), shape=(n, n))
+    positions = sp.csr_array((np.arange(col.size, dtype=index), col, indptr), shape=(n, n))
     reverse = sp.csc_array(positions).data
     del positions
     loop = row == col
