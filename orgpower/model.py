@@ -29,6 +29,13 @@ Canonical columns (pandas DataFrames, string dtype for ids):
     several rows), ``source_file``, ``source_row``.
 ``relations``
     ``source``, ``target``, ``relation``, ``weight`` (float), ``source_file``, ``source_row``.
+
+Texts that repeat down a whole arc table (the file each row came from; a relation's
+type) are pandas categories (:data:`REPEATED_TEXT`): a 10,000,000-row relations table
+otherwise holds each row's copy of ``"collaboration"`` and ``"relations.csv"``, 400 MiB
+of 860. Values, comparisons, ``.str`` and grouping read as with text; a value not yet
+among a column's categories is set by assigning the whole column
+(``model.relations = model.relations.assign(source_file=...)``).
 ``units``
     ``unit_id``, ``name``, ``parent_unit`` (may be ``<NA>``).
 """
@@ -128,6 +135,26 @@ class InputFile:
         return record
 
 
+# Arc-table columns held as categories (see the module docstring); their few values repeat
+# on every row. People's columns stay text: they are the user's attributes.
+REPEATED_TEXT = {"flows": ("source_file",), "decisions": ("source_file",), "relations": ("relation", "source_file")}
+
+
+def as_categories(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """``frame`` with its ``columns`` (those present, not yet categorical) as categories
+    of the values they hold; a new frame, ``frame`` itself is left as it was.
+
+    >>> relations = pd.DataFrame({"relation": ["advice", "advice", "trust"]}, dtype="str")
+    >>> compact = as_categories(relations, ("relation", "source_file"))
+    >>> str(compact["relation"].dtype), list(compact["relation"].cat.categories), str(relations["relation"].dtype)
+    ('category', ['advice', 'trust'], 'str')
+    """
+    todo = [c for c in columns if c in frame.columns and not isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    if not todo:
+        return frame
+    return frame.assign(**{c: frame[c].astype("category") for c in todo})
+
+
 def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
 
@@ -144,6 +171,13 @@ class OrgModel:
     units: pd.DataFrame = field(default_factory=lambda: _empty(UNIT_COLUMNS))
     problems: list[Problem] = field(default_factory=list)
     inputs: list[InputFile] = field(default_factory=list)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # every way a table gets in (the constructor, dataclasses.replace, a snapshot read
+        # setting it) holds its repeated texts the same way
+        if name in REPEATED_TEXT and isinstance(value, pd.DataFrame):
+            value = as_categories(value, REPEATED_TEXT[name])
+        object.__setattr__(self, name, value)
 
     @property
     def errors(self) -> list[Problem]:

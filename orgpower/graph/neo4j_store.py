@@ -198,6 +198,9 @@ def _plain_values(series: pd.Series) -> list[Any]:
         return values
     if isinstance(series.dtype, pd.StringDtype):
         return series.to_numpy(dtype=object, na_value=None).tolist()
+    if isinstance(series.dtype, pd.CategoricalDtype):  # each category once, then by code (-1: missing)
+        categories = _plain_values(pd.Series(series.cat.categories)) + [None]
+        return np.asarray(categories, dtype=object)[series.cat.codes.to_numpy()].tolist()
     values = series.astype(object).to_numpy().tolist()
     out = []
     for value, gone in zip(values, missing):
@@ -230,10 +233,18 @@ def _table_schema(frame: pd.DataFrame, id_column: str | None = None) -> dict[str
                 constants[column] = values[0]
     return {
         "columns": columns,
-        "dtypes": {str(c): str(frame[c].dtype) for c in frame.columns},
+        "dtypes": {str(c): _stored_dtype(frame[c]) for c in frame.columns},
         "keys": _column_keys(columns, id_column),
         "constants": constants,
     }
+
+
+def _stored_dtype(column: pd.Series) -> str:
+    """The dtype a column is restored with: a categorical column's is its categories'
+    (the model makes it categorical again, :data:`orgpower.model.REPEATED_TEXT`)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return str(column.cat.categories.dtype)
+    return str(column.dtype)
 
 
 def _stored_columns(frame: pd.DataFrame, schema: dict[str, Any]) -> pd.DataFrame:
