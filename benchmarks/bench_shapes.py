@@ -55,6 +55,15 @@ PSS_EVERY = 0.5  # seconds between samples of the process tree's memory
 RATIO_GOAL = 15.0
 
 
+
+def _say(line: str) -> None:
+    """One line to the parent in one write: the layer workers share this pipe, and
+    ``print`` writes the text and its newline apart, so two workers' lines could
+    interleave (seen once: two records on one line). A write of under 4,096 bytes to a
+    pipe is never split."""
+    sys.stdout.flush()
+    os.write(sys.stdout.fileno(), (line + "\n").encode())
+
 def _cpu() -> float:
     """CPU seconds of this process and of its finished children (the audit's worker processes)."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -109,7 +118,7 @@ class Clock:
             # progress of the big steps, in case the run is stopped (not from a forked
             # process, whose steps are its own: it prints TASK lines)
             if path.count("/") < 2 and os.getpid() == self.pid:
-                print("STEP " + json.dumps(record), flush=True)
+                _say("STEP " + json.dumps(record))
 
 
 def _instrument(clock: Clock) -> None:
@@ -178,7 +187,7 @@ def _time_task(owner, name: str, part: str) -> None:
             record = {"layer": layer if isinstance(layer, str) else getattr(layer, "name", "org"), "part": part,
                       "seconds": time.perf_counter() - wall, "cpu_seconds": time.process_time() - cpu,
                       "pid": os.getpid()}
-            print("TASK " + json.dumps(record), flush=True)
+            _say("TASK " + json.dumps(record))
 
     setattr(owner, name, timed)
 
