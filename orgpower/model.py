@@ -46,6 +46,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 Severity = Literal["error", "warning", "info"]
@@ -141,18 +142,35 @@ REPEATED_TEXT = {"flows": ("source_file",), "decisions": ("source_file",), "rela
 
 
 def as_categories(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
-    """``frame`` with its ``columns`` (those present, not yet categorical) as categories
-    of the values they hold; a new frame, ``frame`` itself is left as it was.
+    """``frame`` with its ``columns`` (those present) as categories of exactly the values
+    they hold: text columns become categorical, and a categorical column loses the
+    categories no row holds any more (rows taken out of a model's table would otherwise
+    still be counted, as 0, by ``value_counts``). A new frame; ``frame`` itself is left
+    as it was.
 
     >>> relations = pd.DataFrame({"relation": ["advice", "advice", "trust"]}, dtype="str")
     >>> compact = as_categories(relations, ("relation", "source_file"))
     >>> str(compact["relation"].dtype), list(compact["relation"].cat.categories), str(relations["relation"].dtype)
     ('category', ['advice', 'trust'], 'str')
+    >>> list(as_categories(compact[compact["relation"] == "trust"], ("relation",))["relation"].cat.categories)
+    ['trust']
     """
-    todo = [c for c in columns if c in frame.columns and not isinstance(frame[c].dtype, pd.CategoricalDtype)]
-    if not todo:
-        return frame
-    return frame.assign(**{c: frame[c].astype("category") for c in todo})
+    changed = {}
+    for column in columns:
+        if column not in frame.columns:
+            continue
+        values = frame[column]
+        if not isinstance(values.dtype, pd.CategoricalDtype):
+            changed[column] = values.astype("category")
+        elif len(values.cat.categories) and not _holds_every_category(values):
+            changed[column] = values.cat.remove_unused_categories()
+    return frame.assign(**changed) if changed else frame
+
+
+def _holds_every_category(values: pd.Series) -> bool:
+    codes = values.cat.codes.to_numpy()
+    held = np.bincount(codes[codes >= 0], minlength=len(values.cat.categories))
+    return bool(held.all())
 
 
 def _empty(columns: tuple[str, ...]) -> pd.DataFrame:

@@ -96,3 +96,15 @@ def test_the_categorical_table_holds_far_fewer_bytes_than_the_text_one():
     saved = (relations[["relation", "source_file"]].memory_usage(deep=True).sum()
              - compact[["relation", "source_file"]].memory_usage(deep=True).sum())
     assert saved > 20_000 * 2 * len("relations.csv")  # each row's two copies of the texts
+
+
+def test_rows_taken_out_of_a_table_take_their_categories_with_them():
+    model = OrgModel(relations=_relations(["advice", "trust", "advice"]))
+    model.relations = model.relations[model.relations["relation"] != "advice"]
+    assert list(model.relations["relation"].cat.categories) == ["trust"]
+    assert model.relations["relation"].value_counts().to_dict() == {"trust": 1}
+
+
+def test_a_table_that_holds_every_category_is_kept_as_it_is():
+    relations = as_categories(_relations(["advice", "trust"]), REPEATED_TEXT["relations"])
+    assert as_categories(relations, REPEATED_TEXT["relations"]) is relations
