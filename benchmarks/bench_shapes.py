@@ -55,7 +55,6 @@ PSS_EVERY = 0.5  # seconds between samples of the process tree's memory
 RATIO_GOAL = 15.0
 
 
-
 def _say(line: str) -> None:
     """One line to the parent in one write: the layer workers share this pipe, and
     ``print`` writes the text and its newline apart, so two workers' lines could
@@ -63,6 +62,7 @@ def _say(line: str) -> None:
     pipe is never split."""
     sys.stdout.flush()
     os.write(sys.stdout.fileno(), (line + "\n").encode())
+
 
 def _cpu() -> float:
     """CPU seconds of this process and of its finished children (the audit's worker processes)."""

@@ -29,6 +29,8 @@ Canonical columns (pandas DataFrames, string dtype for ids):
     several rows), ``source_file``, ``source_row``.
 ``relations``
     ``source``, ``target``, ``relation``, ``weight`` (float), ``source_file``, ``source_row``.
+``units``
+    ``unit_id``, ``name``, ``parent_unit`` (may be ``<NA>``).
 
 Texts that repeat down a whole arc table (the file each row came from; a relation's
 type) are pandas categories (:data:`REPEATED_TEXT`): a 10,000,000-row relations table
@@ -36,8 +38,6 @@ otherwise holds each row's copy of ``"collaboration"`` and ``"relations.csv"``, 
 of 860. Values, comparisons, ``.str`` and grouping read as with text; a value not yet
 among a column's categories is set by assigning the whole column
 (``model.relations = model.relations.assign(source_file=...)``).
-``units``
-    ``unit_id``, ``name``, ``parent_unit`` (may be ``<NA>``).
 """
 
 from __future__ import annotations
