@@ -162,7 +162,7 @@ def as_categories(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame
         values = frame[column]
         if not isinstance(values.dtype, pd.CategoricalDtype):
             changed[column] = values.astype("category")
-        elif len(values.cat.categories) and not _holds_every_category(values):
+        elif not _holds_every_category(values):
             changed[column] = values.cat.remove_unused_categories()
     return frame.assign(**changed) if changed else frame
 
